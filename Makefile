@@ -1,0 +1,68 @@
+# kptutor — the two commands a newcomer needs are `make app` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APP_PORT ?= 8501
+
+.PHONY: app test lint typecheck unit neo4j-up neo4j-down neo4j-status bench clean help
+
+help:
+	@echo "make app         install into .venv, load the default curriculum, start the app"
+	@echo "make test        install dev extras, start Neo4j, run the whole suite, stop Neo4j"
+	@echo "make unit        unit tests only (no services)"
+	@echo "make lint        ruff + mypy"
+	@echo "make neo4j-up    start the local Neo4j (writes .neo4j.env); make neo4j-down stops it"
+	@echo "make bench       run the benchmarks (writes BENCHMARKS.md figures to stdout)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps re-install only when pyproject.toml changes.
+$(VENV)/.app-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[app]'
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[app,dev]'
+	touch $@ $(VENV)/.app-installed
+
+app: $(VENV)/.app-installed
+	$(BIN)/tutor graph load default
+	$(BIN)/streamlit run ui/app.py --server.address 127.0.0.1 --server.port $(APP_PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+unit: $(VENV)/.dev-installed
+	$(BIN)/pytest tests/unit -q
+
+# Neo4j is stopped even when the tests fail; the exit status is the tests'.
+test: $(VENV)/.dev-installed
+	$(MAKE) lint
+	graph/neo4j.sh up
+	set -a; source .neo4j.env; set +a; \
+	  $(BIN)/pytest -q; status=$$?; \
+	  graph/neo4j.sh down; exit $$status
+
+neo4j-up:
+	graph/neo4j.sh up
+
+neo4j-down:
+	graph/neo4j.sh down
+
+neo4j-status:
+	graph/neo4j.sh status
+
+bench: $(VENV)/.dev-installed
+	graph/neo4j.sh up
+	set -a; source .neo4j.env; set +a; \
+	  $(BIN)/python benchmarks/graph_scale.py; status=$$?; \
+	  graph/neo4j.sh down; exit $$status
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

@@ -1,0 +1,13 @@
+// kptutor graph schema for Neo4j 5: constraints and indexes.
+// Applied idempotently (IF NOT EXISTS) every time a store is opened.
+// The logical schema is in DESIGN.md ("Graph schema"); the embedded engine has the same.
+CREATE CONSTRAINT knowledge_point_id IF NOT EXISTS FOR (k:KnowledgePoint) REQUIRE k.id IS UNIQUE;
+CREATE CONSTRAINT standard_id IF NOT EXISTS FOR (s:Standard) REQUIRE s.id IS UNIQUE;
+CREATE CONSTRAINT item_family_id IF NOT EXISTS FOR (f:ItemFamily) REQUIRE f.id IS UNIQUE;
+CREATE CONSTRAINT misconception_id IF NOT EXISTS FOR (m:Misconception) REQUIRE m.id IS UNIQUE;
+CREATE CONSTRAINT student_id IF NOT EXISTS FOR (s:Student) REQUIRE s.id IS UNIQUE;
+CREATE CONSTRAINT class_id IF NOT EXISTS FOR (c:Class) REQUIRE c.id IS UNIQUE;
+CREATE CONSTRAINT teacher_id IF NOT EXISTS FOR (t:Teacher) REQUIRE t.id IS UNIQUE;
+CREATE CONSTRAINT curriculum_key IF NOT EXISTS FOR (c:Curriculum) REQUIRE c.key IS UNIQUE;
+CREATE INDEX knowledge_point_grade IF NOT EXISTS FOR (k:KnowledgePoint) ON (k.grade);
+CREATE INDEX knowledge_point_domain IF NOT EXISTS FOR (k:KnowledgePoint) ON (k.domain);

@@ -1,0 +1,1 @@
+"""Curriculum content: packs, importers, item generators, answer checking, misconceptions."""

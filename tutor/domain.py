@@ -1,0 +1,295 @@
+"""Domain objects shared by every layer: knowledge points, standards, curricula.
+
+These are plain immutable values with no I/O. A :class:`Curriculum` is what
+importers produce and what a store loads; :func:`validate_curriculum` is the
+one place that decides whether a curriculum is acceptable, so both store
+engines accept and refuse exactly the same inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from tutor.errors import CurriculumError
+
+#: Grades we know how to order. Anything else sorts after these.
+_GRADE_WORDS = {"K": 0, "PK": -1, "HS": 9}
+
+
+def grade_rank(grade: str | None) -> float:
+    """Order grades: PK < K < 1 < … < 8 < 9 ≈ HS < unknown.
+
+    Used to break ties in learning orders so lower grades come first.
+    """
+    if grade is None or grade == "":
+        return 99.0
+    g = grade.strip().upper()
+    if g in _GRADE_WORDS:
+        return float(_GRADE_WORDS[g])
+    try:
+        return float(g)
+    except ValueError:
+        return 99.0
+
+
+class Edge(NamedTuple):
+    """A prerequisite edge: ``prerequisite`` must be learned before ``dependent``.
+
+    In the graph this is ``(dependent)-[:REQUIRES]->(prerequisite)``; in CSV files it is
+    the row ``from=prerequisite,to=dependent``.
+    """
+
+    prerequisite: str
+    dependent: str
+
+
+@dataclass(frozen=True)
+class KnowledgePoint:
+    """One fine-grained knowledge point (a node of the graph)."""
+
+    id: str
+    name: str
+    grade: str | None = None
+    domain: str | None = None
+    description: str = ""
+    name_zh: str = ""
+    description_zh: str = ""
+    subject: str = "math"
+    #: Standards this point aligns to (ids of :class:`Standard`), sorted.
+    standards: tuple[str, ...] = ()
+    #: Extra attributes from the source (e.g. CCSS cluster), string to string.
+    attrs: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict (used by the CLI and the stores)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "name_zh": self.name_zh,
+            "subject": self.subject,
+            "grade": self.grade,
+            "domain": self.domain,
+            "description": self.description,
+            "description_zh": self.description_zh,
+            "standards": list(self.standards),
+            "attrs": dict(sorted(self.attrs.items())),
+        }
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A curriculum standard (e.g. a CCSS standard) that knowledge points align to."""
+
+    id: str
+    framework: str
+    grade: str | None = None
+    domain: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    """A whole curriculum: nodes, prerequisite edges, standards and alignments.
+
+    ``related`` holds undirected links (sorted pairs) that are not prerequisites.
+    ``notes`` records what an importer dropped or changed, for the load report.
+    """
+
+    name: str
+    knowledge_points: tuple[KnowledgePoint, ...]
+    edges: tuple[Edge, ...] = ()
+    related: tuple[tuple[str, str], ...] = ()
+    standards: tuple[Standard, ...] = ()
+    standard_edges: tuple[Edge, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def fingerprint(self) -> str:
+        """A content hash; loading a curriculum with the same hash again is a no-op."""
+        payload = {
+            "name": self.name,
+            "kps": [kp.to_json() for kp in sorted(self.knowledge_points, key=lambda k: k.id)],
+            "edges": sorted(self.edges),
+            "related": sorted(self.related),
+            "standards": sorted(
+                (s.id, s.framework, s.grade, s.domain, s.description) for s in self.standards
+            ),
+            "standard_edges": sorted(self.standard_edges),
+        }
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    """Size and shape of the loaded prerequisite graph.
+
+    ``roots`` are points with no prerequisites, ``leaves`` points nothing depends on
+    (an isolated point is both). ``longest_chain`` counts the knowledge points on the
+    longest prerequisite chain (0 for an empty graph, 1 when there are no edges).
+    """
+
+    knowledge_points: int
+    prerequisite_edges: int
+    roots: int
+    leaves: int
+    longest_chain: int
+
+    def to_json(self) -> dict[str, int]:
+        """The CLI contract of ``tutor graph stats --json``."""
+        return {
+            "knowledge_points": self.knowledge_points,
+            "prerequisite_edges": self.prerequisite_edges,
+            "roots": self.roots,
+            "leaves": self.leaves,
+            "longest_chain": self.longest_chain,
+        }
+
+
+@dataclass(frozen=True)
+class CurriculumInfo:
+    """What a store says about the curriculum it holds."""
+
+    name: str
+    fingerprint: str
+    knowledge_points: int
+    prerequisite_edges: int
+    standards: int
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """The outcome of loading a curriculum into a store."""
+
+    name: str
+    knowledge_points: int
+    prerequisite_edges: int
+    related_edges: int
+    standards: int
+    alignments: int
+    unchanged: bool
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, curriculum: Curriculum, *, unchanged: bool) -> LoadReport:
+        """The report for loading ``curriculum``."""
+        return cls(
+            name=curriculum.name,
+            knowledge_points=len(curriculum.knowledge_points),
+            prerequisite_edges=len(curriculum.edges),
+            related_edges=len(curriculum.related),
+            standards=len(curriculum.standards),
+            alignments=sum(len(kp.standards) for kp in curriculum.knowledge_points),
+            unchanged=unchanged,
+            notes=curriculum.notes,
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """JSON for ``tutor graph load/import --json``."""
+        return {
+            "curriculum": self.name,
+            "knowledge_points": self.knowledge_points,
+            "prerequisite_edges": self.prerequisite_edges,
+            "related_edges": self.related_edges,
+            "standards": self.standards,
+            "alignments": self.alignments,
+            "unchanged": self.unchanged,
+            "notes": list(self.notes),
+        }
+
+
+# ---------------------------------------------------------------------------
+# validation
+
+#: Ids are free text in imported curricula, but never empty, never padded, never
+#: multi-line, and short enough to show.
+_MAX_ID_LEN = 200
+_BAD_ID = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_id(kind: str, value: str) -> None:
+    """Refuse an id that would be unusable (empty, padded, control chars, too long)."""
+    if not value:
+        raise CurriculumError(f"{kind} id is empty")
+    if value != value.strip():
+        raise CurriculumError(f"{kind} id {value!r} has leading or trailing spaces")
+    if len(value) > _MAX_ID_LEN:
+        raise CurriculumError(f"{kind} id {value[:40]!r}… is longer than {_MAX_ID_LEN} characters")
+    if _BAD_ID.search(value):
+        raise CurriculumError(f"{kind} id {value!r} contains control characters")
+
+
+def find_cycle(nodes: Iterable[str], edges: Iterable[Edge]) -> list[str] | None:
+    """Return the nodes of one prerequisite cycle (first node repeated at the end), or None."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from((e.prerequisite, e.dependent) for e in edges)
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        return None
+    path = [u for u, _ in cycle]
+    return [*path, path[0]]
+
+
+def validate_curriculum(curriculum: Curriculum) -> None:
+    """Raise :class:`CurriculumError` (one line, naming the culprit) unless valid.
+
+    Checks: at least one knowledge point; ids well-formed and unique; every edge and
+    alignment names known nodes; no self-loops; no duplicate edges; acyclic.
+    """
+    if not curriculum.knowledge_points:
+        raise CurriculumError("the curriculum has no knowledge points")
+    seen: set[str] = set()
+    for kp in curriculum.knowledge_points:
+        check_id("knowledge point", kp.id)
+        if kp.id in seen:
+            raise CurriculumError(f"duplicate knowledge point id {kp.id!r}")
+        seen.add(kp.id)
+        if not kp.name.strip():
+            raise CurriculumError(f"knowledge point {kp.id!r} has an empty name")
+    standard_ids: set[str] = set()
+    for std in curriculum.standards:
+        check_id("standard", std.id)
+        if std.id in standard_ids:
+            raise CurriculumError(f"duplicate standard id {std.id!r}")
+        standard_ids.add(std.id)
+    for kp in curriculum.knowledge_points:
+        for sid in kp.standards:
+            if sid not in standard_ids:
+                raise CurriculumError(
+                    f"knowledge point {kp.id!r} aligns to unknown standard {sid!r}"
+                )
+    _check_edges("prerequisite edge", curriculum.edges, seen)
+    _check_edges("standard prerequisite edge", curriculum.standard_edges, standard_ids)
+    for a, b in curriculum.related:
+        for end in (a, b):
+            if end not in seen:
+                raise CurriculumError(f"related link {a} — {b} names unknown node {end!r}")
+    cycle = find_cycle(seen, curriculum.edges)
+    if cycle is not None:
+        raise CurriculumError("prerequisite cycle: " + " → ".join(cycle))
+    std_cycle = find_cycle(standard_ids, curriculum.standard_edges)
+    if std_cycle is not None:
+        raise CurriculumError("standard prerequisite cycle: " + " → ".join(std_cycle))
+
+
+def _check_edges(kind: str, edges: Iterable[Edge], known: set[str]) -> None:
+    seen: set[Edge] = set()
+    for edge in edges:
+        for end in edge:
+            if end not in known:
+                raise CurriculumError(
+                    f"{kind} {edge.prerequisite} → {edge.dependent} names unknown node {end!r}"
+                )
+        if edge.prerequisite == edge.dependent:
+            raise CurriculumError(f"{kind} {edge.prerequisite} → {edge.dependent} is a self-loop")
+        if edge in seen:
+            raise CurriculumError(f"duplicate {kind} {edge.prerequisite} → {edge.dependent}")
+        seen.add(edge)

@@ -1,0 +1,39 @@
+"""The exception hierarchy of kptutor.
+
+Every error the library raises on purpose derives from :class:`TutorError`.
+Messages are written for the person at the keyboard: they say what was wrong
+and what to do about it, in one line.
+"""
+
+from __future__ import annotations
+
+
+class TutorError(Exception):
+    """Root of all kptutor errors."""
+
+
+class InputError(TutorError):
+    """The caller gave input we refuse (bad file, bad id, bad answer...).
+
+    Raising it guarantees that nothing was written.
+    """
+
+
+class NotFoundError(InputError):
+    """A named thing (knowledge point, student, item) does not exist."""
+
+
+class CurriculumError(InputError):
+    """A curriculum (nodes and edges) is not valid: duplicates, unknown ids, cycles."""
+
+
+class StoreError(TutorError):
+    """The store failed in a way that is not the caller's fault."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached (server down, wrong password, unreadable file)."""
+
+
+class MissingDependency(TutorError):
+    """An optional dependency is needed for this feature and is not installed."""

@@ -1,0 +1,136 @@
+"""Every Cypher statement the Neo4j engine runs, as named constants.
+
+All values travel as ``$parameters``; no statement is ever built from strings.
+Direction convention (DESIGN.md): ``(a)-[:REQUIRES]->(b)`` means b is a
+prerequisite of a.
+"""
+
+from __future__ import annotations
+
+CURRICULUM_INFO = """
+MATCH (c:Curriculum {key: 'active'})
+RETURN c.name AS name, c.fingerprint AS fingerprint,
+       COUNT { (:KnowledgePoint) } AS kps,
+       COUNT { (:KnowledgePoint)-[:REQUIRES]->(:KnowledgePoint) } AS edges,
+       COUNT { (:Standard) } AS standards
+"""
+
+# -- load (all run inside one write transaction) -----------------------------------
+DELETE_STALE_KNOWLEDGE_POINTS = """
+MATCH (k:KnowledgePoint) WHERE NOT k.id IN $ids
+DETACH DELETE k
+"""
+DELETE_STALE_STANDARDS = """
+MATCH (s:Standard) WHERE NOT s.id IN $ids
+DETACH DELETE s
+"""
+DELETE_CURRICULUM_RELATIONSHIPS = """
+MATCH (k:KnowledgePoint)-[r:REQUIRES|RELATED|ALIGNS_TO]->()
+DELETE r
+"""
+DELETE_STANDARD_RELATIONSHIPS = """
+MATCH (:Standard)-[r:REQUIRES]->(:Standard)
+DELETE r
+"""
+UPSERT_KNOWLEDGE_POINTS = """
+UNWIND $rows AS row
+MERGE (k:KnowledgePoint {id: row.id})
+SET k = row
+"""
+UPSERT_STANDARDS = """
+UNWIND $rows AS row
+MERGE (s:Standard {id: row.id})
+SET s = row
+"""
+CREATE_REQUIRES = """
+UNWIND $rows AS row
+MATCH (a:KnowledgePoint {id: row.dependent})
+MATCH (b:KnowledgePoint {id: row.prerequisite})
+CREATE (a)-[:REQUIRES]->(b)
+"""
+CREATE_RELATED = """
+UNWIND $rows AS row
+MATCH (a:KnowledgePoint {id: row.a})
+MATCH (b:KnowledgePoint {id: row.b})
+CREATE (a)-[:RELATED]->(b)
+"""
+CREATE_STANDARD_REQUIRES = """
+UNWIND $rows AS row
+MATCH (a:Standard {id: row.dependent})
+MATCH (b:Standard {id: row.prerequisite})
+CREATE (a)-[:REQUIRES]->(b)
+"""
+CREATE_ALIGNS_TO = """
+UNWIND $rows AS row
+MATCH (k:KnowledgePoint {id: row.kp})
+MATCH (s:Standard {id: row.standard})
+CREATE (k)-[:ALIGNS_TO]->(s)
+"""
+SET_CURRICULUM = """
+MERGE (c:Curriculum {key: 'active'})
+SET c.name = $name, c.fingerprint = $fingerprint, c.loaded_at = datetime()
+"""
+
+# -- reads -------------------------------------------------------------------------
+GET_KNOWLEDGE_POINT = """
+MATCH (k:KnowledgePoint {id: $id})
+OPTIONAL MATCH (k)-[:ALIGNS_TO]->(s:Standard)
+WITH k, s ORDER BY s.id
+RETURN k {.*} AS kp, collect(s.id) AS standards
+"""
+GET_STANDARD = """
+MATCH (s:Standard {id: $id})
+RETURN s {.*} AS standard
+"""
+LIST_KNOWLEDGE_POINTS = """
+MATCH (k:KnowledgePoint)
+WHERE ($grade IS NULL OR k.grade = $grade) AND ($domain IS NULL OR k.domain = $domain)
+OPTIONAL MATCH (k)-[:ALIGNS_TO]->(s:Standard)
+WITH k, s ORDER BY s.id
+RETURN k {.*} AS kp, collect(s.id) AS standards
+"""
+KNOWLEDGE_POINT_EXISTS = """
+MATCH (k:KnowledgePoint {id: $id}) RETURN count(k) > 0 AS found
+"""
+# Unbounded closures: with DISTINCT on the end node the planner uses a pruning
+# breadth-first var-length expand, so shared sub-DAGs are visited once, not per path.
+ALL_PREREQUISITES = """
+MATCH (:KnowledgePoint {id: $id})-[:REQUIRES*1..]->(p)
+RETURN DISTINCT p.id AS id
+"""
+ALL_DEPENDENTS = """
+MATCH (:KnowledgePoint {id: $id})<-[:REQUIRES*1..]-(d)
+RETURN DISTINCT d.id AS id
+"""
+# One breadth-first level at a time, for depth-limited closures (a var-length upper
+# bound cannot be a parameter).
+DIRECT_PREREQUISITES = """
+UNWIND $ids AS id
+MATCH (:KnowledgePoint {id: id})-[:REQUIRES]->(p)
+RETURN DISTINCT p.id AS id
+"""
+DIRECT_DEPENDENTS = """
+UNWIND $ids AS id
+MATCH (:KnowledgePoint {id: id})<-[:REQUIRES]-(d)
+RETURN DISTINCT d.id AS id
+"""
+RELATED = """
+MATCH (:KnowledgePoint {id: $id})-[:RELATED]-(r:KnowledgePoint)
+RETURN DISTINCT r.id AS id
+"""
+# The target, its transitive prerequisites, and each one's direct prerequisites.
+LEARNING_SUBGRAPH = """
+MATCH (t:KnowledgePoint {id: $id})
+OPTIONAL MATCH (t)-[:REQUIRES*1..]->(p)
+WITH t, collect(DISTINCT p) AS ps
+UNWIND ps + [t] AS n
+OPTIONAL MATCH (n)-[:REQUIRES]->(q)
+RETURN n.id AS id, n.grade AS grade, collect(q.id) AS prerequisites
+"""
+ALL_NODE_IDS = """
+MATCH (k:KnowledgePoint) RETURN k.id AS id
+"""
+ALL_EDGES = """
+MATCH (a:KnowledgePoint)-[:REQUIRES]->(b:KnowledgePoint)
+RETURN b.id AS prerequisite, a.id AS dependent
+"""

@@ -1,0 +1,369 @@
+"""The Neo4j 5 engine, through the official ``neo4j`` driver.
+
+* One injected :class:`neo4j.Driver`; managed transactions (``execute_read`` /
+  ``execute_write``), so transient failures are retried by the driver.
+* Cypher comes from :mod:`tutor.graph.cypher`; every value is a parameter.
+* Constraints and indexes come from ``graph/schema.cypher`` and are applied
+  idempotently when the store is opened.
+* Connection problems surface as :class:`StoreUnavailable` with a message that
+  names the URL, never as a driver traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from tutor.domain import (
+    Curriculum,
+    CurriculumInfo,
+    GraphStats,
+    KnowledgePoint,
+    LoadReport,
+    Standard,
+    grade_rank,
+    validate_curriculum,
+)
+from tutor.errors import InputError, MissingDependency, NotFoundError, StoreUnavailable
+from tutor.graph import algorithms, cypher
+from tutor.resources import shipped_path
+from tutor.settings import Settings
+
+if TYPE_CHECKING:
+    from neo4j import Driver, ManagedTransaction
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Rows per UNWIND statement when loading; all batches share one transaction.
+BATCH = 10_000
+
+_KP_FIELDS = ("name", "name_zh", "subject", "grade", "domain", "description", "description_zh")
+
+
+def display_url(url: str) -> str:
+    """The URL without any user:password part, safe to print."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def open_neo4j_store(url: str, settings: Settings) -> Neo4jStore:
+    """Registry factory for ``neo4j://`` and ``bolt://`` URLs: connect, check, apply schema."""
+    try:
+        import neo4j
+    except ImportError:  # pragma: no cover - neo4j is a core dependency
+        raise MissingDependency(
+            "the Neo4j engine needs the neo4j driver: pip install neo4j"
+        ) from None
+    parts = urlsplit(url)
+    user = parts.username or settings.neo4j_user
+    password = parts.password or settings.neo4j_password
+    shown = display_url(url)
+    if password is None:
+        raise InputError(
+            f"no password for Neo4j at {shown}: set TUTOR_NEO4J_PASSWORD "
+            "(make neo4j-up writes it to .neo4j.env)"
+        )
+    driver = neo4j.GraphDatabase.driver(
+        display_url(url),
+        auth=(user, password),
+        connection_timeout=5.0,
+        max_transaction_retry_time=10.0,
+        # Our queries name labels that may not exist yet in an empty database; the
+        # server's "unknown label" notices are noise, not problems.
+        notifications_min_severity="OFF",
+    )
+    store = Neo4jStore(driver, url=shown, database=settings.neo4j_database)
+    try:
+        with store._translate_errors():
+            driver.verify_connectivity()
+        store.apply_schema()
+    except BaseException:
+        driver.close()
+        raise
+    return store
+
+
+class Neo4jStore:
+    """The Neo4j :class:`~tutor.graph.protocol.GraphStore` engine."""
+
+    def __init__(self, driver: Driver, *, url: str, database: str | None = None) -> None:
+        self._driver = driver
+        self.url = url
+        self._database = database
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    @contextmanager
+    def _translate_errors(self) -> Iterator[None]:
+        """Turn driver failures into one-line :class:`StoreUnavailable` messages."""
+        from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+        try:
+            yield
+        except AuthError:
+            raise StoreUnavailable(
+                f"Neo4j at {self.url} refused the user name or password; check "
+                "TUTOR_NEO4J_USER and TUTOR_NEO4J_PASSWORD "
+                "(make neo4j-up writes them to .neo4j.env)"
+            ) from None
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {self.url} is not reachable ({_first_line(exc)}); start it with "
+                "`make neo4j-up` or check TUTOR_STORE"
+            ) from None
+        except OSError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.url} is not reachable ({exc})") from None
+
+    def _read(self, work: Callable[[ManagedTransaction], T]) -> T:
+        with self._translate_errors(), self._driver.session(database=self._database) as session:
+            return session.execute_read(work)
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        with self._translate_errors(), self._driver.session(database=self._database) as session:
+            return session.execute_write(work)
+
+    def apply_schema(self) -> None:
+        """Create the constraints and indexes of ``graph/schema.cypher`` if missing."""
+        text = shipped_path("graph/schema.cypher").read_text(encoding="utf-8")
+        lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith("//")]
+        statements = [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+        for statement in statements:
+            # Schema statements cannot share a transaction with data writes, so each
+            # runs in its own (managed, hence retried while the server starts) one.
+            self._write(lambda tx, s=statement: tx.run(s).consume())  # type: ignore[misc]
+
+    def close(self) -> None:
+        """Close the driver and its connection pool."""
+        self._driver.close()
+
+    # -- curriculum ------------------------------------------------------------------
+
+    def curriculum_info(self) -> CurriculumInfo | None:
+        """See :meth:`GraphStore.curriculum_info`."""
+
+        def work(tx: ManagedTransaction) -> CurriculumInfo | None:
+            record = tx.run(cypher.CURRICULUM_INFO).single()
+            if record is None:
+                return None
+            return CurriculumInfo(
+                name=record["name"],
+                fingerprint=record["fingerprint"],
+                knowledge_points=record["kps"],
+                prerequisite_edges=record["edges"],
+                standards=record["standards"],
+            )
+
+        return self._read(work)
+
+    def load_curriculum(self, curriculum: Curriculum) -> LoadReport:
+        """See :meth:`GraphStore.load_curriculum`. One transaction for everything."""
+        validate_curriculum(curriculum)
+        fingerprint = curriculum.fingerprint()
+        info = self.curriculum_info()
+        if info is not None and info.fingerprint == fingerprint:
+            return LoadReport.of(curriculum, unchanged=True)
+        kp_rows = [_kp_row(kp) for kp in curriculum.knowledge_points]
+        std_rows = [
+            {
+                "id": s.id,
+                "framework": s.framework,
+                "grade": s.grade,
+                "domain": s.domain,
+                "description": s.description,
+            }
+            for s in curriculum.standards
+        ]
+        edge_rows = [e._asdict() for e in curriculum.edges]
+        related_rows = [{"a": a, "b": b} for a, b in (sorted(p) for p in curriculum.related)]
+        std_edge_rows = [e._asdict() for e in curriculum.standard_edges]
+        align_rows = [
+            {"kp": kp.id, "standard": sid}
+            for kp in curriculum.knowledge_points
+            for sid in kp.standards
+        ]
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(cypher.DELETE_STALE_KNOWLEDGE_POINTS, ids=[r["id"] for r in kp_rows]).consume()
+            tx.run(cypher.DELETE_STALE_STANDARDS, ids=[r["id"] for r in std_rows]).consume()
+            tx.run(cypher.DELETE_CURRICULUM_RELATIONSHIPS).consume()
+            tx.run(cypher.DELETE_STANDARD_RELATIONSHIPS).consume()
+            for statement, rows in (
+                (cypher.UPSERT_KNOWLEDGE_POINTS, kp_rows),
+                (cypher.UPSERT_STANDARDS, std_rows),
+                (cypher.CREATE_REQUIRES, edge_rows),
+                (cypher.CREATE_RELATED, related_rows),
+                (cypher.CREATE_STANDARD_REQUIRES, std_edge_rows),
+                (cypher.CREATE_ALIGNS_TO, align_rows),
+            ):
+                for start in range(0, len(rows), BATCH):
+                    tx.run(statement, rows=rows[start : start + BATCH]).consume()
+            tx.run(cypher.SET_CURRICULUM, name=curriculum.name, fingerprint=fingerprint).consume()
+
+        self._write(work)
+        log.info("loaded curriculum %s into %s", curriculum.name, self.url)
+        return LoadReport.of(curriculum, unchanged=False)
+
+    # -- reads -----------------------------------------------------------------------
+
+    def get_node(self, kp_id: str) -> KnowledgePoint:
+        """See :meth:`GraphStore.get_node`."""
+
+        def work(tx: ManagedTransaction) -> KnowledgePoint | None:
+            record = tx.run(cypher.GET_KNOWLEDGE_POINT, id=kp_id).single()
+            return None if record is None else _kp_from_record(record["kp"], record["standards"])
+
+        kp = self._read(work)
+        if kp is None:
+            raise self._not_found(kp_id)
+        return kp
+
+    def get_standard(self, standard_id: str) -> Standard:
+        """See :meth:`GraphStore.get_standard`."""
+
+        def work(tx: ManagedTransaction) -> dict[str, Any] | None:
+            record = tx.run(cypher.GET_STANDARD, id=standard_id).single()
+            return None if record is None else dict(record["standard"])
+
+        row = self._read(work)
+        if row is None:
+            raise NotFoundError(f"no standard {standard_id!r} in {self.url}")
+        return Standard(
+            id=row["id"],
+            framework=row["framework"],
+            grade=row.get("grade"),
+            domain=row.get("domain"),
+            description=row.get("description", ""),
+        )
+
+    def list_nodes(
+        self, *, grade: str | None = None, domain: str | None = None
+    ) -> list[KnowledgePoint]:
+        """See :meth:`GraphStore.list_nodes`."""
+
+        def work(tx: ManagedTransaction) -> list[KnowledgePoint]:
+            result = tx.run(cypher.LIST_KNOWLEDGE_POINTS, grade=grade, domain=domain)
+            return [_kp_from_record(r["kp"], r["standards"]) for r in result]
+
+        kps = self._read(work)
+        kps.sort(key=lambda k: (grade_rank(k.grade), k.id))
+        return kps
+
+    def _not_found(self, kp_id: str) -> NotFoundError:
+        return NotFoundError(
+            f"no knowledge point {kp_id!r} in {self.url}; list them with `tutor graph list`"
+        )
+
+    def _closure(self, kp_id: str, depth: int | None, *, upward: bool) -> list[str]:
+        if depth is not None and depth < 1:
+            raise InputError(f"depth must be 1 or more, not {depth}")
+        step = cypher.DIRECT_PREREQUISITES if upward else cypher.DIRECT_DEPENDENTS
+        full = cypher.ALL_PREREQUISITES if upward else cypher.ALL_DEPENDENTS
+
+        def work(tx: ManagedTransaction) -> list[str] | None:
+            if not tx.run(cypher.KNOWLEDGE_POINT_EXISTS, id=kp_id).single(strict=True)["found"]:
+                return None
+            if depth is None:
+                return [r["id"] for r in tx.run(full, id=kp_id)]
+            seen = {kp_id}
+            frontier = [kp_id]
+            for _ in range(depth):
+                if not frontier:
+                    break
+                found = [r["id"] for r in tx.run(step, ids=frontier)]
+                frontier = [i for i in found if i not in seen]
+                seen.update(frontier)
+            seen.discard(kp_id)
+            return list(seen)
+
+        ids = self._read(work)
+        if ids is None:
+            raise self._not_found(kp_id)
+        return sorted(ids)
+
+    def prerequisites(self, kp_id: str, depth: int | None = None) -> list[str]:
+        """See :meth:`GraphStore.prerequisites`."""
+        return self._closure(kp_id, depth, upward=True)
+
+    def dependents(self, kp_id: str, depth: int | None = None) -> list[str]:
+        """See :meth:`GraphStore.dependents`."""
+        return self._closure(kp_id, depth, upward=False)
+
+    def related(self, kp_id: str) -> list[str]:
+        """See :meth:`GraphStore.related`."""
+
+        def work(tx: ManagedTransaction) -> list[str] | None:
+            if not tx.run(cypher.KNOWLEDGE_POINT_EXISTS, id=kp_id).single(strict=True)["found"]:
+                return None
+            return [r["id"] for r in tx.run(cypher.RELATED, id=kp_id)]
+
+        ids = self._read(work)
+        if ids is None:
+            raise self._not_found(kp_id)
+        return sorted(ids)
+
+    def learning_order(self, target: str, known: Collection[str] = ()) -> list[str]:
+        """See :meth:`GraphStore.learning_order`."""
+
+        def work(tx: ManagedTransaction) -> list[tuple[str, str | None, list[str]]]:
+            return [
+                (r["id"], r["grade"], list(r["prerequisites"]))
+                for r in tx.run(cypher.LEARNING_SUBGRAPH, id=target)
+            ]
+
+        rows = self._read(work)
+        if not rows:
+            raise self._not_found(target)
+        known_set = set(known)
+        nodes = {kp for kp, _, _ in rows if kp not in known_set}
+        prereqs = {kp: pres for kp, _, pres in rows}
+        grades = {kp: grade for kp, grade, _ in rows}
+        return algorithms.learning_order(nodes, prereqs, grades)
+
+    def stats(self) -> GraphStats:
+        """See :meth:`GraphStore.stats`."""
+
+        def work(tx: ManagedTransaction) -> tuple[list[str], list[tuple[str, str]]]:
+            nodes = [r["id"] for r in tx.run(cypher.ALL_NODE_IDS)]
+            edges = [(r["prerequisite"], r["dependent"]) for r in tx.run(cypher.ALL_EDGES)]
+            return nodes, edges
+
+        nodes, edges = self._read(work)
+        return algorithms.graph_stats(nodes, edges)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _kp_row(kp: KnowledgePoint) -> dict[str, object]:
+    row: dict[str, object] = {"id": kp.id}
+    for name in _KP_FIELDS:
+        row[name] = getattr(kp, name)
+    row["attrs"] = json.dumps(dict(kp.attrs), ensure_ascii=False, sort_keys=True)
+    return row
+
+
+def _kp_from_record(props: Any, standards: list[str]) -> KnowledgePoint:
+    p = dict(props)
+    return KnowledgePoint(
+        id=p["id"],
+        name=p["name"],
+        name_zh=p.get("name_zh", ""),
+        subject=p.get("subject", "math"),
+        grade=p.get("grade"),
+        domain=p.get("domain"),
+        description=p.get("description", ""),
+        description_zh=p.get("description_zh", ""),
+        standards=tuple(sorted(standards)),
+        attrs=json.loads(p.get("attrs", "{}")),
+    )

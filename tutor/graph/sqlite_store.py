@@ -1,0 +1,436 @@
+"""The embedded default store: a SQLite file for durable state, networkx in memory.
+
+* SQLite in WAL mode, one connection per thread, so readers never block the writer.
+* The prerequisite graph is mirrored into a ``networkx.DiGraph`` for traversals;
+  the mirror is rebuilt whenever the stored curriculum version changes (checked
+  with one indexed read per call, so several processes can share one file).
+* Every write is one transaction: a curriculum load either fully happens or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from tutor.domain import (
+    Curriculum,
+    CurriculumInfo,
+    GraphStats,
+    KnowledgePoint,
+    LoadReport,
+    Standard,
+    grade_rank,
+    validate_curriculum,
+)
+from tutor.errors import InputError, NotFoundError, StoreUnavailable
+from tutor.graph import algorithms
+from tutor.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+# Why WITHOUT ROWID: every table is looked up by its text primary key.
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS knowledge_point (
+    id             TEXT PRIMARY KEY,
+    name           TEXT NOT NULL,
+    name_zh        TEXT NOT NULL DEFAULT '',
+    subject        TEXT NOT NULL DEFAULT 'math',
+    grade          TEXT,
+    domain         TEXT,
+    description    TEXT NOT NULL DEFAULT '',
+    description_zh TEXT NOT NULL DEFAULT '',
+    attrs          TEXT NOT NULL DEFAULT '{}'
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS knowledge_point_grade ON knowledge_point(grade, domain);
+-- (kp)-[:REQUIRES]->(prereq)
+CREATE TABLE IF NOT EXISTS kp_requires (
+    kp     TEXT NOT NULL,
+    prereq TEXT NOT NULL,
+    PRIMARY KEY (kp, prereq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS kp_requires_prereq ON kp_requires(prereq);
+CREATE TABLE IF NOT EXISTS kp_related (
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS standard (
+    id          TEXT PRIMARY KEY,
+    framework   TEXT NOT NULL,
+    grade       TEXT,
+    domain      TEXT,
+    description TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS standard_requires (
+    standard TEXT NOT NULL,
+    prereq   TEXT NOT NULL,
+    PRIMARY KEY (standard, prereq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS aligns (
+    kp       TEXT NOT NULL,
+    standard TEXT NOT NULL,
+    PRIMARY KEY (kp, standard)
+) WITHOUT ROWID;
+"""
+
+_CURRICULUM_TABLES = (
+    "knowledge_point",
+    "kp_requires",
+    "kp_related",
+    "standard",
+    "standard_requires",
+    "aligns",
+)
+
+
+def sqlite_path_from_url(url: str) -> Path:
+    """``sqlite:///rel/path.db`` → ``rel/path.db``; ``sqlite:////abs/path.db`` → ``/abs/path.db``.
+
+    (The SQLAlchemy convention: three slashes, then the path.)
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "sqlite" or parts.netloc:
+        raise InputError(
+            f"bad SQLite store URL {url!r}: write sqlite:///relative/file.db "
+            "or sqlite:////absolute/file.db"
+        )
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        path = path[1:]
+    if not path:
+        raise InputError(f"bad SQLite store URL {url!r}: it names no file")
+    return Path(path).expanduser()
+
+
+def open_sqlite_store(url: str, settings: Settings) -> SqliteStore:
+    """Registry factory for ``sqlite://`` URLs."""
+    return SqliteStore(sqlite_path_from_url(url))
+
+
+@dataclass
+class _Mirror:
+    """The in-memory copy of the prerequisite graph, tagged with its version."""
+
+    version: str
+    graph: Any  # networkx.DiGraph: edge kp -> prereq (REQUIRES direction)
+    grades: dict[str, str | None]
+
+
+class SqliteStore:
+    """The embedded :class:`~tutor.graph.protocol.GraphStore` engine."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.url = f"sqlite:///{self.path}"
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._mirror: _Mirror | None = None
+        self._connections: list[sqlite3.Connection] = []
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"cannot create the folder for the store {self.path}: {exc.strerror}"
+            ) from None
+        conn = self._conn()
+        try:
+            with conn:
+                conn.executescript(_SCHEMA)
+                conn.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailable(
+                f"{self.path} is not a usable kptutor database ({exc}); "
+                "restore it from a backup or point TUTOR_STORE at a new file"
+            ) from None
+
+    # -- connections -------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")
+                # NORMAL is durable against process crashes in WAL mode (only an OS
+                # crash or power loss can lose the last commits) and far faster than FULL.
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=ON")
+            except sqlite3.DatabaseError as exc:
+                raise StoreUnavailable(
+                    f"cannot open the store {self.path}: {exc}; "
+                    "check the path and its permissions, or restore it from a backup"
+                ) from None
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One IMMEDIATE transaction: commit on success, roll back on any error."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close every connection this store opened."""
+        with self._lock:
+            for conn in self._connections:
+                with contextlib.suppress(sqlite3.Error):  # closing is best effort
+                    conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    # -- curriculum ---------------------------------------------------------------
+
+    def _meta(self, key: str) -> str | None:
+        row = self._conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def curriculum_info(self) -> CurriculumInfo | None:
+        """See :meth:`GraphStore.curriculum_info`."""
+        name = self._meta("curriculum_name")
+        if name is None:
+            return None
+        conn = self._conn()
+        return CurriculumInfo(
+            name=name,
+            fingerprint=self._meta("curriculum_fingerprint") or "",
+            knowledge_points=conn.execute("SELECT count(*) FROM knowledge_point").fetchone()[0],
+            prerequisite_edges=conn.execute("SELECT count(*) FROM kp_requires").fetchone()[0],
+            standards=conn.execute("SELECT count(*) FROM standard").fetchone()[0],
+        )
+
+    def load_curriculum(self, curriculum: Curriculum) -> LoadReport:
+        """See :meth:`GraphStore.load_curriculum`."""
+        validate_curriculum(curriculum)
+        fingerprint = curriculum.fingerprint()
+        report = LoadReport.of(curriculum, unchanged=False)
+        if self._meta("curriculum_fingerprint") == fingerprint:
+            return LoadReport.of(curriculum, unchanged=True)
+        kp_rows = [
+            (
+                kp.id,
+                kp.name,
+                kp.name_zh,
+                kp.subject,
+                kp.grade,
+                kp.domain,
+                kp.description,
+                kp.description_zh,
+                json.dumps(dict(kp.attrs), ensure_ascii=False, sort_keys=True),
+            )
+            for kp in curriculum.knowledge_points
+        ]
+        with self._write() as conn:
+            for table in _CURRICULUM_TABLES:
+                conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            conn.executemany(
+                "INSERT INTO knowledge_point(id, name, name_zh, subject, grade, domain,"
+                " description, description_zh, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                kp_rows,
+            )
+            conn.executemany(
+                "INSERT INTO kp_requires(kp, prereq) VALUES (?, ?)",
+                ((e.dependent, e.prerequisite) for e in curriculum.edges),
+            )
+            conn.executemany(
+                "INSERT INTO kp_related(a, b) VALUES (?, ?)",
+                (tuple(sorted(pair)) for pair in curriculum.related),
+            )
+            conn.executemany(
+                "INSERT INTO standard(id, framework, grade, domain, description)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    (s.id, s.framework, s.grade, s.domain, s.description)
+                    for s in curriculum.standards
+                ),
+            )
+            conn.executemany(
+                "INSERT INTO standard_requires(standard, prereq) VALUES (?, ?)",
+                ((e.dependent, e.prerequisite) for e in curriculum.standard_edges),
+            )
+            conn.executemany(
+                "INSERT INTO aligns(kp, standard) VALUES (?, ?)",
+                ((kp.id, sid) for kp in curriculum.knowledge_points for sid in kp.standards),
+            )
+            version = int(self._meta("curriculum_version") or "0") + 1
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                [
+                    ("curriculum_name", curriculum.name),
+                    ("curriculum_fingerprint", fingerprint),
+                    ("curriculum_version", str(version)),
+                ],
+            )
+        log.info("loaded curriculum %s into %s", curriculum.name, self.url)
+        return report
+
+    # -- reads ---------------------------------------------------------------------
+
+    def _graph(self) -> _Mirror:
+        """The in-memory mirror, rebuilt if another writer changed the curriculum."""
+        version = self._meta("curriculum_version") or "0"
+        mirror = self._mirror
+        if mirror is not None and mirror.version == version:
+            return mirror
+        with self._lock:
+            mirror = self._mirror
+            if mirror is not None and mirror.version == version:
+                return mirror
+            import networkx as nx
+
+            conn = self._conn()
+            graph = nx.DiGraph()
+            grades: dict[str, str | None] = {}
+            for kp_id, grade in conn.execute("SELECT id, grade FROM knowledge_point"):
+                grades[kp_id] = grade
+            graph.add_nodes_from(grades)
+            graph.add_edges_from(conn.execute("SELECT kp, prereq FROM kp_requires"))
+            mirror = _Mirror(version=version, graph=graph, grades=grades)
+            self._mirror = mirror
+            return mirror
+
+    def _require(self, mirror: _Mirror, kp_id: str) -> None:
+        if kp_id not in mirror.grades:
+            raise NotFoundError(
+                f"no knowledge point {kp_id!r} in {self.url}; list them with `tutor graph list`"
+            )
+
+    def get_node(self, kp_id: str) -> KnowledgePoint:
+        """See :meth:`GraphStore.get_node`."""
+        conn = self._conn()
+        row = conn.execute(
+            "SELECT id, name, name_zh, subject, grade, domain, description, description_zh,"
+            " attrs FROM knowledge_point WHERE id = ?",
+            (kp_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"no knowledge point {kp_id!r} in {self.url}; list them with `tutor graph list`"
+            )
+        standards = tuple(
+            r[0]
+            for r in conn.execute(
+                "SELECT standard FROM aligns WHERE kp = ? ORDER BY standard", (kp_id,)
+            )
+        )
+        return _kp_from_row(row, standards)
+
+    def get_standard(self, standard_id: str) -> Standard:
+        """See :meth:`GraphStore.get_standard`."""
+        row = (
+            self._conn()
+            .execute(
+                "SELECT id, framework, grade, domain, description FROM standard WHERE id = ?",
+                (standard_id,),
+            )
+            .fetchone()
+        )
+        if row is None:
+            raise NotFoundError(f"no standard {standard_id!r} in {self.url}")
+        return Standard(*row)
+
+    def list_nodes(
+        self, *, grade: str | None = None, domain: str | None = None
+    ) -> list[KnowledgePoint]:
+        """See :meth:`GraphStore.list_nodes`."""
+        conn = self._conn()
+        rows = conn.execute(
+            "SELECT id, name, name_zh, subject, grade, domain, description, description_zh,"
+            " attrs FROM knowledge_point"
+            " WHERE (?1 IS NULL OR grade = ?1) AND (?2 IS NULL OR domain = ?2)",
+            (grade, domain),
+        ).fetchall()
+        aligned: dict[str, list[str]] = {}
+        for kp, std in conn.execute("SELECT kp, standard FROM aligns ORDER BY kp, standard"):
+            aligned.setdefault(kp, []).append(std)
+        kps = [_kp_from_row(r, tuple(aligned.get(r[0], ()))) for r in rows]
+        kps.sort(key=lambda k: (grade_rank(k.grade), k.id))
+        return kps
+
+    def prerequisites(self, kp_id: str, depth: int | None = None) -> list[str]:
+        """See :meth:`GraphStore.prerequisites`."""
+        _check_depth(depth)
+        mirror = self._graph()
+        self._require(mirror, kp_id)
+        return sorted(algorithms.bfs(kp_id, mirror.graph.successors, depth))
+
+    def dependents(self, kp_id: str, depth: int | None = None) -> list[str]:
+        """See :meth:`GraphStore.dependents`."""
+        _check_depth(depth)
+        mirror = self._graph()
+        self._require(mirror, kp_id)
+        return sorted(algorithms.bfs(kp_id, mirror.graph.predecessors, depth))
+
+    def related(self, kp_id: str) -> list[str]:
+        """See :meth:`GraphStore.related`."""
+        mirror = self._graph()
+        self._require(mirror, kp_id)
+        rows = self._conn().execute(
+            "SELECT b FROM kp_related WHERE a = ?1 UNION SELECT a FROM kp_related WHERE b = ?1",
+            (kp_id,),
+        )
+        return sorted(r[0] for r in rows)
+
+    def learning_order(self, target: str, known: Collection[str] = ()) -> list[str]:
+        """See :meth:`GraphStore.learning_order`."""
+        mirror = self._graph()
+        self._require(mirror, target)
+        graph = mirror.graph
+        nodes = algorithms.bfs(target, graph.successors) | {target}
+        nodes -= set(known)
+        prereqs = {n: list(graph.successors(n)) for n in nodes}
+        return algorithms.learning_order(nodes, prereqs, mirror.grades)
+
+    def stats(self) -> GraphStats:
+        """See :meth:`GraphStore.stats`."""
+        mirror = self._graph()
+        return algorithms.graph_stats(
+            mirror.grades, ((pre, kp) for kp, pre in mirror.graph.edges())
+        )
+
+
+def _check_depth(depth: int | None) -> None:
+    if depth is not None and depth < 1:
+        raise InputError(f"depth must be 1 or more, not {depth}")
+
+
+def _kp_from_row(row: tuple[Any, ...], standards: tuple[str, ...]) -> KnowledgePoint:
+    kp_id, name, name_zh, subject, grade, domain, description, description_zh, attrs = row
+    return KnowledgePoint(
+        id=kp_id,
+        name=name,
+        name_zh=name_zh,
+        subject=subject,
+        grade=grade,
+        domain=domain,
+        description=description,
+        description_zh=description_zh,
+        standards=standards,
+        attrs=json.loads(attrs),
+    )

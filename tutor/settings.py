@@ -1,0 +1,72 @@
+"""One typed settings object, read from ``TUTOR_*`` environment variables.
+
+Nothing reads the environment at import time: call :meth:`Settings.from_env`
+where a program starts (the CLI, the app) and pass the object down.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tutor.errors import InputError
+
+APP_NAME = "kptutor"
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory (e.g. ``~/.local/share/kptutor`` on Linux)."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration for one process. Immutable; use :meth:`with_` to derive."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    store_url: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = None
+    neo4j_database: str | None = None
+    max_import_bytes: int = 64 * 1024 * 1024
+
+    @property
+    def resolved_store_url(self) -> str:
+        """The store URL, defaulting to a SQLite file in :attr:`data_dir`."""
+        if self.store_url:
+            return self.store_url
+        return f"sqlite:///{self.data_dir / 'kptutor.db'}"
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read ``TUTOR_DATA_DIR``, ``TUTOR_STORE``, ``TUTOR_NEO4J_USER``,
+        ``TUTOR_NEO4J_PASSWORD``, ``TUTOR_NEO4J_DATABASE`` and ``TUTOR_MAX_IMPORT_MB``."""
+        env = os.environ if env is None else env
+        kwargs: dict[str, object] = {}
+        if env.get("TUTOR_DATA_DIR"):
+            kwargs["data_dir"] = Path(env["TUTOR_DATA_DIR"]).expanduser()
+        if env.get("TUTOR_STORE"):
+            kwargs["store_url"] = env["TUTOR_STORE"]
+        if env.get("TUTOR_NEO4J_USER"):
+            kwargs["neo4j_user"] = env["TUTOR_NEO4J_USER"]
+        if env.get("TUTOR_NEO4J_PASSWORD"):
+            kwargs["neo4j_password"] = env["TUTOR_NEO4J_PASSWORD"]
+        if env.get("TUTOR_NEO4J_DATABASE"):
+            kwargs["neo4j_database"] = env["TUTOR_NEO4J_DATABASE"]
+        if env.get("TUTOR_MAX_IMPORT_MB"):
+            raw = env["TUTOR_MAX_IMPORT_MB"]
+            try:
+                kwargs["max_import_bytes"] = int(float(raw) * 1024 * 1024)
+            except ValueError:
+                raise InputError(
+                    f"TUTOR_MAX_IMPORT_MB must be a number of megabytes, not {raw!r}"
+                ) from None
+        return cls(**kwargs)  # type: ignore[arg-type]
