@@ -8,7 +8,7 @@
 #
 # Everything lives under graph/.neo4j/ (gitignored): lib/ (jars), home/ (conf, data, logs).
 # The password is generated on first start and kept in home/password (mode 600).
-# Environment: NEO4J_BOLT_PORT (default 7687), NEO4J_HEAP (default 1g),
+# Environment: NEO4J_BOLT_PORT (default 7687), NEO4J_HEAP (default 3g),
 # NEO4J_PAGECACHE (default 512m), NEO4J_START_TIMEOUT seconds (default 120).
 set -euo pipefail
 
@@ -20,7 +20,7 @@ home="$base/home"
 pidfile="$home/run/neo4j.pid"
 envfile="$repo/.neo4j.env"
 port="${NEO4J_BOLT_PORT:-7687}"
-heap="${NEO4J_HEAP:-1g}"
+heap="${NEO4J_HEAP:-3g}"
 pagecache="${NEO4J_PAGECACHE:-512m}"
 timeout="${NEO4J_START_TIMEOUT:-120}"
 

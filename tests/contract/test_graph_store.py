@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 
 from tests.factories import diamond, kp, random_dag
-from tutor.content.curricula import ccss_curriculum
+from tutor.content.curricula import ccss_curriculum, default_curriculum
 from tutor.domain import Curriculum, Edge
 from tutor.errors import CurriculumError, InputError, NotFoundError
 from tutor.graph import GraphStore
@@ -202,3 +202,21 @@ def test_ccss_graph_counts(store: GraphStore) -> None:
     assert node.attrs["parent_standard"] == "4.NF.B.3"
     order = store.learning_order("5.NF.A.1")
     assert order[-1] == "5.NF.A.1" and is_valid_order(order, ccss_curriculum())
+
+
+def test_default_pack_with_ccss_standards(store: GraphStore) -> None:
+    cur = default_curriculum()
+    report = store.load_curriculum(cur)
+    assert report.knowledge_points >= 200 and report.standards == 509
+    stats = store.stats()
+    assert stats.knowledge_points == len(cur.knowledge_points)
+    assert stats.prerequisite_edges == len(cur.edges)
+    node = store.get_node("fractions.add_unlike")
+    assert node.name_zh and node.description_zh and node.grade == "5"
+    assert node.standards == ("5.NF.A.1",)
+    assert store.get_standard("5.NF.A.1").framework == "CCSS-M"
+    assert "fractions.common_denominator" in store.prerequisites("fractions.add_unlike", depth=1)
+    grades = {k.grade for k in store.list_nodes()}
+    assert grades == {str(g) for g in range(1, 10)}
+    order = store.learning_order("equations.two_step")
+    assert order[-1] == "equations.two_step" and is_valid_order(order, cur)

@@ -69,6 +69,11 @@ def read_csv(
             for fields in reader:
                 if not fields or all(not f.strip() for f in fields):
                     continue  # blank line
+                if any("\x00" in f for f in fields):
+                    raise InputError(
+                        f"{what} {p}, line {reader.line_num}: contains a NUL byte; "
+                        "this looks like a binary file, not CSV text"
+                    )
                 if len(fields) != len(header):
                     raise InputError(
                         f"{what} {p}, line {reader.line_num}: {len(fields)} fields, "

@@ -18,6 +18,7 @@ from tutor.domain import (
     Edge,
     KnowledgePoint,
     Standard,
+    check_id,
     find_cycle,
     validate_curriculum,
 )
@@ -268,8 +269,10 @@ def csv_curriculum(
     first_line: dict[str, int] = {}
     for line, row in nodes.rows:
         kp_id = row["id"]
-        if not kp_id:
-            raise InputError(f"nodes file {nodes.path}, line {line}: the id is empty")
+        try:
+            check_id("node", kp_id)
+        except CurriculumError as exc:
+            raise InputError(f"nodes file {nodes.path}, line {line}: {exc}") from None
         if kp_id in first_line:
             raise InputError(
                 f"nodes file {nodes.path}, line {line}: duplicate id {kp_id!r} "

@@ -92,40 +92,45 @@ RETURN k {.*} AS kp, collect(s.id) AS standards
 KNOWLEDGE_POINT_EXISTS = """
 MATCH (k:KnowledgePoint {id: $id}) RETURN count(k) > 0 AS found
 """
-# Unbounded closures: with DISTINCT on the end node the planner uses a pruning
-# breadth-first var-length expand, so shared sub-DAGs are visited once, not per path.
+# Unbounded closures, in one round trip: no row means no such point. With DISTINCT on
+# the end node the planner uses a pruning breadth-first var-length expand
+# (VarLengthExpand(Pruning,BFS)), so shared sub-DAGs are visited once, not once per
+# path; one record holding a list is far cheaper to ship than one record per id.
 ALL_PREREQUISITES = """
-MATCH (:KnowledgePoint {id: $id})-[:REQUIRES*1..]->(p)
-RETURN DISTINCT p.id AS id
+MATCH (k:KnowledgePoint {id: $id})
+RETURN COLLECT { MATCH (k)-[:REQUIRES*1..]->(p) WITH DISTINCT p RETURN p.id } AS ids
 """
 ALL_DEPENDENTS = """
-MATCH (:KnowledgePoint {id: $id})<-[:REQUIRES*1..]-(d)
-RETURN DISTINCT d.id AS id
+MATCH (k:KnowledgePoint {id: $id})
+RETURN COLLECT { MATCH (k)<-[:REQUIRES*1..]-(d) WITH DISTINCT d RETURN d.id } AS ids
 """
 # One breadth-first level at a time, for depth-limited closures (a var-length upper
 # bound cannot be a parameter).
 DIRECT_PREREQUISITES = """
 UNWIND $ids AS id
 MATCH (:KnowledgePoint {id: id})-[:REQUIRES]->(p)
-RETURN DISTINCT p.id AS id
+WITH DISTINCT p
+RETURN collect(p.id) AS ids
 """
 DIRECT_DEPENDENTS = """
 UNWIND $ids AS id
 MATCH (:KnowledgePoint {id: id})<-[:REQUIRES]-(d)
-RETURN DISTINCT d.id AS id
+WITH DISTINCT d
+RETURN collect(d.id) AS ids
 """
 RELATED = """
 MATCH (:KnowledgePoint {id: $id})-[:RELATED]-(r:KnowledgePoint)
 RETURN DISTINCT r.id AS id
 """
-# The target, its transitive prerequisites, and each one's direct prerequisites.
+
+# The target, its transitive prerequisites, and each one's direct prerequisites,
+# as one record: a list of [id, grade, [prerequisite ids]].
 LEARNING_SUBGRAPH = """
 MATCH (t:KnowledgePoint {id: $id})
 OPTIONAL MATCH (t)-[:REQUIRES*1..]->(p)
 WITH t, collect(DISTINCT p) AS ps
 UNWIND ps + [t] AS n
-OPTIONAL MATCH (n)-[:REQUIRES]->(q)
-RETURN n.id AS id, n.grade AS grade, collect(q.id) AS prerequisites
+RETURN collect([n.id, n.grade, [(n)-[:REQUIRES]->(q) | q.id]]) AS rows
 """
 ALL_NODE_IDS = """
 MATCH (k:KnowledgePoint) RETURN k.id AS id

@@ -28,7 +28,13 @@ from tutor.domain import (
     grade_rank,
     validate_curriculum,
 )
-from tutor.errors import InputError, MissingDependency, NotFoundError, StoreUnavailable
+from tutor.errors import (
+    InputError,
+    MissingDependency,
+    NotFoundError,
+    StoreError,
+    StoreUnavailable,
+)
 from tutor.graph import algorithms, cypher
 from tutor.resources import shipped_path
 from tutor.settings import Settings
@@ -105,7 +111,13 @@ class Neo4jStore:
     @contextmanager
     def _translate_errors(self) -> Iterator[None]:
         """Turn driver failures into one-line :class:`StoreUnavailable` messages."""
-        from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+        from neo4j.exceptions import (
+            AuthError,
+            DriverError,
+            Neo4jError,
+            ServiceUnavailable,
+            SessionExpired,
+        )
 
         try:
             yield
@@ -122,6 +134,14 @@ class Neo4jStore:
             ) from None
         except OSError as exc:
             raise StoreUnavailable(f"Neo4j at {self.url} is not reachable ({exc})") from None
+        except Neo4jError as exc:
+            # The transaction was rolled back by the server: nothing was written.
+            raise StoreError(
+                f"Neo4j at {self.url} refused the operation ({exc.code}: "
+                f"{_first_line(Exception(exc.message or ''))}); nothing was changed"
+            ) from None
+        except DriverError as exc:
+            raise StoreError(f"Neo4j driver error for {self.url}: {_first_line(exc)}") from None
 
     def _read(self, work: Callable[[ManagedTransaction], T]) -> T:
         with self._translate_errors(), self._driver.session(database=self._database) as session:
@@ -269,16 +289,17 @@ class Neo4jStore:
         full = cypher.ALL_PREREQUISITES if upward else cypher.ALL_DEPENDENTS
 
         def work(tx: ManagedTransaction) -> list[str] | None:
+            if depth is None:
+                record = tx.run(full, id=kp_id).single()
+                return None if record is None else list(record["ids"])
             if not tx.run(cypher.KNOWLEDGE_POINT_EXISTS, id=kp_id).single(strict=True)["found"]:
                 return None
-            if depth is None:
-                return [r["id"] for r in tx.run(full, id=kp_id)]
             seen = {kp_id}
             frontier = [kp_id]
             for _ in range(depth):
                 if not frontier:
                     break
-                found = [r["id"] for r in tx.run(step, ids=frontier)]
+                found = tx.run(step, ids=frontier).single(strict=True)["ids"]
                 frontier = [i for i in found if i not in seen]
                 seen.update(frontier)
             seen.discard(kp_id)
@@ -314,10 +335,9 @@ class Neo4jStore:
         """See :meth:`GraphStore.learning_order`."""
 
         def work(tx: ManagedTransaction) -> list[tuple[str, str | None, list[str]]]:
-            return [
-                (r["id"], r["grade"], list(r["prerequisites"]))
-                for r in tx.run(cypher.LEARNING_SUBGRAPH, id=target)
-            ]
+            record = tx.run(cypher.LEARNING_SUBGRAPH, id=target).single()
+            rows = [] if record is None else record["rows"]
+            return [(kp, grade, list(pres)) for kp, grade, pres in rows]
 
         rows = self._read(work)
         if not rows:
