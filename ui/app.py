@@ -13,9 +13,9 @@ from tutor.settings import Settings
 
 
 @st.cache_resource
-def get_store() -> GraphStore:
-    """One store per server process (the embedded SQLite file by default)."""
-    return open_store(settings=Settings.from_env())
+def get_store(url: str) -> GraphStore:
+    """One store per URL and server process (the embedded SQLite file by default)."""
+    return open_store(url, Settings.from_env())
 
 
 def main() -> None:
@@ -23,7 +23,7 @@ def main() -> None:
     st.set_page_config(page_title="kptutor", page_icon="📐")
     st.title("kptutor")
     st.caption("Adaptive K12 maths, driven by a knowledge-point graph.")
-    store = get_store()
+    store = get_store(Settings.from_env().resolved_store_url)
     info = store.curriculum_info()
     if info is None:
         st.warning("No curriculum is loaded. Run `tutor graph load default` and reload.")
