@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 from tutor.domain import Curriculum, Edge, KnowledgePoint, Standard
 
@@ -63,3 +65,15 @@ def random_dag(n: int, extra_edges: int, seed: int) -> Curriculum:
         i = rng.randrange(j)
         edges.add(Edge(f"n{i:04d}", f"n{j:04d}"))
     return Curriculum(name=f"random-{seed}", knowledge_points=kps, edges=tuple(sorted(edges)))
+
+
+def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the real ``tutor`` command (as ``python -m tutor.cli``) with ``env``."""
+    return subprocess.run(
+        [sys.executable, "-m", "tutor.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        check=False,
+    )

@@ -48,6 +48,10 @@ class Edge(NamedTuple):
     dependent: str
 
 
+#: The scalar fields of a knowledge point, in storage order (both engines and the hash use it).
+KP_FIELDS = ("id", "name", "name_zh", "subject", "grade", "domain", "description", "description_zh")
+
+
 @dataclass(frozen=True)
 class KnowledgePoint:
     """One fine-grained knowledge point (a node of the graph)."""
@@ -64,6 +68,10 @@ class KnowledgePoint:
     standards: tuple[str, ...] = ()
     #: Extra attributes from the source (e.g. CCSS cluster), string to string.
     attrs: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def values(self) -> tuple[str | None, ...]:
+        """The :data:`KP_FIELDS` values, in that order."""
+        return tuple(getattr(self, name) for name in KP_FIELDS)
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict (used by the CLI and the stores)."""
@@ -113,18 +121,7 @@ class Curriculum:
         payload = [
             self.name,
             sorted(
-                (
-                    kp.id,
-                    kp.name,
-                    kp.name_zh,
-                    kp.subject,
-                    kp.grade,
-                    kp.domain,
-                    kp.description,
-                    kp.description_zh,
-                    list(kp.standards),
-                    sorted(kp.attrs.items()),
-                )
+                (*kp.values(), list(kp.standards), sorted(kp.attrs.items()))
                 for kp in self.knowledge_points
             ),
             sorted(self.edges),

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.factories import random_dag
+from tests.factories import random_dag, run_cli
 from tutor.content.curricula import ccss_curriculum
 from tutor.errors import StoreUnavailable
 from tutor.graph import GraphStore, open_store
@@ -19,15 +17,7 @@ from tutor.settings import Settings
 pytestmark = pytest.mark.neo4j
 
 
-def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tutor.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-        check=False,
-    )
+run = run_cli
 
 
 @pytest.fixture

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.factories import run_cli
 
 NODES = "id,name,grade,domain,source\na,Count,1,CC,mine\nb,Add,1,OA,\nc,Add more,2,OA,\n"
 EDGES = "from,to\na,b\nb,c\n"
 
 
-def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tutor.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+run = run_cli
 
 
 @pytest.fixture

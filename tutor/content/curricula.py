@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tutor.content.csvfiles import read_csv
+from tutor.content.csvfiles import CsvTable, read_csv
 from tutor.domain import (
     Curriculum,
     Edge,
@@ -237,8 +237,8 @@ def default_curriculum() -> Curriculum:
     return pack_curriculum(shipped_path("content/k12-math"), name="k12-math")
 
 
-def _read_edges(path: Path, *, max_bytes: int) -> list[Edge]:
-    table = read_csv(
+def _read_edges_table(path: str | Path, *, max_bytes: int) -> CsvTable:
+    return read_csv(
         path,
         what="edges file",
         required=("from", "to"),
@@ -246,6 +246,10 @@ def _read_edges(path: Path, *, max_bytes: int) -> list[Edge]:
         max_bytes=max_bytes,
         allow_no_rows=True,
     )
+
+
+def _read_edges(path: Path, *, max_bytes: int) -> list[Edge]:
+    table = _read_edges_table(path, max_bytes=max_bytes)
     return [Edge(prerequisite=row["from"], dependent=row["to"]) for _, row in table.rows]
 
 
@@ -295,14 +299,7 @@ def csv_curriculum(
                 attrs=attrs,
             )
         )
-    edges_table = read_csv(
-        edges_path,
-        what="edges file",
-        required=("from", "to"),
-        allowed=(),
-        max_bytes=max_bytes,
-        allow_no_rows=True,
-    )
+    edges_table = _read_edges_table(edges_path, max_bytes=max_bytes)
     edges: list[Edge] = []
     seen: dict[Edge, int] = {}
     for line, row in edges_table.rows:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from tutor.domain import (
+    KP_FIELDS,
     Curriculum,
     CurriculumInfo,
     GraphStats,
@@ -48,8 +49,6 @@ T = TypeVar("T")
 
 #: Rows per UNWIND statement when loading; all batches share one transaction.
 BATCH = 10_000
-
-_KP_FIELDS = ("name", "name_zh", "subject", "grade", "domain", "description", "description_zh")
 
 
 def display_url(url: str) -> str:
@@ -366,9 +365,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _kp_row(kp: KnowledgePoint) -> dict[str, object]:
-    row: dict[str, object] = {"id": kp.id}
-    for name in _KP_FIELDS:
-        row[name] = getattr(kp, name)
+    row: dict[str, object] = dict(zip(KP_FIELDS, kp.values(), strict=True))
     row["attrs"] = json.dumps(dict(kp.attrs), ensure_ascii=False, sort_keys=True)
     return row
 

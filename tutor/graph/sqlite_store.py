@@ -273,17 +273,7 @@ class SqliteStore:
         if self._meta("curriculum_fingerprint") == fingerprint:
             return LoadReport.of(curriculum, unchanged=True)
         kp_rows = [
-            (
-                kp.id,
-                kp.name,
-                kp.name_zh,
-                kp.subject,
-                kp.grade,
-                kp.domain,
-                kp.description,
-                kp.description_zh,
-                json.dumps(dict(kp.attrs), ensure_ascii=False, sort_keys=True),
-            )
+            (*kp.values(), json.dumps(dict(kp.attrs), ensure_ascii=False, sort_keys=True))
             for kp in curriculum.knowledge_points
         ]
         with self._write() as conn:
