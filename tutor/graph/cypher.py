@@ -68,7 +68,11 @@ CREATE (k)-[:ALIGNS_TO]->(s)
 """
 SET_CURRICULUM = """
 MERGE (c:Curriculum {key: 'active'})
-SET c.name = $name, c.fingerprint = $fingerprint, c.loaded_at = datetime()
+SET c.name = $name, c.fingerprint = $fingerprint, c.format = $format,
+    c.loaded_at = datetime()
+"""
+CURRICULUM_FORMAT = """
+MATCH (c:Curriculum {key: 'active'}) RETURN c.format AS format
 """
 
 # -- reads -------------------------------------------------------------------------
@@ -95,14 +99,25 @@ MATCH (k:KnowledgePoint {id: $id}) RETURN count(k) > 0 AS found
 # Unbounded closures, in one round trip: no row means no such point. With DISTINCT on
 # the end node the planner uses a pruning breadth-first var-length expand
 # (VarLengthExpand(Pruning,BFS)), so shared sub-DAGs are visited once, not once per
-# path; one record holding a list is far cheaper to ship than one record per id.
+# path. The answer is one record holding a list of each point's `ix` (its rank in
+# sorted-id order, set at load time): integers are cheaper to read, ship and decode
+# than ids, and the client maps them back through its copy of ID_TABLE, refreshed
+# whenever the curriculum fingerprint returned alongside changes.
 ALL_PREREQUISITES = """
 MATCH (k:KnowledgePoint {id: $id})
-RETURN COLLECT { MATCH (k)-[:REQUIRES*1..]->(p) WITH DISTINCT p RETURN p.id } AS ids
+OPTIONAL MATCH (c:Curriculum {key: 'active'})
+RETURN c.fingerprint AS fingerprint,
+       COLLECT { MATCH (k)-[:REQUIRES*1..]->(p) WITH DISTINCT p RETURN p.ix } AS ixs
 """
 ALL_DEPENDENTS = """
 MATCH (k:KnowledgePoint {id: $id})
-RETURN COLLECT { MATCH (k)<-[:REQUIRES*1..]-(d) WITH DISTINCT d RETURN d.id } AS ids
+OPTIONAL MATCH (c:Curriculum {key: 'active'})
+RETURN c.fingerprint AS fingerprint,
+       COLLECT { MATCH (k)<-[:REQUIRES*1..]-(d) WITH DISTINCT d RETURN d.ix } AS ixs
+"""
+ID_TABLE = """
+MATCH (k:KnowledgePoint)
+RETURN k.ix AS ix, k.id AS id
 """
 # One breadth-first level at a time, for depth-limited closures (a var-length upper
 # bound cannot be a parameter).

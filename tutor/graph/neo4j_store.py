@@ -50,6 +50,10 @@ T = TypeVar("T")
 #: Rows per UNWIND statement when loading; all batches share one transaction.
 BATCH = 10_000
 
+#: Version of how a curriculum is laid out in the database (2: points carry `ix`).
+#: A stored curriculum of another format is reloaded even if its content is the same.
+STORE_FORMAT = 2
+
 
 def display_url(url: str) -> str:
     """The URL without any user:password part, safe to print."""
@@ -104,6 +108,8 @@ class Neo4jStore:
         self._driver = driver
         self.url = url
         self._database = database
+        # (curriculum fingerprint, ids indexed by `ix`): see cypher.ALL_PREREQUISITES.
+        self._id_table: tuple[str, list[str]] | None = None
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -188,9 +194,11 @@ class Neo4jStore:
         validate_curriculum(curriculum)
         fingerprint = curriculum.fingerprint()
         info = self.curriculum_info()
-        if info is not None and info.fingerprint == fingerprint:
+        if info is not None and info.fingerprint == fingerprint and self._format() == STORE_FORMAT:
             return LoadReport.of(curriculum, unchanged=True)
         kp_rows = [_kp_row(kp) for kp in curriculum.knowledge_points]
+        for ix, row in enumerate(sorted(kp_rows, key=lambda r: str(r["id"]))):
+            row["ix"] = ix
         std_rows = [
             {
                 "id": s.id,
@@ -225,11 +233,23 @@ class Neo4jStore:
             ):
                 for start in range(0, len(rows), BATCH):
                     tx.run(statement, rows=rows[start : start + BATCH]).consume()
-            tx.run(cypher.SET_CURRICULUM, name=curriculum.name, fingerprint=fingerprint).consume()
+            tx.run(
+                cypher.SET_CURRICULUM,
+                name=curriculum.name,
+                fingerprint=fingerprint,
+                format=STORE_FORMAT,
+            ).consume()
 
         self._write(work)
         log.info("loaded curriculum %s into %s", curriculum.name, self.url)
         return LoadReport.of(curriculum, unchanged=False)
+
+    def _format(self) -> int | None:
+        def work(tx: ManagedTransaction) -> int | None:
+            record = tx.run(cypher.CURRICULUM_FORMAT).single()
+            return None if record is None else record["format"]
+
+        return self._read(work)
 
     # -- reads -----------------------------------------------------------------------
 
@@ -290,7 +310,10 @@ class Neo4jStore:
         def work(tx: ManagedTransaction) -> list[str] | None:
             if depth is None:
                 record = tx.run(full, id=kp_id).single()
-                return None if record is None else list(record["ids"])
+                if record is None:
+                    return None
+                ids = self._ids_by_ix(tx, record["fingerprint"])
+                return [ids[ix] for ix in sorted(record["ixs"])]
             if not tx.run(cypher.KNOWLEDGE_POINT_EXISTS, id=kp_id).single(strict=True)["found"]:
                 return None
             seen = {kp_id}
@@ -308,6 +331,18 @@ class Neo4jStore:
         if ids is None:
             raise self._not_found(kp_id)
         return sorted(ids)
+
+    def _ids_by_ix(self, tx: ManagedTransaction, fingerprint: str) -> list[str]:
+        """Ids indexed by `ix` for the curriculum with ``fingerprint`` (cached, read in ``tx``)."""
+        table = self._id_table
+        if table is None or table[0] != fingerprint:
+            rows = tx.run(cypher.ID_TABLE).values()
+            ids = [""] * len(rows)
+            for ix, kp_id in rows:
+                ids[ix] = kp_id
+            table = (fingerprint, ids)
+            self._id_table = table
+        return table[1]
 
     def prerequisites(self, kp_id: str, depth: int | None = None) -> list[str]:
         """See :meth:`GraphStore.prerequisites`."""
