@@ -11,3 +11,5 @@ CREATE CONSTRAINT teacher_id IF NOT EXISTS FOR (t:Teacher) REQUIRE t.id IS UNIQU
 CREATE CONSTRAINT curriculum_key IF NOT EXISTS FOR (c:Curriculum) REQUIRE c.key IS UNIQUE;
 CREATE INDEX knowledge_point_grade IF NOT EXISTS FOR (k:KnowledgePoint) ON (k.grade);
 CREATE INDEX knowledge_point_domain IF NOT EXISTS FOR (k:KnowledgePoint) ON (k.domain);
+CREATE CONSTRAINT problem_id IF NOT EXISTS FOR (p:Problem) REQUIRE p.id IS UNIQUE;
+CREATE INDEX problem_source IF NOT EXISTS FOR (p:Problem) ON (p.source);

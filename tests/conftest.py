@@ -63,8 +63,21 @@ def sqlite_store(tmp_path: Path) -> Iterator[GraphStore]:
     store.close()
 
 
+def wipe_neo4j(settings: Settings) -> None:
+    """Delete every node of the test database, so each test starts from an empty graph."""
+    import neo4j
+
+    assert settings.store_url is not None and settings.neo4j_password is not None
+    with neo4j.GraphDatabase.driver(
+        settings.store_url, auth=(settings.neo4j_user, settings.neo4j_password)
+    ) as driver, driver.session() as session:
+        # Batched, so a large graph left by the benchmark is deleted in bounded memory.
+        session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS").consume()
+
+
 @pytest.fixture
 def neo4j_store(neo4j_settings: Settings) -> Iterator[GraphStore]:
+    wipe_neo4j(neo4j_settings)
     store = open_store(neo4j_settings.store_url, neo4j_settings)
     yield store
     store.close()

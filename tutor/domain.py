@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from tutor.errors import CurriculumError
+from tutor.errors import ContentError, CurriculumError
 
 #: Grades we know how to order. Anything else sorts after these.
 _GRADE_WORDS = {"K": 0, "PK": -1, "HS": 9}
@@ -331,3 +331,164 @@ def _check_edges(kind: str, edges: Iterable[Edge], known: set[str]) -> None:
         if edge in seen:
             raise CurriculumError(f"duplicate {kind} {edge.prerequisite} → {edge.dependent}")
         seen.add(edge)
+
+
+# ---------------------------------------------------------------------------
+# content bank: item families (the Q-matrix), misconceptions, imported problems
+
+
+@dataclass(frozen=True)
+class ItemFamily:
+    """A family of items made by one generator, and what its items assess.
+
+    ``assesses`` is this family's row of the Q-matrix: ``(knowledge point, weight)``
+    pairs sorted by id, with weight 1.0 for the primary point ``kp`` and less for the
+    other points an item also exercises. In the graph this is
+    ``(:ItemFamily)-[:ASSESSES {weight}]->(:KnowledgePoint)``.
+    """
+
+    id: str
+    generator: str
+    kp: str
+    levels: tuple[int, ...]
+    assesses: tuple[tuple[str, float], ...]
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return {
+            "id": self.id,
+            "generator": self.generator,
+            "kp": self.kp,
+            "levels": list(self.levels),
+            "assesses": dict(self.assesses),
+        }
+
+
+@dataclass(frozen=True)
+class MisconceptionInfo:
+    """A misconception as the graph holds it: ``(:Misconception)-[:SIGNALS]->(:KnowledgePoint)``.
+
+    (The buggy-rule functions that detect it live in :mod:`tutor.content.misconceptions`.)
+    """
+
+    id: str
+    description: str
+    description_zh: str
+    signals: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return {
+            "id": self.id,
+            "description": self.description,
+            "description_zh": self.description_zh,
+            "signals": list(self.signals),
+        }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A fixed problem imported from elsewhere (e.g. OATutor), with its steps and hints.
+
+    ``kp`` is the knowledge point it is mapped to, or None when no clear mapping exists
+    (it is then kept under its own ``skills``). ``data`` is the whole problem as JSON
+    text (steps, hints, attribution), stored verbatim.
+    """
+
+    id: str
+    source: str
+    kp: str | None
+    skills: tuple[str, ...]
+    title: str
+    data: str
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict with ``data`` decoded."""
+        return {
+            "id": self.id,
+            "source": self.source,
+            "kp": self.kp,
+            "skills": list(self.skills),
+            "title": self.title,
+            "data": json.loads(self.data),
+        }
+
+
+@dataclass(frozen=True)
+class ContentBank:
+    """What a curriculum's items need in the graph: item families and misconceptions."""
+
+    families: tuple[ItemFamily, ...] = ()
+    misconceptions: tuple[MisconceptionInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContentCounts:
+    """How much content a store holds."""
+
+    item_families: int
+    knowledge_points_with_families: int
+    misconceptions: int
+    problems: int
+    problems_mapped: int
+
+
+def validate_content(bank: ContentBank, kp_ids: Collection[str]) -> None:
+    """Raise :class:`ContentError` (one line) unless every id is unique and every point known.
+
+    ``kp_ids`` are the knowledge points of the stored curriculum.
+    """
+    seen: set[str] = set()
+    for fam in bank.families:
+        check_id("item family", fam.id)
+        if fam.id in seen:
+            raise ContentError(f"duplicate item family {fam.id!r}")
+        seen.add(fam.id)
+        if not fam.levels:
+            raise ContentError(f"item family {fam.id!r} has no difficulty levels")
+        weights = dict(fam.assesses)
+        if weights.get(fam.kp) != 1.0:
+            raise ContentError(f"item family {fam.id!r} must assess its own point {fam.kp!r}")
+        for kp, weight in fam.assesses:
+            if kp not in kp_ids:
+                raise ContentError(
+                    f"item family {fam.id!r} assesses {kp!r}, which is not in the stored "
+                    "curriculum; load the curriculum it was written for (tutor graph load default)"
+                )
+            if not 0.0 < weight <= 1.0:
+                raise ContentError(
+                    f"item family {fam.id!r}: weight {weight} for {kp!r} is not in (0, 1]"
+                )
+    seen.clear()
+    for mc in bank.misconceptions:
+        check_id("misconception", mc.id)
+        if mc.id in seen:
+            raise ContentError(f"duplicate misconception {mc.id!r}")
+        seen.add(mc.id)
+        if not mc.signals:
+            raise ContentError(f"misconception {mc.id!r} signals no knowledge point")
+        for kp in mc.signals:
+            if kp not in kp_ids:
+                raise ContentError(
+                    f"misconception {mc.id!r} signals {kp!r}, which is not in the stored "
+                    "curriculum; load the curriculum it was written for (tutor graph load default)"
+                )
+
+
+def validate_problems(source: str, problems: Iterable[Problem], kp_ids: Collection[str]) -> None:
+    """Raise :class:`ContentError` unless ids are unique, sources match and points are known."""
+    seen: set[str] = set()
+    for problem in problems:
+        check_id("problem", problem.id)
+        if problem.id in seen:
+            raise ContentError(f"duplicate problem id {problem.id!r}")
+        seen.add(problem.id)
+        if problem.source != source:
+            raise ContentError(
+                f"problem {problem.id!r} comes from {problem.source!r}, not {source!r}"
+            )
+        if problem.kp is not None and problem.kp not in kp_ids:
+            raise ContentError(
+                f"problem {problem.id!r} is mapped to {problem.kp!r}, which is not in the stored "
+                "curriculum; load the default curriculum first (tutor graph load default)"
+            )

@@ -27,6 +27,10 @@ class CurriculumError(InputError):
     """A curriculum (nodes and edges) is not valid: duplicates, unknown ids, cycles."""
 
 
+class ContentError(InputError):
+    """Content (item families, misconceptions, imported problems) does not fit the curriculum."""
+
+
 class StoreError(TutorError):
     """The store failed in a way that is not the caller's fault."""
 

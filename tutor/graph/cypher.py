@@ -154,3 +154,87 @@ ALL_EDGES = """
 MATCH (a:KnowledgePoint)-[:REQUIRES]->(b:KnowledgePoint)
 RETURN b.id AS prerequisite, a.id AS dependent
 """
+
+# -- content bank --------------------------------------------------------------------
+# Item families, misconceptions and their links belong to the curriculum they were
+# written for: loading a different curriculum removes them (in its transaction).
+DELETE_CONTENT = """
+MATCH (n) WHERE n:ItemFamily OR n:Misconception
+DETACH DELETE n
+"""
+KNOWLEDGE_POINT_IDS = """
+MATCH (k:KnowledgePoint) RETURN collect(k.id) AS ids
+"""
+CREATE_ITEM_FAMILIES = """
+UNWIND $rows AS row
+CREATE (f:ItemFamily {id: row.id, generator: row.generator, kp: row.kp, levels: row.levels})
+WITH f, row
+UNWIND row.assesses AS a
+MATCH (k:KnowledgePoint {id: a.kp})
+CREATE (f)-[:ASSESSES {weight: a.weight}]->(k)
+"""
+CREATE_MISCONCEPTIONS = """
+UNWIND $rows AS row
+CREATE (m:Misconception {id: row.id, description: row.description,
+                         description_zh: row.description_zh})
+WITH m, row
+UNWIND row.signals AS kp_id
+MATCH (k:KnowledgePoint {id: kp_id})
+CREATE (m)-[:SIGNALS]->(k)
+"""
+ITEM_FAMILIES = """
+MATCH (f:ItemFamily)
+WHERE $kp IS NULL OR EXISTS { (f)-[:ASSESSES]->(:KnowledgePoint {id: $kp}) }
+MATCH (f)-[a:ASSESSES]->(k:KnowledgePoint)
+WITH f, k, a ORDER BY k.id
+RETURN f.id AS id, f.generator AS generator, f.kp AS kp, f.levels AS levels,
+       collect([k.id, a.weight]) AS assesses
+ORDER BY id
+"""
+MISCONCEPTIONS = """
+MATCH (m:Misconception)
+WHERE $kp IS NULL OR EXISTS { (m)-[:SIGNALS]->(:KnowledgePoint {id: $kp}) }
+MATCH (m)-[:SIGNALS]->(k:KnowledgePoint)
+WITH m, k ORDER BY k.id
+RETURN m.id AS id, m.description AS description, m.description_zh AS description_zh,
+       collect(k.id) AS signals
+ORDER BY id
+"""
+# (:Problem)-[:ASSESSES {weight: 1.0}]->(:KnowledgePoint) when mapped to a point.
+DELETE_PROBLEMS_OF_SOURCE = """
+MATCH (p:Problem {source: $source})
+DETACH DELETE p
+"""
+CREATE_PROBLEMS = """
+UNWIND $rows AS row
+CREATE (p:Problem {id: row.id, source: row.source, skills: row.skills, title: row.title,
+                   data: row.data})
+WITH p, row WHERE row.kp IS NOT NULL
+MATCH (k:KnowledgePoint {id: row.kp})
+CREATE (p)-[:ASSESSES {weight: 1.0}]->(k)
+"""
+PROBLEMS = """
+MATCH (p:Problem)
+WHERE ($source IS NULL OR p.source = $source)
+OPTIONAL MATCH (p)-[:ASSESSES]->(k:KnowledgePoint)
+WITH p, k
+WHERE $kp IS NULL OR k.id = $kp
+RETURN p.id AS id, p.source AS source, k.id AS kp, p.skills AS skills, p.title AS title,
+       p.data AS data
+ORDER BY id
+LIMIT $limit
+"""
+GET_PROBLEM = """
+MATCH (p:Problem {id: $id})
+OPTIONAL MATCH (p)-[:ASSESSES]->(k:KnowledgePoint)
+RETURN p.id AS id, p.source AS source, k.id AS kp, p.skills AS skills, p.title AS title,
+       p.data AS data
+"""
+CONTENT_COUNTS = """
+OPTIONAL MATCH (f:ItemFamily)
+WITH count(f) AS families, count(DISTINCT f.kp) AS family_kps
+RETURN families, family_kps,
+       COUNT { (:Misconception) } AS misconceptions,
+       COUNT { (:Problem) } AS problems,
+       COUNT { (:Problem)-[:ASSESSES]->(:KnowledgePoint) } AS mapped
+"""

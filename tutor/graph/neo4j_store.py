@@ -13,21 +13,28 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from tutor.domain import (
     KP_FIELDS,
+    ContentBank,
+    ContentCounts,
     Curriculum,
     CurriculumInfo,
     GraphStats,
+    ItemFamily,
     KnowledgePoint,
     LoadReport,
+    MisconceptionInfo,
+    Problem,
     Standard,
     grade_rank,
+    validate_content,
     validate_curriculum,
+    validate_problems,
 )
 from tutor.errors import (
     InputError,
@@ -223,6 +230,7 @@ class Neo4jStore:
             tx.run(cypher.DELETE_STALE_STANDARDS, ids=[r["id"] for r in std_rows]).consume()
             tx.run(cypher.DELETE_CURRICULUM_RELATIONSHIPS).consume()
             tx.run(cypher.DELETE_STANDARD_RELATIONSHIPS).consume()
+            tx.run(cypher.DELETE_CONTENT).consume()
             for statement, rows in (
                 (cypher.UPSERT_KNOWLEDGE_POINTS, kp_rows),
                 (cypher.UPSERT_STANDARDS, std_rows),
@@ -392,6 +400,155 @@ class Neo4jStore:
 
         nodes, edges = self._read(work)
         return algorithms.graph_stats(nodes, edges)
+
+    # -- content bank ------------------------------------------------------------------
+
+    @staticmethod
+    def _kp_ids(tx: ManagedTransaction) -> set[str]:
+        return set(tx.run(cypher.KNOWLEDGE_POINT_IDS).single(strict=True)["ids"])
+
+    def load_content(self, bank: ContentBank) -> None:
+        """See :meth:`GraphStore.load_content`. Validated and written in one transaction."""
+        family_rows = [
+            {
+                "id": f.id,
+                "generator": f.generator,
+                "kp": f.kp,
+                "levels": list(f.levels),
+                "assesses": [{"kp": kp, "weight": w} for kp, w in f.assesses],
+            }
+            for f in bank.families
+        ]
+        mc_rows = [
+            {
+                "id": m.id,
+                "description": m.description,
+                "description_zh": m.description_zh,
+                "signals": list(m.signals),
+            }
+            for m in bank.misconceptions
+        ]
+
+        def work(tx: ManagedTransaction) -> None:
+            # Raising inside the transaction function rolls everything back.
+            validate_content(bank, self._kp_ids(tx))
+            tx.run(cypher.DELETE_CONTENT).consume()
+            for statement, rows in (
+                (cypher.CREATE_ITEM_FAMILIES, family_rows),
+                (cypher.CREATE_MISCONCEPTIONS, mc_rows),
+            ):
+                for start in range(0, len(rows), BATCH):
+                    tx.run(statement, rows=rows[start : start + BATCH]).consume()
+
+        self._write(work)
+
+    def item_families(self, kp_id: str | None = None) -> list[ItemFamily]:
+        """See :meth:`GraphStore.item_families`."""
+
+        def work(tx: ManagedTransaction) -> list[ItemFamily]:
+            return [
+                ItemFamily(
+                    r["id"],
+                    r["generator"],
+                    r["kp"],
+                    tuple(r["levels"]),
+                    tuple((kp, float(w)) for kp, w in r["assesses"]),
+                )
+                for r in tx.run(cypher.ITEM_FAMILIES, kp=kp_id)
+            ]
+
+        return self._read(work)
+
+    def misconceptions(self, kp_id: str | None = None) -> list[MisconceptionInfo]:
+        """See :meth:`GraphStore.misconceptions`."""
+
+        def work(tx: ManagedTransaction) -> list[MisconceptionInfo]:
+            return [
+                MisconceptionInfo(
+                    r["id"], r["description"], r["description_zh"], tuple(r["signals"])
+                )
+                for r in tx.run(cypher.MISCONCEPTIONS, kp=kp_id)
+            ]
+
+        return self._read(work)
+
+    def load_problems(self, source: str, problems: Sequence[Problem]) -> None:
+        """See :meth:`GraphStore.load_problems`. Validated and written in one transaction."""
+        rows = [
+            {
+                "id": p.id,
+                "source": p.source,
+                "kp": p.kp,
+                "skills": list(p.skills),
+                "title": p.title,
+                "data": p.data,
+            }
+            for p in problems
+        ]
+
+        def work(tx: ManagedTransaction) -> None:
+            validate_problems(source, problems, self._kp_ids(tx))
+            tx.run(cypher.DELETE_PROBLEMS_OF_SOURCE, source=source).consume()
+            for start in range(0, len(rows), BATCH):
+                tx.run(cypher.CREATE_PROBLEMS, rows=rows[start : start + BATCH]).consume()
+
+        self._write(work)
+
+    def problems(
+        self, *, kp_id: str | None = None, source: str | None = None, limit: int | None = None
+    ) -> list[Problem]:
+        """See :meth:`GraphStore.problems`."""
+        if limit is not None and limit < 0:
+            raise InputError(f"limit must be 0 or more, not {limit}")
+
+        def work(tx: ManagedTransaction) -> list[Problem]:
+            result = tx.run(
+                cypher.PROBLEMS,
+                kp=kp_id,
+                source=source,
+                limit=_NO_LIMIT if limit is None else limit,
+            )
+            return [_problem_from_record(r) for r in result]
+
+        return self._read(work)
+
+    def get_problem(self, problem_id: str) -> Problem:
+        """See :meth:`GraphStore.get_problem`."""
+
+        def work(tx: ManagedTransaction) -> Problem | None:
+            record = tx.run(cypher.GET_PROBLEM, id=problem_id).single()
+            return None if record is None else _problem_from_record(record)
+
+        problem = self._read(work)
+        if problem is None:
+            raise NotFoundError(
+                f"no imported problem {problem_id!r} in {self.url}; "
+                "import them with `tutor content import oatutor`"
+            )
+        return problem
+
+    def content_counts(self) -> ContentCounts:
+        """See :meth:`GraphStore.content_counts`."""
+
+        def work(tx: ManagedTransaction) -> ContentCounts:
+            r = tx.run(cypher.CONTENT_COUNTS).single(strict=True)
+            return ContentCounts(
+                item_families=r["families"],
+                knowledge_points_with_families=r["family_kps"],
+                misconceptions=r["misconceptions"],
+                problems=r["problems"],
+                problems_mapped=r["mapped"],
+            )
+
+        return self._read(work)
+
+
+#: LIMIT needs a number; this stands for "no limit".
+_NO_LIMIT = 2**62
+
+
+def _problem_from_record(r: Any) -> Problem:
+    return Problem(r["id"], r["source"], r["kp"], tuple(r["skills"]), r["title"], r["data"])
 
 
 def _first_line(exc: BaseException) -> str:

@@ -7,15 +7,20 @@ both and asserts identical answers, so anything added here needs a contract test
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Protocol, runtime_checkable
 
 from tutor.domain import (
+    ContentBank,
+    ContentCounts,
     Curriculum,
     CurriculumInfo,
     GraphStats,
+    ItemFamily,
     KnowledgePoint,
     LoadReport,
+    MisconceptionInfo,
+    Problem,
     Standard,
 )
 
@@ -32,6 +37,8 @@ class GraphStore(Protocol):
 
         The curriculum is validated first; on any error nothing is written. Loading
         a curriculum identical to the stored one is a no-op (``unchanged=True``).
+        Loading a different one also removes the item families and misconceptions
+        (they belong to a curriculum) and unmaps imported problems whose point is gone.
         """
         ...
 
@@ -75,6 +82,42 @@ class GraphStore(Protocol):
 
     def stats(self) -> GraphStats:
         """Counts and shape of the prerequisite graph."""
+        ...
+
+    # -- content bank ----------------------------------------------------------------
+
+    def load_content(self, bank: ContentBank) -> None:
+        """Replace the item families (with ASSESSES) and misconceptions (with SIGNALS).
+
+        Every point they name must be in the stored curriculum; otherwise
+        :class:`~tutor.errors.ContentError` and nothing is written.
+        """
+        ...
+
+    def item_families(self, kp_id: str | None = None) -> list[ItemFamily]:
+        """All item families, or those assessing ``kp_id`` (any weight), sorted by id."""
+        ...
+
+    def misconceptions(self, kp_id: str | None = None) -> list[MisconceptionInfo]:
+        """All misconceptions, or those signalling ``kp_id``, sorted by id."""
+        ...
+
+    def load_problems(self, source: str, problems: Sequence[Problem]) -> None:
+        """Replace every imported problem of ``source`` with ``problems``, atomically."""
+        ...
+
+    def problems(
+        self, *, kp_id: str | None = None, source: str | None = None, limit: int | None = None
+    ) -> list[Problem]:
+        """Imported problems, optionally of one point or source, sorted by id."""
+        ...
+
+    def get_problem(self, problem_id: str) -> Problem:
+        """One imported problem; :class:`NotFoundError` if absent."""
+        ...
+
+    def content_counts(self) -> ContentCounts:
+        """How many item families, misconceptions and imported problems are stored."""
         ...
 
     def close(self) -> None:

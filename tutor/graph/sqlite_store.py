@@ -15,7 +15,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,14 +23,21 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from tutor.domain import (
+    ContentBank,
+    ContentCounts,
     Curriculum,
     CurriculumInfo,
     GraphStats,
+    ItemFamily,
     KnowledgePoint,
     LoadReport,
+    MisconceptionInfo,
+    Problem,
     Standard,
     grade_rank,
+    validate_content,
     validate_curriculum,
+    validate_problems,
 )
 from tutor.errors import InputError, NotFoundError, StoreUnavailable
 from tutor.graph import algorithms
@@ -87,6 +94,43 @@ CREATE TABLE IF NOT EXISTS aligns (
     standard TEXT NOT NULL,
     PRIMARY KEY (kp, standard)
 ) WITHOUT ROWID;
+-- (:ItemFamily)-[:ASSESSES {weight}]->(:KnowledgePoint): the Q-matrix
+CREATE TABLE IF NOT EXISTS item_family (
+    id        TEXT PRIMARY KEY,
+    generator TEXT NOT NULL,
+    kp        TEXT NOT NULL,
+    levels    TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS assesses (
+    family TEXT NOT NULL,
+    kp     TEXT NOT NULL,
+    weight REAL NOT NULL,
+    PRIMARY KEY (family, kp)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS assesses_kp ON assesses(kp);
+-- (:Misconception)-[:SIGNALS]->(:KnowledgePoint)
+CREATE TABLE IF NOT EXISTS misconception (
+    id             TEXT PRIMARY KEY,
+    description    TEXT NOT NULL,
+    description_zh TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS signals (
+    misconception TEXT NOT NULL,
+    kp            TEXT NOT NULL,
+    PRIMARY KEY (misconception, kp)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS signals_kp ON signals(kp);
+-- imported problems (OATutor), each mapped to a point or kept under its own skills
+CREATE TABLE IF NOT EXISTS problem (
+    id     TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    kp     TEXT,
+    skills TEXT NOT NULL,
+    title  TEXT NOT NULL,
+    data   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS problem_kp ON problem(kp);
+CREATE INDEX IF NOT EXISTS problem_source ON problem(source);
 """
 
 _CURRICULUM_TABLES = (
@@ -96,6 +140,11 @@ _CURRICULUM_TABLES = (
     "standard",
     "standard_requires",
     "aligns",
+    # content belongs to the curriculum it was written for
+    "item_family",
+    "assesses",
+    "misconception",
+    "signals",
 )
 
 
@@ -308,6 +357,11 @@ class SqliteStore:
                 "INSERT INTO aligns(kp, standard) VALUES (?, ?)",
                 ((kp.id, sid) for kp in curriculum.knowledge_points for sid in kp.standards),
             )
+            # Imported problems stay, but lose a mapping to a point that is gone.
+            conn.execute(
+                "UPDATE problem SET kp = NULL"
+                " WHERE kp IS NOT NULL AND kp NOT IN (SELECT id FROM knowledge_point)"
+            )
             version = int(self._meta("curriculum_version") or "0") + 1
             conn.executemany(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
@@ -454,6 +508,143 @@ class SqliteStore:
         ids = mirror.ids
         edges = zip(ids[coo.col].tolist(), ids[coo.row].tolist(), strict=True)
         return algorithms.graph_stats(mirror.grades, edges)
+
+    # -- content bank ----------------------------------------------------------------
+
+    def _kp_ids(self, conn: sqlite3.Connection) -> set[str]:
+        return {r[0] for r in conn.execute("SELECT id FROM knowledge_point")}
+
+    def load_content(self, bank: ContentBank) -> None:
+        """See :meth:`GraphStore.load_content`."""
+        with self._write() as conn:
+            # Validated inside the write lock, against the curriculum it will join.
+            validate_content(bank, self._kp_ids(conn))
+            for table in ("item_family", "assesses", "misconception", "signals"):
+                conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            conn.executemany(
+                "INSERT INTO item_family(id, generator, kp, levels) VALUES (?, ?, ?, ?)",
+                ((f.id, f.generator, f.kp, json.dumps(list(f.levels))) for f in bank.families),
+            )
+            conn.executemany(
+                "INSERT INTO assesses(family, kp, weight) VALUES (?, ?, ?)",
+                ((f.id, kp, w) for f in bank.families for kp, w in f.assesses),
+            )
+            conn.executemany(
+                "INSERT INTO misconception(id, description, description_zh) VALUES (?, ?, ?)",
+                ((m.id, m.description, m.description_zh) for m in bank.misconceptions),
+            )
+            conn.executemany(
+                "INSERT INTO signals(misconception, kp) VALUES (?, ?)",
+                ((m.id, kp) for m in bank.misconceptions for kp in m.signals),
+            )
+
+    def item_families(self, kp_id: str | None = None) -> list[ItemFamily]:
+        """See :meth:`GraphStore.item_families`."""
+        conn = self._conn()
+        rows = conn.execute(
+            "SELECT f.id, f.generator, f.kp, f.levels, a.kp, a.weight"
+            " FROM item_family f JOIN assesses a ON a.family = f.id"
+            " WHERE ?1 IS NULL OR f.id IN (SELECT family FROM assesses WHERE kp = ?1)"
+            " ORDER BY f.id, a.kp",
+            (kp_id,),
+        ).fetchall()
+        families: dict[str, tuple[tuple[str, str, str, str], list[tuple[str, float]]]] = {}
+        for fid, gen, kp, levels, akp, weight in rows:
+            families.setdefault(fid, ((fid, gen, kp, levels), []))[1].append((akp, weight))
+        return [
+            ItemFamily(fid, gen, kp, tuple(json.loads(levels)), tuple(assesses))
+            for (fid, gen, kp, levels), assesses in families.values()
+        ]
+
+    def misconceptions(self, kp_id: str | None = None) -> list[MisconceptionInfo]:
+        """See :meth:`GraphStore.misconceptions`."""
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT m.id, m.description, m.description_zh, s.kp"
+                " FROM misconception m JOIN signals s ON s.misconception = m.id"
+                " WHERE ?1 IS NULL OR m.id IN (SELECT misconception FROM signals WHERE kp = ?1)"
+                " ORDER BY m.id, s.kp",
+                (kp_id,),
+            )
+            .fetchall()
+        )
+        found: dict[str, tuple[str, str, list[str]]] = {}
+        for mid, desc, desc_zh, kp in rows:
+            found.setdefault(mid, (desc, desc_zh, []))[2].append(kp)
+        return [
+            MisconceptionInfo(mid, desc, desc_zh, tuple(kps))
+            for mid, (desc, desc_zh, kps) in found.items()
+        ]
+
+    def load_problems(self, source: str, problems: Sequence[Problem]) -> None:
+        """See :meth:`GraphStore.load_problems`."""
+        with self._write() as conn:
+            validate_problems(source, problems, self._kp_ids(conn))
+            conn.execute("DELETE FROM problem WHERE source = ?", (source,))
+            conn.executemany(
+                "INSERT INTO problem(id, source, kp, skills, title, data)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (p.id, p.source, p.kp, json.dumps(list(p.skills)), p.title, p.data)
+                    for p in problems
+                ),
+            )
+
+    def problems(
+        self, *, kp_id: str | None = None, source: str | None = None, limit: int | None = None
+    ) -> list[Problem]:
+        """See :meth:`GraphStore.problems`."""
+        _check_limit(limit)
+        rows = self._conn().execute(
+            "SELECT id, source, kp, skills, title, data FROM problem"
+            " WHERE (?1 IS NULL OR kp = ?1) AND (?2 IS NULL OR source = ?2)"
+            " ORDER BY id LIMIT ?3",
+            (kp_id, source, -1 if limit is None else limit),
+        )
+        return [_problem_from_row(r) for r in rows]
+
+    def get_problem(self, problem_id: str) -> Problem:
+        """See :meth:`GraphStore.get_problem`."""
+        row = (
+            self._conn()
+            .execute(
+                "SELECT id, source, kp, skills, title, data FROM problem WHERE id = ?",
+                (problem_id,),
+            )
+            .fetchone()
+        )
+        if row is None:
+            raise NotFoundError(
+                f"no imported problem {problem_id!r} in {self.url}; "
+                "import them with `tutor content import oatutor`"
+            )
+        return _problem_from_row(row)
+
+    def content_counts(self) -> ContentCounts:
+        """See :meth:`GraphStore.content_counts`."""
+        conn = self._conn()
+
+        def one(sql: str) -> int:
+            return int(conn.execute(sql).fetchone()[0])
+
+        return ContentCounts(
+            item_families=one("SELECT count(*) FROM item_family"),
+            knowledge_points_with_families=one("SELECT count(DISTINCT kp) FROM item_family"),
+            misconceptions=one("SELECT count(*) FROM misconception"),
+            problems=one("SELECT count(*) FROM problem"),
+            problems_mapped=one("SELECT count(*) FROM problem WHERE kp IS NOT NULL"),
+        )
+
+
+def _problem_from_row(row: tuple[Any, ...]) -> Problem:
+    pid, source, kp, skills, title, data = row
+    return Problem(pid, source, kp, tuple(json.loads(skills)), title, data)
+
+
+def _check_limit(limit: int | None) -> None:
+    if limit is not None and limit < 0:
+        raise InputError(f"limit must be 0 or more, not {limit}")
 
 
 def _check_depth(depth: int | None) -> None:
