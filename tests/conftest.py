@@ -68,9 +68,12 @@ def wipe_neo4j(settings: Settings) -> None:
     import neo4j
 
     assert settings.store_url is not None and settings.neo4j_password is not None
-    with neo4j.GraphDatabase.driver(
-        settings.store_url, auth=(settings.neo4j_user, settings.neo4j_password)
-    ) as driver, driver.session() as session:
+    with (
+        neo4j.GraphDatabase.driver(
+            settings.store_url, auth=(settings.neo4j_user, settings.neo4j_password)
+        ) as driver,
+        driver.session() as session,
+    ):
         # Batched, so a large graph left by the benchmark is deleted in bounded memory.
         session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS").consume()
 

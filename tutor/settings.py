@@ -33,6 +33,11 @@ class Settings:
     neo4j_password: str | None = None
     neo4j_database: str | None = None
     max_import_bytes: int = 64 * 1024 * 1024
+    #: Where the shared data sets live (OATutor, GSM8K, ASSISTments…). The default is the
+    #: development layout: a ``shared/data`` folder beside the checkout.
+    shared_data_dir: Path = field(default_factory=lambda: Path("..") / "shared" / "data")
+    #: The OATutor content folder, when it is not ``<shared_data_dir>/oatutor-content``.
+    oatutor_dir: Path | None = None
 
     @property
     def resolved_store_url(self) -> str:
@@ -48,7 +53,8 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read ``TUTOR_DATA_DIR``, ``TUTOR_STORE``, ``TUTOR_NEO4J_USER``,
-        ``TUTOR_NEO4J_PASSWORD``, ``TUTOR_NEO4J_DATABASE`` and ``TUTOR_MAX_IMPORT_MB``."""
+        ``TUTOR_NEO4J_PASSWORD``, ``TUTOR_NEO4J_DATABASE``, ``TUTOR_MAX_IMPORT_MB``,
+        ``TUTOR_SHARED_DATA`` and ``TUTOR_OATUTOR_DIR``."""
         env = os.environ if env is None else env
         kwargs: dict[str, object] = {}
         if env.get("TUTOR_DATA_DIR"):
@@ -61,6 +67,10 @@ class Settings:
             kwargs["neo4j_password"] = env["TUTOR_NEO4J_PASSWORD"]
         if env.get("TUTOR_NEO4J_DATABASE"):
             kwargs["neo4j_database"] = env["TUTOR_NEO4J_DATABASE"]
+        if env.get("TUTOR_SHARED_DATA"):
+            kwargs["shared_data_dir"] = Path(env["TUTOR_SHARED_DATA"]).expanduser()
+        if env.get("TUTOR_OATUTOR_DIR"):
+            kwargs["oatutor_dir"] = Path(env["TUTOR_OATUTOR_DIR"]).expanduser()
         if env.get("TUTOR_MAX_IMPORT_MB"):
             raw = env["TUTOR_MAX_IMPORT_MB"]
             try:

@@ -6,6 +6,8 @@ server process with ``st.cache_resource``.
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from tutor.graph import GraphStore, open_store
@@ -33,7 +35,27 @@ def main() -> None:
     cols = st.columns(5)
     for col, (label, value) in zip(cols, stats.to_json().items(), strict=True):
         col.metric(label.replace("_", " "), value)
+    show_problem_bank(store)
     st.info("The student and teacher pages are being built; this page shows the loaded graph.")
+
+
+def show_problem_bank(store: GraphStore) -> None:
+    """Imported problems (OATutor) with the attribution their licence requires."""
+    counts = store.content_counts()
+    if not counts.problems:
+        return
+    st.subheader("Problem bank")
+    st.write(
+        f"{counts.problems} imported problems, {counts.problems_mapped} of them mapped to "
+        "knowledge points."
+    )
+    for problem in store.problems(limit=3):
+        data = json.loads(problem.data)
+        with st.expander(f"{problem.title} ({problem.kp or ', '.join(problem.skills)})"):
+            st.markdown(data.get("body", ""))
+            for number, step in enumerate(data.get("steps", []), 1):
+                st.markdown(f"**Step {number}.** {step.get('title', '')} {step.get('body', '')}")
+            st.caption(data["attribution"])
 
 
 main()

@@ -583,3 +583,49 @@ def test_heavy_inputs_stay_fast(text: str) -> None:
     for expected in ("x = 4", "x > 3", "2*x + 3", "(a+b+n+x+y)^100"):
         check_answer(text, expected)
     assert time.perf_counter() - start < 2.0
+
+
+# -- written form: expansions and square roots ------------------------------------------------
+
+EXPANDED = AnswerPolicy(require_simplified=True, require_expanded=True)
+SIMPLEST_FORM = AnswerPolicy(require_simplified=True)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected", "status"),
+    [
+        ("3x+12", "3x+12", "correct"),
+        ("12 + 3x", "3x+12", "correct"),
+        ("3(x+4)", "3x+12", "not_simplified"),
+        ("(x+4)*3", "3x+12", "not_simplified"),
+        ("-(x+4)", "-x-4", "not_simplified"),
+        ("(x+2)(x+3)", "x^2+5x+6", "not_simplified"),
+        ("(x+1)^2", "x^2+2x+1", "not_simplified"),
+        ("x^2+2x+1", "x^2+2x+1", "correct"),
+        ("3x+13", "3x+12", "incorrect"),
+    ],
+)
+def test_expansion_items_refuse_the_bracketed_question(
+    given: str, expected: str, status: str
+) -> None:
+    assert check_answer(given, expected, EXPANDED).status == status
+
+
+def test_brackets_are_fine_when_expansion_is_not_the_skill() -> None:
+    assert check_answer("3(x+4)", "3x+12").status == "correct"
+    assert check_answer("(x+2)(x+3)", "(x+2)(x+3)", EXPANDED).status == "correct"
+
+
+@pytest.mark.parametrize(
+    ("given", "status"),
+    [
+        ("5sqrt(2)", "correct"),
+        ("5√2", "correct"),
+        ("sqrt(50)", "not_simplified"),
+        ("√50", "not_simplified"),
+        ("sqrt(2)*5", "correct"),
+        ("4sqrt(2)", "incorrect"),
+    ],
+)
+def test_simplest_radical_form(given: str, status: str) -> None:
+    assert check_answer(given, "5sqrt(2)", SIMPLEST_FORM).status == status

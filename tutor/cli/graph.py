@@ -1,85 +1,14 @@
-"""The ``tutor`` command.
-
-Every command takes ``--store URL`` (default ``TUTOR_STORE``, then the embedded
-SQLite file in the user data folder) and ``--json``. JSON output shapes are
-contracts other tools rely on; see README.md. Errors print one line on stderr
-and exit with status 2; nothing is written when a command fails.
-"""
+"""``tutor graph …``: load, import and query the knowledge-point graph."""
 
 from __future__ import annotations
 
-import functools
-import json
-import logging
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
 import click
 
-from tutor import __version__
-from tutor.errors import NotFoundError, TutorError
-from tutor.graph import GraphStore, open_store
-from tutor.settings import Settings
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_ERROR = 2
-
-
-def _emit(data: Any, as_json: bool, human: Callable[[Any], str]) -> None:
-    if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False))
-    else:
-        click.echo(human(data))
-
-
-def common_options(func: F) -> F:
-    """Add ``--store`` and ``--json`` to a command."""
-
-    @click.option(
-        "--store",
-        "store_url",
-        metavar="URL",
-        default=None,
-        help="Store URL: sqlite:///file.db or neo4j://host:7687 (default: TUTOR_STORE).",
-    )
-    @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return func(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-@contextmanager
-def _store(store_url: str | None) -> Iterator[GraphStore]:
-    settings: Settings = click.get_current_context().find_object(Settings) or Settings.from_env()
-    store = open_store(store_url, settings)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="tutor")
-@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
-@click.pass_context
-def cli(ctx: click.Context, verbose: bool) -> None:
-    """kptutor: adaptive K12 maths tutoring driven by a knowledge-point graph."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    if not verbose:
-        # The driver logs connection failures itself; we report them in one line.
-        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
-    ctx.obj = Settings.from_env()
-
-
-# ---------------------------------------------------------------------------- graph
+from tutor.cli._common import cli, common_options, current_settings, emit, open_cli_store
+from tutor.errors import NotFoundError
 
 
 @cli.group()
@@ -104,12 +33,24 @@ def _load_report_text(report: dict[str, Any]) -> str:
 @common_options
 def graph_load(name: str, store_url: str | None, as_json: bool) -> None:
     """Load a named curriculum (ccss, default), replacing the stored one."""
+    from tutor.content.bank import content_bank_for
     from tutor.content.curricula import named_curriculum
+    from tutor.domain import validate_content
 
     curriculum = named_curriculum(name)  # validated before the store is touched
-    with _store(store_url) as store:
+    bank = content_bank_for(name)
+    validate_content(bank, {kp.id for kp in curriculum.knowledge_points})
+    with open_cli_store(store_url) as store:
         report = store.load_curriculum(curriculum)
-    _emit(report.to_json(), as_json, _load_report_text)
+        store.load_content(bank)
+    data = report.to_json()
+    if bank.families or bank.misconceptions:
+        data["notes"] = [
+            *data["notes"],  # type: ignore[misc]
+            f"content: {len(bank.families)} item families, "
+            f"{len(bank.misconceptions)} misconceptions",
+        ]
+    emit(data, as_json, _load_report_text)
 
 
 @graph.command("import")
@@ -127,13 +68,13 @@ def graph_import(
     """
     from tutor.content.curricula import csv_curriculum
 
-    settings = click.get_current_context().find_object(Settings) or Settings.from_env()
+    settings = current_settings()
     curriculum = csv_curriculum(
         nodes_path, edges_path, name=name, max_bytes=settings.max_import_bytes
     )
-    with _store(store_url) as store:
+    with open_cli_store(store_url) as store:
         report = store.load_curriculum(curriculum)
-    _emit(report.to_json(), as_json, _load_report_text)
+    emit(report.to_json(), as_json, _load_report_text)
 
 
 @graph.command("list")
@@ -142,10 +83,10 @@ def graph_import(
 @common_options
 def graph_list(grade: str | None, domain: str | None, store_url: str | None, as_json: bool) -> None:
     """List knowledge points, ordered by grade then id."""
-    with _store(store_url) as store:
+    with open_cli_store(store_url) as store:
         kps = store.list_nodes(grade=grade, domain=domain)
     rows = [{"id": k.id, "name": k.name, "grade": k.grade, "domain": k.domain} for k in kps]
-    _emit(
+    emit(
         rows,
         as_json,
         lambda rs: (
@@ -160,7 +101,7 @@ def graph_list(grade: str | None, domain: str | None, store_url: str | None, as_
 @common_options
 def graph_show(kp_id: str, store_url: str | None, as_json: bool) -> None:
     """Show one knowledge point with its direct prerequisites and dependents."""
-    with _store(store_url) as store:
+    with open_cli_store(store_url) as store:
         kp = store.get_node(kp_id)
         data = kp.to_json()
         data["prerequisites"] = store.prerequisites(kp_id, depth=1)
@@ -179,16 +120,16 @@ def graph_show(kp_id: str, store_url: str | None, as_json: bool) -> None:
                 lines.append(f"  {key}: {', '.join(d[key])}")
         return "\n".join(lines)
 
-    _emit(data, as_json, human)
+    emit(data, as_json, human)
 
 
 @graph.command("stats")
 @common_options
 def graph_stats(store_url: str | None, as_json: bool) -> None:
     """Counts: knowledge points, prerequisite edges, roots, leaves, longest chain."""
-    with _store(store_url) as store:
+    with open_cli_store(store_url) as store:
         stats = store.stats()
-    _emit(
+    emit(
         stats.to_json(),
         as_json,
         lambda s: "\n".join(f"{k.replace('_', ' ')}: {v}" for k, v in s.items()),
@@ -197,13 +138,13 @@ def graph_stats(store_url: str | None, as_json: bool) -> None:
 
 def _closure_command(kind: str) -> Callable[..., None]:
     def command(kp_id: str, depth: int | None, store_url: str | None, as_json: bool) -> None:
-        with _store(store_url) as store:
+        with open_cli_store(store_url) as store:
             ids = (
                 store.prerequisites(kp_id, depth)
                 if kind == "prerequisites"
                 else store.dependents(kp_id, depth)
             )
-        _emit(
+        emit(
             {"id": kp_id, kind: ids},
             as_json,
             lambda d: "\n".join(d[kind]) or f"(no {kind})",
@@ -236,7 +177,7 @@ def graph_dependents(kp_id: str, depth: int | None, store_url: str | None, as_js
 @common_options
 def graph_path(target: str, student: str | None, store_url: str | None, as_json: bool) -> None:
     """A valid learning order for ID: every prerequisite before what needs it."""
-    with _store(store_url) as store:
+    with open_cli_store(store_url) as store:
         known: set[str] = set()
         if student is not None:
             # Student records arrive with the learner model; until a store holds
@@ -245,28 +186,4 @@ def graph_path(target: str, student: str | None, store_url: str | None, as_json:
                 f"no student {student!r} in {store.url}; add students with `tutor student add`"
             )
         order = store.learning_order(target, known)
-    _emit({"to": target, "order": order}, as_json, lambda d: "\n".join(d["order"]))
-
-
-# ---------------------------------------------------------------------------- main
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: run the CLI, turning TutorError into one line + exit 2."""
-    try:
-        cli.main(args=argv, prog_name="tutor", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(EXIT_ERROR)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(EXIT_ERROR)
-    except TutorError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
-    except KeyboardInterrupt:
-        sys.exit(130)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
+    emit({"to": target, "order": order}, as_json, lambda d: "\n".join(d["order"]))

@@ -23,7 +23,7 @@ import random
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, NoReturn
 
 import sympy as sp
@@ -32,6 +32,7 @@ from tutor.errors import InputError
 
 __all__ = [
     "MAX_ANSWER_CHARS",
+    "UNIT_SETS",
     "AnswerPolicy",
     "AnswerTooLong",
     "CheckResult",
@@ -98,6 +99,8 @@ MSG_NOT_REAL = "That isn't a real number — check for a square root of a negati
 MSG_TOO_DEEP = (
     "That answer has too many brackets or powers inside each other — please write it more simply."
 )
+MSG_EXPAND = "Right value — now multiply out the brackets, like 2(x + 3) = 2x + 6."
+MSG_SIMPLIFY_ROOT = "Right value — now simplify the square root, like √12 = 2√3."
 MSG_CANNOT_CHECK = "Sorry — I couldn't check that answer. Please write it more simply."
 
 
@@ -137,9 +140,15 @@ class AnswerPolicy:
     """How strictly :func:`check_answer` judges the form of a right value."""
 
     require_simplified: bool = False
+    #: An expansion is the skill: brackets multiplied out (``3(x + 4)`` is not accepted
+    #: for ``3x + 12``; it gets "not_simplified").
+    require_expanded: bool = False
     accept_decimal_for_fraction: bool = True
     allow_equation_form: bool = True
     tolerance: float | None = None
+    #: Units the answer may carry ("24 cm²", "$12.50", "45°"), the first being the one shown
+    #: in messages. Empty: a unit makes the answer unreadable, as for any other word.
+    units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -491,6 +500,14 @@ class _Node:
     letters: int = 0  # occurrences of variables as written
     frac: tuple[int, int] | None = None  # numerator, denominator as written
     signed: bool = False
+    #: written as a sum of terms (``x + 4``), so brackets around it group a sum
+    is_sum: bool = False
+    #: a bracketed sum in brackets: ``(x + 4)``
+    paren_sum: bool = False
+    #: somewhere a bracketed sum is multiplied or raised to a power: ``3(x + 4)``, ``(x+1)^2``
+    grouped: bool = False
+    #: somewhere a square root of a whole number with a square factor: ``√50``, ``√(4)``
+    loose_root: bool = False
 
 
 @dataclass(frozen=True)
@@ -533,6 +550,21 @@ def _degree(expr: Any) -> int:
             return min(cap, math.ceil(_degree(expr.base) * abs(float(exponent))))
         return cap
     return min(cap, sum(_degree(a) for a in expr.args))
+
+
+def _has_square_factor(value: Any) -> bool:
+    """Whether ``value`` is a whole number above 1 divisible by a square above 1 (√50, √4).
+
+    Trial division by the squares of primes below 1000: exact for radicands up to a
+    million (all K12 ones), and bounded in time for the huge ones a fuzzer types.
+    """
+    if not (value.is_Integer and value > 1):
+        return False
+    n = int(value)
+    return any(n % (p * p) == 0 for p in _SMALL_PRIMES if p * p <= n)
+
+
+_SMALL_PRIMES = tuple(int(p) for p in sp.primerange(2, 1000))
 
 
 def _is_bad_number(value: Any) -> bool:
@@ -698,6 +730,7 @@ class _Parser:
     def sum(self) -> _Node:
         node = self.term()
         value, ops, letters = node.value, node.ops, node.letters
+        grouped, loose_root = node.grouped, node.loose_root
         combined = False
         while self.is_op("+", "-"):
             op = self.advance().text
@@ -705,8 +738,13 @@ class _Parser:
             value = value + rhs.value if op == "+" else value - rhs.value
             ops += rhs.ops + 1
             letters += rhs.letters
+            grouped, loose_root = grouped or rhs.grouped, loose_root or rhs.loose_root
             combined = True
-        return _Node(value, "expression", ops, letters) if combined else node
+        if not combined:
+            return node
+        return _Node(
+            value, "expression", ops, letters, is_sum=True, grouped=grouped, loose_root=loose_root
+        )
 
     def term(self) -> _Node:
         first = self.unary()
@@ -745,7 +783,15 @@ class _Parser:
             and not second.signed
         ):
             return _Node(value, "fraction", ops, 0, (int(first.value), int(second.value)))
-        return _Node(value, "expression", ops, letters)
+        multiplied = [
+            first,
+            *(f for f, op in zip(factors[1:], operators, strict=True) if op != "/"),
+        ]
+        grouped = any(f.grouped for f in factors) or (
+            len(multiplied) > 1 and any(f.paren_sum for f in multiplied)
+        )
+        loose_root = any(f.loose_root for f in factors)
+        return _Node(value, "expression", ops, letters, grouped=grouped, loose_root=loose_root)
 
     def unary(self) -> _Node:
         negative = False
@@ -757,7 +803,9 @@ class _Parser:
         if not signed:
             return node
         value = -node.value if negative else node.value
-        return _Node(value, node.form, node.ops, node.letters, node.frac, True)
+        # "-(x + 4)" still has its brackets to multiply out
+        grouped = node.grouped or (negative and node.paren_sum)
+        return replace(node, value=value, signed=True, grouped=grouped)
 
     def power(self) -> _Node:
         base = self.primary()
@@ -768,7 +816,14 @@ class _Parser:
         exponent = self.unary()
         self.leave()
         value = self.make_power(base.value, exponent.value)
-        return _Node(value, "expression", base.ops + exponent.ops + 1, base.letters)
+        return _Node(
+            value,
+            "expression",
+            base.ops + exponent.ops + 1,
+            base.letters,
+            grouped=base.grouped or base.paren_sum or exponent.grouped,
+            loose_root=base.loose_root or exponent.loose_root,
+        )
 
     def make_power(self, base: Any, exponent: Any) -> Any:
         if exponent.free_symbols:
@@ -812,7 +867,15 @@ class _Parser:
             if not radicand.value.free_symbols and radicand.value.is_negative:
                 raise UnreadableAnswer(MSG_NOT_REAL)
             value = sp.sqrt(radicand.value)
-            return _Node(value, "expression", radicand.ops + 1, radicand.letters)
+            loose = radicand.loose_root or _has_square_factor(radicand.value)
+            return _Node(
+                value,
+                "expression",
+                radicand.ops + 1,
+                radicand.letters,
+                grouped=radicand.grouped,
+                loose_root=loose,
+            )
         if tok.kind == "lpar":
             self.enter()
             inner = self.sum()
@@ -827,7 +890,7 @@ class _Parser:
                 self.unexpected(nxt)
             self.advance()
             self.leave()
-            return inner
+            return replace(inner, paren_sum=inner.is_sum, is_sum=False)
         if tok.kind != "end":
             self.i -= 1  # so that messages name the token before the unexpected one
         self.unexpected(tok)
@@ -1142,6 +1205,10 @@ def _compare_values(given: _Node, expected: _Node, policy: AnswerPolicy) -> tupl
         and given.form in ("decimal", "percent")
     ):
         return _verdict("not_simplified", MSG_AS_FRACTION)
+    if policy.require_expanded and given.grouped and not expected.grouped:
+        return _verdict("not_simplified", MSG_EXPAND)
+    if policy.require_simplified and given.loose_root and not expected.loose_root:
+        return _verdict("not_simplified", MSG_SIMPLIFY_ROOT)
     if policy.require_simplified and (
         not _lowest_terms(given)
         or given.ops > expected.ops
@@ -1214,6 +1281,147 @@ def _compare(given: _Analysis, expected: _Analysis, policy: AnswerPolicy) -> tup
     return _verdict("correct", MSG_CORRECT)
 
 
+# --------------------------------------------------------------------------------------------
+# Units ("24 cm²", "$12.50", "45°", "12元")
+# --------------------------------------------------------------------------------------------
+
+
+def _measure_units(
+    abbr: str, names: tuple[str, ...], zh: tuple[str, ...]
+) -> dict[str, tuple[str, ...]]:
+    """A length unit with its square and cube, each with the ways students write them."""
+    return {
+        abbr: (abbr, *names, *zh),
+        f"{abbr}²": (
+            f"{abbr}²",
+            f"{abbr}2",
+            f"sq {abbr}",
+            *(f"square {name}" for name in names),
+            *(f"平方{word}" for word in zh),
+        ),
+        f"{abbr}³": (
+            f"{abbr}³",
+            f"{abbr}3",
+            f"cu {abbr}",
+            *(f"cubic {name}" for name in names),
+            *(f"立方{word}" for word in zh),
+        ),
+    }
+
+
+#: Unit sets by the symbol shown to students: every way a unit is written that
+#: :func:`check_answer` recognises. Items pick theirs for ``AnswerPolicy.units``
+#: (``UNIT_SETS["cm²"]``); the union is used to tell a wrong unit from an unreadable word.
+UNIT_SETS: dict[str, tuple[str, ...]] = {
+    **_measure_units("mm", ("millimeters", "millimeter", "millimetres", "millimetre"), ("毫米",)),
+    **_measure_units("cm", ("centimeters", "centimeter", "centimetres", "centimetre"), ("厘米",)),
+    **_measure_units("dm", ("decimeters", "decimeter", "decimetres", "decimetre"), ("分米",)),
+    **_measure_units("m", ("meters", "meter", "metres", "metre"), ("米",)),
+    **_measure_units(
+        "km", ("kilometers", "kilometer", "kilometres", "kilometre"), ("千米", "公里")
+    ),
+    **_measure_units("in", ("inches", "inch"), ("英寸",)),
+    **_measure_units("ft", ("feet", "foot"), ("英尺",)),
+    **_measure_units("yd", ("yards", "yard"), ("码",)),
+    "mi": ("mi", "miles", "mile", "英里"),
+    "g": ("g", "grams", "gram", "grammes", "gramme", "克"),
+    "kg": ("kg", "kilograms", "kilogram", "kilos", "kilo", "千克", "公斤"),
+    "t": ("t", "tonnes", "tonne", "tons", "ton", "吨"),
+    "lb": ("lb", "lbs", "pounds", "pound", "磅"),
+    "oz": ("oz", "ounces", "ounce", "盎司"),
+    "L": ("L", "liters", "liter", "litres", "litre", "升", "公升"),
+    "mL": ("mL", "milliliters", "milliliter", "millilitres", "millilitre", "毫升"),
+    "s": ("s", "sec", "secs", "seconds", "second", "秒", "秒钟"),
+    "min": ("min", "mins", "minutes", "minute", "分钟", "分"),
+    "h": ("h", "hr", "hrs", "hours", "hour", "小时", "时"),
+    "days": ("days", "day", "天"),
+    "km/h": ("km/h", "kmh", "kph", "km per hour", "千米/时", "千米/小时", "千米每小时"),
+    "m/s": ("m/s", "meters per second", "metres per second", "米/秒", "米每秒"),
+    "g/cm³": ("g/cm³", "g/cm3", "grams per cubic centimeter", "克/立方厘米"),
+    "people/km²": ("people/km²", "people/km2", "/km²", "per km²", "人/平方千米", "人/平方公里"),
+    "°": ("°", "degrees", "degree", "deg", "度"),
+    "$": ("$", "dollars", "dollar", "美元"),
+    "¢": ("¢", "cents", "cent", "美分"),
+    "元": ("元", "¥", "yuan", "RMB", "块", "块钱"),
+}
+
+# Currency signs may also come first: "$12.50", "¥12".
+_PREFIX_UNITS = frozenset({"$", "¥", "£", "€"})
+_KNOWN_UNITS: tuple[str, ...] = tuple(u for forms in UNIT_SETS.values() for u in forms)
+
+
+def _unit_key(unit: str) -> str:
+    """One key for all spellings of a written unit: ``cm²``, ``cm^2``, ``CM2`` → ``cm2``."""
+    return normalize(unit).casefold().replace("^", "").replace(" ", "")
+
+
+@functools.lru_cache(maxsize=256)
+def _unit_forms(units: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """``(written form, key)`` for the item's units and every known unit, longest first.
+
+    Longest first so that "cm" wins over "m" and "sq cm" over "cm".
+    """
+    forms: dict[str, str] = {}
+    for unit in (*units, *_KNOWN_UNITS):
+        written = normalize(unit).casefold()
+        for form in (written, written.replace("^", "")):
+            forms.setdefault(form, _unit_key(unit))
+    return tuple(sorted(forms.items(), key=lambda kv: -len(kv[0])))
+
+
+def _split_unit(text: str, units: tuple[str, ...]) -> tuple[str, str] | None:
+    """``(rest, unit key)`` when normalised ``text`` ends (or a currency starts) with a unit."""
+    for form, key in _unit_forms(units):
+        size = len(form)
+        if size > len(text):
+            continue
+        if text[-size:].casefold() == form:
+            # "2min" must not read as "2mi" + "n": a word unit needs a non-letter before it
+            before = text[-size - 1] if size < len(text) else " "
+            if form[0].isascii() and form[0].isalpha() and before.isascii() and before.isalpha():
+                continue
+            return text[:-size].rstrip(), key
+        if key in _PREFIX_UNITS and text[:size] == form:
+            return text[size:].lstrip(), key
+    return None
+
+
+def _with_unit(number: str, unit: str) -> str:
+    if _unit_key(unit) in _PREFIX_UNITS:
+        return f"{unit}{number}"
+    if unit[0].isascii() and unit[0].isalpha():
+        return f"{number} {unit}"
+    return f"{number}{unit}"  # "45°", "12元"
+
+
+def _without_unit(given: str, units: tuple[str, ...]) -> str:
+    """``given`` with one of the item's units taken off (or ``given`` as it is, if none).
+
+    Raises:
+        UnreadableAnswer: the answer carries a unit the item does not use (or only a unit);
+            the message names the unit expected.
+    """
+    text = normalize(given)
+    split = _split_unit(text, units)
+    if split is None:
+        return given
+    rest, key = split
+    shown = units[0]
+    if key in {_unit_key(u) for u in units}:
+        if not rest:
+            raise UnreadableAnswer(f"Please write the number too, like {_with_unit('12', shown)}.")
+        return rest
+    example = "12"
+    try:
+        if rest and len(rest) <= 12 and parse_answer(rest, variables=()).kind == "number":
+            example = rest  # the student's own number: the message never reveals the answer
+    except UnreadableAnswer:
+        pass
+    raise UnreadableAnswer(
+        f"This answer is in {shown} — write it like {example} or {_with_unit(example, shown)}."
+    )
+
+
 _EXPECTED_LETTERS = tuple("abcdefghijklmnopqrstuvwxyz") + tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -1237,6 +1445,11 @@ def check_answer(given: str, expected: str, policy: AnswerPolicy = AnswerPolicy(
     Never raises for anything in ``given``: unreadable text gives status ``"unreadable"``
     (not counted as wrong) with a message saying what to fix.
 
+    Units: when ``policy.units`` is set, one of those units may follow the number
+    (``24 cm²``, ``24平方厘米``, ``45°``) or, for a currency sign, come before it (``$12.50``).
+    A different known unit (``24 cm`` for an area) is ``"unreadable"``, with a message naming
+    the unit expected. Without ``policy.units`` a unit is unreadable like any other word.
+
     Raises:
         InputError: ``expected`` itself is not a valid answer (a bug in the item generator).
     """
@@ -1245,6 +1458,8 @@ def check_answer(given: str, expected: str, policy: AnswerPolicy = AnswerPolicy(
     names = {str(s) for s in _free_symbols(symbols)}
     variables = tuple(dict.fromkeys((*DEFAULT_VARIABLES, *sorted(names))))
     try:
+        if policy.units and isinstance(given, str) and len(given.strip()) <= MAX_ANSWER_CHARS:
+            given = _without_unit(given, policy.units)
         analysed_given = _analyse(given, variables)
     except UnreadableAnswer as exc:
         return CheckResult("unreadable", exc.message, None)

@@ -1,0 +1,162 @@
+"""``tutor content …``: practice items, answer checking, coverage, and importing problems."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tutor.cli._common import cli, common_options, current_settings, emit, open_cli_store
+from tutor.errors import InputError
+
+
+@cli.group()
+def content() -> None:
+    """Practice items, answer checking, content coverage and imports."""
+
+
+def _items_text(items: list[dict[str, Any]]) -> str:
+    blocks = []
+    for item in items:
+        lines = [
+            f"{item['item_id']}  (kp {item['kp']}, difficulty {item['difficulty']})",
+            f"  {item['prompt']}",
+            f"  {item['prompt_zh']}",
+            f"  answer: {item['answer']}",
+        ]
+        lines += [f"    {n}. {s['text']}" for n, s in enumerate(item["steps"], 1)]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) or "(no items)"
+
+
+@content.command("items")
+@click.option("--kp", "kp_id", required=True, metavar="ID", help="The knowledge point.")
+@click.option("--n", "count", type=click.IntRange(1, 1000), default=5, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--difficulty", type=click.IntRange(min=1), default=None, help="Only this level.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def content_items(kp_id: str, count: int, seed: int, difficulty: int | None, as_json: bool) -> None:
+    """Make N practice items for a knowledge point (reproducible from --seed).
+
+    Items rotate over the point's generators and difficulty levels; item k uses seed
+    SEED + k. Each item id regenerates the same item (`tutor content check --item`).
+    """
+    from tutor.content.items import items_for_kp
+
+    items = items_for_kp(kp_id, count, seed=seed, difficulty=difficulty)
+    emit([item.to_json() for item in items], as_json, _items_text)
+
+
+@content.command("check")
+@click.option("--item", "item_id", required=True, metavar="ITEM_ID", help="e.g. gcf:2:17")
+@click.option("--answer", required=True, metavar="TEXT", help="What the student wrote.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def content_check(item_id: str, answer: str, as_json: bool) -> None:
+    """Check an answer to an item: correct, incorrect, not_simplified or unreadable.
+
+    A wrong answer that a known buggy procedure would give names that misconception.
+    """
+    from tutor.content.answers import check_answer
+    from tutor.content.items import regenerate
+    from tutor.content.misconceptions import match_misconceptions
+
+    item = regenerate(item_id)
+    result = check_answer(answer, item.answer, item.policy)
+    misconception = None
+    message = result.message
+    if result.status == "incorrect":
+        matches = match_misconceptions(item, answer)
+        if matches:
+            misconception = matches[0].id
+            message = f"{message} {matches[0].description}"
+    data = {"status": result.status, "message": message, "misconception": misconception}
+    emit(
+        data,
+        as_json,
+        lambda d: (
+            f"{d['status']}: {d['message']}"
+            + (f" [{d['misconception']}]" if d["misconception"] else "")
+        ),
+    )
+
+
+@content.command("stats")
+@common_options
+def content_stats(store_url: str | None, as_json: bool) -> None:
+    """Content coverage: knowledge points, generators, misconceptions, imported problems.
+
+    Knowledge points, generators and misconceptions are counted in the shipped default
+    pack and code; imported problems in the store (after `tutor content import oatutor`).
+    """
+    from tutor.content.coverage import coverage
+
+    with open_cli_store(store_url) as store:
+        counts = store.content_counts()
+    report = coverage(imported=counts.problems, imported_mapped=counts.problems_mapped)
+    emit(report.to_json(), as_json, lambda _: report.table())
+
+
+@content.group("import")
+def content_import() -> None:
+    """Import problems from elsewhere into the item bank."""
+
+
+def _oatutor_folder(path: str | None) -> Path:
+    if path is not None:
+        return Path(path)
+    settings = current_settings()
+    if settings.oatutor_dir is not None:
+        return settings.oatutor_dir
+    return settings.shared_data_dir / "oatutor-content"
+
+
+@content_import.command("oatutor")
+@click.option(
+    "--path",
+    default=None,
+    metavar="DIR",
+    help="The OATutor content folder (default: TUTOR_OATUTOR_DIR, "
+    "else <TUTOR_SHARED_DATA>/oatutor-content).",
+)
+@common_options
+def content_import_oatutor(path: str | None, store_url: str | None, as_json: bool) -> None:
+    """Import OATutor's algebra problems (CC BY 4.0), with steps, hints and attribution.
+
+    Problems are mapped to knowledge points of the stored curriculum where the mapping is
+    clear, and kept under their own skills otherwise. Re-importing replaces them.
+    """
+    from tutor.content.oatutor import read_oatutor
+    from tutor.domain import Problem
+
+    folder = _oatutor_folder(path)
+    with open_cli_store(store_url) as store:
+        kp_ids = {kp.id for kp in store.list_nodes()}
+        if not kp_ids:
+            raise InputError(
+                f"the store {store.url} holds no curriculum: run `tutor graph load default` first"
+            )
+        problems, report = read_oatutor(folder, kp_ids=kp_ids)
+        stored = [
+            Problem(
+                id=p.id,
+                source="oatutor",
+                kp=p.kp,
+                skills=tuple(p.skills),
+                title=p.title,
+                data=json.dumps(p.to_json(), ensure_ascii=False, sort_keys=True),
+            )
+            for p in problems
+        ]
+        store.load_problems("oatutor", stored)
+    data = report.to_json()
+
+    emit(
+        data,
+        as_json,
+        lambda _: (
+            report.summary()
+            + "\nOATutor content (CC BY 4.0), problems from OpenStax textbooks (CC BY 4.0)"
+        ),
+    )
