@@ -205,9 +205,6 @@ def ensure_generators_loaded() -> None:
     import tutor.content.generators  # noqa: F401
 
 
-_ensure_loaded = ensure_generators_loaded  # TODO(lead): remove once helpers' code is merged
-
-
 def make_item_id(name: str, difficulty: int, seed: int) -> str:
     """The id of the item ``name`` makes at ``difficulty`` from ``seed``."""
     return f"{name}:{difficulty}:{seed}"
