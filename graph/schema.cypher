@@ -13,3 +13,4 @@ CREATE INDEX knowledge_point_grade IF NOT EXISTS FOR (k:KnowledgePoint) ON (k.gr
 CREATE INDEX knowledge_point_domain IF NOT EXISTS FOR (k:KnowledgePoint) ON (k.domain);
 CREATE CONSTRAINT problem_id IF NOT EXISTS FOR (p:Problem) REQUIRE p.id IS UNIQUE;
 CREATE INDEX problem_source IF NOT EXISTS FOR (p:Problem) ON (p.source);
+CREATE INDEX attempt_student IF NOT EXISTS FOR (a:Attempt) ON (a.student_id, a.seq);

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from tutor.errors import ContentError, CurriculumError
+from tutor.errors import ContentError, CurriculumError, InputError
 
 #: Grades we know how to order. Anything else sorts after these.
 _GRADE_WORDS = {"K": 0, "PK": -1, "HS": 9}
@@ -492,3 +492,116 @@ def validate_problems(source: str, problems: Iterable[Problem], kp_ids: Collecti
                 f"problem {problem.id!r} is mapped to {problem.kp!r}, which is not in the stored "
                 "curriculum; load the default curriculum first (tutor graph load default)"
             )
+
+
+# ---------------------------------------------------------------------------
+# people and learner state
+
+#: Names and ids people type are kept short enough to show and to index.
+MAX_NAME_LEN = 100
+
+
+@dataclass(frozen=True)
+class Teacher:
+    """A teacher: ``(:Teacher)-[:TEACHES]->(:Class)``."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ClassGroup:
+    """A class of students taught by one teacher (``Class`` in the graph schema)."""
+
+    id: str
+    name: str
+    teacher_id: str
+
+
+@dataclass(frozen=True)
+class Student:
+    """A student, the class they belong to, and the goal their path leads to.
+
+    ``goal`` is a knowledge point (``(:Student)-[:GOAL]->(:KnowledgePoint)``) or None,
+    in which case the class's grade decides (the policy's default).
+    """
+
+    id: str
+    name: str
+    class_id: str | None = None
+    goal: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return {"id": self.id, "name": self.name, "class": self.class_id, "goal": self.goal}
+
+
+@dataclass(frozen=True)
+class MasteryState:
+    """What the tutor believes about one student and one knowledge point.
+
+    ``p`` is P(known) (BKT), ``attempts`` counts the answers that were evidence for it,
+    ``updated_at`` is when it last changed (seconds since the epoch), and ``gap`` marks a
+    point the diagnosis found missing and the path has not yet repaired.
+    """
+
+    p: float
+    attempts: int = 0
+    updated_at: float = 0.0
+    gap: bool = False
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One answer, as recorded (append-only; never updated in place).
+
+    ``seq`` is given by the store (0 before it is recorded). ``status`` is the answer
+    checker's verdict; ``correct`` is True only for "correct". ``misconception`` is the
+    buggy rule the answer matched, if any; ``gap_kps`` the points the diagnosis blamed.
+    """
+
+    student_id: str
+    item_id: str
+    kp: str
+    answer: str
+    status: str
+    correct: bool
+    misconception: str | None = None
+    gap_kps: tuple[str, ...] = ()
+    at: float = 0.0
+    seq: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return {
+            "seq": self.seq,
+            "student": self.student_id,
+            "item_id": self.item_id,
+            "kp": self.kp,
+            "answer": self.answer,
+            "status": self.status,
+            "correct": self.correct,
+            "misconception": self.misconception,
+            "gap_kps": list(self.gap_kps),
+            "at": self.at,
+        }
+
+
+def check_name(kind: str, value: str) -> None:
+    """Refuse a display name that is empty, multi-line or too long (one line, for people)."""
+    if not value.strip():
+        raise InputError(f"the {kind} name is empty: give a name")
+    if len(value) > MAX_NAME_LEN:
+        raise InputError(f"the {kind} name is longer than {MAX_NAME_LEN} characters")
+    if _BAD_ID.search(value):
+        raise InputError(f"the {kind} name contains control characters (such as a line break)")
+
+
+def check_person_id(kind: str, value: str) -> None:
+    """Refuse an id for a teacher, class or student that would be unusable."""
+    try:
+        check_id(kind, value)
+    except CurriculumError as exc:
+        raise InputError(str(exc)) from None
+    if len(value) > MAX_NAME_LEN:
+        raise InputError(f"the {kind} id is longer than {MAX_NAME_LEN} characters")

@@ -238,3 +238,92 @@ RETURN families, family_kps,
        COUNT { (:Problem) } AS problems,
        COUNT { (:Problem)-[:ASSESSES]->(:KnowledgePoint) } AS mapped
 """
+
+# -- people -----------------------------------------------------------------------------
+TEACHER_EXISTS = """
+MATCH (t:Teacher {id: $id}) RETURN t.name AS name
+"""
+CREATE_TEACHER = """
+CREATE (:Teacher {id: $id, name: $name})
+"""
+CLASS_BY_ID = """
+MATCH (t:Teacher)-[:TEACHES]->(c:Class {id: $id})
+RETURN c.id AS id, c.name AS name, t.id AS teacher_id
+"""
+CREATE_CLASS = """
+MATCH (t:Teacher {id: $teacher_id})
+CREATE (t)-[:TEACHES]->(:Class {id: $id, name: $name})
+"""
+STUDENT_BY_ID = """
+MATCH (s:Student {id: $id})
+OPTIONAL MATCH (s)-[:MEMBER_OF]->(c:Class)
+OPTIONAL MATCH (s)-[:GOAL]->(k:KnowledgePoint)
+RETURN s.id AS id, s.name AS name, c.id AS class_id, k.id AS goal
+"""
+CREATE_STUDENT = """
+CREATE (s:Student {id: $id, name: $name, attempt_seq: 0})
+WITH s
+OPTIONAL MATCH (c:Class {id: $class_id})
+FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | CREATE (s)-[:MEMBER_OF]->(c))
+WITH s
+OPTIONAL MATCH (k:KnowledgePoint {id: $goal})
+FOREACH (_ IN CASE WHEN k IS NULL THEN [] ELSE [1] END | CREATE (s)-[:GOAL]->(k))
+"""
+SET_GOAL = """
+MATCH (s:Student {id: $id})
+OPTIONAL MATCH (s)-[g:GOAL]->()
+DELETE g
+WITH DISTINCT s
+OPTIONAL MATCH (k:KnowledgePoint {id: $goal})
+FOREACH (_ IN CASE WHEN k IS NULL THEN [] ELSE [1] END | CREATE (s)-[:GOAL]->(k))
+"""
+LIST_CLASSES = """
+MATCH (t:Teacher)-[:TEACHES]->(c:Class)
+WHERE $teacher_id IS NULL OR t.id = $teacher_id
+RETURN c.id AS id, c.name AS name, t.id AS teacher_id
+ORDER BY id
+"""
+LIST_STUDENTS = """
+MATCH (s:Student)
+OPTIONAL MATCH (s)-[:MEMBER_OF]->(c:Class)
+OPTIONAL MATCH (s)-[:GOAL]->(k:KnowledgePoint)
+WITH s, c, k
+WHERE $class_id IS NULL OR c.id = $class_id
+RETURN s.id AS id, s.name AS name, c.id AS class_id, k.id AS goal
+ORDER BY id
+"""
+
+# -- learner state ----------------------------------------------------------------------
+# The per-student counter lives on the Student node; incrementing it inside the write
+# transaction takes the node's lock, so concurrent submissions get distinct numbers.
+RECORD_ATTEMPT = """
+MATCH (s:Student {id: $student_id})
+SET s.attempt_seq = coalesce(s.attempt_seq, 0) + 1
+CREATE (s)-[:MADE]->(a:Attempt {student_id: $student_id, seq: s.attempt_seq,
+    item_id: $item_id, kp: $kp, answer: $answer, status: $status, correct: $correct,
+    misconception: $misconception, gap_kps: $gap_kps, at: $at})
+RETURN a.seq AS seq
+"""
+UPSERT_MASTERY = """
+MATCH (s:Student {id: $student_id})
+UNWIND $rows AS row
+MATCH (k:KnowledgePoint {id: row.kp})
+MERGE (s)-[m:MASTERY]->(k)
+SET m.p = row.p, m.attempts = row.attempts, m.updated_at = row.updated_at, m.gap = row.gap
+"""
+KNOWLEDGE_POINTS_PRESENT = """
+UNWIND $ids AS id
+MATCH (k:KnowledgePoint {id: id})
+RETURN collect(k.id) AS found
+"""
+MASTERY = """
+MATCH (:Student {id: $student_id})-[m:MASTERY]->(k:KnowledgePoint)
+RETURN k.id AS kp, m.p AS p, m.attempts AS attempts, m.updated_at AS updated_at, m.gap AS gap
+ORDER BY kp
+"""
+ATTEMPTS = """
+MATCH (:Student {id: $student_id})-[:MADE]->(a:Attempt)
+RETURN a {.*} AS a
+ORDER BY a.seq DESC
+LIMIT $limit
+"""

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from tutor.domain import (
     KP_FIELDS,
+    Attempt,
+    ClassGroup,
     ContentBank,
     ContentCounts,
     Curriculum,
@@ -28,9 +31,14 @@ from tutor.domain import (
     ItemFamily,
     KnowledgePoint,
     LoadReport,
+    MasteryState,
     MisconceptionInfo,
     Problem,
     Standard,
+    Student,
+    Teacher,
+    check_name,
+    check_person_id,
     grade_rank,
     validate_content,
     validate_curriculum,
@@ -539,6 +547,217 @@ class Neo4jStore:
                 problems=r["problems"],
                 problems_mapped=r["mapped"],
             )
+
+        return self._read(work)
+
+    # -- people ----------------------------------------------------------------------------
+
+    def _one(self, tx: ManagedTransaction, query: str, **params: Any) -> dict[str, Any] | None:
+        record = tx.run(query, **params).single()
+        return None if record is None else dict(record)
+
+    def _teacher(self, tx: ManagedTransaction, teacher_id: str) -> Teacher:
+        row = self._one(tx, cypher.TEACHER_EXISTS, id=teacher_id)
+        if row is None:
+            raise NotFoundError(
+                f"no teacher {teacher_id!r} in {self.url}; add one with `tutor teacher add`"
+            )
+        return Teacher(teacher_id, row["name"])
+
+    def _class(self, tx: ManagedTransaction, class_id: str) -> ClassGroup:
+        row = self._one(tx, cypher.CLASS_BY_ID, id=class_id)
+        if row is None:
+            raise NotFoundError(
+                f"no class {class_id!r} in {self.url}; create it with `tutor class create`"
+            )
+        return ClassGroup(row["id"], row["name"], row["teacher_id"])
+
+    def _student(self, tx: ManagedTransaction, student_id: str) -> Student:
+        row = self._one(tx, cypher.STUDENT_BY_ID, id=student_id)
+        if row is None:
+            raise NotFoundError(
+                f"no student {student_id!r} in {self.url}; add students with `tutor student add`"
+            )
+        return Student(row["id"], row["name"], row["class_id"], row["goal"])
+
+    def _require_kps(self, tx: ManagedTransaction, kp_ids: Collection[str]) -> None:
+        found = set(
+            tx.run(cypher.KNOWLEDGE_POINTS_PRESENT, ids=list(kp_ids)).single(strict=True)["found"]
+        )
+        for kp_id in sorted(set(kp_ids) - found):
+            raise self._not_found(kp_id)
+
+    def _taken(self, kind: str, key: str) -> InputError:
+        return InputError(f"a {kind} with id {key!r} already exists in {self.url}")
+
+    def add_teacher(self, teacher: Teacher) -> None:
+        """See :meth:`GraphStore.add_teacher`."""
+        check_person_id("teacher", teacher.id)
+        check_name("teacher", teacher.name)
+
+        def work(tx: ManagedTransaction) -> None:
+            if self._one(tx, cypher.TEACHER_EXISTS, id=teacher.id) is not None:
+                raise self._taken("teacher", teacher.id)
+            tx.run(cypher.CREATE_TEACHER, id=teacher.id, name=teacher.name).consume()
+
+        self._write(work)
+
+    def add_class(self, group: ClassGroup) -> None:
+        """See :meth:`GraphStore.add_class`."""
+        check_person_id("class", group.id)
+        check_name("class", group.name)
+
+        def work(tx: ManagedTransaction) -> None:
+            if self._one(tx, cypher.CLASS_BY_ID, id=group.id) is not None:
+                raise self._taken("class", group.id)
+            self._teacher(tx, group.teacher_id)
+            tx.run(
+                cypher.CREATE_CLASS, id=group.id, name=group.name, teacher_id=group.teacher_id
+            ).consume()
+
+        self._write(work)
+
+    def add_student(self, student: Student) -> None:
+        """See :meth:`GraphStore.add_student`."""
+        check_person_id("student", student.id)
+        check_name("student", student.name)
+
+        def work(tx: ManagedTransaction) -> None:
+            if self._one(tx, cypher.STUDENT_BY_ID, id=student.id) is not None:
+                raise self._taken("student", student.id)
+            if student.class_id is not None:
+                self._class(tx, student.class_id)
+            if student.goal is not None:
+                self._require_kps(tx, [student.goal])
+            tx.run(
+                cypher.CREATE_STUDENT,
+                id=student.id,
+                name=student.name,
+                class_id=student.class_id,
+                goal=student.goal,
+            ).consume()
+
+        self._write(work)
+
+    def set_goal(self, student_id: str, kp_id: str | None) -> Student:
+        """See :meth:`GraphStore.set_goal`."""
+
+        def work(tx: ManagedTransaction) -> Student:
+            student = self._student(tx, student_id)
+            if kp_id is not None:
+                self._require_kps(tx, [kp_id])
+            tx.run(cypher.SET_GOAL, id=student_id, goal=kp_id).consume()
+            return replace(student, goal=kp_id)
+
+        return self._write(work)
+
+    def get_teacher(self, teacher_id: str) -> Teacher:
+        """See :meth:`GraphStore.get_teacher`."""
+        return self._read(lambda tx: self._teacher(tx, teacher_id))
+
+    def get_class(self, class_id: str) -> ClassGroup:
+        """See :meth:`GraphStore.get_class`."""
+        return self._read(lambda tx: self._class(tx, class_id))
+
+    def get_student(self, student_id: str) -> Student:
+        """See :meth:`GraphStore.get_student`."""
+        return self._read(lambda tx: self._student(tx, student_id))
+
+    def list_classes(self, teacher_id: str | None = None) -> list[ClassGroup]:
+        """See :meth:`GraphStore.list_classes`."""
+
+        def work(tx: ManagedTransaction) -> list[ClassGroup]:
+            result = tx.run(cypher.LIST_CLASSES, teacher_id=teacher_id)
+            return [ClassGroup(r["id"], r["name"], r["teacher_id"]) for r in result]
+
+        return self._read(work)
+
+    def list_students(self, class_id: str | None = None) -> list[Student]:
+        """See :meth:`GraphStore.list_students`."""
+
+        def work(tx: ManagedTransaction) -> list[Student]:
+            result = tx.run(cypher.LIST_STUDENTS, class_id=class_id)
+            return [Student(r["id"], r["name"], r["class_id"], r["goal"]) for r in result]
+
+        return self._read(work)
+
+    # -- learner state ---------------------------------------------------------------------
+
+    def record_attempt(self, attempt: Attempt, mastery: Mapping[str, MasteryState]) -> Attempt:
+        """See :meth:`GraphStore.record_attempt`. One write transaction."""
+        rows = [
+            {
+                "kp": kp,
+                "p": m.p,
+                "attempts": m.attempts,
+                "updated_at": m.updated_at,
+                "gap": m.gap,
+            }
+            for kp, m in mastery.items()
+        ]
+
+        def work(tx: ManagedTransaction) -> int:
+            self._student(tx, attempt.student_id)
+            self._require_kps(tx, {attempt.kp, *mastery})
+            seq = tx.run(
+                cypher.RECORD_ATTEMPT,
+                student_id=attempt.student_id,
+                item_id=attempt.item_id,
+                kp=attempt.kp,
+                answer=attempt.answer,
+                status=attempt.status,
+                correct=attempt.correct,
+                misconception=attempt.misconception,
+                gap_kps=list(attempt.gap_kps),
+                at=attempt.at,
+            ).single(strict=True)["seq"]
+            tx.run(cypher.UPSERT_MASTERY, student_id=attempt.student_id, rows=rows).consume()
+            return int(seq)
+
+        return replace(attempt, seq=self._write(work))
+
+    def mastery(self, student_id: str) -> dict[str, MasteryState]:
+        """See :meth:`GraphStore.mastery`."""
+
+        def work(tx: ManagedTransaction) -> dict[str, MasteryState]:
+            self._student(tx, student_id)
+            return {
+                r["kp"]: MasteryState(
+                    float(r["p"]), int(r["attempts"]), float(r["updated_at"]), bool(r["gap"])
+                )
+                for r in tx.run(cypher.MASTERY, student_id=student_id)
+            }
+
+        return self._read(work)
+
+    def attempts(self, student_id: str, *, limit: int | None = None) -> list[Attempt]:
+        """See :meth:`GraphStore.attempts`."""
+        if limit is not None and limit < 0:
+            raise InputError(f"limit must be 0 or more, not {limit}")
+
+        def work(tx: ManagedTransaction) -> list[Attempt]:
+            self._student(tx, student_id)
+            result = tx.run(
+                cypher.ATTEMPTS,
+                student_id=student_id,
+                limit=_NO_LIMIT if limit is None else limit,
+            )
+            rows = [dict(r["a"]) for r in result]
+            return [
+                Attempt(
+                    a["student_id"],
+                    a["item_id"],
+                    a["kp"],
+                    a["answer"],
+                    a["status"],
+                    bool(a["correct"]),
+                    a.get("misconception"),
+                    tuple(a.get("gap_kps") or ()),
+                    float(a["at"]),
+                    int(a["seq"]),
+                )
+                for a in reversed(rows)
+            ]
 
         return self._read(work)
 

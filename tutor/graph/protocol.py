@@ -7,10 +7,12 @@ both and asserts identical answers, so anything added here needs a contract test
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from tutor.domain import (
+    Attempt,
+    ClassGroup,
     ContentBank,
     ContentCounts,
     Curriculum,
@@ -19,9 +21,12 @@ from tutor.domain import (
     ItemFamily,
     KnowledgePoint,
     LoadReport,
+    MasteryState,
     MisconceptionInfo,
     Problem,
     Standard,
+    Student,
+    Teacher,
 )
 
 
@@ -118,6 +123,62 @@ class GraphStore(Protocol):
 
     def content_counts(self) -> ContentCounts:
         """How many item families, misconceptions and imported problems are stored."""
+        ...
+
+    # -- people ------------------------------------------------------------------------
+
+    def add_teacher(self, teacher: Teacher) -> None:
+        """Add a teacher; :class:`InputError` if the id is taken."""
+        ...
+
+    def add_class(self, group: ClassGroup) -> None:
+        """Add a class of an existing teacher; :class:`InputError` if the id is taken."""
+        ...
+
+    def add_student(self, student: Student) -> None:
+        """Add a student (to an existing class, with a goal that is a stored point, if given)."""
+        ...
+
+    def set_goal(self, student_id: str, kp_id: str | None) -> Student:
+        """Set (or clear, with None) a student's goal knowledge point; the updated student."""
+        ...
+
+    def get_teacher(self, teacher_id: str) -> Teacher:
+        """One teacher; :class:`NotFoundError` if absent."""
+        ...
+
+    def get_class(self, class_id: str) -> ClassGroup:
+        """One class; :class:`NotFoundError` if absent."""
+        ...
+
+    def get_student(self, student_id: str) -> Student:
+        """One student; :class:`NotFoundError` if absent."""
+        ...
+
+    def list_classes(self, teacher_id: str | None = None) -> list[ClassGroup]:
+        """Classes (of one teacher), sorted by id."""
+        ...
+
+    def list_students(self, class_id: str | None = None) -> list[Student]:
+        """Students (of one class), sorted by id."""
+        ...
+
+    # -- learner state ---------------------------------------------------------------
+
+    def record_attempt(self, attempt: Attempt, mastery: Mapping[str, MasteryState]) -> Attempt:
+        """Append ``attempt`` and write the new mastery states, in one transaction.
+
+        Returns the attempt with its ``seq`` (1, 2, … per student). Nothing is written
+        when anything fails (unknown student or point, store error).
+        """
+        ...
+
+    def mastery(self, student_id: str) -> dict[str, MasteryState]:
+        """The stored mastery of one student, by knowledge point (points of the curriculum)."""
+        ...
+
+    def attempts(self, student_id: str, *, limit: int | None = None) -> list[Attempt]:
+        """A student's attempts, oldest first (with ``limit``: the last ``limit`` of them)."""
         ...
 
     def close(self) -> None:

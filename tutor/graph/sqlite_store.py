@@ -15,14 +15,16 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from tutor.domain import (
+    Attempt,
+    ClassGroup,
     ContentBank,
     ContentCounts,
     Curriculum,
@@ -31,9 +33,14 @@ from tutor.domain import (
     ItemFamily,
     KnowledgePoint,
     LoadReport,
+    MasteryState,
     MisconceptionInfo,
     Problem,
     Standard,
+    Student,
+    Teacher,
+    check_name,
+    check_person_id,
     grade_rank,
     validate_content,
     validate_curriculum,
@@ -131,6 +138,47 @@ CREATE TABLE IF NOT EXISTS problem (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS problem_kp ON problem(kp);
 CREATE INDEX IF NOT EXISTS problem_source ON problem(source);
+-- people: (:Teacher)-[:TEACHES]->(:Class)<-[:MEMBER_OF]-(:Student)-[:GOAL]->(:KnowledgePoint)
+CREATE TABLE IF NOT EXISTS teacher (
+    id   TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS class (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    teacher_id TEXT NOT NULL REFERENCES teacher(id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS student (
+    id       TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    class_id TEXT REFERENCES class(id),
+    goal     TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS student_class ON student(class_id);
+-- attempts are append-only; seq counts 1, 2, … per student
+CREATE TABLE IF NOT EXISTS attempt (
+    student_id    TEXT NOT NULL REFERENCES student(id),
+    seq           INTEGER NOT NULL,
+    item_id       TEXT NOT NULL,
+    kp            TEXT NOT NULL,
+    answer        TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    correct       INTEGER NOT NULL,
+    misconception TEXT,
+    gap_kps       TEXT NOT NULL,
+    at            REAL NOT NULL,
+    PRIMARY KEY (student_id, seq)
+) WITHOUT ROWID;
+-- (:Student)-[:MASTERY {p, attempts, updated_at}]->(:KnowledgePoint)
+CREATE TABLE IF NOT EXISTS mastery (
+    student_id TEXT NOT NULL REFERENCES student(id),
+    kp         TEXT NOT NULL,
+    p          REAL NOT NULL,
+    attempts   INTEGER NOT NULL,
+    updated_at REAL NOT NULL,
+    gap        INTEGER NOT NULL,
+    PRIMARY KEY (student_id, kp)
+) WITHOUT ROWID;
 """
 
 _CURRICULUM_TABLES = (
@@ -635,6 +683,188 @@ class SqliteStore:
             problems=one("SELECT count(*) FROM problem"),
             problems_mapped=one("SELECT count(*) FROM problem WHERE kp IS NOT NULL"),
         )
+
+    # -- people ------------------------------------------------------------------------
+
+    def _taken(self, conn: sqlite3.Connection, table: str, kind: str, key: str) -> None:
+        found = conn.execute(
+            f"SELECT 1 FROM {table} WHERE id = ?",  # noqa: S608 - fixed table names
+            (key,),
+        ).fetchone()
+        if found is not None:
+            raise InputError(f"a {kind} with id {key!r} already exists in {self.url}")
+
+    def add_teacher(self, teacher: Teacher) -> None:
+        """See :meth:`GraphStore.add_teacher`."""
+        check_person_id("teacher", teacher.id)
+        check_name("teacher", teacher.name)
+        with self._write() as conn:
+            self._taken(conn, "teacher", "teacher", teacher.id)
+            conn.execute("INSERT INTO teacher(id, name) VALUES (?, ?)", (teacher.id, teacher.name))
+
+    def add_class(self, group: ClassGroup) -> None:
+        """See :meth:`GraphStore.add_class`."""
+        check_person_id("class", group.id)
+        check_name("class", group.name)
+        with self._write() as conn:
+            self._taken(conn, "class", "class", group.id)
+            self._get_teacher(conn, group.teacher_id)
+            conn.execute(
+                "INSERT INTO class(id, name, teacher_id) VALUES (?, ?, ?)",
+                (group.id, group.name, group.teacher_id),
+            )
+
+    def add_student(self, student: Student) -> None:
+        """See :meth:`GraphStore.add_student`."""
+        check_person_id("student", student.id)
+        check_name("student", student.name)
+        with self._write() as conn:
+            self._taken(conn, "student", "student", student.id)
+            if student.class_id is not None:
+                self._get_class(conn, student.class_id)
+            if student.goal is not None:
+                self._require_kp(conn, student.goal)
+            conn.execute(
+                "INSERT INTO student(id, name, class_id, goal) VALUES (?, ?, ?, ?)",
+                (student.id, student.name, student.class_id, student.goal),
+            )
+
+    def set_goal(self, student_id: str, kp_id: str | None) -> Student:
+        """See :meth:`GraphStore.set_goal`."""
+        with self._write() as conn:
+            student = self._get_student(conn, student_id)
+            if kp_id is not None:
+                self._require_kp(conn, kp_id)
+            conn.execute("UPDATE student SET goal = ? WHERE id = ?", (kp_id, student_id))
+        return Student(student.id, student.name, student.class_id, kp_id)
+
+    def _require_kp(self, conn: sqlite3.Connection, kp_id: str) -> None:
+        if conn.execute("SELECT 1 FROM knowledge_point WHERE id = ?", (kp_id,)).fetchone() is None:
+            raise NotFoundError(
+                f"no knowledge point {kp_id!r} in {self.url}; list them with `tutor graph list`"
+            )
+
+    def _get_teacher(self, conn: sqlite3.Connection, teacher_id: str) -> Teacher:
+        row = conn.execute("SELECT id, name FROM teacher WHERE id = ?", (teacher_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"no teacher {teacher_id!r} in {self.url}; add one with `tutor teacher add`"
+            )
+        return Teacher(*row)
+
+    def _get_class(self, conn: sqlite3.Connection, class_id: str) -> ClassGroup:
+        row = conn.execute(
+            "SELECT id, name, teacher_id FROM class WHERE id = ?", (class_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"no class {class_id!r} in {self.url}; create it with `tutor class create`"
+            )
+        return ClassGroup(*row)
+
+    def _get_student(self, conn: sqlite3.Connection, student_id: str) -> Student:
+        row = conn.execute(
+            "SELECT id, name, class_id, goal FROM student WHERE id = ?", (student_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"no student {student_id!r} in {self.url}; add students with `tutor student add`"
+            )
+        return Student(*row)
+
+    def get_teacher(self, teacher_id: str) -> Teacher:
+        """See :meth:`GraphStore.get_teacher`."""
+        return self._get_teacher(self._conn(), teacher_id)
+
+    def get_class(self, class_id: str) -> ClassGroup:
+        """See :meth:`GraphStore.get_class`."""
+        return self._get_class(self._conn(), class_id)
+
+    def get_student(self, student_id: str) -> Student:
+        """See :meth:`GraphStore.get_student`."""
+        return self._get_student(self._conn(), student_id)
+
+    def list_classes(self, teacher_id: str | None = None) -> list[ClassGroup]:
+        """See :meth:`GraphStore.list_classes`."""
+        rows = self._conn().execute(
+            "SELECT id, name, teacher_id FROM class WHERE ?1 IS NULL OR teacher_id = ?1"
+            " ORDER BY id",
+            (teacher_id,),
+        )
+        return [ClassGroup(*r) for r in rows]
+
+    def list_students(self, class_id: str | None = None) -> list[Student]:
+        """See :meth:`GraphStore.list_students`."""
+        rows = self._conn().execute(
+            "SELECT id, name, class_id, goal FROM student WHERE ?1 IS NULL OR class_id = ?1"
+            " ORDER BY id",
+            (class_id,),
+        )
+        return [Student(*r) for r in rows]
+
+    # -- learner state -------------------------------------------------------------------
+
+    def record_attempt(self, attempt: Attempt, mastery: Mapping[str, MasteryState]) -> Attempt:
+        """See :meth:`GraphStore.record_attempt`. One IMMEDIATE transaction."""
+        with self._write() as conn:
+            self._get_student(conn, attempt.student_id)
+            for kp in {attempt.kp, *mastery}:
+                self._require_kp(conn, kp)
+            seq = conn.execute(
+                "SELECT coalesce(max(seq), 0) + 1 FROM attempt WHERE student_id = ?",
+                (attempt.student_id,),
+            ).fetchone()[0]
+            conn.execute(
+                "INSERT INTO attempt(student_id, seq, item_id, kp, answer, status, correct,"
+                " misconception, gap_kps, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    attempt.student_id,
+                    seq,
+                    attempt.item_id,
+                    attempt.kp,
+                    attempt.answer,
+                    attempt.status,
+                    int(attempt.correct),
+                    attempt.misconception,
+                    json.dumps(list(attempt.gap_kps)),
+                    attempt.at,
+                ),
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO mastery(student_id, kp, p, attempts, updated_at, gap)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (attempt.student_id, kp, m.p, m.attempts, m.updated_at, int(m.gap))
+                    for kp, m in mastery.items()
+                ),
+            )
+        return replace(attempt, seq=seq)
+
+    def mastery(self, student_id: str) -> dict[str, MasteryState]:
+        """See :meth:`GraphStore.mastery`."""
+        conn = self._conn()
+        self._get_student(conn, student_id)
+        rows = conn.execute(
+            "SELECT m.kp, m.p, m.attempts, m.updated_at, m.gap FROM mastery m"
+            " JOIN knowledge_point k ON k.id = m.kp WHERE m.student_id = ? ORDER BY m.kp",
+            (student_id,),
+        )
+        return {kp: MasteryState(p, n, at, bool(gap)) for kp, p, n, at, gap in rows}
+
+    def attempts(self, student_id: str, *, limit: int | None = None) -> list[Attempt]:
+        """See :meth:`GraphStore.attempts`."""
+        _check_limit(limit)
+        conn = self._conn()
+        self._get_student(conn, student_id)
+        rows = conn.execute(
+            "SELECT student_id, item_id, kp, answer, status, correct, misconception, gap_kps,"
+            " at, seq FROM attempt WHERE student_id = ? ORDER BY seq DESC LIMIT ?",
+            (student_id, -1 if limit is None else limit),
+        ).fetchall()
+        return [
+            Attempt(sid, item, kp, ans, st, bool(ok), mc, tuple(json.loads(gaps)), at, seq)
+            for sid, item, kp, ans, st, ok, mc, gaps, at, seq in reversed(rows)
+        ]
 
 
 def _problem_from_row(row: tuple[Any, ...]) -> Problem:
