@@ -214,3 +214,11 @@ def test_default_pack_with_ccss_standards(store: GraphStore) -> None:
     assert grades == {str(g) for g in range(1, 10)}
     order = store.learning_order("equations.two_step")
     assert order[-1] == "equations.two_step" and is_valid_order(order, cur)
+
+
+def test_direct_prerequisites_of_many_points(store: GraphStore) -> None:
+    store.load_curriculum(diamond())
+    assert store.direct_prerequisites(["f", "c", "a"]) == {"f": ["e"], "c": ["a", "b"], "a": []}
+    assert store.direct_prerequisites([]) == {}
+    with pytest.raises(NotFoundError, match="'zz'"):
+        store.direct_prerequisites(["a", "zz"])

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tutor.content import misconceptions as mcs
-from tutor.content.answers import check_answer, parse_answer
+from tutor.content.answers import check_answer
 from tutor.content.items import GENERATORS, Item, generate
 from tutor.content.misconceptions import (
     RULES,
@@ -56,6 +56,17 @@ def answers_of(mc_id: str) -> tuple[tuple[Item, str | None], ...]:
     return tuple((item, RULES[mc_id](item)) for name in mc.generators for item in items_of(name))
 
 
+def assert_readable_and_wrong(item: Item, answer: str) -> None:
+    """The buggy answer is in the answer syntax and judged wrong for ``item``.
+
+    The answer is read with the letters of the item's own answer (an exponent item may use
+    m and n), so "incorrect" here also means "readable": an unreadable one is "unreadable".
+    """
+    result = check_answer(answer, item.answer, item.policy)
+    assert result.status == "incorrect", (item.item_id, answer, result.message)
+    assert result.parsed is not None
+
+
 def _kp_ids() -> set[str]:
     path = shipped_path("content/k12-math/knowledge_points.csv")
     with path.open(encoding="utf-8") as fh:
@@ -87,7 +98,7 @@ def _item(name: str, **params: Any) -> Item:
 
 def test_library_is_big_enough_and_consistent() -> None:
     library = load_misconceptions()
-    assert len(library) >= 50
+    assert len(library) >= 110
     ids = [m.id for m in library]
     assert ids == sorted(set(ids))
     assert set(ids) == set(RULES)
@@ -101,6 +112,8 @@ def test_library_is_big_enough_and_consistent() -> None:
     # rules are spread over the areas that have generators
     areas = {g.split("_")[0] for m in library for g in m.generators}
     assert {"fraction", "decimal", "percent", "integer", "equation", "inequality"} <= areas
+    # ... and over measurement, geometry, statistics and functions too
+    assert {"circle", "triangle", "hypotenuse", "data", "exponent", "arithmetic"} <= areas
 
 
 def test_load_is_cached() -> None:
@@ -197,8 +210,7 @@ def test_rule_answers_are_readable_wrong_and_matched(data: st.DataObject) -> Non
     answer = RULES[mc_id](item)
     if answer is None:
         return
-    parse_answer(answer)  # raises if the buggy answer is not in the answer syntax
-    assert check_answer(answer, item.answer, item.policy).status not in OK_STATUSES
+    assert_readable_and_wrong(item, answer)
     assert mc_id in [m.id for m in match_misconceptions(item, answer)]
     assert buggy_answer(mc_id, item) == answer
 
@@ -215,8 +227,7 @@ def test_every_rule_applies_often_enough(mc_id: str) -> None:
     assert total > 0
     assert len(answered) / total >= MIN_COVERAGE, f"{mc_id}: {len(answered)}/{total}"
     for item, answer in answered:
-        parse_answer(answer)
-        assert check_answer(answer, item.answer, item.policy).status == "incorrect", item.item_id
+        assert_readable_and_wrong(item, answer)
 
 
 def test_rules_give_none_for_other_generators() -> None:
@@ -460,6 +471,291 @@ CLASSICS = [
 ]
 
 
+# Measurement, geometry, statistics, functions and the newer number generators
+CLASSICS += [
+    (
+        "rectangle_area",
+        {"unit": "cm", "length": 5, "width": 3, "answer": "15"},
+        "mc.area_perimeter_confused",
+        "16",
+    ),
+    (
+        "perimeter_polygon",
+        {"unit": "cm", "length": 8, "width": 5, "answer": "26"},
+        "mc.perimeter_one_length_one_width",
+        "13",
+    ),
+    (
+        "triangle_area",
+        {"unit": "cm", "base": 6, "height": 4, "answer": "12"},
+        "mc.triangle_area_no_half",
+        "24",
+    ),
+    (
+        "parallelogram_area",
+        {"unit": "cm", "base": 6, "height": 4, "answer": "24"},
+        "mc.parallelogram_area_halved",
+        "12",
+    ),
+    (
+        "parallelogram_area",
+        {"unit": "cm", "base": 8, "height": 4, "slant_side": 5, "difficulty": 2, "answer": "32"},
+        "mc.area_slanted_side_as_height",
+        "40",
+    ),
+    (
+        "trapezoid_area",
+        {"unit": "cm", "top": 3, "bottom": 5, "height": 4, "answer": "16"},
+        "mc.trapezoid_area_no_half",
+        "32",
+    ),
+    (
+        "circle_area",
+        {"unit": "cm", "diameter": 6, "pi": "exact", "difficulty": 2, "answer": "9pi"},
+        "mc.circle_diameter_as_radius",
+        "36pi",
+    ),
+    (
+        "circle_area",
+        {"unit": "cm", "radius": 5, "pi": "exact", "answer": "25pi"},
+        "mc.circle_area_circumference_formula",
+        "10pi",
+    ),
+    (
+        "circle_circumference",
+        {"unit": "cm", "radius": 3, "pi": "exact", "difficulty": 2, "answer": "6pi"},
+        "mc.circumference_radius_diameter_mixed",
+        "3pi",
+    ),
+    (
+        "cone_volume",
+        {"unit": "cm", "radius": 3, "height": 4, "pi": "exact", "answer": "12pi"},
+        "mc.volume_formula_fraction_dropped",
+        "36pi",
+    ),
+    (  # 9:45 to 10:20
+        "elapsed_minutes",
+        {"start": 585, "end": 620, "answer": "35"},
+        "mc.time_hour_as_hundred_minutes",
+        "75",
+    ),
+    (
+        "metric_decimal_convert",
+        {
+            "from_unit": "kg",
+            "to_unit": "g",
+            "amount": "3",
+            "factor": 1000,
+            "difficulty": 2,
+            "answer": "3000",
+        },
+        "mc.metric_factor_always_100",
+        "300",
+    ),
+    (
+        "unit_convert",
+        {
+            "big": "m",
+            "small": "cm",
+            "factor": 100,
+            "big_amount": 5,
+            "small_amount": 0,
+            "answer": "500",
+        },
+        "mc.unit_convert_wrong_direction",
+        "0.05",
+    ),
+    (
+        "complement_supplement",
+        {"angle": 40, "ask": "complement", "answer": "50"},
+        "mc.complement_supplement_swapped",
+        "140",
+    ),
+    (
+        "triangle_third_angle",
+        {"angles": [50, 60], "answer": "70"},
+        "mc.triangle_angle_sum_360",
+        "250",
+    ),
+    (
+        "exterior_angle",
+        {"remote": [40, 70], "answer": "110"},
+        "mc.exterior_angle_as_interior",
+        "70",
+    ),
+    ("intersecting_angles", {"angle": 70, "answer": "70"}, "mc.vertical_adjacent_confused", "110"),
+    (
+        "parallel_lines_angles",
+        {"angle": 70, "pair": "corresponding", "answer": "70"},
+        "mc.parallel_angle_pairs_confused",
+        "110",
+    ),
+    (
+        "triangle_third_side",
+        {"a": 3, "b": 7, "ask": "largest", "answer": "9"},
+        "mc.triangle_inequality_ends_included",
+        "10",
+    ),
+    ("hypotenuse", {"a": 3, "b": 4, "answer": "5"}, "mc.pythagoras_add_sides", "7"),
+    ("hypotenuse", {"a": 3, "b": 4, "answer": "5"}, "mc.pythagoras_no_square_root", "25"),
+    (
+        "missing_leg",
+        {"c": 13, "a": 5, "answer": "12"},
+        "mc.pythagoras_leg_add_squares",
+        "sqrt(194)",
+    ),
+    (
+        "distance_two_points",
+        {"x1": 1, "y1": 1, "x2": 4, "y2": 5, "answer": "5"},
+        "mc.pythagoras_add_sides",
+        "7",
+    ),
+    (
+        "midpoint_segment",
+        {"x1": 2, "y1": 4, "x2": 8, "y2": 10, "answer": "(5, 7)"},
+        "mc.midpoint_half_difference",
+        "(3, 3)",
+    ),
+    (
+        "distance_same_line",
+        {"x1": 3, "y1": 2, "x2": 3, "y2": 7, "answer": "5"},
+        "mc.distance_add_coordinates",
+        "9",
+    ),
+    (
+        "trig_ratio",
+        {"opposite": 3, "adjacent": 4, "hypotenuse": 5, "ask": "sin", "answer": "3/5"},
+        "mc.trig_opposite_adjacent_swapped",
+        "4/5",
+    ),
+    ("data_mean", {"values": [4, 6, 8], "answer": "6"}, "mc.mean_total_not_divided", "18"),
+    ("data_median", {"values": [9, 2, 5], "answer": "5"}, "mc.median_without_sorting", "2"),
+    ("data_mode", {"values": [3, 5, 5, 5, 7], "answer": "5"}, "mc.mode_as_frequency", "3"),
+    ("data_mode", {"values": [2, 2, 2, 5, 9], "answer": "2"}, "mc.mode_largest_value", "9"),
+    ("data_range", {"values": [4, 9, 15], "answer": "11"}, "mc.range_largest_value", "15"),
+    ("data_iqr", {"values": [1, 3, 5, 7, 9, 11, 13], "answer": "8"}, "mc.iqr_as_range", "12"),
+    (
+        "bag_probability",
+        {"counts": {"red": 3, "blue": 5}, "want": ["red"], "answer": "3/8"},
+        "mc.probability_favourable_to_unfavourable",
+        "3/5",
+    ),
+    (
+        "independent_and",
+        {"probabilities": ["1/2", "1/6"], "answer": "1/12"},
+        "mc.independent_events_add",
+        "2/3",
+    ),
+    (
+        "or_probability",
+        {"pa": "0.5", "pb": "0.4", "pab": "0.2", "answer": "0.7"},
+        "mc.or_probability_double_count",
+        "0.9",
+    ),
+    (
+        "table_conditional",
+        {
+            "table": {"Grade 7": {"art": 12, "sport": 18}, "Grade 8": {"art": 20, "sport": 30}},
+            "ask": "P(art | Grade 7)",
+            "answer": "2/5",
+        },
+        "mc.conditional_whole_table_denominator",
+        "3/20",
+    ),
+    (
+        "exponent_product_rule",
+        {"c1": 1, "c2": 1, "powers1": [["x", 3]], "powers2": [["x", 4]], "answer": "x^7"},
+        "mc.exp_product_multiplies_exponents",
+        "x^12",
+    ),
+    (
+        "exponent_power_rule",
+        {"c": 1, "powers": [["x", 3]], "n": 4, "answer": "x^12"},
+        "mc.exp_power_adds_exponents",
+        "x^7",
+    ),
+    (
+        "exponent_power_rule",
+        {"c": 3, "powers": [["x", 2]], "n": 2, "answer": "9x^4"},
+        "mc.exp_power_coefficient_not_raised",
+        "3x^4",
+    ),
+    (
+        "exponent_zero_negative",
+        {"base": "2", "exponent": -3, "answer": "1/8"},
+        "mc.exp_negative_makes_negative",
+        "-8",
+    ),
+    (
+        "exponent_cube_root",
+        {"radicand": "27", "root": "3", "answer": "3"},
+        "mc.cube_root_divide_by_three",
+        "9",
+    ),
+    (
+        "scientific_notation",
+        {"number": "0.004", "a": "4", "n": -3, "direction": "to_scientific", "answer": "(4, -3)"},
+        "mc.sci_notation_exponent_sign",
+        "(4, 3)",
+    ),
+    (
+        "arithmetic_sequence",
+        {"first": 3, "d": 2, "k": 10, "answer": "21"},
+        "mc.sequence_n_not_n_minus_1",
+        "23",
+    ),
+    (
+        "discount_and_markup",
+        {"price": "150", "rate": 20, "kind": "discount", "item": "jacket", "answer": "120"},
+        "mc.percent_as_amount",
+        "130",
+    ),
+    (
+        "simple_interest",
+        {"principal": 1000, "rate": "3", "years": 4, "ask": "interest", "answer": "120"},
+        "mc.simple_interest_one_year",
+        "30",
+    ),
+    (
+        "remainder_in_context",
+        {"total": 26, "size": 4, "quotient": 6, "remainder": 2, "kind": "round_up", "answer": "7"},
+        "mc.remainder_ignored",
+        "6",
+    ),
+    ("round_to_10_100", {"n": 67, "unit": 10, "answer": "70"}, "mc.round_always_down", "60"),
+    (
+        "round_decimal",
+        {"number": "3.48", "places": 1, "answer": "3.5"},
+        "mc.round_always_down",
+        "3.4",
+    ),
+    (
+        "left_to_right_eval",
+        {"numbers": [20, 5, 3], "ops": ["-", "+"], "answer": "18"},
+        "mc.order_ops_add_before_subtract",
+        "12",
+    ),
+    (
+        "left_to_right_eval",
+        {"numbers": [12, 2, 3], "ops": ["/", "*"], "answer": "18"},
+        "mc.order_ops_add_before_subtract",
+        "2",
+    ),
+    (
+        "ratio_language",
+        {"counts": [3, 5], "labels": ["red", "blue"], "ask": "first_to_second", "answer": "3:5"},
+        "mc.ratio_part_whole_confused",
+        "3:8",
+    ),
+    (
+        "fraction_times_whole",
+        {"whole": 3, "numerator": 2, "denominator": 7, "answer": "6/7"},
+        "mc.frac_times_whole_both_parts",
+        "6/21",
+    ),
+]
+
+
 @pytest.mark.parametrize(("name", "params", "mc_id", "expected"), CLASSICS)
 def test_classic_bugs(name: str, params: dict[str, Any], mc_id: str, expected: str) -> None:
     item = _item(name, **dict(params))
@@ -479,6 +775,53 @@ def test_rule_gives_none_where_the_bug_cannot_show() -> None:
     # 2 × 2 = 2 + 2: adding instead of multiplying lands on the right answer
     same = _item("mult_facts_2_5_10", a=2, b=2, table=2, n=2, product=4, level=1, answer="4")
     assert buggy_answer("mc.mult_facts_add", same) is None
+
+
+def test_new_rules_give_none_where_the_bug_cannot_show() -> None:
+    # a 4 × 4 square: the perimeter and the area are both 16
+    square = _item("rectangle_area", unit="cm", length=4, width=4, answer="16")
+    assert buggy_answer("mc.area_perimeter_confused", square) is None
+    # within one hour, "100 minutes to the hour" never shows
+    same_hour = _item("elapsed_minutes", start=545, end=580, answer="35")
+    assert buggy_answer("mc.time_hour_as_hundred_minutes", same_hour) is None
+    # m and cm really do differ by 100
+    m_to_cm = _item(
+        "unit_convert",
+        big="m",
+        small="cm",
+        factor=100,
+        big_amount=5,
+        small_amount=0,
+        answer="500",
+    )
+    assert buggy_answer("mc.metric_factor_always_100", m_to_cm) is None
+    # 90 − 120 is no angle
+    obtuse = _item("complement_supplement", angle=120, ask="supplement", answer="60")
+    assert buggy_answer("mc.complement_supplement_swapped", obtuse) is None
+    # 63 rounds down anyway; a "drop the remainder" story wants the quotient
+    assert (
+        buggy_answer("mc.round_always_down", _item("round_to_10_100", n=63, unit=10, answer="60"))
+        is None
+    )
+    drop = _item(
+        "remainder_in_context", total=18, size=4, quotient=4, remainder=2, kind="drop", answer="4"
+    )
+    assert buggy_answer("mc.remainder_ignored", drop) is None
+    # a^0 has no negative exponent to misread; x^2 · x^2 = x^4 either way
+    zero = _item("exponent_zero_negative", base="7", exponent=0, answer="1")
+    assert buggy_answer("mc.exp_negative_makes_negative", zero) is None
+    same = _item(
+        "exponent_product_rule",
+        c1=1,
+        c2=1,
+        powers1=[["x", 2]],
+        powers2=[["x", 2]],
+        answer="x^4",
+    )
+    assert buggy_answer("mc.exp_product_multiplies_exponents", same) is None
+    # the pair (a, n) read with the item's own letters: m and n are fine in an m, n item
+    item = _item("exponent_power_rule", c=-2, powers=[["m", 4], ["n", 1]], n=3, answer="-8m^12n^3")
+    assert buggy_answer("mc.exp_power_adds_exponents", item) == "-8m^7n^4"
 
 
 def test_a_wrong_answer_can_match_several_rules_in_id_order() -> None:

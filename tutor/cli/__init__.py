@@ -1,4 +1,4 @@
-"""The ``tutor`` command: ``tutor graph …``, ``tutor content …``.
+"""The ``tutor`` command: ``graph``, ``content``, ``teacher``/``class``/``student``, ``simulate``, ``kt``, ``diagnose``.
 
 Each group lives in its own module and registers itself on the root group
 (:data:`tutor.cli._common.cli`) when imported here.
@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from tutor.cli import content, graph  # noqa: F401 - registers the command groups
+from tutor.cli import content, diagnose, graph, kt, people, sim  # noqa: F401 - registers the command groups
 from tutor.cli._common import EXIT_ERROR, cli
 from tutor.errors import TutorError
 

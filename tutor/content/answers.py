@@ -1098,13 +1098,39 @@ def _relation_parts(relation: Any) -> list[Any]:
     return list(relation.args) if isinstance(relation, sp.And) else [relation]
 
 
+def _linear_solution(part: Any, symbol: Any) -> Any:
+    """The solution set of a linear inequality ``a·x + b REL 0`` as an interval, or None.
+
+    Almost every K12 inequality is linear; solving it directly takes microseconds, where
+    sympy's general solver takes a tenth of a second.
+    """
+    diff = sp.expand(part.lhs - part.rhs)
+    if not diff.is_polynomial(symbol):
+        return None
+    poly = sp.Poly(diff, symbol)
+    if poly.degree() != 1:
+        return None
+    a, b = poly.all_coeffs()
+    if a.free_symbols or b.free_symbols or not (a.is_real and b.is_real):
+        return None
+    root = -b / a
+    # diff REL 0  with diff = a(x - root): dividing by a < 0 flips the relation.
+    greater = (part.rel_op in (">", ">=")) == bool(a > 0)
+    strict = part.rel_op in (">", "<")
+    if greater:
+        return sp.Interval(root, sp.oo, left_open=strict)
+    return sp.Interval(-sp.oo, root, right_open=strict)
+
+
 def _inequality_set(relation: Any, symbol: Any) -> Any:
     result: Any = sp.S.Reals
     for part in _relation_parts(relation):
-        numerator, denominator = sp.fraction(sp.together(part.lhs - part.rhs))
-        if max(_degree(numerator), _degree(denominator)) > _MAX_INEQUALITY_DEGREE:
-            return None
-        solved = sp.solve_univariate_inequality(part, symbol, relational=False)
+        solved = _linear_solution(part, symbol)
+        if solved is None:
+            numerator, denominator = sp.fraction(sp.together(part.lhs - part.rhs))
+            if max(_degree(numerator), _degree(denominator)) > _MAX_INEQUALITY_DEGREE:
+                return None
+            solved = sp.solve_univariate_inequality(part, symbol, relational=False)
         result = sp.Intersection(result, solved)
     return result
 

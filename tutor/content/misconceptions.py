@@ -32,6 +32,8 @@ from typing import Any
 from tutor.content.answers import check_answer
 from tutor.content.csvfiles import read_csv
 from tutor.content.generators._util import dec, fr
+from tutor.content.generators.geometry import radical
+from tutor.content.generators.measurement import PI_314, pi_text
 from tutor.content.items import GENERATORS, Item
 from tutor.errors import InputError, NotFoundError, TutorError
 from tutor.resources import shipped_path
@@ -1068,3 +1070,625 @@ def _slope_mixed_order(item: Item) -> str | None:
     rise = int(p["y2"]) - int(p["y1"])
     run = int(p["x1"]) - int(p["x2"])  # the x's taken the other way round
     return fr(Fraction(rise, run))
+
+
+# --------------------------------------------------------------------------------------------
+# Perimeter, area and volume
+# --------------------------------------------------------------------------------------------
+
+
+def _pi_answer(item: Item, coefficient: Fraction) -> str:
+    """``coefficient`` × π as the item wants it: ``12pi`` (exact) or worked with π ≈ 3.14."""
+    if _params(item).get("pi") == "exact":
+        return pi_text(coefficient)
+    return dec(coefficient * PI_314)
+
+
+def _radius(p: dict[str, Any]) -> int:
+    """The radius of a circle item that gives either the radius or the diameter."""
+    return int(p["radius"]) if "radius" in p else int(p["diameter"]) // 2
+
+
+@buggy_rule("mc.area_perimeter_confused")
+def _area_perimeter_confused(item: Item) -> str | None:
+    p = _params(item)
+    length = int(p["length"]) if "length" in p else 0
+    if item.generator == "rectangle_area":
+        return str(2 * (length + int(p["width"])))  # the perimeter, asked for the area
+    if item.generator == "perimeter_polygon":
+        if "sides" in p:
+            return None
+        if "perimeter" in p:  # the width from "perimeter = length × width"
+            return _number(Fraction(int(p["perimeter"]), length))
+        return str(length * int(p["width"]))  # the area, asked for the perimeter
+    if item.difficulty == 1:  # width from the area, as if the area were the perimeter
+        width = Fraction(int(p["area"]), 2) - length
+        return _number(width) if width > 0 else None
+    if item.difficulty == 2:
+        return _number(Fraction(int(p["perimeter"]), length))
+    return None
+
+
+@buggy_rule("mc.perimeter_one_length_one_width")
+def _perimeter_one_of_each(item: Item) -> str | None:
+    p = _params(item)
+    if "sides" in p or "area" in p:
+        return None
+    length = int(p["length"])
+    if "perimeter" not in p:
+        return str(length + int(p["width"]))  # l + w, not 2(l + w)
+    width = int(p["perimeter"]) - length  # "perimeter = length + width"
+    if width <= 0:
+        return None
+    if item.generator == "rectangle_missing_side" and item.difficulty == 3:
+        return str(width * length)
+    return str(width)
+
+
+@buggy_rule("mc.triangle_area_no_half")
+def _triangle_no_half(item: Item) -> str | None:
+    p = _params(item)
+    if "area" in p:  # the height from area = base × height
+        return _number(_q(p["area"]) / int(p["base"]))
+    return str(int(p["base"]) * int(p["height"]))
+
+
+@buggy_rule("mc.parallelogram_area_halved")
+def _parallelogram_halved(item: Item) -> str | None:
+    p = _params(item)
+    if "area" in p:  # the height from area = base × height ÷ 2
+        return _number(_q(p["area"]) * 2 / int(p["base"]))
+    return dec(Fraction(int(p["base"]) * int(p["height"]), 2))
+
+
+@buggy_rule("mc.area_slanted_side_as_height")
+def _slanted_side(item: Item) -> str | None:
+    p = _params(item)
+    if "slant_side" not in p:
+        return None
+    value = Fraction(int(p["base"]) * int(p["slant_side"]))
+    if item.generator == "triangle_area":
+        value /= 2
+    return dec(value)
+
+
+@buggy_rule("mc.trapezoid_area_no_half")
+def _trapezoid_no_half(item: Item) -> str | None:
+    p = _params(item)
+    total = int(p["top"]) + int(p["bottom"])
+    if "area" in p:
+        return _number(_q(p["area"]) / total)
+    return str(total * int(p["height"]))
+
+
+@buggy_rule("mc.circle_diameter_as_radius")
+def _diameter_as_radius(item: Item) -> str | None:
+    p = _params(item)
+    if item.generator == "circle_area":
+        if "diameter" in p:
+            d = int(p["diameter"])
+        elif "circumference" in p:  # C = 2πr gives d = 2r, then used as the radius
+            d = int(str(p["circumference"]).removesuffix("pi"))
+        else:
+            return None
+        return _pi_answer(item, Fraction(d * d))
+    if "diameter" not in p:
+        return None
+    d = int(p["diameter"])
+    if item.generator == "sphere_volume":
+        return _pi_answer(item, Fraction(4 * d**3, 3) / (2 if p.get("hemisphere") else 1))
+    volume = Fraction(d * d * int(p["height"]))
+    return _pi_answer(item, volume / 3 if item.generator == "cone_volume" else volume)
+
+
+@buggy_rule("mc.circle_area_circumference_formula")
+def _area_by_circumference(item: Item) -> str | None:
+    p = _params(item)
+    # a circumference given as "2rpi" (level 3) is first turned back into the radius
+    given = p.get("circumference")
+    r = int(str(given).removesuffix("pi")) // 2 if given else _radius(p)
+    return _pi_answer(item, Fraction(2 * r))  # 2πr, the distance round, not the area
+
+
+@buggy_rule("mc.circumference_radius_diameter_mixed")
+def _circumference_mixed(item: Item) -> str | None:
+    p = _params(item)
+    if "diameter" in p:  # C = 2πd
+        return _pi_answer(item, Fraction(2 * int(p["diameter"])))
+    if "radius" in p:  # C = πr
+        return _pi_answer(item, Fraction(int(p["radius"])))
+    # d = C ÷ 2π: the circumference divided by 2π gives the radius, not the diameter
+    return _number(_q(p["circumference"]) / PI_314 / 2)
+
+
+@buggy_rule("mc.volume_formula_fraction_dropped")
+def _volume_fraction_dropped(item: Item) -> str | None:
+    p = _params(item)
+    r = _radius(p)
+    if item.generator == "cone_volume":
+        return _pi_answer(item, Fraction(r * r * int(p["height"])))  # no 1/3
+    return _pi_answer(item, Fraction(r**3, 2 if p.get("hemisphere") else 1))  # no 4/3
+
+
+# --------------------------------------------------------------------------------------------
+# Time and units
+# --------------------------------------------------------------------------------------------
+
+
+@buggy_rule("mc.time_hour_as_hundred_minutes")
+def _hour_as_hundred(item: Item) -> str | None:
+    p = _params(item)
+    start, end = int(p["start"]), int(p["end"])
+
+    def as_number(minutes: int) -> int:  # 13:45 read as the number 1345
+        return minutes // 60 * 100 + minutes % 60
+
+    return str(as_number(end) - as_number(start))
+
+
+_METRIC_FACTORS = (10, 1000, 100000)
+
+
+@buggy_rule("mc.metric_factor_always_100")
+def _metric_always_100(item: Item) -> str | None:
+    p = _params(item)
+    if int(p["factor"]) not in _METRIC_FACTORS:
+        return None  # 100 is right (m and cm), or the units are not metric (h, min)
+    if item.generator == "unit_convert":
+        return str(int(p["big_amount"]) * 100 + int(p["small_amount"]))
+    amount = _q(p["amount"])
+    return _number(amount * 100 if item.difficulty == 2 else amount / 100)
+
+
+@buggy_rule("mc.unit_convert_wrong_direction")
+def _convert_wrong_direction(item: Item) -> str | None:
+    p = _params(item)
+    factor = int(p["factor"])
+    if item.generator == "unit_convert":
+        if int(p["small_amount"]):
+            return None
+        return _number(Fraction(int(p["big_amount"]), factor))
+    amount = _q(p["amount"])
+    # level 2 goes from the larger unit to the smaller (multiply); levels 1 and 3 divide
+    return _number(amount / factor if item.difficulty == 2 else amount * factor)
+
+
+# --------------------------------------------------------------------------------------------
+# Angles
+# --------------------------------------------------------------------------------------------
+
+
+def _positive(value: Fraction) -> str | None:
+    """``value`` as a number when it is positive (a buggy angle must still look like one)."""
+    return _number(value) if value > 0 else None
+
+
+@buggy_rule("mc.complement_supplement_swapped")
+def _complement_supplement_swapped(item: Item) -> str | None:
+    p = _params(item)
+    if item.generator == "complement_supplement":
+        a, ask = int(p["angle"]), str(p["ask"])
+        if ask == "complement":
+            return str(180 - a)
+        if ask == "supplement":
+            return _positive(Fraction(90 - a))
+        return None
+    total = 180 if int(p["total"]) == 90 else 90  # the other total
+    a, pp, b, q = int(p["a"]), int(p["p"]), int(p["b"]), int(p["q"])
+    # a x + p + b x − q = total, and at level 1 (x and q) the same with a = 1, p = b = 0
+    sign = 1 if item.difficulty < 3 else -1
+    return _positive(Fraction(total - pp - sign * q, a + b))
+
+
+@buggy_rule("mc.triangle_angle_sum_360")
+def _triangle_360(item: Item) -> str | None:
+    p = _params(item)
+    if "angles" in p:
+        return str(360 - sum(int(a) for a in p["angles"]))
+    if "apex" in p:
+        return _number(Fraction(360 - int(p["apex"]), 2))
+    ratio = [int(r) for r in p["ratio"]]
+    return _number(Fraction(360 * ratio[-1], sum(ratio)))
+
+
+@buggy_rule("mc.exterior_angle_as_interior")
+def _exterior_as_interior(item: Item) -> str | None:
+    p = _params(item)
+    if "exterior" in p:  # exterior + known + ? = 180
+        return _positive(Fraction(180 - int(p["exterior"]) - sum(int(r) for r in p["remote"])))
+    if "remote" in p:  # the third interior angle, 180 − r1 − r2
+        return _positive(Fraction(180 - sum(int(r) for r in p["remote"])))
+    a, pp, q = int(p["a"]), int(p["p"]), int(p["q"])
+    return _positive(Fraction(180 - pp - q, a + 1))  # (ax + p) + x + q = 180
+
+
+@buggy_rule("mc.vertical_adjacent_confused")
+def _vertical_adjacent(item: Item) -> str | None:
+    p = _params(item)
+    if "angle" in p:
+        a = int(p["angle"])
+        return str(180 - a) if item.difficulty == 1 else str(a)
+    a, pp, b, q = int(p["a"]), int(p["p"]), int(p["b"]), int(p["q"])
+    x = Fraction(180 - pp + q, a + b)  # the vertical angles taken as adding to 180
+    angle = a * x + pp
+    return _number(angle) if 0 < angle < 180 else None
+
+
+@buggy_rule("mc.parallel_angle_pairs_confused")
+def _parallel_pairs(item: Item) -> str | None:
+    p = _params(item)
+    if "angle" in p:
+        a = int(p["angle"])
+        return str(a) if p["pair"] == "same-side interior" else str(180 - a)
+    a, pp, b, q = int(p["a"]), int(p["p"]), int(p["b"]), int(p["q"])
+    if a == b:
+        return None
+    return _positive(Fraction(q - pp, a - b))  # same-side interior angles set equal
+
+
+# --------------------------------------------------------------------------------------------
+# Triangles, Pythagoras and coordinates
+# --------------------------------------------------------------------------------------------
+
+
+@buggy_rule("mc.triangle_inequality_ends_included")
+def _triangle_ends_included(item: Item) -> str | None:
+    p = _params(item)
+    a, b, ask = int(p["a"]), int(p["b"]), str(p["ask"])
+    if ask == "largest":
+        return str(a + b)
+    if ask == "smallest":
+        return str(b - a)
+    return str(2 * a + 1)  # every whole number from b − a to a + b
+
+
+def _pythagoras_sides(item: Item) -> tuple[list[int], bool]:
+    """The lengths the item gives and whether they are a hypotenuse and a leg (a leg asked)."""
+    p = _params(item)
+    if item.generator == "missing_leg":
+        return [int(p["c"]), int(p["a"])], True
+    if item.generator == "distance_two_points":
+        return [abs(int(p["x2"]) - int(p["x1"])), abs(int(p["y2"]) - int(p["y1"]))], False
+    if "ladder" in p:
+        return [int(p["ladder"]), int(p["foot"])], True
+    if item.generator == "hypotenuse":
+        return [int(p["a"]), int(p["b"])], False
+    sides = [int(p["length"]), int(p["width"])]
+    return ([*sides, int(p["height"])] if "height" in p else sides), False
+
+
+@buggy_rule("mc.pythagoras_add_sides")
+def _pythagoras_add(item: Item) -> str | None:
+    sides, leg = _pythagoras_sides(item)
+    return str(sides[0] - sides[1] if leg else sum(sides))
+
+
+@buggy_rule("mc.pythagoras_no_square_root")
+def _pythagoras_no_root(item: Item) -> str | None:
+    sides, leg = _pythagoras_sides(item)
+    return str(sides[0] ** 2 - sides[1] ** 2 if leg else sum(s * s for s in sides))
+
+
+@buggy_rule("mc.pythagoras_leg_add_squares")
+def _pythagoras_leg_add(item: Item) -> str | None:
+    sides, leg = _pythagoras_sides(item)
+    if not leg:
+        return None
+    return radical(sides[0] ** 2 + sides[1] ** 2)[0]
+
+
+@buggy_rule("mc.midpoint_half_difference")
+def _midpoint_half_difference(item: Item) -> str | None:
+    p = _params(item)
+    if "mx" in p:
+        return None
+    x = Fraction(int(p["x2"]) - int(p["x1"]), 2)
+    y = Fraction(int(p["y2"]) - int(p["y1"]), 2)
+    return f"({fr(x)}, {fr(y)})"
+
+
+@buggy_rule("mc.distance_add_coordinates")
+def _distance_add(item: Item) -> str | None:
+    p = _params(item)
+    x1, y1, x2, y2 = (int(p[k]) for k in ("x1", "y1", "x2", "y2"))
+    u, v = (y1, y2) if x1 == x2 else (x1, x2)
+    return str(abs(u) + abs(v))
+
+
+@buggy_rule("mc.trig_opposite_adjacent_swapped")
+def _trig_swapped(item: Item) -> str | None:
+    p = _params(item)
+    opp, adj, hyp = int(p["opposite"]), int(p["adjacent"]), int(p["hypotenuse"])
+    swapped = {
+        "sin": Fraction(adj, hyp),
+        "cos": Fraction(opp, hyp),
+        "tan": Fraction(adj, opp),
+    }
+    return fr(swapped[str(p["ask"])])
+
+
+# --------------------------------------------------------------------------------------------
+# Statistics and probability
+# --------------------------------------------------------------------------------------------
+
+
+def _median_of(values: Sequence[int]) -> Fraction:
+    """The middle of ``values`` as they stand (the caller decides whether to sort)."""
+    half = len(values) // 2
+    if len(values) % 2:
+        return Fraction(values[half])
+    return Fraction(values[half - 1] + values[half], 2)
+
+
+def _values(item: Item) -> list[int]:
+    return [int(v) for v in _params(item)["values"]]
+
+
+@buggy_rule("mc.mean_total_not_divided")
+def _mean_not_divided(item: Item) -> str | None:
+    values = _values(item)
+    if item.generator == "data_mean":
+        return None if "mean" in _params(item) else str(sum(values))
+    mean = Fraction(sum(values), len(values))
+    return _number(sum((abs(v - mean) for v in values), Fraction(0)))
+
+
+@buggy_rule("mc.median_without_sorting")
+def _median_unsorted(item: Item) -> str | None:
+    values = _values(item)
+    if item.generator == "data_median":
+        return _number(_median_of(values))
+    half = len(values) // 2  # quartiles from the halves of the unsorted list
+    q1, q3 = _median_of(values[:half]), _median_of(values[len(values) - half :])
+    return _number(q3 - q1)
+
+
+@buggy_rule("mc.mode_as_frequency")
+def _mode_as_frequency(item: Item) -> str | None:
+    values = _values(item)
+    return str(max(values.count(v) for v in values))
+
+
+@buggy_rule("mc.mode_largest_value")
+def _mode_largest(item: Item) -> str | None:
+    return str(max(_values(item)))
+
+
+@buggy_rule("mc.range_largest_value")
+def _range_largest(item: Item) -> str | None:
+    return str(max(_values(item)))
+
+
+@buggy_rule("mc.iqr_as_range")
+def _iqr_as_range(item: Item) -> str | None:
+    values = _values(item)
+    return str(max(values) - min(values))
+
+
+def _dice_outcomes(p: dict[str, Any]) -> tuple[int, int]:
+    """(favourable, all) outcomes of a two-dice-probability item, counted again."""
+    kind, target = str(p["kind"]), int(p["target"])
+    if kind == "heads":
+        coins = int(p["coins"])
+        return math.comb(coins, target), 2**coins
+    pairs = [(a, b) for a in range(1, 7) for b in range(1, 7)]
+    tests: dict[str, Callable[[int, int], bool]] = {
+        "sum": lambda a, b: a + b == target,
+        "sum_at_least": lambda a, b: a + b >= target,
+        "product": lambda a, b: a * b == target,
+    }
+    return sum(1 for a, b in pairs if tests[kind](a, b)), len(pairs)
+
+
+@buggy_rule("mc.probability_favourable_to_unfavourable")
+def _probability_odds(item: Item) -> str | None:
+    p = _params(item)
+    if item.generator == "bag_probability":
+        counts = {str(c): int(n) for c, n in p["counts"].items()}
+        good = sum(counts[str(c)] for c in p["want"])
+        total = sum(counts.values())
+    else:
+        good, total = _dice_outcomes(p)
+    if good in (0, total):
+        return None
+    return fr(Fraction(good, total - good))
+
+
+@buggy_rule("mc.independent_events_add")
+def _independent_add(item: Item) -> str | None:
+    return fr(sum((_q(v) for v in _params(item)["probabilities"]), Fraction(0)))
+
+
+@buggy_rule("mc.or_probability_double_count")
+def _or_double_count(item: Item) -> str | None:
+    p = _params(item)
+    if "pa" in p:
+        return dec(_q(p["pa"]) + _q(p["pb"]))
+    n, a, b = int(p["n"]), int(p["p"]), int(p["q"])
+    return fr(Fraction(n // a + n // b, n))
+
+
+@buggy_rule("mc.conditional_whole_table_denominator")
+def _conditional_whole_table(item: Item) -> str | None:
+    p = _params(item)
+    ask = str(p["ask"])
+    if "|" not in ask:
+        return None
+    table = {str(g): {str(c): int(n) for c, n in row.items()} for g, row in p["table"].items()}
+    first, given = (part.strip() for part in ask[2:-1].split("|"))
+    grade, club = (given, first) if given in table else (first, given)
+    total = sum(sum(row.values()) for row in table.values())
+    return fr(Fraction(table[grade][club], total))
+
+
+# --------------------------------------------------------------------------------------------
+# Exponents, scientific notation and sequences
+# --------------------------------------------------------------------------------------------
+
+
+def _monomial(coef: int, powers: Sequence[tuple[str, int]]) -> str:
+    """``-12x^13``, ``m^6n^8``: a coefficient and letters with exponents (0 left out)."""
+    body = "".join(letter if exp == 1 else f"{letter}^{exp}" for letter, exp in powers if exp != 0)
+    if not body:
+        return str(coef)
+    if coef in (1, -1):
+        return f"{'-' if coef < 0 else ''}{body}"
+    return f"{coef}{body}"
+
+
+def _powers(raw: Any) -> list[tuple[str, int]]:
+    return [(str(letter), int(exp)) for letter, exp in raw]
+
+
+@buggy_rule("mc.exp_product_multiplies_exponents")
+def _product_multiplies(item: Item) -> str | None:
+    p = _params(item)
+    first, second = dict(_powers(p["powers1"])), dict(_powers(p["powers2"]))
+    letters = list(dict.fromkeys([*first, *second]))
+    powers = []
+    for letter in letters:
+        if letter in first and letter in second:
+            powers.append((letter, first[letter] * second[letter]))
+        else:
+            powers.append((letter, first.get(letter, 0) + second.get(letter, 0)))
+    return _monomial(int(p["c1"]) * int(p["c2"]), powers)
+
+
+@buggy_rule("mc.exp_power_adds_exponents")
+def _power_adds(item: Item) -> str | None:
+    p = _params(item)
+    n = int(p["n"])
+    return _monomial(int(p["c"]) ** n, [(x, e + n) for x, e in _powers(p["powers"])])
+
+
+@buggy_rule("mc.exp_power_coefficient_not_raised")
+def _coefficient_not_raised(item: Item) -> str | None:
+    p = _params(item)
+    n = int(p["n"])
+    return _monomial(int(p["c"]), [(x, e * n) for x, e in _powers(p["powers"])])
+
+
+@buggy_rule("mc.exp_negative_makes_negative")
+def _negative_exponent_negative(item: Item) -> str | None:
+    p = _params(item)
+    base = _q(p["base"])
+
+    def buggy_power(exp: int) -> Fraction:  # a^(−n) read as −(a^n)
+        return -(base ** abs(exp)) if exp < 0 else base**exp
+
+    exp = int(p["exponent"])
+    form = p.get("form")
+    if form == "sum":
+        return fr(1 + buggy_power(int(p["second_exponent"])))
+    if form == "product":
+        return fr(buggy_power(exp) * buggy_power(int(p["second_exponent"])))
+    if exp >= 0:
+        return None
+    return fr(int(p.get("c", 1)) * buggy_power(exp))
+
+
+@buggy_rule("mc.cube_root_divide_by_three")
+def _cube_root_third(item: Item) -> str | None:
+    return fr(_q(_params(item)["radicand"]) / 3)
+
+
+@buggy_rule("mc.sci_notation_exponent_sign")
+def _sci_exponent_sign(item: Item) -> str | None:
+    p = _params(item)
+    a, n = _q(p["a"]), int(p["n"])
+    if p["direction"] == "to_standard":
+        return dec(a * Fraction(10) ** -n)  # the point moved the wrong way
+    return f"({dec(a)}, {-n})"
+
+
+@buggy_rule("mc.sequence_n_not_n_minus_1")
+def _sequence_n(item: Item) -> str | None:
+    p = _params(item)
+    k = int(p["k"])
+    if item.generator == "geometric_sequence":
+        return fr(_q(p["first"]) * _q(p["ratio"]) ** k)
+    first, d = int(p["first"]), int(p["d"])
+    if k == 0:  # the n-th term formula written as a1 + nd
+        return _expr((d, "n"), (first, ""))
+    return str(first + k * d)
+
+
+# --------------------------------------------------------------------------------------------
+# Percent in money, ratio language, remainders, rounding and order of operations
+# --------------------------------------------------------------------------------------------
+
+
+@buggy_rule("mc.percent_as_amount")
+def _percent_as_amount(item: Item) -> str | None:
+    p = _params(item)
+    price, rate = _q(p["price"]), int(p["rate"])
+    # "20% off" taken as 20 yuan off; the original price as the sale price plus the percent
+    return _number(price - rate if p["kind"] == "discount" else price + rate)
+
+
+@buggy_rule("mc.simple_interest_one_year")
+def _interest_one_year(item: Item) -> str | None:
+    p = _params(item)
+    principal = int(p["principal"])
+    interest = principal * _q(p["rate"]) / 100
+    return _number(interest if p["ask"] == "interest" else principal + interest)
+
+
+@buggy_rule("mc.remainder_ignored")
+def _remainder_ignored(item: Item) -> str | None:
+    return str(int(_params(item)["quotient"]))
+
+
+def _truncate(value: Fraction, unit: Fraction) -> Fraction:
+    return Fraction(math.floor(value / unit)) * unit
+
+
+@buggy_rule("mc.round_always_down")
+def _round_down(item: Item) -> str | None:
+    p = _params(item)
+    if item.generator == "round_decimal":
+        return dec(_truncate(_q(p["number"]), Fraction(1, 10 ** int(p["places"]))))
+    return str(_truncate(Fraction(int(p["n"])), Fraction(int(p["unit"]))))
+
+
+@buggy_rule("mc.order_ops_add_before_subtract")
+def _add_before_subtract(item: Item) -> str | None:
+    p = _params(item)
+    numbers = [Fraction(int(n)) for n in p["numbers"]]
+    ops = [str(o) for o in p["ops"]]
+    # "+ before −" and "× before ÷" read off a mnemonic: first join the runs of + (or ×)
+    groups, joins = [numbers[0]], []
+    for op, value in zip(ops, numbers[1:], strict=True):
+        if op == "+":
+            groups[-1] += value
+        elif op == "*":
+            groups[-1] *= value
+        else:
+            groups.append(value)
+            joins.append(op)
+    result = groups[0]
+    for op, value in zip(joins, groups[1:], strict=True):
+        if op == "/" and value == 0:
+            return None
+        result = result - value if op == "-" else result / value
+    return fr(result)
+
+
+@buggy_rule("mc.ratio_part_whole_confused")
+def _ratio_part_whole(item: Item) -> str | None:
+    p = _params(item)
+    counts = [int(c) for c in p["counts"]]
+    ask = str(p["ask"])
+    if ask == "first_to_second":  # part to whole given for part to part
+        return f"{counts[0]}:{sum(counts)}"
+    if ask == "part_to_whole":  # the part asked about is the second quantity
+        return f"{counts[1]}:{counts[0]}"
+    pick = int(p["pick"])
+    return f"{counts[pick]}:{sum(counts)}"
+
+
+@buggy_rule("mc.frac_times_whole_both_parts")
+def _times_whole_both(item: Item) -> str | None:
+    p = _params(item)
+    # k × a/d done as (k × a)/(k × d), which is just a/d again
+    return fr(Fraction(int(p["numerator"]), int(p["denominator"])))

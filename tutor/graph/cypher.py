@@ -327,3 +327,9 @@ RETURN a {.*} AS a
 ORDER BY a.seq DESC
 LIMIT $limit
 """
+
+DIRECT_PREREQUISITE_MAP = """
+UNWIND $ids AS id
+MATCH (k:KnowledgePoint {id: id})
+RETURN k.id AS id, [(k)-[:REQUIRES]->(p) | p.id] AS prereqs
+"""

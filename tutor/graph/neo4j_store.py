@@ -368,6 +368,20 @@ class Neo4jStore:
         """See :meth:`GraphStore.dependents`."""
         return self._closure(kp_id, depth, upward=False)
 
+    def direct_prerequisites(self, kp_ids: Collection[str]) -> dict[str, list[str]]:
+        """See :meth:`GraphStore.direct_prerequisites`."""
+        wanted = list(dict.fromkeys(kp_ids))
+
+        def work(tx: ManagedTransaction) -> dict[str, list[str]]:
+            result = tx.run(cypher.DIRECT_PREREQUISITE_MAP, ids=wanted)
+            return {r["id"]: sorted(r["prereqs"]) for r in result}
+
+        found = self._read(work)
+        for kp_id in wanted:
+            if kp_id not in found:
+                raise self._not_found(kp_id)
+        return {k: found[k] for k in wanted}
+
     def related(self, kp_id: str) -> list[str]:
         """See :meth:`GraphStore.related`."""
 

@@ -73,6 +73,13 @@ class GraphStore(Protocol):
         """Ids of the points that transitively depend on ``kp_id`` (within ``depth``), sorted."""
         ...
 
+    def direct_prerequisites(self, kp_ids: Collection[str]) -> dict[str, list[str]]:
+        """Each point's direct prerequisites (sorted), for many points in one call.
+
+        :class:`NotFoundError` if any of ``kp_ids`` is not stored.
+        """
+        ...
+
     def related(self, kp_id: str) -> list[str]:
         """Ids of points linked to ``kp_id`` by a non-prerequisite 'related' link, sorted."""
         ...

@@ -531,6 +531,13 @@ class SqliteStore:
         self._require(mirror, kp_id)
         return mirror.closure(kp_id, depth, upward=False)
 
+    def direct_prerequisites(self, kp_ids: Collection[str]) -> dict[str, list[str]]:
+        """See :meth:`GraphStore.direct_prerequisites`."""
+        mirror = self._graph()
+        for kp_id in kp_ids:
+            self._require(mirror, kp_id)
+        return {k: sorted(mirror.direct_prerequisites(mirror.index[k])) for k in kp_ids}
+
     def related(self, kp_id: str) -> list[str]:
         """See :meth:`GraphStore.related`."""
         mirror = self._graph()

@@ -1,0 +1,491 @@
+"""Knowledge tracing: BKT, Elo, DKT, the log readers, the metrics and ``tutor kt evaluate``.
+
+All data here is synthetic, drawn from known models with fixed seeds.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tutor.cli.kt  # noqa: F401 - registers `tutor kt` on the root group
+from tutor.cli import main
+from tutor.cli._common import cli
+from tutor.errors import InputError, MissingDependency
+from tutor.learner import BKTParams, EloParams, Rating, bkt_posterior, bkt_update, elo_update
+from tutor.learner.bkt import BKTModel, fit_bkt, predict_bkt
+from tutor.learner.data import (
+    ResponseLog,
+    check_compatible,
+    from_sequences,
+    read_dkt3,
+    read_log,
+    read_pykt,
+)
+from tutor.learner.elo import (
+    EloKTParams,
+    EloModel,
+    expected,
+    fit_difficulty,
+    fit_elo,
+    predict_elo,
+)
+from tutor.learner.metrics import score
+from tutor.learner.packed import pack
+
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+# CI installs torch: there a missing torch must fail these tests, never skip them.
+needs_torch = pytest.mark.skipif(
+    not HAS_TORCH and os.environ.get("CI") != "true", reason="torch is not installed"
+)
+
+TRUE_PARAMS = [
+    BKTParams(prior=0.3, learn=0.15, guess=0.2, slip=0.1),
+    BKTParams(prior=0.6, learn=0.05, guess=0.25, slip=0.15),
+    BKTParams(prior=0.1, learn=0.3, guess=0.1, slip=0.05),
+]
+
+
+def simulate_bkt(
+    params: list[BKTParams], n_students: int, length: int, seed: int
+) -> list[tuple[list[int], list[int]]]:
+    """Students answering random skills, each answer drawn from the true BKT model."""
+    rng = np.random.default_rng(seed)
+    sequences = []
+    for _ in range(n_students):
+        known = [rng.random() < p.prior for p in params]
+        skills, correct = [], []
+        for _ in range(length):
+            k = int(rng.integers(len(params)))
+            p = params[k]
+            right = rng.random() >= p.slip if known[k] else rng.random() < p.guess
+            skills.append(k)
+            correct.append(int(right))
+            if not known[k] and rng.random() < p.learn:
+                known[k] = True
+        sequences.append((skills, correct))
+    return sequences
+
+
+@pytest.fixture(scope="module")
+def bkt_log() -> ResponseLog:
+    return from_sequences(simulate_bkt(TRUE_PARAMS, 800, 30, seed=1))
+
+
+# ---------------------------------------------------------------- BKT
+
+
+def test_em_recovers_known_parameters(bkt_log: ResponseLog) -> None:
+    fit = fit_bkt(bkt_log)
+    assert fit.converged
+    assert all(
+        b >= a - 1e-9 for a, b in zip(fit.log_likelihood, fit.log_likelihood[1:], strict=False)
+    )
+    for k, true in enumerate(TRUE_PARAMS):
+        got = fit.model.params(k)
+        for name in ("prior", "learn", "guess", "slip"):
+            assert getattr(got, name) == pytest.approx(getattr(true, name), abs=0.06), (k, name)
+
+
+def test_em_respects_guess_and_slip_bounds(bkt_log: ResponseLog) -> None:
+    fit = fit_bkt(bkt_log, max_guess=0.12, max_slip=0.08)
+    assert fit.model.guess.max() <= 0.12 + 1e-12
+    assert fit.model.slip.max() <= 0.08 + 1e-12
+    with pytest.raises(InputError):
+        fit_bkt(bkt_log, max_guess=0.5)
+
+
+def test_em_fits_forgetting_when_asked() -> None:
+    # Students who know a skill forget it 20% of the time after each answer.
+    rng = np.random.default_rng(3)
+    seqs = []
+    for _ in range(600):
+        known, correct = rng.random() < 0.5, []
+        for _ in range(25):
+            correct.append(int(rng.random() >= 0.1 if known else rng.random() < 0.2))
+            known = (rng.random() >= 0.2) if known else (rng.random() < 0.3)
+        seqs.append(([0] * 25, correct))
+    data = from_sequences(seqs)
+    assert fit_bkt(data).model.forget[0] == 0.0
+    forgetful = fit_bkt(data, fit_forget=True, max_iter=300).model
+    assert forgetful.forget[0] == pytest.approx(0.2, abs=0.07)
+
+
+def test_vectorised_prediction_matches_the_online_update(bkt_log: ResponseLog) -> None:
+    model = fit_bkt(bkt_log, max_iter=5).model
+    small = bkt_log.select(list(range(20)))
+    predicted = predict_bkt(model, small)
+    expected_p = []
+    for i in range(small.n_students):
+        state = {k: model.params(k).prior for k in range(model.n_skills)}
+        for k, c in zip(*small.sequence(i), strict=True):
+            prm = model.params(int(k))
+            expected_p.append(state[k] * (1 - prm.slip) + (1 - state[k]) * prm.guess)
+            state[k] = bkt_update(prm, state[k], bool(c))
+    np.testing.assert_allclose(predicted, expected_p, rtol=1e-10)
+
+
+probability = st.floats(0.0, 1.0, allow_nan=False)
+below_half = st.floats(0.0, 0.499, allow_nan=False)
+
+
+@given(prior=probability, learn=probability, guess=below_half, slip=below_half, p_known=probability)
+def test_mastery_never_falls_on_a_correct_answer(
+    prior: float, learn: float, guess: float, slip: float, p_known: float
+) -> None:
+    params = BKTParams(prior=prior, learn=learn, guess=guess, slip=slip)
+    after_right = bkt_update(params, p_known, True)
+    after_wrong = bkt_update(params, p_known, False)
+    assert after_right >= p_known - 1e-12
+    assert after_right >= after_wrong - 1e-12
+    assert bkt_posterior(params, p_known, False) <= p_known + 1e-12
+    assert 0.0 <= after_wrong <= after_right <= 1.0 + 1e-12
+
+
+def test_bkt_params_refuse_degenerate_guess_or_slip() -> None:
+    with pytest.raises(InputError, match=r"below 0\.5"):
+        BKTParams(guess=0.6)
+    with pytest.raises(InputError, match=r"below 0\.5"):
+        BKTParams(slip=0.5)
+    with pytest.raises(InputError, match="probability"):
+        BKTParams(prior=1.5)
+    with pytest.raises(InputError):
+        bkt_update(BKTParams(), 1.2, True)
+
+
+def test_bkt_update_is_pure_and_classic() -> None:
+    params = BKTParams(prior=0.3, learn=0.1, guess=0.2, slip=0.1)
+    # Bayes: 0.3*0.9 / (0.3*0.9 + 0.7*0.2) = 0.27/0.41, then learning 10% of the rest.
+    post = 0.27 / 0.41
+    assert bkt_update(params, 0.3, True) == pytest.approx(post + (1 - post) * 0.1)
+    assert params == BKTParams(prior=0.3, learn=0.1, guess=0.2, slip=0.1)
+
+
+def test_bkt_model_rejects_unknown_skills() -> None:
+    model = BKTModel.uniform(2)
+    with pytest.raises(InputError):
+        predict_bkt(model, from_sequences([([0, 5], [1, 0])]))
+
+
+# ---------------------------------------------------------------- Elo / 1PL
+
+
+def test_elo_moves_the_right_way() -> None:
+    params = EloParams(alpha=1.0, beta=0.1, item_alpha=0.5)
+    student, item = Rating(0.0, 0), Rating(0.5, 10)
+    s_right, i_right = elo_update(params, student, item, True)
+    s_wrong, i_wrong = elo_update(params, student, item, False)
+    assert s_right.value > 0.0 > s_wrong.value
+    assert i_right.value < 0.5 < i_wrong.value
+    assert s_right.count == 1 and i_right.count == 11
+    # A surprise moves ratings more than an expected result.
+    easy = Rating(-3.0, 10)
+    s_easy, _ = elo_update(params, student, easy, True)
+    assert 0 < s_easy.value < s_right.value
+    # Settled ratings move less.
+    settled, _ = elo_update(params, Rating(0.0, 100), item, True)
+    assert 0 < settled.value < s_right.value
+    assert expected(2.0, 2.0) == pytest.approx(0.5)
+    assert expected(-800.0, 0.0) == pytest.approx(0.0) and expected(800.0, 0.0) == 1.0
+
+
+def _rasch_log(seed: int) -> tuple[ResponseLog, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    difficulty = np.array([-1.5, 0.0, 1.5])
+    seqs = []
+    for _ in range(400):
+        theta = rng.normal()
+        skills = rng.integers(0, 3, size=20)
+        p = 1 / (1 + np.exp(-(theta - difficulty[skills])))
+        seqs.append((skills.tolist(), (rng.random(20) < p).astype(int).tolist()))
+    return from_sequences(seqs), difficulty
+
+
+def test_batch_refit_orders_difficulties() -> None:
+    data, truth = _rasch_log(4)
+    d = fit_difficulty(data)
+    assert d[0] < d[1] < d[2]
+    np.testing.assert_allclose(d - d.mean(), truth - truth.mean(), atol=0.3)
+
+
+def test_elo_prediction_matches_a_loop() -> None:
+    data, _ = _rasch_log(5)
+    small = data.select(list(range(15)))
+    model = EloModel(np.array([-1.0, 0.0, 1.0]), EloKTParams(alpha=0.4, alpha_skill=0.8, beta=0.1))
+    got = predict_elo(model, small)
+    want = []
+    for i in range(small.n_students):
+        theta, offset, seen = 0.0, [0.0] * 3, [0] * 3
+        for t, (k, c) in enumerate(zip(*small.sequence(i), strict=True)):
+            p = expected(theta + offset[k], model.difficulty[k])
+            want.append(p)
+            theta += 0.4 / (1 + 0.1 * t) * (c - p)
+            offset[k] += 0.8 / (1 + 0.1 * seen[k]) * (c - p)
+            seen[k] += 1
+    np.testing.assert_allclose(got, want, rtol=1e-9)
+
+
+def test_fit_elo_tunes_on_the_validation_fold() -> None:
+    data, _ = _rasch_log(6)
+    folds = np.arange(data.n_students) % 5
+    data = ResponseLog(data.skills, data.correct, data.offsets, folds)
+    seen: list[float] = []
+    model = fit_elo(data, val_fold=0, on_candidate=lambda _p, ll: seen.append(ll))
+    assert len(seen) == 27 and all(math.isfinite(x) for x in seen)
+    assert model.difficulty[0] < model.difficulty[2]
+
+
+# ---------------------------------------------------------------- packing and metrics
+
+
+def test_packing_is_a_time_major_permutation() -> None:
+    groups = np.array([1, 0, 1, 2, 1, 0], dtype=np.int64)
+    pk = pack(groups, 3)
+    assert sorted(pk.position.tolist()) == list(range(6))
+    assert pk.batch_sizes.tolist() == [3, 2, 1]
+    # Group 1 is the longest (slot 0): its answers sit at the start of blocks 0, 1, 2.
+    assert pk.position[[0, 2, 4]].tolist() == [0, 3, 5]
+    np.testing.assert_array_equal(pk.order[pk.position], np.arange(6))
+
+
+def test_scores_match_hand_computed_values() -> None:
+    s = score([1, 0, 1, 0], [0.9, 0.2, 0.4, 0.6])
+    assert s.auc == pytest.approx(0.75)
+    assert s.acc == pytest.approx(0.5)
+    assert s.rmse == pytest.approx(math.sqrt((0.01 + 0.04 + 0.36 + 0.36) / 4))
+    assert s.n_test == 4
+    with pytest.raises(InputError, match="AUC"):
+        score([1, 1], [0.5, 0.6])
+    with pytest.raises(InputError):
+        score([1, 0], [0.5])
+
+
+# ---------------------------------------------------------------- readers
+
+
+PYKT_OK = (
+    "fold,uid,concepts,responses,cidxs\n"
+    '0,7,"3,3,5,-1,-1","1,0,1,-1,-1","0,1,2,-1,-1"\n'
+    '1,8,"5,2","0,1","3,4"\n'
+)
+DKT3_OK = "3\n3,3,5,\n1,0,1,\n\n2\n5,2\n0,1\n"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_read_pykt_drops_padding_and_extra_columns(tmp_path: Path) -> None:
+    log = read_pykt(write(tmp_path, "a.csv", PYKT_OK))
+    assert log.skills.tolist() == [3, 3, 5, 5, 2]
+    assert log.correct.tolist() == [1, 0, 1, 0, 1]
+    assert log.offsets.tolist() == [0, 3, 5]
+    assert log.folds.tolist() == [0, 1]
+
+
+def test_read_dkt3_allows_trailing_commas_and_blank_lines(tmp_path: Path) -> None:
+    log = read_dkt3(write(tmp_path, "a.txt", DKT3_OK))
+    assert log.skills.tolist() == [3, 3, 5, 5, 2]
+    assert log.correct.tolist() == [1, 0, 1, 0, 1]
+    assert log.offsets.tolist() == [0, 3, 5]
+    assert log.folds.tolist() == [-1, -1]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "message"),
+    [
+        ("pykt", "", "header"),
+        ("pykt", "a,b\n1,2\n", "header"),
+        ("pykt", DKT3_OK, "header"),
+        ("pykt", 'fold,uid,concepts,responses\n0,1,"1,2","1"\n', "2 concepts but 1 responses"),
+        ("pykt", 'fold,uid,concepts,responses\n0,1,"1,2","1,2"\n', "0 or 1"),
+        ("pykt", 'fold,uid,concepts,responses\n0,1,"1,x","1,0"\n', "'x'"),
+        ("pykt", "fold,uid,concepts,responses\n0,1,1,2,1,0\n", "quote"),
+        ("pykt", 'fold,uid,concepts,responses\n0,1,"1,2","1,-1"\n', "padding"),
+        ("pykt", 'fold,uid,concepts,responses\n0,1,"-1","-1"\n', "no responses"),
+        ("pykt", 'fold,uid,concepts,responses\nx,1,"1","1"\n', "fold"),
+        ("pykt", 'fold,uid,concepts,responses\n0,1,"-3","1"\n', "non-negative"),
+        ("dkt3", PYKT_OK, "use --format pykt"),
+        ("dkt3", "1\n1\n", "multiple of 3"),
+        ("dkt3", "2\n1,2\n1\n", "count says 2"),
+        ("dkt3", "2\n1,2\n1,3\n", "0 or 1"),
+        ("dkt3", "2,3\n1,2\n1,0\n", "number of responses"),
+        ("dkt3", "two\n1,2\n1,0\n", "'two'"),
+        ("dkt3", "2\n1,x\n1,0\n", "'x'"),
+        ("dkt3", "", "no responses"),
+    ],
+)
+def test_bad_input_is_one_clear_input_error(
+    tmp_path: Path, fmt: str, text: str, message: str
+) -> None:
+    path = write(tmp_path, "bad", text)
+    with pytest.raises(InputError, match=message) as err:
+        read_log(path, fmt)  # type: ignore[arg-type]
+    assert "\n" not in str(err.value)
+
+
+def test_missing_file_and_unknown_format(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_log(tmp_path / "nope.csv", "pykt")
+    with pytest.raises(InputError, match="unknown format"):
+        read_log(write(tmp_path, "a.csv", PYKT_OK), "csv")  # type: ignore[arg-type]
+    binary = tmp_path / "bin"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(InputError, match="UTF-8"):
+        read_log(binary, "dkt3")
+
+
+def test_unseen_test_skill_is_refused() -> None:
+    train = from_sequences([([0, 1], [1, 0])])
+    test = from_sequences([([1, 7, 9], [1, 1, 0])])
+    with pytest.raises(InputError, match="never seen in training"):
+        check_compatible(train, test)
+    check_compatible(train, from_sequences([([1, 0], [0, 1])]))
+    with pytest.raises(InputError, match="2 skills but 1 responses"):
+        from_sequences([([0, 1], [1])])
+
+
+# ---------------------------------------------------------------- DKT
+
+
+def test_history_features_count_only_earlier_answers() -> None:
+    from tutor.learner.dkt import history_features
+
+    data = from_sequences([([0, 1, 0, 0, 0, 1, 0], [1, 0, 1, 1, 0, 1, 0]), ([0, 0], [0, 1])])
+    f = history_features(data)
+    counts = np.rint(np.expm1(f[:, [0, 1, 2, 6, 7, 8]])).astype(int)
+    # attempts, right, wrong, right run, wrong run, answers since the skill was last asked
+    assert counts.tolist() == [
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+        [1, 1, 0, 1, 0, 2],
+        [2, 2, 0, 2, 0, 1],
+        [3, 3, 0, 3, 0, 1],
+        [1, 0, 1, 0, 1, 4],
+        [4, 3, 1, 0, 1, 2],
+        [0, 0, 0, 0, 0, 0],
+        [1, 0, 1, 0, 1, 1],
+    ]
+    assert f[6, 3] == pytest.approx(4 / 6)  # (right + 1) / (attempts + 2)
+    assert f[:, 4].tolist() == [0, 0, 1, 1, 1, 0, 0, 0, 0]  # last answer on the skill right
+    assert f[:, 5].tolist() == [0, 0, 0, 0, 0, 1, 1, 0, 1]  # ... wrong
+
+
+@needs_torch
+def test_dkt_learns_and_predicts_probabilities() -> None:
+    from tutor.learner.dkt import DKTConfig, fit_dkt, predict_dkt
+
+    data = from_sequences(simulate_bkt(TRUE_PARAMS, 160, 20, seed=7))
+    cfg = DKTConfig(embed=16, hidden=16, batch_size=32, max_epochs=5, patience=10, lr=1e-2)
+    model = fit_dkt(data, cfg)
+    losses = [r.loss for r in model.history]
+    assert len(losses) == 5
+    assert losses[-1] < losses[0] - 0.02
+    assert all(r.val_auc is not None for r in model.history)
+    p = predict_dkt(model, data.select([0, 1, 2]))
+    assert p.shape == (60,)
+    assert np.all((p >= 0) & (p <= 1))
+    # Seeded: the same configuration trains the same network.
+    again = predict_dkt(fit_dkt(data, cfg), data.select([0, 1, 2]))
+    np.testing.assert_allclose(p, again, rtol=1e-5)
+
+
+def test_dkt_without_torch_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tutor.learner.dkt import fit_dkt
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # makes `import torch` fail
+    with pytest.raises(MissingDependency, match="pip install torch"):
+        fit_dkt(from_sequences([([0], [1])]))
+
+
+def test_core_imports_without_torch() -> None:
+    code = (
+        "import sys, tutor.learner, tutor.learner.evaluation, tutor.learner.dkt, tutor.cli.kt;"
+        "assert 'torch' not in sys.modules, 'torch imported eagerly'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def _write_pair(tmp_path: Path, fmt: str) -> tuple[Path, Path]:
+    train_seq = simulate_bkt(TRUE_PARAMS, 150, 20, seed=11)
+    test_seq = simulate_bkt(TRUE_PARAMS, 40, 20, seed=12)
+    if fmt == "pykt":
+
+        def dump(seqs: list[tuple[list[int], list[int]]]) -> str:
+            rows = ["fold,uid,concepts,responses"]
+            for n, (s, c) in enumerate(seqs):
+                rows.append(f'{n % 5},{n},"{",".join(map(str, s))}","{",".join(map(str, c))}"')
+            return "\n".join(rows) + "\n"
+
+    else:
+
+        def dump(seqs: list[tuple[list[int], list[int]]]) -> str:
+            return "".join(
+                f"{len(s)}\n{','.join(map(str, s))},\n{','.join(map(str, c))},\n" for s, c in seqs
+            )
+
+    return write(tmp_path, "train", dump(train_seq)), write(tmp_path, "test", dump(test_seq))
+
+
+@pytest.mark.parametrize("fmt", ["pykt", "dkt3"])
+@pytest.mark.parametrize("model", ["bkt", "elo", pytest.param("dkt", marks=needs_torch)], ids=str)
+def test_cli_json_contract(tmp_path: Path, fmt: str, model: str) -> None:
+    train, test = _write_pair(tmp_path, fmt)
+    args = ["kt", "evaluate", "--train", str(train), "--test", str(test)]
+    args += ["--format", fmt, "--model", model, "--json"]
+    if model == "dkt":
+        args += ["--epochs", "1"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"auc", "acc", "rmse", "n_test"}
+    assert data["n_test"] == 40 * 20
+    assert isinstance(data["n_test"], int)
+    assert 0.5 < data["auc"] <= 1.0 and 0.0 <= data["acc"] <= 1.0 and 0 < data["rmse"] < 0.6
+
+
+def test_cli_human_output(tmp_path: Path) -> None:
+    train, test = _write_pair(tmp_path, "dkt3")
+    args = ["kt", "evaluate", "--train", str(train), "--test", str(test)]
+    result = CliRunner().invoke(cli, [*args, "--format", "dkt3", "--model", "bkt"])
+    assert result.exit_code == 0
+    assert result.output.startswith("AUC 0.") and "800 test responses" in result.output
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [("missing", "no such file"), ("format", "header"), ("unseen", "never seen in training")],
+)
+def test_cli_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, message: str
+) -> None:
+    train, test = _write_pair(tmp_path, "dkt3")
+    fmt = "dkt3"
+    if case == "missing":
+        test = tmp_path / "absent.txt"
+    elif case == "format":
+        fmt = "pykt"
+    else:
+        test = write(tmp_path, "t2", "2\n0,42\n1,0\n")
+    args = ["kt", "evaluate", "--train", str(train), "--test", str(test)]
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--format", fmt, "--model", "bkt", "--json"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and message in err

@@ -1,0 +1,192 @@
+"""``tutor diagnose …``: diagnosing what students are missing.
+
+``tutor diagnose cdm`` fits a cognitive-diagnosis model to a class's answers and scores its
+predictions of held-out answers. Two input layouts:
+
+* matrix: ``--responses F --q-matrix F`` (rows students × columns items, 0/1; Q-matrix rows
+  items × columns skills; tab- or comma-separated, no header). ``--seed S`` picks the
+  random ``--holdout`` share (default 20%) of cells that are hidden from the fit and scored.
+* long (EduCDM): ``--train F --test F --items F`` (``user_id,item_id,score`` CSVs and an
+  ``item_id,knowledge_code`` CSV with lists such as ``"[83, 12]"``).
+
+``--json`` prints ``{"auc": float, "acc": float, "rmse": float}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import click
+
+from tutor.cli._common import cli, emit
+from tutor.diagnosis.cdm import MODELS, ModelName, ProgressFn
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@cli.group()
+def diagnose() -> None:
+    """Diagnose what students are missing (class-level cognitive diagnosis)."""
+
+
+@contextmanager
+def _progress() -> Iterator[ProgressFn | None]:
+    """A rich progress bar on stderr, or nothing when stderr is not a terminal."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    tasks: dict[str, Any] = {}
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+
+        def update(task: str, done: int, total: int) -> None:
+            if task not in tasks:
+                tasks[task] = bar.add_task(task, total=total)
+            bar.update(tasks[task], completed=done, total=total)
+
+        yield update
+
+
+def _path_option(name: str, help_text: str) -> Callable[[F], F]:
+    """An optional file-path option whose parameter is named ``<option>_path``."""
+    return click.option(
+        name,
+        name.lstrip("-").replace("-", "_") + "_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help=help_text,
+    )
+
+
+@diagnose.command("cdm")
+@_path_option("--responses", "Response matrix: students × items, 0/1 (with --q-matrix).")
+@_path_option("--q-matrix", "Q-matrix: items × skills, 0/1 (with --responses).")
+@_path_option("--train", "Training answers, user_id,item_id,score CSV (with --test, --items).")
+@_path_option("--test", "Test answers, user_id,item_id,score CSV.")
+@_path_option("--items", "Items and their skills, item_id,knowledge_code CSV.")
+@click.option(
+    "--model",
+    type=click.Choice(MODELS),
+    default="dina",
+    show_default=True,
+    help="dina: exact DINA (up to 12 skills); ncdm: neural CDM for many skills (needs torch).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Picks the held-out cells of a response matrix, and seeds NCDM.",
+)
+@click.option(
+    "--holdout",
+    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    default=0.2,
+    show_default=True,
+    help="Share of matrix cells held out and scored.",
+)
+@click.option("--epochs", type=click.IntRange(min=1), default=None, help="NCDM: maximum epochs.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def diagnose_cdm(
+    responses_path: Path | None,
+    q_matrix_path: Path | None,
+    train_path: Path | None,
+    test_path: Path | None,
+    items_path: Path | None,
+    model: str,
+    seed: int,
+    holdout: float,
+    epochs: int | None,
+    as_json: bool,
+) -> None:
+    """Fit a cognitive-diagnosis model and score its predictions of held-out answers.
+
+    Give either --responses and --q-matrix (a random --holdout share of cells, picked by
+    --seed, is hidden from the fit and predicted) or --train, --test and --items (the test
+    answers are predicted). Prints AUC, accuracy at 0.5 and RMSE.
+    """
+    from tutor.diagnosis.cdm import evaluate_long, evaluate_matrix
+    from tutor.diagnosis.cdm_data import read_long_data, read_matrix_data
+
+    matrix = (responses_path, q_matrix_path)
+    long = (train_path, test_path, items_path)
+    if any(p is not None for p in matrix) and any(p is not None for p in long):
+        raise click.UsageError("give --responses/--q-matrix or --train/--test/--items, not both")
+    with _progress() as progress:
+        if responses_path is not None and q_matrix_path is not None:
+            data = read_matrix_data(responses_path, q_matrix_path)
+            scores = evaluate_matrix(
+                data,
+                cast(ModelName, model),  # click.Choice(MODELS) checked it
+                seed=seed,
+                holdout=holdout,
+                epochs=epochs,
+                on_progress=progress,
+            )
+        elif train_path is not None and test_path is not None and items_path is not None:
+            long_data = read_long_data(train_path, test_path, items_path)
+            scores = evaluate_long(
+                long_data,
+                cast(ModelName, model),
+                seed=seed,
+                epochs=epochs,
+                on_progress=progress,
+            )
+        else:
+            raise click.UsageError(
+                "give --responses and --q-matrix, or --train, --test and --items"
+            )
+    result = {"auc": scores.auc, "acc": scores.acc, "rmse": scores.rmse}
+    emit(
+        result,
+        as_json,
+        lambda d: (
+            f"AUC {d['auc']:.4f}  accuracy {d['acc']:.4f}  RMSE {d['rmse']:.4f}  "
+            f"({scores.n_test} held-out answers, model {model})"
+        ),
+    )
+
+
+@diagnose.command("answer")
+@click.option("--item", "item_id", required=True, metavar="ITEM_ID", help="e.g. gcf:2:17")
+@click.option("--answer", required=True, metavar="TEXT", help="What the student wrote.")
+@click.option(
+    "--working", "working_path", default=None, metavar="FILE", help="Shown working, a step a line."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def diagnose_answer_command(
+    item_id: str, answer: str, working_path: str | None, as_json: bool
+) -> None:
+    """Diagnose one answer: the misconception and the missing knowledge points.
+
+    Evidence, strongest first: a buggy rule that gives exactly this answer ("rule"), the
+    first wrong line of the shown working ("steps"), or none ("none": unknown cause).
+    """
+    from tutor.content.items import regenerate
+    from tutor.diagnosis.answer import diagnose_answer
+    from tutor.diagnosis.working import read_working
+
+    item = regenerate(item_id)
+    working = read_working(working_path) if working_path else None
+    result = diagnose_answer(item, answer, working)
+    emit(
+        result.to_json(),
+        as_json,
+        lambda d: (
+            f"{d['status']} (evidence: {d['evidence']}, confidence {d['confidence']})"
+            + (f"\n  misconception: {d['misconception']}" if d["misconception"] else "")
+            + (f"\n  missing: {', '.join(d['gap_kps'])}" if d["gap_kps"] else "")
+        ),
+    )

@@ -1,0 +1,171 @@
+"""``tutor teacher …``, ``tutor class …``, ``tutor student …``: people, goals and practice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from tutor.cli._common import cli, common_options, emit, open_cli_store
+
+
+@cli.group()
+def teacher() -> None:
+    """Teachers."""
+
+
+@teacher.command("add")
+@click.argument("teacher_id", metavar="ID")
+@click.option("--name", required=True, help="The teacher's display name.")
+@common_options
+def teacher_add(teacher_id: str, name: str, store_url: str | None, as_json: bool) -> None:
+    """Add a teacher."""
+    from tutor.engine import Engine
+
+    with open_cli_store(store_url) as store:
+        t = Engine(store).add_teacher(teacher_id, name)
+    emit({"id": t.id, "name": t.name}, as_json, lambda d: f"added teacher {d['id']}")
+
+
+@cli.group("class")
+def class_() -> None:
+    """Classes of students."""
+
+
+@class_.command("create")
+@click.argument("class_id", metavar="ID")
+@click.option("--name", required=True, help="The class's display name, e.g. 5A.")
+@click.option("--teacher", "teacher_id", required=True, metavar="ID", help="Its teacher.")
+@common_options
+def class_create(
+    class_id: str, name: str, teacher_id: str, store_url: str | None, as_json: bool
+) -> None:
+    """Create a class taught by an existing teacher."""
+    from tutor.engine import Engine
+
+    with open_cli_store(store_url) as store:
+        group = Engine(store).create_class(class_id, name, teacher_id)
+    emit(
+        {"id": group.id, "name": group.name, "teacher": group.teacher_id},
+        as_json,
+        lambda d: f"created class {d['id']} ({d['name']}) for teacher {d['teacher']}",
+    )
+
+
+@class_.command("goal")
+@click.argument("class_id", metavar="ID")
+@click.argument("kp_id", metavar="KP_ID")
+@common_options
+def class_goal(class_id: str, kp_id: str, store_url: str | None, as_json: bool) -> None:
+    """Set the goal knowledge point of every student in a class."""
+    from tutor.engine import Engine
+
+    with open_cli_store(store_url) as store:
+        students = Engine(store).set_class_goal(class_id, kp_id)
+    emit(
+        {"class": class_id, "goal": kp_id, "students": [s.id for s in students]},
+        as_json,
+        lambda d: f"goal {d['goal']} set for {len(d['students'])} students of {d['class']}",
+    )
+
+
+@cli.group()
+def student() -> None:
+    """Students: add, set goals, practise."""
+
+
+@student.command("add")
+@click.argument("student_id", metavar="ID")
+@click.option("--name", required=True, help="The student's display name.")
+@click.option("--class", "class_id", default=None, metavar="ID", help="Their class.")
+@click.option("--goal", default=None, metavar="KP_ID", help="Their goal knowledge point.")
+@common_options
+def student_add(
+    student_id: str,
+    name: str,
+    class_id: str | None,
+    goal: str | None,
+    store_url: str | None,
+    as_json: bool,
+) -> None:
+    """Add a student."""
+    from tutor.engine import Engine
+
+    with open_cli_store(store_url) as store:
+        s = Engine(store).add_student(student_id, name, class_id, goal)
+    emit(s.to_json(), as_json, lambda d: f"added student {d['id']}")
+
+
+@student.command("goal")
+@click.argument("student_id", metavar="ID")
+@click.argument("kp_id", metavar="KP_ID")
+@common_options
+def student_goal(student_id: str, kp_id: str, store_url: str | None, as_json: bool) -> None:
+    """Set a student's goal knowledge point."""
+    from tutor.engine import Engine
+
+    with open_cli_store(store_url) as store:
+        s = Engine(store).set_goal(student_id, kp_id)
+    emit(s.to_json(), as_json, lambda d: f"goal of {d['id']}: {d['goal']}")
+
+
+@student.command("next")
+@click.argument("student_id", metavar="ID")
+@common_options
+def student_next(student_id: str, store_url: str | None, as_json: bool) -> None:
+    """The next item for a student, and why it was chosen."""
+    from tutor.engine import Engine
+
+    with open_cli_store(store_url) as store:
+        nxt = Engine(store).next_item(student_id)
+
+    def human(d: dict[str, Any]) -> str:
+        lines = [d["choice"]["reason"]]
+        if d["item"]:
+            lines += [f"[{d['item']['item_id']}]", d["item"]["prompt"]]
+        return "\n".join(lines)
+
+    emit(nxt.to_json(), as_json, human)
+
+
+@student.command("submit")
+@click.argument("student_id", metavar="ID")
+@click.option("--item", "item_id", required=True, metavar="ITEM_ID")
+@click.option("--answer", required=True, metavar="TEXT")
+@click.option(
+    "--working", "working_path", default=None, metavar="FILE", help="Shown working, a step a line."
+)
+@common_options
+def student_submit(
+    student_id: str,
+    item_id: str,
+    answer: str,
+    working_path: str | None,
+    store_url: str | None,
+    as_json: bool,
+) -> None:
+    """Answer an item as a student: checked, diagnosed, recorded, mastery updated."""
+    from tutor.diagnosis.working import read_working
+    from tutor.engine import Engine
+
+    working = read_working(working_path) if working_path else None
+    with open_cli_store(store_url) as store:
+        feedback = Engine(store).submit(student_id, item_id, answer, working=working)
+    emit(feedback.to_json(), as_json, lambda d: f"{d['status']}: {d['message']}")
+
+
+@student.command("path")
+@click.argument("student_id", metavar="ID")
+@common_options
+def student_path(student_id: str, store_url: str | None, as_json: bool) -> None:
+    """A student's remaining path to their goal, and the next step with its reason."""
+    from tutor.engine import Engine
+
+    with open_cli_store(store_url) as store:
+        data = Engine(store).path(student_id)
+
+    def human(d: dict[str, Any]) -> str:
+        steps = "\n".join(f"  {n}. {kp}" for n, kp in enumerate(d["path"], 1))
+        return f"goal: {d['goal']}\n{steps}\nnext: {d['next']['reason']}"
+
+    emit(data, as_json, human)

@@ -1,0 +1,315 @@
+"""Bayesian Knowledge Tracing: the online update and a vectorised EM fit for all skills at once.
+
+Each knowledge point (skill) is a two-state hidden Markov model: the student knows it or not.
+``prior`` is P(known) before the first attempt, ``learn`` P(unknown → known) after an
+attempt, ``forget`` P(known → unknown) (0 in classic BKT), ``guess`` P(correct | unknown)
+and ``slip`` P(wrong | known).
+
+The online engine calls :func:`bkt_update` once per attempt and knowledge point; it is pure
+(returns the new probability). With ``guess < 0.5`` and ``slip < 0.5`` (enforced by
+:class:`BKTParams` and by the fit) a correct answer is more likely from a student who knows
+the point than from one who does not, so the posterior never falls after a correct answer
+nor rises after a wrong one; with ``forget = 0`` the learning transition can only raise it,
+so mastery never moves the wrong way on a correct answer.
+
+:func:`fit_bkt` is Baum–Welch (EM) over every (student, skill) sequence of a
+:class:`~tutor.learner.data.ResponseLog` at once: sequences are packed time-major
+(:mod:`tutor.learner.packed`) so that each forward or backward step is one numpy operation
+over all sequences that are that long, and the M-step sums per skill with ``np.bincount``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from tutor.errors import InputError
+from tutor.learner.data import ResponseLog
+from tutor.learner.packed import Packing, pack
+
+log = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+#: Probabilities are kept this far from 0 and 1 so that every state stays reachable
+#: (the backward pass divides by predicted probabilities).
+EPS = 1e-6
+#: Default upper bounds of the fit. Above 0.5 the model would read a correct answer as
+#: evidence of *not* knowing; Baker, Corbett & Aleven (2008) call guess > 0.3 or
+#: slip > 0.1-0.3 "degenerate", and 0.3 keeps the fitted models interpretable.
+MAX_GUESS = 0.3
+TINY = 1e-300
+MAX_SLIP = 0.3
+
+
+@dataclass(frozen=True)
+class BKTParams:
+    """The BKT parameters of one knowledge point (see the module docstring)."""
+
+    prior: float = 0.3
+    learn: float = 0.1
+    guess: float = 0.2
+    slip: float = 0.1
+    forget: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("prior", "learn", "guess", "slip", "forget"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0 or math.isnan(value):
+                raise InputError(f"BKT {name} must be a probability in [0, 1], got {value}")
+        if self.guess >= 0.5 or self.slip >= 0.5:
+            raise InputError(
+                f"BKT guess ({self.guess}) and slip ({self.slip}) must be below 0.5, or a "
+                "correct answer would lower mastery; refit with bounds"
+            )
+
+
+def p_correct(params: BKTParams, p_known: float) -> float:
+    """P(the next answer is correct) for a student who knows the point with ``p_known``."""
+    return p_known * (1.0 - params.slip) + (1.0 - p_known) * params.guess
+
+
+def bkt_posterior(params: BKTParams, p_known: float, correct: bool) -> float:
+    """P(known | this answer): Bayes' rule on one observation, before any learning."""
+    if correct:
+        known, unknown = p_known * (1.0 - params.slip), (1.0 - p_known) * params.guess
+    else:
+        known, unknown = p_known * params.slip, (1.0 - p_known) * (1.0 - params.guess)
+    total = known + unknown
+    # Only possible with p_known at 0 or 1 and a zero guess/slip: the answer cannot happen
+    # under the model, so it carries no usable evidence.
+    return p_known if total <= 0.0 else known / total
+
+
+def bkt_update(params: BKTParams, p_known: float, correct: bool) -> float:
+    """The new P(known) after one answer: the posterior, then the learn/forget transition.
+
+    Pure: returns the new probability for the state to store. Raises :class:`InputError` on a
+    probability outside [0, 1].
+    """
+    if not 0.0 <= p_known <= 1.0:
+        raise InputError(f"p_known must be in [0, 1], got {p_known}")
+    post = bkt_posterior(params, p_known, correct)
+    return post * (1.0 - params.forget) + (1.0 - post) * params.learn
+
+
+@dataclass(frozen=True)
+class BKTModel:
+    """Fitted BKT parameters of every skill, as arrays indexed by skill id."""
+
+    prior: FloatArray
+    learn: FloatArray
+    guess: FloatArray
+    slip: FloatArray
+    forget: FloatArray
+
+    @property
+    def n_skills(self) -> int:
+        """Number of skills the arrays cover."""
+        return len(self.prior)
+
+    def params(self, skill: int) -> BKTParams:
+        """The parameters of one skill, for :func:`bkt_update`."""
+        return BKTParams(
+            prior=float(self.prior[skill]),
+            learn=float(self.learn[skill]),
+            guess=float(self.guess[skill]),
+            slip=float(self.slip[skill]),
+            forget=float(self.forget[skill]),
+        )
+
+    @classmethod
+    def uniform(cls, n_skills: int, params: BKTParams | None = None) -> BKTModel:
+        """Every skill with the same parameters (the starting point of the fit)."""
+        p = params or BKTParams()
+
+        def full(value: float) -> FloatArray:
+            return np.full(n_skills, value, dtype=np.float64)
+
+        return cls(full(p.prior), full(p.learn), full(p.guess), full(p.slip), full(p.forget))
+
+
+@dataclass(frozen=True)
+class BKTFit:
+    """The result of :func:`fit_bkt`: the model and how EM got there."""
+
+    model: BKTModel
+    log_likelihood: list[float] = field(default_factory=list)
+    converged: bool = False
+
+    @property
+    def iterations(self) -> int:
+        """Number of EM iterations run."""
+        return len(self.log_likelihood)
+
+
+@dataclass(frozen=True)
+class _Chains:
+    """Every (student, skill) sequence of a log, packed time-major."""
+
+    packing: Packing
+    skill: IntArray  # skill of each packed position
+    correct: FloatArray  # 0/1 of each packed position
+    n_skills: int
+
+
+def _chains(data: ResponseLog, n_skills: int) -> _Chains:
+    keys = data.student_of * n_skills + data.skills
+    uniq, groups = np.unique(keys, return_inverse=True)
+    packing = pack(groups.astype(np.int64), len(uniq))
+    return _Chains(
+        packing,
+        data.skills[packing.order],
+        data.correct[packing.order].astype(np.float64),
+        n_skills,
+    )
+
+
+def _forward(model: BKTModel, ch: _Chains) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Predicted P(known) before each response, filtered P(known) after it, and P(response)."""
+    pk = ch.packing
+    k, c = ch.skill, ch.correct
+    guess, slip = model.guess[k], model.slip[k]
+    learn, forget = model.learn[k], model.forget[k]
+    e_known = np.where(c > 0, 1.0 - slip, slip)
+    e_unknown = np.where(c > 0, guess, 1.0 - guess)
+    n = len(k)
+    pred = np.empty(n)
+    filt = np.empty(n)
+    lik = np.empty(n)
+    if n == 0:
+        return pred, filt, lik
+    first = pk.block(0)
+    a = model.prior[k[first]].copy()
+    for t in range(pk.n_steps):
+        blk = pk.block(t)
+        a = a[: pk.batch_sizes[t]]
+        pred[blk] = a
+        num = a * e_known[blk]
+        norm = num + (1.0 - a) * e_unknown[blk]
+        lik[blk] = norm
+        f = num / norm
+        filt[blk] = f
+        a = f * (1.0 - forget[blk]) + (1.0 - f) * learn[blk]
+    return pred, filt, lik
+
+
+def fit_bkt(
+    data: ResponseLog,
+    *,
+    n_skills: int | None = None,
+    max_iter: int = 100,
+    tol: float = 1e-6,
+    max_guess: float = MAX_GUESS,
+    max_slip: float = MAX_SLIP,
+    fit_forget: bool = False,
+    init: BKTParams | None = None,
+    on_iteration: Callable[[int, float], None] | None = None,
+) -> BKTFit:
+    """Fit BKT parameters for every skill by EM (Baum–Welch), all skills at once.
+
+    Stops when the mean log-likelihood per response improves by less than ``tol`` or after
+    ``max_iter`` iterations. ``guess`` and ``slip`` are clipped to ``max_guess`` /
+    ``max_slip`` (both must be < 0.5) after each M-step, ``forget`` stays 0 unless
+    ``fit_forget``. Skills without responses keep the ``init`` parameters.
+    ``on_iteration(i, mean_log_likelihood)`` is called after each iteration (progress).
+    """
+    if not (0.0 < max_guess < 0.5 and 0.0 < max_slip < 0.5):
+        raise InputError("max_guess and max_slip must be in (0, 0.5)")
+    if data.n_responses == 0:
+        raise InputError("cannot fit BKT on an empty response log")
+    n_skills = max(n_skills or 0, data.n_skills)
+    model = BKTModel.uniform(n_skills, init)
+    ch = _chains(data, n_skills)
+    pk = ch.packing
+    k, c = ch.skill, ch.correct
+    n = len(k)
+    first = pk.block(0)
+    # Positions that have a successor in their chain: all but the last of each chain.
+    next_pos = np.full(n, -1, dtype=np.int64)
+    for t in range(pk.n_steps - 1):
+        blk, nxt = pk.block(t), pk.block(t + 1)
+        next_pos[blk.start : blk.start + (nxt.stop - nxt.start)] = np.arange(nxt.start, nxt.stop)
+    has_next = next_pos >= 0
+    src, dst = np.flatnonzero(has_next), next_pos[has_next]
+
+    def count(weights: FloatArray) -> FloatArray:
+        # Per-skill sums of a quantity over all packed positions.
+        return np.bincount(k, weights=weights, minlength=n_skills).astype(np.float64)
+
+    seen = np.bincount(k, minlength=n_skills) > 0
+    history: list[float] = []
+    converged = False
+    for it in range(max_iter):
+        pred, filt, lik = _forward(model, ch)
+        mean_ll = float(np.log(lik).sum()) / n
+        history.append(mean_ll)
+        if on_iteration is not None:
+            on_iteration(it, mean_ll)
+        if it > 0 and mean_ll - history[-2] < tol:
+            converged = True
+            break
+        # Backward smoothing (forward-filter / backward-smoother form of the 2-state HMM):
+        # gamma[t] = P(known at t | the whole chain).
+        gamma = filt.copy()
+        learn, forget = model.learn[k], model.forget[k]
+        for t in range(pk.n_steps - 2, -1, -1):
+            blk, nxt = pk.block(t), pk.block(t + 1)
+            m = nxt.stop - nxt.start
+            cur = slice(blk.start, blk.start + m)
+            g_next, a_next = gamma[nxt], pred[nxt]
+            # a_next can round to exactly 0 or 1 (then g_next equals it): 0/0 must read as 0.
+            ratio_known = g_next / np.maximum(a_next, TINY)
+            ratio_unknown = (1.0 - g_next) / np.maximum(1.0 - a_next, TINY)
+            f = filt[cur]
+            gamma[cur] = f * ((1.0 - forget[cur]) * ratio_known + forget[cur] * ratio_unknown)
+        # Expected transitions, for the positions that have a successor.
+        ratio_known = gamma[dst] / np.maximum(pred[dst], TINY)
+        ratio_unknown = (1.0 - gamma[dst]) / np.maximum(1.0 - pred[dst], TINY)
+        xi_learn = np.zeros(n)
+        xi_forget = np.zeros(n)
+        xi_learn[src] = (1.0 - filt[src]) * learn[src] * ratio_known
+        xi_forget[src] = filt[src] * forget[src] * ratio_unknown
+        g_known = gamma
+        g_unknown = 1.0 - gamma
+        with np.errstate(invalid="ignore", divide="ignore"):
+            prior = np.bincount(k[first], weights=gamma[first], minlength=n_skills) / np.bincount(
+                k[first], minlength=n_skills
+            )
+            new_learn = count(xi_learn) / count(g_unknown * has_next)
+            new_forget = count(xi_forget) / count(g_known * has_next)
+            guess = count(g_unknown * c) / count(g_unknown)
+            slip = count(g_known * (1.0 - c)) / count(g_known)
+
+        def keep(new: FloatArray, old: FloatArray, hi: float = 1.0 - EPS) -> FloatArray:
+            # Skills without evidence for a parameter (0/0) keep the old value.
+            return np.clip(np.where(np.isfinite(new) & seen, new, old), EPS, hi)
+
+        model = BKTModel(
+            prior=keep(prior, model.prior),
+            learn=keep(new_learn, model.learn),
+            guess=keep(guess, model.guess, max_guess),
+            slip=keep(slip, model.slip, max_slip),
+            forget=keep(new_forget, model.forget) if fit_forget else model.forget,
+        )
+    log.info("BKT EM: %d iterations, mean log-likelihood %.5f", len(history), history[-1])
+    return BKTFit(model, history, converged)
+
+
+def predict_bkt(model: BKTModel, data: ResponseLog) -> FloatArray:
+    """P(correct) of every response of ``data`` given the same student's earlier answers on
+    the same skill (the first answer on a skill is predicted from the prior)."""
+    if data.n_responses and data.n_skills > model.n_skills:
+        raise InputError("the log has skills the BKT model was not fitted on")
+    ch = _chains(data, model.n_skills)
+    pred, _, _ = _forward(model, ch)
+    k = ch.skill
+    p = pred * (1.0 - model.slip[k]) + (1.0 - pred) * model.guess[k]
+    out: FloatArray = p[ch.packing.position]
+    return out

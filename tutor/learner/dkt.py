@@ -1,0 +1,347 @@
+"""Deep knowledge tracing: a GRU over a student's answers predicts the next answer.
+
+torch is imported inside the functions that need it, so :mod:`tutor.learner` and its tests
+import without it; :func:`require_torch` raises :class:`~tutor.errors.MissingDependency`
+saying ``pip install torch`` when it is missing.
+
+The network (Piech et al. 2015, with the two changes that make it competitive with the
+attention models on ASSIST2015):
+
+* each answer ``(skill, correct)`` is embedded and read by a GRU; its hidden state after
+  answers ``1 … t`` summarises the student;
+* the answer ``t + 1`` is predicted from that state *and an embedding of the skill being
+  asked* through a small MLP, instead of the original's one output unit per skill (the
+  query-aware head of later models such as SAKT/AKT); the first answer is predicted from a
+  learned initial state;
+* the head also sees a few counts of the student's own history on the asked skill
+  (:func:`history_features`: earlier attempts, earlier right and wrong answers, the last
+  answer on it), as in DKT with forgetting features (Nagatani et al. 2019). A GRU state has
+  to squeeze 100 skills' histories into a few numbers; the exact counts for the one skill
+  being asked are cheap to give it and matter most.
+
+Training is on whole sequences (students sorted by length into batches, so there is little
+padding), Adam, binary cross-entropy over every answer, and early stopping on the AUC of one
+held-out fold with the best weights restored (the learning rate is halved after each epoch
+that does not improve it). Everything is seeded.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from tutor.errors import InputError, MissingDependency
+from tutor.learner.data import ResponseLog
+from tutor.learner.metrics import score
+
+log = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+def require_torch() -> Any:
+    """Import torch, or raise :class:`MissingDependency` saying how to install it."""
+    try:
+        import torch
+    except ImportError:
+        raise MissingDependency(
+            "the DKT model needs PyTorch: pip install torch (the CPU build is enough)"
+        ) from None
+    return torch
+
+
+@dataclass(frozen=True)
+class DKTConfig:
+    """Size and training schedule of the DKT network (the defaults are those benchmarked)."""
+
+    embed: int = 64
+    hidden: int = 128
+    dropout: float = 0.2
+    lr: float = 2e-3
+    batch_size: int = 128
+    max_epochs: int = 15
+    patience: int = 3
+    val_fold: int | None = 0
+    seed: int = 0
+    #: torch CPU threads while training/predicting (restored afterwards). One by default:
+    #: on the 2-core development machine, shared with other jobs, two threads ran an epoch
+    #: 12x slower than one (the threads spin waiting for each other), and the small matrices
+    #: of a GRU step gain little from a second core even when it is free.
+    threads: int | None = 1
+
+
+@dataclass(frozen=True)
+class EpochReport:
+    """One epoch of training: mean training loss, validation AUC (None without a fold)."""
+
+    epoch: int
+    loss: float
+    val_auc: float | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class DKTModel:
+    """A trained network (a ``torch.nn.Module``, kept in eval mode) and how it was trained."""
+
+    net: Any
+    n_skills: int
+    config: DKTConfig
+    history: list[EpochReport] = field(default_factory=list)
+
+
+@contextmanager
+def _torch_threads(n: int | None) -> Iterator[None]:
+    """Run with ``n`` torch CPU threads, then restore the process's setting."""
+    torch = require_torch()
+    if n is None:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+#: Number of columns of :func:`history_features`.
+N_FEATURES = 9
+
+
+def history_features(data: ResponseLog) -> npt.NDArray[np.float32]:
+    """Per response, counts from the same student's *earlier* answers on the same skill.
+
+    Columns: log(1 + attempts), log(1 + right), log(1 + wrong), smoothed accuracy
+    (right + 1) / (attempts + 2), last answer right, last answer wrong, log(1 + current run
+    of right answers), log(1 + current run of wrong answers), log(1 + answers since the skill
+    was last asked) (0 before the first attempt). Runs matter on skill-builder data such as
+    ASSISTments, where an assignment ends after three right answers in a row. Computed for
+    all responses at once by sorting on (student, skill).
+    """
+    n = data.n_responses
+    key = data.student_of * max(data.n_skills, 1) + data.skills
+    order = np.argsort(key, kind="stable")  # stable: keeps time order inside each chain
+    k, c = key[order], data.correct[order].astype(np.float64)
+    idx = np.arange(n)
+    first = np.ones(n, dtype=bool)
+    first[1:] = k[1:] != k[:-1]
+    chain = np.cumsum(first) - 1
+    start = np.flatnonzero(first)
+    attempts = idx - start[chain]
+    right_so_far = np.cumsum(c) - c  # right answers before this one, in the whole array
+    right = right_so_far - right_so_far[start][chain]
+    prev = np.concatenate(([0.0], c[:-1]))
+    has_prev = ~first
+
+    def run_before(value: float) -> npt.NDArray[np.float64]:
+        # Length of the run of `value` that ends just before each answer, inside its chain:
+        # distance to the latest earlier position that broke the run (or the chain start).
+        breaks = np.where(c != value, idx, -1)
+        last_break = np.maximum(np.maximum.accumulate(breaks), start[chain] - 1)
+        run_incl = (idx - last_break).astype(np.float64)  # run ending at each position
+        before = np.concatenate(([0.0], run_incl[:-1]))
+        return np.where(has_prev, before, 0.0)
+
+    step = (idx - data.offsets[data.student_of])[order]  # position in the student's sequence
+    gap = np.where(has_prev, step - np.concatenate(([0], step[:-1])), 0)
+    feats = np.empty((n, N_FEATURES), dtype=np.float32)
+    feats[order, 0] = np.log1p(attempts)
+    feats[order, 1] = np.log1p(right)
+    feats[order, 2] = np.log1p(attempts - right)
+    feats[order, 3] = (right + 1.0) / (attempts + 2.0)
+    feats[order, 4] = has_prev & (prev == 1.0)
+    feats[order, 5] = has_prev & (prev == 0.0)
+    feats[order, 6] = np.log1p(run_before(1.0))
+    feats[order, 7] = np.log1p(run_before(0.0))
+    feats[order, 8] = np.log1p(gap)
+    return feats
+
+
+def _build_net(n_skills: int, cfg: DKTConfig) -> Any:
+    torch = require_torch()
+    nn = torch.nn
+
+    class DKTNet(nn.Module):  # type: ignore[misc,name-defined]  # torch: run time only
+        """GRU over embedded answers, query-aware MLP head."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.answer = nn.Embedding(2 * n_skills, cfg.embed)
+            self.query = nn.Embedding(n_skills, cfg.embed)
+            self.gru = nn.GRU(cfg.embed, cfg.hidden, batch_first=True)
+            self.start = nn.Parameter(torch.zeros(1, 1, cfg.hidden))
+            self.head = nn.Sequential(
+                nn.Dropout(cfg.dropout),
+                nn.Linear(cfg.hidden + cfg.embed + N_FEATURES, cfg.hidden),
+                nn.ReLU(),
+                nn.Dropout(cfg.dropout),
+                nn.Linear(cfg.hidden, 1),
+            )
+
+        def forward(self, skills: Any, correct: Any, feats: Any) -> Any:
+            """Logits of P(correct) for every position, each from the answers before it."""
+            h, _ = self.gru(self.answer(skills + n_skills * correct))
+            # State before answer t: the learned start for t = 0, else h[t - 1].
+            before = torch.cat([self.start.expand(h.shape[0], 1, -1), h[:, :-1]], dim=1)
+            out = self.head(torch.cat([before, self.query(skills), feats], dim=-1))
+            return out.squeeze(-1)
+
+    return DKTNet()
+
+
+def _batches(lengths: IntArray, batch_size: int, rng: np.random.Generator | None) -> list[IntArray]:
+    """Students grouped by similar length (little padding); batch order shuffled if ``rng``."""
+    # Shuffle before the stable sort so that equal lengths land in different batches.
+    order = np.arange(len(lengths)) if rng is None else rng.permutation(len(lengths))
+    order = order[np.argsort(lengths[order], kind="stable")]
+    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    if rng is not None:
+        batches = [batches[i] for i in rng.permutation(len(batches))]
+    return batches
+
+
+def _tensors(
+    data: ResponseLog, feats: npt.NDArray[np.float32], students: IntArray
+) -> tuple[Any, Any, Any, Any, IntArray]:
+    """Padded (skills, correct, features, mask) tensors for some students, and their rows."""
+    torch = require_torch()
+    lengths = data.lengths[students]
+    width = int(lengths.max())
+    cols = np.arange(width)
+    mask = cols[None, :] < lengths[:, None]
+    rows = (data.offsets[students][:, None] + cols[None, :])[mask]
+    skills = np.zeros(mask.shape, dtype=np.int64)
+    correct = np.zeros(mask.shape, dtype=np.int64)
+    skills[mask] = data.skills[rows]
+    correct[mask] = data.correct[rows]
+    padded = np.zeros((*mask.shape, feats.shape[1]), dtype=np.float32)
+    padded[mask] = feats[rows]
+    return (
+        torch.from_numpy(skills),
+        torch.from_numpy(correct),
+        torch.from_numpy(padded),
+        torch.from_numpy(mask),
+        rows,
+    )
+
+
+def _predict_net(net: Any, data: ResponseLog, batch_size: int) -> FloatArray:
+    torch = require_torch()
+    out = np.empty(data.n_responses)
+    feats = history_features(data)
+    net.eval()
+    with torch.no_grad():
+        for students in _batches(data.lengths, batch_size, None):
+            skills, correct, feat, mask, rows = _tensors(data, feats, students)
+            p = torch.sigmoid(net(skills, correct, feat))[mask]
+            out[rows] = p.double().numpy()
+    return out
+
+
+def fit_dkt(
+    data: ResponseLog,
+    config: DKTConfig | None = None,
+    *,
+    n_skills: int | None = None,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> DKTModel:
+    """Train DKT on ``data``, early-stopping on the students of ``config.val_fold``.
+
+    Without that fold in ``data.folds`` (e.g. dkt3 files) 10% of the students, drawn with
+    the seed, are held out instead. ``on_epoch`` gets an :class:`EpochReport` after each
+    epoch; ``on_batch(done, total)`` is called after each batch of the epoch (progress).
+    """
+    cfg = config or DKTConfig()
+    with _torch_threads(cfg.threads):
+        return _fit(data, cfg, n_skills, on_epoch, on_batch)
+
+
+def _fit(
+    data: ResponseLog,
+    cfg: DKTConfig,
+    n_skills: int | None,
+    on_epoch: Callable[[EpochReport], None] | None,
+    on_batch: Callable[[int, int], None] | None,
+) -> DKTModel:
+    torch = require_torch()
+    if data.n_responses == 0:
+        raise InputError("cannot train DKT on an empty response log")
+    n_skills = max(n_skills or 0, data.n_skills)
+    rng = np.random.default_rng(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    if cfg.val_fold is not None and np.any(data.folds == cfg.val_fold):
+        is_val = data.folds == cfg.val_fold
+    else:
+        is_val = rng.random(data.n_students) < 0.1
+    if is_val.all() or not is_val.any():  # too few students to hold any out
+        train, val = data, None
+    else:
+        train, val = data.select(~is_val), data.select(is_val)
+        if len(np.unique(val.correct)) < 2:  # AUC is undefined: train on everyone instead
+            train, val = data, None
+    net = _build_net(n_skills, cfg)
+    opt = torch.optim.Adam(net.parameters(), lr=cfg.lr)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    history: list[EpochReport] = []
+    train_feats = history_features(train)
+    best_auc, best_state, stale = -1.0, copy.deepcopy(net.state_dict()), 0
+    for epoch in range(cfg.max_epochs):
+        start = time.perf_counter()
+        net.train()
+        batches = _batches(train.lengths, cfg.batch_size, rng)
+        total, n_seen = 0.0, 0
+        for i, students in enumerate(batches):
+            skills, correct, feat, mask, _ = _tensors(train, train_feats, students)
+            logits = net(skills, correct, feat)[mask]
+            loss = loss_fn(logits, correct[mask].float())
+            opt.zero_grad()
+            loss.backward()
+            # Long sequences can give large gradients through the recurrence.
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            opt.step()
+            total += float(loss.detach()) * int(mask.sum())
+            n_seen += int(mask.sum())
+            if on_batch is not None:
+                on_batch(i + 1, len(batches))
+        val_auc = None
+        if val is not None:
+            val_auc = score(val.correct, _predict_net(net, val, 4 * cfg.batch_size)).auc
+        report = EpochReport(epoch, total / n_seen, val_auc, time.perf_counter() - start)
+        history.append(report)
+        log.info("DKT epoch %d: loss %.4f, val AUC %s", epoch, report.loss, val_auc)
+        if on_epoch is not None:
+            on_epoch(report)
+        if val_auc is None:
+            best_state = copy.deepcopy(net.state_dict())
+            continue
+        if val_auc > best_auc:
+            best_auc, best_state, stale = val_auc, copy.deepcopy(net.state_dict()), 0
+        else:
+            stale += 1
+            if stale >= cfg.patience:
+                break
+            # A plateau usually means steps too large to settle: halve them and go on.
+            for group in opt.param_groups:
+                group["lr"] *= 0.5
+    net.load_state_dict(best_state)
+    net.eval()
+    return DKTModel(net, n_skills, cfg, history)
+
+
+def predict_dkt(model: DKTModel, data: ResponseLog, batch_size: int = 256) -> FloatArray:
+    """P(correct) of every response from the same student's earlier responses (all skills)."""
+    if data.n_responses and data.n_skills > model.n_skills:
+        raise InputError("the log has skills the DKT model was not trained on")
+    with _torch_threads(model.config.threads):
+        return _predict_net(model.net, data, batch_size)

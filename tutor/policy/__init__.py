@@ -1,0 +1,1 @@
+"""Next-item selection, learning paths and spaced review (pure functions of state)."""

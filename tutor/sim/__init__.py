@@ -1,0 +1,1 @@
+"""Simulated students and policy evaluation (``tutor simulate``)."""
