@@ -1,5 +1,7 @@
-"""The ``tutor`` command: ``graph``, ``content``, ``teacher``/``class``/``student``, ``simulate``, ``kt``, ``diagnose``.
+"""The ``tutor`` command.
 
+Groups: ``graph``, ``content``, ``teacher``/``class``/``student``, ``simulate``, ``kt``,
+``diagnose``.
 Each group lives in its own module and registers itself on the root group
 (:data:`tutor.cli._common.cli`) when imported here.
 """
