@@ -2,6 +2,7 @@
 
 Groups: ``graph``, ``content``, ``teacher``/``class``/``student``, ``simulate``, ``kt``,
 ``diagnose``.
+
 Each group lives in its own module and registers itself on the root group
 (:data:`tutor.cli._common.cli`) when imported here.
 """
