@@ -190,3 +190,24 @@ def diagnose_answer_command(
             + (f"\n  missing: {', '.join(d['gap_kps'])}" if d["gap_kps"] else "")
         ),
     )
+
+
+@diagnose.command("evaluate")
+@click.option("--students", type=click.IntRange(min=1), default=500, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def diagnose_evaluate(students: int, seed: int, as_json: bool) -> None:
+    """Prerequisite probing on simulated students: root-cause accuracy and probes used."""
+    from tutor.sim.diagnosis import evaluate_probing
+
+    found = evaluate_probing(students, seed)
+    data = {k: found[k] for k in ("root_cause_top1", "mean_probes", "false_gap_rate")}
+    emit(
+        data,
+        as_json,
+        lambda d: (
+            f"root cause found: {d['root_cause_top1']:.1%} of {students} students, "
+            f"{d['mean_probes']:.2f} probes on average, false gaps {d['false_gap_rate']:.1%} "
+            f"(blaming the failed point itself: {found['baseline_blame_failed_point_top1']:.1%})"
+        ),
+    )
