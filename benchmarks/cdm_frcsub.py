@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _report import write_section
 
 from tutor.diagnosis.cdm import fit_dina, predict, skill_mastery
 from tutor.diagnosis.cdm_data import MatrixData, holdout_cells, read_matrix_data
@@ -49,7 +50,6 @@ EDUCDM_VENV = REPO / "benchmarks" / ".educdm-venv"
 EDUCDM_PACKAGE = "EduCDM==1.0.1"
 EDUCDM_REQUIREMENTS = ["numpy<2", "tqdm"]
 FIGURE = REPO / "benchmarks" / "figures" / "cdm_frcsub.png"
-START, END = "<!-- cdm:start -->", "<!-- cdm:end -->"
 HEADING = "## Cognitive diagnosis on FrcSub (benchmarks/cdm_frcsub.py)"
 TARGET_AUC = 0.87
 HOLDOUT = 0.2
@@ -283,17 +283,6 @@ NOTES = [
 ]
 
 
-def write_section(path: Path, body: str) -> None:
-    """Replace the text between the cdm markers, or append the section with its heading."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{START}\n{body}\n{END}"
-    if START in text and END in text and text.index(START) < text.index(END):
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + f"\n\n{HEADING}\n\n{block}\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     """Run the benchmark; print the markdown; optionally write it into BENCHMARKS.md."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -349,7 +338,7 @@ def main() -> int:
     body = markdown(results, seconds, seeds, env, command)
     print(body)
     if args.write:
-        write_section(args.write, body)
+        write_section(args.write, body, "cdm", HEADING)
     return 0
 
 

@@ -31,6 +31,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _report import write_section
+
 from tutor.domain import Curriculum, Edge, KnowledgePoint
 from tutor.graph import GraphStore, open_store
 from tutor.settings import Settings
@@ -149,17 +151,6 @@ def markdown(results: dict[str, dict[str, float]], nodes: int, edges: int, env: 
     return "\n".join(lines)
 
 
-def write_section(path: Path, body: str) -> None:
-    start, end = "<!-- graph_scale:start -->", "<!-- graph_scale:end -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{start}\n{body}\n{end}"
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--nodes", type=int, default=100_000)
@@ -216,7 +207,7 @@ def main() -> int:
     body = markdown(results, n_points, n_edges, env)
     print(body)
     if args.write:
-        write_section(args.write, body)
+        write_section(args.write, body, "graph_scale")
     return 0
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _report import write_section
 
 from tutor.learner.data import ResponseLog, read_pykt
 from tutor.learner.evaluation import EvalOptions, EvalResult, evaluate
@@ -39,7 +40,6 @@ from tutor.learner.metrics import Scores, score
 REPO = Path(__file__).resolve().parents[1]
 PYBKT_VENV = REPO / "benchmarks" / ".pybkt-venv"
 PYBKT_REQUIREMENTS = ["pyBKT==1.4.3", "scikit-learn<1.6", "numpy<2", "pandas<2.2"]
-START, END = "<!-- kt:start -->", "<!-- kt:end -->"
 HEADING = "## Knowledge tracing on ASSIST2015 (benchmarks/kt_assist2015.py)"
 #: pyKT's published ASSIST2015 test AUCs (Liu et al. 2022, pyKT leaderboard).
 PYKT_AUC = {"DKT": 0.7271, "AKT": 0.7281}
@@ -215,17 +215,6 @@ NOTES = [
 ]
 
 
-def write_section(path: Path, body: str) -> None:
-    """Replace the text between the kt markers, or append the section with its heading."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{START}\n{body}\n{END}"
-    if START in text and END in text and text.index(START) < text.index(END):
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + f"\n\n{HEADING}\n\n{block}\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     """Run the benchmark; print the markdown table; optionally write it into BENCHMARKS.md."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -295,7 +284,7 @@ def main() -> int:
     body = markdown(rows, env, command)
     print(body)
     if args.write:
-        write_section(args.write, body)
+        write_section(args.write, body, "kt", HEADING)
     return 0
 
 

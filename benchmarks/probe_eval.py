@@ -17,22 +17,11 @@ import sys
 import time
 from pathlib import Path
 
+from _report import write_section
+
 from tutor.sim.diagnosis import evaluate_probing
 
-START, END = "<!-- probe:start -->", "<!-- probe:end -->"
 HEADING = "## Prerequisite probing on simulated students (`benchmarks/probe_eval.py`)"
-
-
-def write_section(path: Path, body: str) -> None:
-    """Replace the section between the markers (or append it with its heading)."""
-    text = path.read_text(encoding="utf-8")
-    block = f"{START}\n{body}\n{END}"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + f"\n\n{HEADING}\n\n{block}\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> int:
@@ -69,7 +58,7 @@ def main() -> int:
     )
     print(body)
     if args.write:
-        write_section(args.write, body)
+        write_section(args.write, body, "probe", HEADING)
     return 0
 
 

@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+from _report import write_section
+
 from tutor.sim.config import DEFAULT_POPULATION, PopulationConfig
 from tutor.sim.run import PolicyResult, simulate
 
@@ -38,7 +40,6 @@ POPULATIONS: dict[str, PopulationConfig] = {
     "many misconceptions": dataclasses.replace(DEFAULT_POPULATION, misconception_rate=(0.3, 0.6)),
 }
 FIGURE = Path(__file__).resolve().parent / "figures" / "learning_curves.png"
-START, END = "<!-- sim:start -->", "<!-- sim:end -->"
 HEADING = (
     "## Adaptive policy vs baselines on simulated students (`benchmarks/simulate_policies.py`)"
 )
@@ -88,18 +89,6 @@ def plot(curves: dict[str, dict[str, list[float]]], budget: int) -> None:
     fig.tight_layout()
     FIGURE.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(FIGURE, dpi=110)
-
-
-def write_section(path: Path, body: str) -> None:
-    """Replace the section between the markers (or append it with its heading)."""
-    text = path.read_text(encoding="utf-8")
-    block = f"{START}\n{body}\n{END}"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + f"\n\n{HEADING}\n\n{block}\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> int:
@@ -170,7 +159,7 @@ def main() -> int:
     )
     print(body)
     if args.write:
-        write_section(args.write, body)
+        write_section(args.write, body, "sim", HEADING)
     return 0
 
 

@@ -23,6 +23,9 @@ from tutor.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: ``progress(task, done, total)``: how long jobs (model fits) report their progress.
+ProgressFn = Callable[[str, int, int], None]
+
 EXIT_ERROR = 2
 
 
@@ -81,3 +84,31 @@ def cli(ctx: click.Context, verbose: bool) -> None:
         # The driver logs connection failures itself; we report them in one line.
         logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     ctx.obj = Settings.from_env()
+
+
+@contextmanager
+def progress_callback() -> Iterator[ProgressFn | None]:
+    """A rich progress display on stderr (one bar per task), or None when stderr is not a
+    terminal (logs, pipes, tests), so long fits show progress without polluting output."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    tasks: dict[str, Any] = {}
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+
+        def update(task: str, done: int, total: int) -> None:
+            if task not in tasks:
+                tasks[task] = bar.add_task(task, total=total)
+            bar.update(tasks[task], completed=done, total=total)
+
+        yield update

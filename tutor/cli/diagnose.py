@@ -14,15 +14,14 @@ predictions of held-out answers. Two input layouts:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
 
-from tutor.cli._common import cli, emit
-from tutor.diagnosis.cdm import MODELS, ModelName, ProgressFn
+from tutor.cli._common import cli, emit, progress_callback
+from tutor.diagnosis.cdm import MODELS, ModelName
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,33 +29,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 @cli.group()
 def diagnose() -> None:
     """Diagnose what students are missing (class-level cognitive diagnosis)."""
-
-
-@contextmanager
-def _progress() -> Iterator[ProgressFn | None]:
-    """A rich progress bar on stderr, or nothing when stderr is not a terminal."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield None
-        return
-    tasks: dict[str, Any] = {}
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bar:
-
-        def update(task: str, done: int, total: int) -> None:
-            if task not in tasks:
-                tasks[task] = bar.add_task(task, total=total)
-            bar.update(tasks[task], completed=done, total=total)
-
-        yield update
 
 
 def _path_option(name: str, help_text: str) -> Callable[[F], F]:
@@ -124,7 +96,7 @@ def diagnose_cdm(
     long = (train_path, test_path, items_path)
     if any(p is not None for p in matrix) and any(p is not None for p in long):
         raise click.UsageError("give --responses/--q-matrix or --train/--test/--items, not both")
-    with _progress() as progress:
+    with progress_callback() as progress:
         if responses_path is not None and q_matrix_path is not None:
             data = read_matrix_data(responses_path, q_matrix_path)
             scores = evaluate_matrix(

@@ -7,50 +7,19 @@ described in :mod:`tutor.learner.evaluation`. Progress goes to stderr when it is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
-from tutor.cli._common import cli, emit
+from tutor.cli._common import cli, emit, progress_callback
 from tutor.learner.data import FORMATS
-from tutor.learner.evaluation import BACKENDS, ProgressFn
+from tutor.learner.evaluation import BACKENDS
 
 
 @cli.group()
 def kt() -> None:
     """Knowledge tracing: evaluate BKT, Elo and DKT on response logs."""
-
-
-@contextmanager
-def _progress() -> Iterator[ProgressFn | None]:
-    """A rich progress display on stderr (one bar per task), or nothing when stderr is not
-    a terminal (logs, pipes, tests)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield None
-        return
-    tasks: dict[str, Any] = {}
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as bar:
-
-        def update(task: str, done: int, total: int) -> None:
-            if task not in tasks:
-                tasks[task] = bar.add_task(task, total=total)
-            bar.update(tasks[task], completed=done, total=total)
-
-        yield update
 
 
 def _scores_text(d: dict[str, Any]) -> str:
@@ -122,7 +91,7 @@ def kt_evaluate(
 
         dkt_config = replace(DKTConfig(), max_epochs=epochs)
     # stdout carries the JSON; the progress bars go to stderr, so they can always be shown.
-    with _progress() as on_progress:
+    with progress_callback() as on_progress:
         result = evaluate(
             model,
             train,
