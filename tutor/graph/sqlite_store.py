@@ -370,7 +370,7 @@ class SqliteStore:
         if self._meta("curriculum_fingerprint") == fingerprint:
             return LoadReport.of(curriculum, unchanged=True)
         kp_rows = [
-            (*kp.values(), json.dumps(dict(kp.attrs), ensure_ascii=False, sort_keys=True))
+            (*kp.values(), _attrs_json(kp.attrs))
             for kp in curriculum.knowledge_points
         ]
         with self._write() as conn:
@@ -872,6 +872,11 @@ class SqliteStore:
             Attempt(sid, item, kp, ans, st, bool(ok), mc, tuple(json.loads(gaps)), at, seq)
             for sid, item, kp, ans, st, ok, mc, gaps, at, seq in reversed(rows)
         ]
+
+
+def _attrs_json(attrs: Mapping[str, str]) -> str:
+    # Most points have no extra attributes; skipping json for them saves seconds at 100k.
+    return json.dumps(dict(attrs), ensure_ascii=False, sort_keys=True) if attrs else "{}"
 
 
 def _problem_from_row(row: tuple[Any, ...]) -> Problem:
