@@ -369,10 +369,7 @@ class SqliteStore:
         report = LoadReport.of(curriculum, unchanged=False)
         if self._meta("curriculum_fingerprint") == fingerprint:
             return LoadReport.of(curriculum, unchanged=True)
-        kp_rows = [
-            (*kp.values(), _attrs_json(kp.attrs))
-            for kp in curriculum.knowledge_points
-        ]
+        kp_rows = [(*kp.values(), _attrs_json(kp.attrs)) for kp in curriculum.knowledge_points]
         with self._write() as conn:
             for table in _CURRICULUM_TABLES:
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
