@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -284,6 +284,31 @@ def find_cycle(nodes: Iterable[str], edges: Iterable[Edge]) -> list[str] | None:
     loop = walk[seen[node] :]
     loop.reverse()  # walked against the edges; report prerequisite → dependent
     return [*loop, loop[0]]
+
+
+def prerequisite_layers(
+    start: str,
+    direct_prerequisites: Callable[[list[str]], Mapping[str, Iterable[str]]],
+    depth: int,
+) -> list[list[str]]:
+    """``start``'s prerequisites one hop at a time: ``[direct, two hops, …]`` (each sorted,
+    each point in its nearest layer), at most ``depth`` layers.
+
+    ``direct_prerequisites`` maps a list of points to each one's direct prerequisites (a
+    store's ``direct_prerequisites``, or a lookup in a dict), so a layer costs one call.
+    """
+    layers: list[list[str]] = []
+    seen = {start}
+    frontier = [start]
+    for _ in range(depth):
+        direct = direct_prerequisites(frontier)
+        nxt = sorted({p for ps in direct.values() for p in ps} - seen)
+        if not nxt:
+            break
+        layers.append(nxt)
+        seen.update(nxt)
+        frontier = nxt
+    return layers
 
 
 def validate_curriculum(curriculum: Curriculum) -> None:
@@ -609,9 +634,6 @@ def check_name(kind: str, value: str) -> None:
 
 def check_person_id(kind: str, value: str) -> None:
     """Refuse an id for a teacher, class or student that would be unusable."""
-    try:
-        check_id(kind, value)
-    except CurriculumError as exc:
-        raise InputError(str(exc)) from None
+    check_id(kind, value)  # its CurriculumError is an InputError
     if len(value) > MAX_NAME_LEN:
         raise InputError(f"the {kind} id is longer than {MAX_NAME_LEN} characters")

@@ -24,15 +24,21 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from tutor.content.answers import check_answer
-from tutor.content.items import GENERATORS, Item, ensure_generators_loaded, generate, regenerate
+from tutor.content.items import GENERATORS, Item, generate, levels_by_kp, regenerate
 from tutor.content.misconceptions import Misconception, get_misconception
 from tutor.diagnosis.answer import diagnose_answer
-from tutor.domain import Attempt, ClassGroup, MasteryState, Student, Teacher
+from tutor.domain import (
+    Attempt,
+    ClassGroup,
+    MasteryState,
+    Student,
+    Teacher,
+    prerequisite_layers,
+)
 from tutor.errors import InputError
 from tutor.graph import GraphStore
 from tutor.learner.mastery import DEFAULT_BKT, UP_DEPTH, Observation, is_mastered, observe
-from tutor.policy.select import REVIEW_EVERY, Choice, StudentView, choose
+from tutor.policy.select import Choice, StudentView, answers_since_review, choose
 
 __all__ = ["Engine", "Feedback", "NextItem"]
 
@@ -165,11 +171,7 @@ class Engine:
 
     @cached_property
     def _levels(self) -> dict[str, tuple[int, ...]]:
-        ensure_generators_loaded()
-        levels: dict[str, set[int]] = {}
-        for gen in GENERATORS.values():
-            levels.setdefault(gen.kp, set()).update(gen.levels)
-        return {kp: tuple(sorted(ls)) for kp, ls in levels.items()}
+        return levels_by_kp()
 
     def _goal_graph(self, goal: str) -> tuple[list[str], dict[str, list[str]]]:
         """The goal's learning order and the path's direct prerequisites (cached per
@@ -201,8 +203,7 @@ class Engine:
             mastery=mastery,
             levels={kp: ls for kp, ls in self._levels.items() if kp in prerequisites},
             now=self._clock(),
-            # One review slot every REVIEW_EVERY answers, at fixed positions in the log.
-            answers_since_review=REVIEW_EVERY if answered % REVIEW_EVERY == REVIEW_EVERY - 1 else 0,
+            answers_since_review=answers_since_review(answered),
             names=_Names(self.store, zh=False),
             names_zh=_Names(self.store, zh=True),
         )
@@ -224,18 +225,7 @@ class Engine:
         return NextItem(choice, generate(gen.name, choice.difficulty, _item_seed(student_id, seq)))
 
     def _prerequisite_layers(self, kp_id: str) -> list[list[str]]:
-        layers: list[list[str]] = []
-        seen = {kp_id}
-        frontier = [kp_id]
-        for _ in range(UP_DEPTH):
-            direct = self.store.direct_prerequisites(frontier)
-            nxt = sorted({p for ps in direct.values() for p in ps} - seen)
-            if not nxt:
-                break
-            layers.append(nxt)
-            seen.update(nxt)
-            frontier = nxt
-        return layers
+        return prerequisite_layers(kp_id, self.store.direct_prerequisites, UP_DEPTH)
 
     def submit(
         self, student_id: str, item_id: str, answer: str, *, working: str | None = None
@@ -247,23 +237,19 @@ class Engine:
         """
         student = self.store.get_student(student_id)
         item = regenerate(item_id)
-        result = check_answer(answer, item.answer, item.policy)
-        if result.status in ("unreadable", "not_simplified"):
-            return Feedback(result.status, result.message, recorded=False)
-        correct = result.status == "correct"
+        diagnosis = diagnose_answer(item, answer, working)
+        if diagnosis.status in ("unreadable", "not_simplified"):
+            return Feedback(diagnosis.status, diagnosis.message, recorded=False)
+        correct = diagnosis.status == "correct"
+        gaps = diagnosis.gap_kps
+        message = diagnosis.message
         misconception: Misconception | None = None
-        gaps: tuple[str, ...] = ()
-        message = result.message
-        if not correct:
-            diagnosis = diagnose_answer(item, answer, working)
-            gaps = diagnosis.gap_kps
-            if diagnosis.misconception is not None:
-                misconception = get_misconception(diagnosis.misconception)
-                message = f"{message} {misconception.description}"
+        if diagnosis.misconception is not None:
+            misconception = get_misconception(diagnosis.misconception)
         recent = self.store.attempts(student.id, limit=20)
         if any(a.item_id == item.item_id for a in recent):
             # A second try at the same item: feedback only; the first answer counted.
-            return Feedback(result.status, message, recorded=False, misconception=misconception)
+            return Feedback(diagnosis.status, message, recorded=False, misconception=misconception)
         mastery = self.store.mastery(student.id)
         now = self._clock()
         obs = Observation(item.kp, correct, now, item.assesses, gaps)
@@ -274,7 +260,7 @@ class Engine:
                 item.item_id,
                 item.kp,
                 answer,
-                result.status,
+                diagnosis.status,
                 correct,
                 misconception.id if misconception else None,
                 gaps,
@@ -284,7 +270,7 @@ class Engine:
         )
         before = {kp: _p(mastery.get(kp)) for kp in changes}
         return Feedback(
-            result.status,
+            diagnosis.status,
             message,
             recorded=True,
             misconception=misconception,

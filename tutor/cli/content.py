@@ -58,20 +58,11 @@ def content_check(item_id: str, answer: str, as_json: bool) -> None:
 
     A wrong answer that a known buggy procedure would give names that misconception.
     """
-    from tutor.content.answers import check_answer
     from tutor.content.items import regenerate
-    from tutor.content.misconceptions import match_misconceptions
+    from tutor.diagnosis.answer import diagnose_answer
 
-    item = regenerate(item_id)
-    result = check_answer(answer, item.answer, item.policy)
-    misconception = None
-    message = result.message
-    if result.status == "incorrect":
-        matches = match_misconceptions(item, answer)
-        if matches:
-            misconception = matches[0].id
-            message = f"{message} {matches[0].description}"
-    data = {"status": result.status, "message": message, "misconception": misconception}
+    found = diagnose_answer(regenerate(item_id), answer)
+    data = {"status": found.status, "message": found.message, "misconception": found.misconception}
     emit(
         data,
         as_json,

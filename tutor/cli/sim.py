@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from tutor.cli._common import cli, emit
+from tutor.cli._common import cli, emit, progress_callback
 
 
 def _table(d: dict[str, Any]) -> str:
@@ -46,29 +46,27 @@ def simulate_command(
     The population's keys (learn_rate, slip, guess, forget, prior_known,
     misconception_rate as [low, high] ranges; goal_grade) are documented in README.md.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
     from tutor.sim.config import load_population
     from tutor.sim.run import simulate
 
     config = load_population(config_path)
     names = [p.strip() for p in policies.split(",") if p.strip()]
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=None,
-        transient=True,
-        redirect_stdout=False,
-    ) as bar:
-        task = bar.add_task("simulating", total=students * max(len(names), 1))
+    total = students * max(len(names), 1)
+    done = 0
+    with progress_callback() as progress:
+
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress is not None:
+                progress("simulating", done, total)
+
         result = simulate(
             students=students,
             seed=seed,
             policies=names,
             config=config,
             budget=budget,
-            progress=lambda n: bar.advance(task, n),
+            progress=advance,
         )
     emit(result.to_json(), as_json, _table)

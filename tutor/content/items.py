@@ -44,6 +44,7 @@ __all__ = [
     "generator",
     "generators_for_kp",
     "items_for_kp",
+    "levels_by_kp",
     "make_item_id",
     "parse_item_id",
     "regenerate",
@@ -360,6 +361,15 @@ def verify_item(item: Item) -> None:
         raise ItemVerificationError(
             f"item {item.item_id}: answer {item.answer!r} is not accepted ({result.status})"
         )
+
+
+def levels_by_kp() -> dict[str, tuple[int, ...]]:
+    """For every point some generator makes items for, the difficulty levels available."""
+    ensure_generators_loaded()
+    levels: dict[str, set[int]] = {}
+    for gen in GENERATORS.values():
+        levels.setdefault(gen.kp, set()).update(gen.levels)
+    return {kp: tuple(sorted(ls)) for kp, ls in levels.items()}
 
 
 def items_for_kp(

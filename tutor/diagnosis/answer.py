@@ -54,6 +54,9 @@ class Diagnosis:
     evidence: Evidence
     #: for step evidence: the 1-based line of the working that went wrong
     line: int | None = None
+    #: what to tell the student: the checker's one-liner, and a matched misconception's
+    #: description after it
+    message: str = ""
 
     def to_json(self) -> dict[str, object]:
         """``{"status", "misconception", "gap_kps", "confidence", "evidence"}``."""
@@ -116,19 +119,27 @@ def _compact(text: str) -> str:
 def diagnose_answer(item: Item, answer: str, working: str | None = None) -> Diagnosis:
     """Diagnose one answer to ``item`` (see the module docstring)."""
     result = check_answer(answer, item.answer, item.policy)
+    said = result.message
     if result.status == "correct":
-        return Diagnosis("correct", None, (), 1.0, "none")
+        return Diagnosis("correct", None, (), 1.0, "none", message=said)
     if result.status in ("unreadable", "not_simplified"):
-        return Diagnosis(result.status, None, (), 0.0, "none")
+        return Diagnosis(result.status, None, (), 0.0, "none", message=said)
     matches = match_misconceptions(item, answer)
     if matches:
         best = matches[0]
         return Diagnosis(
-            "incorrect", best.id, tuple(best.signals), RULE_CONFIDENCE / len(matches), "rule"
+            "incorrect",
+            best.id,
+            tuple(best.signals),
+            RULE_CONFIDENCE / len(matches),
+            "rule",
+            message=f"{said} {best.description}",
         )
     if working:
         found = first_wrong_step(item, working)
         if found is not None:
             line, kp = found
-            return Diagnosis("incorrect", None, (kp,), STEPS_CONFIDENCE, "steps", line)
-    return Diagnosis("incorrect", None, (), 0.0, "none")
+            return Diagnosis(
+                "incorrect", None, (kp,), STEPS_CONFIDENCE, "steps", line, message=said
+            )
+    return Diagnosis("incorrect", None, (), 0.0, "none", message=said)

@@ -21,6 +21,8 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from tutor.domain import prerequisite_layers
+
 __all__ = ["CONFIDENT", "MAX_PROBES", "ProbeResult", "ProbeState", "probe"]
 
 #: Stop and report a gap once its posterior reaches this.
@@ -102,11 +104,10 @@ def initial_state(
 ) -> ProbeState:
     """Candidates: ``failed`` and its prerequisites within ``depth`` hops (``prerequisites``
     maps each point to its direct prerequisites); prior from ``p_known``."""
-    candidates = [failed]
-    layer = [failed]
-    for _ in range(depth):
-        layer = sorted({p for q in layer for p in prerequisites.get(q, ())} - set(candidates))
-        candidates += layer
+    layers = prerequisite_layers(
+        failed, lambda ids: {q: prerequisites.get(q, ()) for q in ids}, depth
+    )
+    candidates = [failed, *(kp for layer in layers for kp in layer)]
     chosen = set(candidates)
 
     def closure(q: str) -> frozenset[str]:

@@ -36,6 +36,7 @@ __all__ = [
     "TARGET_SUCCESS",
     "Choice",
     "StudentView",
+    "answers_since_review",
     "choose",
     "choose_level",
     "frontier",
@@ -100,6 +101,12 @@ class Choice:
             "reason": self.reason,
             "reason_zh": self.reason_zh,
         }
+
+
+def answers_since_review(answered: int) -> int:
+    """The review slot rule: one answer in :data:`REVIEW_EVERY`, at fixed positions of the
+    student's log (``answered`` answers so far), may be a review."""
+    return REVIEW_EVERY if answered % REVIEW_EVERY == REVIEW_EVERY - 1 else 0
 
 
 def choose_level(state: MasteryState | None, levels: Sequence[int]) -> tuple[int, float]:

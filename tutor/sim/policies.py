@@ -24,7 +24,7 @@ from tutor.content.items import Item
 from tutor.domain import MasteryState
 from tutor.learner.bkt import bkt_update
 from tutor.learner.mastery import DEFAULT_BKT, Observation, observe
-from tutor.policy.select import REVIEW_EVERY, StudentView, choose, choose_level
+from tutor.policy.select import StudentView, answers_since_review, choose, choose_level
 from tutor.sim.world import World
 
 __all__ = ["POLICIES", "LinearTutor", "SimTutor", "make_tutor"]
@@ -56,7 +56,7 @@ class AdaptiveTutor:
             mastery=self.mastery,
             levels=self.world.levels,
             now=self.now,
-            answers_since_review=REVIEW_EVERY if step % REVIEW_EVERY == REVIEW_EVERY - 1 else 0,
+            answers_since_review=answers_since_review(step),
         )
         choice = choose(view)
         if choice.kp is None or choice.difficulty is None:

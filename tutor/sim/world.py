@@ -19,15 +19,17 @@ from functools import cache, cached_property
 
 from tutor.content.answers import CheckResult, check_answer
 from tutor.content.curricula import default_curriculum
-from tutor.content.items import GENERATORS, Item, ensure_generators_loaded, generate
+from tutor.content.items import GENERATORS, Item, ensure_generators_loaded, generate, levels_by_kp
 from tutor.content.misconceptions import (
     Misconception,
     buggy_answer,
     load_misconceptions,
     match_misconceptions,
 )
+from tutor.domain import prerequisite_layers
 from tutor.errors import InputError
 from tutor.graph import algorithms
+from tutor.learner.mastery import UP_DEPTH
 
 __all__ = ["World", "build_world"]
 
@@ -115,9 +117,7 @@ def build_world(goal_grade: int) -> World:
     prereqs: dict[str, list[str]] = {kp.id: [] for kp in curriculum.knowledge_points}
     for edge in curriculum.edges:
         prereqs[edge.dependent].append(edge.prerequisite)
-    levels: dict[str, set[int]] = {}
-    for gen in GENERATORS.values():
-        levels.setdefault(gen.kp, set()).update(gen.levels)
+    levels = levels_by_kp()
     with_items = set(levels) & set(prereqs)
     goal = tuple(sorted(kp for kp in with_items if grades[kp] == str(goal_grade)))
     if not goal:
@@ -131,23 +131,18 @@ def build_world(goal_grade: int) -> World:
             needed.add(kp)
             stack.extend(direct[kp])
     path = tuple(algorithms.learning_order(needed, direct, grades))
-    layers: dict[str, tuple[tuple[str, ...], ...]] = {}
-    for kp in path:
-        out: list[tuple[str, ...]] = []
-        seen = {kp}
-        frontier = [kp]
-        for _ in range(3):
-            nxt = sorted({p for f in frontier for p in direct[f]} - seen)
-            if not nxt:
-                break
-            out.append(tuple(nxt))
-            seen.update(nxt)
-            frontier = nxt
-        layers[kp] = tuple(out)
+
+    def lookup(ids: list[str]) -> dict[str, tuple[str, ...]]:
+        return {i: direct[i] for i in ids}
+
+    layers = {
+        kp: tuple(tuple(layer) for layer in prerequisite_layers(kp, lookup, UP_DEPTH))
+        for kp in path
+    }
     pool: dict[tuple[str, int], tuple[Item, ...]] = {}
     for kp in path:
         gens = sorted((g for g in GENERATORS.values() if g.kp == kp), key=lambda g: g.name)
-        for level in sorted(levels[kp]):
+        for level in levels[kp]:
             made = [
                 generate(g.name, level, seed)
                 for g in gens
@@ -167,7 +162,7 @@ def build_world(goal_grade: int) -> World:
         path=path,
         prerequisites={kp: direct[kp] for kp in path},
         layers=layers,
-        levels={kp: tuple(sorted(levels[kp])) for kp in path},
+        levels={kp: levels[kp] for kp in path},
         pool=pool,
         names=names,
         misconceptions=mcs,
