@@ -13,7 +13,18 @@ import sys
 
 import click
 
-from tutor.cli import content, diagnose, graph, kt, people, sim  # noqa: F401 - registers the command groups
+from tutor.cli import (  # noqa: F401 - each module registers its commands
+    backup,
+    content,
+    demo,
+    diagnose,
+    graph,
+    kt,
+    llm,
+    model,
+    people,
+    sim,
+)
 from tutor.cli._common import EXIT_ERROR, cli
 from tutor.errors import TutorError
 

@@ -1,0 +1,1 @@
+"""The ``tutor backup`` commands (being written)."""

@@ -1,0 +1,1 @@
+"""The ``tutor demo`` commands (being written)."""

@@ -1,0 +1,1 @@
+"""The ``tutor llm`` commands (being written)."""

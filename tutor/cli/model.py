@@ -1,0 +1,1 @@
+"""The ``tutor model`` commands (being written)."""
