@@ -17,6 +17,7 @@ import random
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Protocol, runtime_checkable
 
@@ -234,17 +235,29 @@ def _lookup(name: str) -> Generator:
     return gen
 
 
+#: Items made recently. An item is a pure function of its id and immutable, so the engine
+#: can ask for it again (``next_item`` makes it, ``submit`` and ``explain`` regenerate it)
+#: without paying for generation and sympy verification each time.
+_ITEM_CACHE = 4096
+
+
 def generate(name: str, difficulty: int, seed: int) -> Item:
     """Make (and verify) the item of generator ``name`` at ``difficulty`` from ``seed``.
 
     The random stream is seeded with the string ``"{name}:{difficulty}:{seed}"``, which is
     deterministic across runs and Python versions, so an id always gives the same item.
+    Recently made items come from a bounded cache (they are immutable).
 
     Raises:
         NotFoundError: no generator has that name.
         InputError: the generator has no such difficulty level, or the seed is negative.
         ItemVerificationError: the generator made an item that fails :func:`verify_item`.
     """
+    return _generate_cached(name, difficulty, seed)
+
+
+@lru_cache(maxsize=_ITEM_CACHE)
+def _generate_cached(name: str, difficulty: int, seed: int) -> Item:
     gen = _lookup(name)
     if difficulty not in gen.levels:
         levels = ", ".join(str(level) for level in gen.levels)

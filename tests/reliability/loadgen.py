@@ -1,0 +1,280 @@
+"""Load generator: many simulated students answering through the engine at once.
+
+Each student is a thread that loops ``next_item`` → think → ``submit``, the way a browser
+session drives the engine. The client keeps its own ledger of what the engine acknowledged
+(a recorded attempt and its sequence number), so after the run the store can be audited
+against it:
+
+- every acknowledged attempt is in the store, with the sequence number the client was told;
+- no attempt is stored twice and none is stored that the client was not told about;
+- mastery recomputed from the attempt log (:func:`tutor.learner.mastery.replay`) equals the
+  stored mastery for every student and knowledge point (no lost updates).
+
+Used by ``tests/reliability/test_load.py`` (a short profile in CI) and by
+``python -m tests.reliability.loadgen`` (the full profile: 200 students for 60 s on each store
+engine; ``make reliability``), which writes the table in RELIABILITY.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tutor.content.bank import default_content_bank
+from tutor.content.curricula import default_curriculum
+from tutor.content.items import regenerate
+from tutor.content.misconceptions import buggy_answer, misconceptions_for_generator
+from tutor.domain import prerequisite_layers
+from tutor.engine import Engine
+from tutor.graph import GraphStore, open_store
+from tutor.learner.mastery import UP_DEPTH, Observation, replay
+from tutor.settings import Settings
+
+#: A goal deep enough that nobody reaches it in a minute (fractions → equations).
+GOAL = "equations.systems_substitution"
+
+
+@dataclass
+class LoadReport:
+    """What one run did and what the audit found."""
+
+    engine: str
+    students: int
+    seconds: float
+    think_s: tuple[float, float]
+    answers: int = 0
+    answers_per_s: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    p99_ms: float = 0.0
+    max_ms: float = 0.0
+    errors: list[str] = field(default_factory=list)
+    acknowledged: int = 0
+    stored: int = 0
+    missing: int = 0
+    duplicated: int = 0
+    unacknowledged_stored: int = 0
+    mastery_mismatches: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Nothing lost, duplicated or inconsistent, and no client saw an error."""
+        return not (
+            self.errors
+            or self.missing
+            or self.duplicated
+            or self.unacknowledged_stored
+            or self.mastery_mismatches
+        )
+
+
+def prepare_store(store: GraphStore, students: int, *, goal: str = GOAL) -> list[str]:
+    """Load the default curriculum and content and add ``students`` fresh students."""
+    if store.curriculum_info() is None:
+        store.load_curriculum(default_curriculum())
+        store.load_content(default_content_bank())
+    engine = Engine(store)
+    engine.add_teacher("load-teacher", "Load Teacher")
+    engine.create_class("load-class", "Load class", "load-teacher")
+    ids = [f"load-{i:04d}" for i in range(students)]
+    for sid in ids:
+        engine.add_student(sid, f"Student {sid}", "load-class", goal)
+    return ids
+
+
+def _answer_for(item_id: str, rng: random.Random) -> str:
+    """A realistic answer: mostly right, sometimes a misconception's buggy answer or noise."""
+    item = regenerate(item_id)
+    roll = rng.random()
+    if roll < 0.65:
+        return item.answer
+    if roll < 0.85:
+        buggy = [
+            b
+            for m in misconceptions_for_generator(item.generator)
+            if (b := buggy_answer(m.id, item)) is not None
+        ]
+        if buggy:
+            return rng.choice(buggy)
+    return str(rng.randint(-99, 999))
+
+
+def run_load(
+    engine: Engine,
+    student_ids: list[str],
+    *,
+    seconds: float,
+    think_s: tuple[float, float] = (0.4, 1.2),
+    seed: int = 0,
+    engine_name: str = "",
+) -> tuple[LoadReport, dict[str, list[int]]]:
+    """Drive ``engine`` with one thread per student for ``seconds``; return the report and
+    the client ledger (acknowledged attempt numbers per student)."""
+    report = LoadReport(engine_name, len(student_ids), seconds, think_s)
+    ledger: dict[str, list[int]] = {sid: [] for sid in student_ids}
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+    start_gate = threading.Barrier(len(student_ids) + 1)
+
+    def student(sid: str, rng: random.Random) -> None:
+        start_gate.wait()
+        # Students don't all start at the same instant.
+        time.sleep(rng.uniform(0, think_s[1]))
+        while time.monotonic() < stop:
+            try:
+                t0 = time.perf_counter()
+                nxt = engine.next_item(sid)
+                t1 = time.perf_counter()
+                if nxt.item is None:
+                    return
+                answer = _answer_for(nxt.item.item_id, rng)
+                time.sleep(rng.uniform(*think_s))
+                t2 = time.perf_counter()
+                fb = engine.submit(sid, nxt.item.item_id, answer)
+                t3 = time.perf_counter()
+            except Exception as exc:  # the audit reports every client-visible failure
+                with lock:
+                    report.errors.append(f"{sid}: {type(exc).__name__}: {exc}")
+                return
+            with lock:
+                # One answer = the engine's work for it: choosing the item and checking it.
+                latencies.append((t1 - t0) + (t3 - t2))
+                if fb.recorded and fb.attempt_seq is not None:
+                    ledger[sid].append(fb.attempt_seq)
+
+    threads = [
+        threading.Thread(target=student, args=(sid, random.Random(f"{seed}:{sid}")), daemon=True)
+        for sid in student_ids
+    ]
+    for t in threads:
+        t.start()
+    began = time.monotonic()
+    start_gate.wait()
+    for t in threads:
+        t.join(timeout=seconds + 60)
+    elapsed = time.monotonic() - began
+    lat = sorted(latencies)
+    report.answers = len(lat)
+    report.answers_per_s = len(lat) / elapsed if elapsed else 0.0
+    if lat:
+        report.p50_ms = 1000 * lat[len(lat) // 2]
+        report.p95_ms = 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.95))]
+        report.p99_ms = 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+        report.max_ms = 1000 * lat[-1]
+    return report, ledger
+
+
+def audit(store: GraphStore, ledger: dict[str, list[int]], report: LoadReport) -> LoadReport:
+    """Compare the store with the client ledger; recompute mastery from the attempt log."""
+    layers_cache: dict[str, list[list[str]]] = {}
+
+    def layers(kp: str) -> list[list[str]]:
+        if kp not in layers_cache:
+            layers_cache[kp] = prerequisite_layers(kp, store.direct_prerequisites, UP_DEPTH)
+        return layers_cache[kp]
+
+    for sid, acked in ledger.items():
+        attempts = store.attempts(sid)
+        seqs = Counter(a.seq for a in attempts)
+        items = Counter(a.item_id for a in attempts)
+        report.acknowledged += len(acked)
+        report.stored += len(attempts)
+        report.missing += sum(1 for s in acked if s not in seqs)
+        report.duplicated += sum(n - 1 for n in seqs.values() if n > 1)
+        report.duplicated += sum(n - 1 for n in items.values() if n > 1)
+        report.unacknowledged_stored += sum(1 for s in seqs if s not in set(acked))
+        observations = []
+        by_kp: dict[str, list[list[str]]] = {}
+        for a in attempts:
+            item = regenerate(a.item_id)
+            observations.append(Observation(a.kp, a.correct, a.at, item.assesses, a.gap_kps))
+            by_kp[a.kp] = layers(a.kp)
+        expected = replay(observations, by_kp)
+        stored = store.mastery(sid)
+        if expected != stored:
+            keys = set(expected) | set(stored)
+            report.mastery_mismatches += sum(1 for k in keys if expected.get(k) != stored.get(k))
+    return report
+
+
+@contextmanager
+def _store(url: str, settings: Settings) -> Iterator[GraphStore]:
+    store = open_store(url, settings)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def load_profile(
+    url: str,
+    settings: Settings,
+    *,
+    students: int,
+    seconds: float,
+    think_s: tuple[float, float] = (0.4, 1.2),
+    seed: int = 0,
+    name: str = "",
+    wipe: Callable[[], None] | None = None,
+) -> LoadReport:
+    """Prepare a store at ``url``, run the load, audit it (a fresh connection for the audit)."""
+    if wipe is not None:
+        wipe()
+    with _store(url, settings) as store:
+        ids = prepare_store(store, students)
+        engine = Engine(store)
+        # Warm-up outside the measurement: the first item of a goal builds its path cache.
+        engine.path(ids[0])
+        report, ledger = run_load(
+            engine, ids, seconds=seconds, think_s=think_s, seed=seed, engine_name=name
+        )
+    with _store(url, settings) as fresh:
+        return audit(fresh, ledger, report)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The full profile for RELIABILITY.md (``make reliability``)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--engines", default="sqlite,neo4j")
+    parser.add_argument("--json", type=Path, help="write the reports here")
+    args = parser.parse_args(argv)
+    results = []
+    for name in args.engines.split(","):
+        if name == "sqlite":
+            tmp = Path(os.environ.get("TMPDIR", "/tmp")) / f"kptutor-load-{os.getpid()}"
+            tmp.mkdir(parents=True, exist_ok=True)
+            url = f"sqlite:///{tmp / 'load.db'}"
+            settings = Settings(data_dir=tmp)
+            wipe = None
+        else:
+            from tests.conftest import neo4j_settings_or_skip, wipe_neo4j
+
+            settings = neo4j_settings_or_skip()
+            assert settings.store_url
+            url = settings.store_url
+            wipe = lambda s=settings: wipe_neo4j(s)  # noqa: E731
+        report = load_profile(
+            url, settings, students=args.students, seconds=args.seconds, name=name, wipe=wipe
+        )
+        results.append(report)
+        print(json.dumps(asdict(report) | {"ok": report.ok}, indent=2), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) | {"ok": r.ok} for r in results], indent=2))
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
