@@ -28,10 +28,14 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[app,dev]'
 	touch $@ $(VENV)/.app-installed
 
+# The demo school (teacher / teacher-demo, students s01…s30 / student-demo) is seeded once;
+# `tutor demo seed` is idempotent and prints the credentials every time.
 app: $(VENV)/.app-installed
 	$(BIN)/tutor graph load default
+	$(BIN)/tutor demo seed
+	@echo "kptutor on http://127.0.0.1:$(APP_PORT) - sign in as teacher / teacher-demo or s01 / student-demo"
 	$(BIN)/streamlit run ui/app.py --server.address 127.0.0.1 --server.port $(APP_PORT) \
-		--server.headless true --browser.gatherUsageStats false
+		--server.headless true --browser.gatherUsageStats false --client.toolbarMode minimal
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

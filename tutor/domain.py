@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from tutor.errors import ContentError, CurriculumError, InputError
+from tutor.errors import ContentError, CurriculumError, InputError, NotFoundError
 
 #: Grades we know how to order. Anything else sorts after these.
 _GRADE_WORDS = {"K": 0, "PK": -1, "HS": 9}
@@ -637,3 +637,81 @@ def check_person_id(kind: str, value: str) -> None:
     check_id(kind, value)  # its CurriculumError is an InputError
     if len(value) > MAX_NAME_LEN:
         raise InputError(f"the {kind} id is longer than {MAX_NAME_LEN} characters")
+
+
+@dataclass(frozen=True)
+class StoredPath:
+    """A student's learning path as the engine last revised it (issue 5, part 3).
+
+    ``kps`` are the points still to master, in the order the tutor will take them: a
+    diagnosed gap (after its own unmastered prerequisites) first, then the way to the goal.
+    ``next_kp`` is what the tutor practises next and ``reason``/``reason_zh`` say why;
+    ``diagnosed_gap`` is the gap being repaired (None when there is none). ``goal`` is the
+    goal the path leads to when it was computed, ``kind`` the policy's kind of choice
+    ("gap", "review", "frontier", "goal_reached"), ``updated_at`` when it was computed.
+    """
+
+    kps: list[str]
+    next_kp: str | None
+    reason: str
+    reason_zh: str
+    diagnosed_gap: str | None
+    updated_at: float
+    goal: str | None = None
+    kind: str = "frontier"
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return {
+            "kps": list(self.kps),
+            "next_kp": self.next_kp,
+            "reason": self.reason,
+            "reason_zh": self.reason_zh,
+            "diagnosed_gap": self.diagnosed_gap,
+            "updated_at": self.updated_at,
+            "goal": self.goal,
+            "kind": self.kind,
+        }
+
+
+#: The longest encoded password hash a store accepts (ours are about 100 characters).
+MAX_HASH_LEN = 512
+
+
+def check_password_hash(password_hash: str) -> None:
+    """Refuse anything that does not look like an encoded KDF hash (e.g. a clear password)."""
+    if not password_hash.startswith("scrypt$") or len(password_hash) > MAX_HASH_LEN:
+        raise InputError(
+            "a password hash must be an encoded KDF hash (tutor.auth.hash_password), "
+            "never a password"
+        )
+
+
+def check_roster(students: Sequence[Student], hashes: Mapping[str, str]) -> None:
+    """The checks of :meth:`GraphStore.add_students` that need no store (shared by both)."""
+    seen: set[str] = set()
+    for student in students:
+        check_person_id("student", student.id)
+        check_name("student", student.name)
+        if student.id in seen:
+            raise InputError(f"student id {student.id!r} appears twice; ids must be unique")
+        seen.add(student.id)
+    for sid, password_hash in hashes.items():
+        if sid not in seen:
+            raise InputError(f"a password hash is given for {sid!r}, who is not being added")
+        check_password_hash(password_hash)
+
+
+def one_role(roles: Sequence[str], person_id: str, url: str) -> str:
+    """The one role (teacher or student) a person id has in a store, or a clear error."""
+    if not roles:
+        raise NotFoundError(
+            f"no teacher or student {person_id!r} in {url}; add them first "
+            "(`tutor teacher add` or `tutor student add`)"
+        )
+    if len(roles) > 1:
+        raise InputError(
+            f"both a teacher and a student have id {person_id!r}, so signing in would be "
+            "ambiguous; give one of them another id"
+        )
+    return roles[0]

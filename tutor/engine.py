@@ -18,12 +18,26 @@ recorded; trying the same item again is checked but changes nothing.
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import hashlib
+import io
+import logging
+import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
+from tutor.auth import (
+    MAX_PASSWORD_LEN,
+    Session,
+    SessionTable,
+    hash_password,
+    verify_password,
+)
 from tutor.content.items import GENERATORS, Item, generate, levels_by_kp, regenerate
 from tutor.content.misconceptions import Misconception, get_misconception
 from tutor.diagnosis.answer import diagnose_answer
@@ -31,16 +45,31 @@ from tutor.domain import (
     Attempt,
     ClassGroup,
     MasteryState,
+    StoredPath,
     Student,
     Teacher,
     prerequisite_layers,
 )
-from tutor.errors import InputError
+from tutor.errors import AuthError, InputError, NotFoundError, TutorError
 from tutor.graph import GraphStore
 from tutor.learner.mastery import DEFAULT_BKT, UP_DEPTH, Observation, is_mastered, observe
 from tutor.policy.select import Choice, StudentView, answers_since_review, choose
 
-__all__ = ["Engine", "Feedback", "NextItem"]
+if TYPE_CHECKING:
+    from tutor.access import RosterReport, StudentAPI, TeacherAPI
+    from tutor.diagnosis.class_cdm import ClassDiagnosis
+    from tutor.llm.base import LanguageModel
+    from tutor.llm.explain import Explanation, ExplanationStream, Kind, Language, Style
+    from tutor.llm.grading import Grade
+
+__all__ = ["ClassReport", "Engine", "Feedback", "NextItem"]
+
+log = logging.getLogger(__name__)
+
+#: How long a stored path is trusted without a new answer (reviews fall due with time).
+PATH_FRESH_S = 3600.0
+#: Default session lifetime (sliding): a school day.
+SESSION_TTL_S = 8 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +105,8 @@ class Feedback:
     mastery_before: Mapping[str, float] = field(default_factory=dict)
     mastery_after: Mapping[str, float] = field(default_factory=dict)
     attempt_seq: int | None = None
+    #: the learning path as revised after this answer (None when nothing was recorded)
+    path: StoredPath | None = None
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict."""
@@ -93,6 +124,7 @@ class Feedback:
                 for kp, p in sorted(self.mastery_after.items())
             },
             "attempt": self.attempt_seq,
+            "path": None if self.path is None else self.path.to_json(),
         }
 
 
@@ -127,13 +159,75 @@ def _item_seed(student_id: str, seq: int) -> int:
     return int.from_bytes(digest[:6], "big")
 
 
-class Engine:
-    """The tutor's decisions over one store (one per process; thread-safe as the store is)."""
+@dataclass(frozen=True)
+class ClassReport:
+    """What a teacher reads about one class (JSON-ready via :meth:`to_json`).
 
-    def __init__(self, store: GraphStore, *, clock: Callable[[], float] = time.time) -> None:
+    ``kps`` are the points the class has practised, in curriculum order; ``mastery`` the
+    stored BKT mastery per student and point (the prior where a student has no evidence
+    yet); ``weakest`` (point, mean mastery, students with evidence), lowest first, top 10;
+    ``misconceptions`` (id, count, example answers), most frequent first; ``needs_help``
+    (student, reason in English, reason in Chinese); ``cdm`` the class-level DINA
+    mastery probabilities when the class has enough answers, else None.
+    """
+
+    class_id: str
+    students: list[str]
+    kps: list[str]
+    mastery: dict[str, dict[str, float]]
+    weakest: list[tuple[str, float, int]]
+    misconceptions: list[tuple[str, int, list[str]]]
+    needs_help: list[tuple[str, str, str]]
+    cdm: dict[str, dict[str, float]] | None
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict (tuples as lists)."""
+        return {
+            "class_id": self.class_id,
+            "students": list(self.students),
+            "kps": list(self.kps),
+            "mastery": {s: dict(m) for s, m in self.mastery.items()},
+            "weakest": [[kp, mean, n] for kp, mean, n in self.weakest],
+            "misconceptions": [[mc, n, list(ex)] for mc, n, ex in self.misconceptions],
+            "needs_help": [[s, en, zh] for s, en, zh in self.needs_help],
+            "cdm": None if self.cdm is None else {s: dict(m) for s, m in self.cdm.items()},
+        }
+
+
+#: needs_help: this many wrong answers in a row …
+WRONG_IN_A_ROW = 3
+#: … or fewer than half right in the last this-many answers (no progress).
+NO_PROGRESS_WINDOW = 8
+#: Example wrong answers shown per misconception.
+MISCONCEPTION_EXAMPLES = 3
+#: The class-level cognitive diagnosis runs only with at least this many answers.
+CDM_MIN_RESPONSES = 40
+#: Cells of an exported CSV that a spreadsheet would run as a formula get a quote first.
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+class Engine:
+    """The tutor's decisions over one store (one per process; thread-safe as the store is).
+
+    ``clock`` gives the time (injectable for tests); ``model`` words explanations and
+    grades free text (default: the deterministic template model); sessions live in this
+    engine's memory and expire ``session_ttl_s`` seconds after their last use.
+    """
+
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        clock: Callable[[], float] = time.time,
+        model: LanguageModel | None = None,
+        session_ttl_s: float = SESSION_TTL_S,
+    ) -> None:
         self.store = store
         self._clock = clock
+        self._model = model
+        self._model_lock = threading.Lock()
         self._paths: dict[tuple[str, str], tuple[list[str], dict[str, list[str]]]] = {}
+        self._sessions = SessionTable(ttl_s=session_ttl_s, clock=clock)
 
     # -- people ------------------------------------------------------------------------
 
@@ -157,6 +251,23 @@ class Engine:
         self.store.add_student(student)
         return student
 
+    def add_student_with_password(
+        self,
+        student_id: str,
+        name: str,
+        class_id: str | None,
+        password: str,
+        goal: str | None = None,
+    ) -> Student:
+        """Add a student who can sign in: the student and the password hash in one write.
+
+        The password is checked against the rules before anything is written.
+        """
+        student = Student(student_id, name, class_id, goal)
+        digest = hash_password(password)
+        self.store.add_students([student], {student_id: digest})
+        return student
+
     def set_goal(self, student_id: str, kp_id: str | None) -> Student:
         """Assign a goal knowledge point to a student (None clears it)."""
         return self.store.set_goal(student_id, kp_id)
@@ -166,6 +277,105 @@ class Engine:
         self.store.get_class(class_id)
         self.store.get_node(kp_id)
         return [self.store.set_goal(s.id, kp_id) for s in self.store.list_students(class_id)]
+
+    def import_roster(self, class_id: str, csv_text: str) -> RosterReport:
+        """Add a class's students from CSV text (``student_id,name,password[,goal]``).
+
+        Every row is checked first; when any row is bad nothing is written and the report
+        lists each bad row (line, column, reason). Otherwise all students are added in one
+        transaction.
+        """
+        from tutor.access import RosterReport, parse_roster
+
+        self.store.get_class(class_id)
+        known_kps = {kp.id for kp in self.store.list_nodes()}
+        rows, problems = parse_roster(csv_text, known_kps=known_kps, taken=self._taken_ids)
+        if problems:
+            log.info("roster for a class refused: %d bad rows", len(problems))
+            return RosterReport(class_id, [], problems)
+        students = [Student(r.student_id, r.name, class_id, r.goal) for r in rows]
+        hashes = {r.student_id: hash_password(r.password) for r in rows}
+        self.store.add_students(students, hashes)
+        log.info("roster imported: %d students", len(students))
+        return RosterReport(class_id, [s.id for s in students], [])
+
+    def _taken_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` already name a teacher or student."""
+        taken: set[str] = set()
+        for person_id in ids:
+            for lookup in (self.store.get_student, self.store.get_teacher):
+                try:
+                    lookup(person_id)
+                except NotFoundError:
+                    continue
+                taken.add(person_id)
+                break
+        return taken
+
+    # -- accounts and sessions -----------------------------------------------------------
+
+    def set_password(self, user_id: str, password: str) -> None:
+        """Set the password of an existing teacher or student (only its KDF hash is stored).
+
+        Every session of that user ends (they sign in again with the new password).
+        """
+        self.store.set_password_hash(user_id, hash_password(password))
+        self._sessions.close_user(user_id)
+
+    @cached_property
+    def _decoy_hash(self) -> str:
+        # Verified against when the user id is unknown, so a wrong id costs as long as a
+        # wrong password and the timing does not reveal which ids exist.
+        return hash_password("decoy-password-never-matches")
+
+    def sign_in(self, user_id: str, password: str) -> Session:
+        """Check a user id and password; a new session, or AuthError (same for both faults)."""
+        refused = AuthError(
+            "the user id or password is wrong: check both and try again "
+            "(your teacher can reset a forgotten password)"
+        )
+        if not isinstance(password, str) or len(password) > MAX_PASSWORD_LEN:
+            raise refused
+        stored = self.store.password_hash(user_id) if user_id else None
+        if stored is None:
+            verify_password(password, self._decoy_hash)
+            log.info("sign-in refused")
+            raise refused
+        if not verify_password(password, stored):
+            log.info("sign-in refused")
+            raise refused
+        role, name = self._role_of(user_id)
+        if role is None:
+            raise refused
+        log.info("sign-in accepted (%s)", role)
+        return self._sessions.open(user_id, role, name)
+
+    def _role_of(self, user_id: str) -> tuple[Literal["teacher", "student"] | None, str]:
+        found: list[tuple[Literal["teacher", "student"], str]] = []
+        with contextlib.suppress(NotFoundError):
+            found.append(("teacher", self.store.get_teacher(user_id).name))
+        with contextlib.suppress(NotFoundError):
+            found.append(("student", self.store.get_student(user_id).name))
+        if len(found) != 1:
+            return None, ""
+        return found[0]
+
+    def sign_out(self, token: str) -> None:
+        """End a session (harmless if it already ended)."""
+        self._sessions.close(token)
+
+    def session(self, token: str) -> Session:
+        """The live session for a token (its expiry slides forward); SessionExpired if not."""
+        return self._sessions.get(token)
+
+    def as_user(self, token: str) -> StudentAPI | TeacherAPI:
+        """The facade for the signed-in user: every method checks what they may see."""
+        from tutor.access import StudentAPI, TeacherAPI
+
+        session = self.session(token)
+        if session.role == "teacher":
+            return TeacherAPI(self, token)
+        return StudentAPI(self, token)
 
     # -- the loop --------------------------------------------------------------------------
 
@@ -187,22 +397,38 @@ class Engine:
             self._paths[key] = cached
         return cached
 
-    def _view(self, student: Student) -> StudentView:
+    def _view(
+        self,
+        student: Student,
+        *,
+        mastery: Mapping[str, MasteryState] | None = None,
+        now: float | None = None,
+        answered: int | None = None,
+    ) -> StudentView:
         if student.goal is None:
             raise InputError(
                 f"student {student.id!r} has no goal yet: set one with "
                 f"`tutor student goal {student.id} KP_ID` (or a class goal)"
             )
         path, prerequisites = self._goal_graph(student.goal)
-        mastery = self.store.mastery(student.id)
-        last = self.store.attempts(student.id, limit=1)
-        answered = last[-1].seq if last else 0
+        if mastery is None:
+            mastery = self.store.mastery(student.id)
+        if answered is None:
+            last = self.store.attempts(student.id, limit=1)
+            answered = last[-1].seq if last else 0
+        # A diagnosed gap off the goal's path still gets repaired: the policy needs its
+        # prerequisites and levels too (the path itself stays the goal's).
+        gaps_off_path = [kp for kp, s in mastery.items() if s.gap and kp not in prerequisites]
+        if gaps_off_path:
+            prerequisites = dict(prerequisites)
+            for gap in gaps_off_path:
+                prerequisites.update(self._goal_graph(gap)[1])
         return StudentView(
             path=path,
             prerequisites=prerequisites,
             mastery=mastery,
             levels={kp: ls for kp, ls in self._levels.items() if kp in prerequisites},
-            now=self._clock(),
+            now=self._clock() if now is None else now,
             answers_since_review=answers_since_review(answered),
             names=_Names(self.store, zh=False),
             names_zh=_Names(self.store, zh=True),
@@ -230,7 +456,8 @@ class Engine:
     def submit(
         self, student_id: str, item_id: str, answer: str, *, working: str | None = None
     ) -> Feedback:
-        """Check an answer, diagnose a wrong one, update mastery and record the attempt.
+        """Check an answer, diagnose a wrong one, update mastery and record the attempt;
+        then revise and store the student's learning path.
 
         ``working`` is the student's shown working, one step per line (optional): when no
         buggy rule explains a wrong answer, its first wrong line names the gap.
@@ -269,6 +496,7 @@ class Engine:
             changes,
         )
         before = {kp: _p(mastery.get(kp)) for kp in changes}
+        path = self._store_revised_path(student, {**mastery, **changes}, now, attempt.seq)
         return Feedback(
             diagnosis.status,
             message,
@@ -278,19 +506,359 @@ class Engine:
             mastery_before=before,
             mastery_after={kp: s.p for kp, s in changes.items()},
             attempt_seq=attempt.seq,
+            path=path,
         )
 
-    def path(self, student_id: str) -> dict[str, object]:
-        """The student's remaining path to the goal, and the next step with its reason."""
+    # -- the stored learning path ----------------------------------------------------------
+
+    def _store_revised_path(
+        self, student: Student, mastery: Mapping[str, MasteryState], now: float, answered: int
+    ) -> StoredPath | None:
+        """Revise the path after a recorded answer and store it (None: the student has no
+        goal, so there is no path to store). The attempt is already safe: a failure here
+        is logged and the next read recomputes the path."""
+        if student.goal is None:
+            return None
+        try:
+            path = self._revised_path(student, mastery, now, answered)
+            self.store.set_path(student.id, path)
+        except TutorError:
+            log.warning("the revised learning path could not be stored", exc_info=True)
+            return None
+        return path
+
+    def _revised_path(
+        self, student: Student, mastery: Mapping[str, MasteryState], now: float, answered: int
+    ) -> StoredPath:
+        """The path the policy would follow now: a diagnosed gap (after its unmastered
+        prerequisites) first, then what is left on the way to the goal."""
+        view = self._view(student, mastery=mastery, now=now, answered=answered)
+        choice = choose(view)
+        gap = self._diagnosed_gap(view, choice)
+        kps: list[str] = []
+        if gap is not None:
+            order, _ = self._goal_graph(gap)
+            kps = [kp for kp in order if kp in self._levels and not _done(view, kp)]
+        kps += [kp for kp in view.path if kp in view.levels and not _done(view, kp)]
+        next_kp = None if choice.kind == "goal_reached" else choice.kp
+        if next_kp is not None and choice.kind != "review":
+            kps.insert(0, next_kp)  # the policy's pick leads, whatever the tie-breaks
+        return StoredPath(
+            kps=list(dict.fromkeys(kps)),
+            next_kp=next_kp,
+            reason=choice.reason,
+            reason_zh=choice.reason_zh,
+            diagnosed_gap=gap,
+            updated_at=now,
+            goal=student.goal,
+            kind=choice.kind,
+        )
+
+    def _diagnosed_gap(self, view: StudentView, choice: Choice) -> str | None:
+        """The gap the policy's choice repairs (the policy's own order: latest first)."""
+        if choice.kind != "gap" or choice.kp is None:
+            return None
+        gaps = sorted(
+            (kp for kp, s in view.mastery.items() if s.gap and not _done(view, kp)),
+            key=lambda kp: (view.mastery[kp].updated_at, kp),
+            reverse=True,
+        )
+        for gap in gaps:
+            if gap == choice.kp or choice.kp in self._goal_graph(gap)[0]:
+                return gap
+        return None
+
+    def path(self, student_id: str) -> StoredPath:
+        """The student's learning path: the stored one while it is fresh (same goal, no
+        answer since, computed within :data:`PATH_FRESH_S`), else revised and stored."""
         student = self.store.get_student(student_id)
-        view = self._view(student)
-        remaining = [kp for kp in view.path if kp in view.levels and not _done(view, kp)]
+        now = self._clock()
+        if student.goal is None:
+            return StoredPath(
+                [],
+                None,
+                "You have no goal yet: your teacher can set one.",
+                "你还没有学习目标：请老师帮你设定一个。",
+                None,
+                now,
+                None,
+                "no_goal",
+            )
+        stored = self.store.get_path(student_id)
+        last = self.store.attempts(student_id, limit=1)
+        if (
+            stored is not None
+            and stored.goal == student.goal
+            and (not last or stored.updated_at >= last[-1].at)
+            and now - stored.updated_at < PATH_FRESH_S
+        ):
+            return stored
+        answered = last[-1].seq if last else 0
+        path = self._revised_path(student, self.store.mastery(student_id), now, answered)
+        self.store.set_path(student_id, path)
+        return path
+
+    def path_summary(self, student_id: str) -> dict[str, object]:
+        """The CLI contract of ``tutor student path``: the path and the next step."""
+        student = self.store.get_student(student_id)
+        stored = self.path(student_id)
+        nxt: dict[str, object] = {
+            "kind": stored.kind,
+            "kp": stored.next_kp,
+            "reason": stored.reason,
+            "reason_zh": stored.reason_zh,
+        }
         return {
             "student": student.id,
             "goal": student.goal,
-            "path": remaining,
-            "next": choose(view).to_json(),
+            "path": list(stored.kps),
+            "next": nxt,
+            "diagnosed_gap": stored.diagnosed_gap,
         }
+
+    # -- explanations and grading (the model words; the engine decides) --------------------
+
+    @property
+    def model(self) -> LanguageModel:
+        """The language model that words explanations (the template model by default)."""
+        with self._model_lock:
+            if self._model is None:
+                from tutor.llm.template import TemplateModel
+
+                self._model = TemplateModel()
+            return self._model
+
+    def explain(
+        self,
+        student_id: str,
+        item_id: str,
+        answer: str | None = None,
+        *,
+        kind: Kind = "explanation",
+        hint_index: int = 0,
+        style: Style = "friendly",
+        language: Language = "en",
+        temperature: float = 0.3,
+    ) -> Explanation:
+        """An explanation or a hint for an item (``tutor.llm.explain.Explanation``): the
+        verified steps worded by the model, with the diagnosis of ``answer`` when given."""
+        from tutor.llm.explain import explain
+
+        self.store.get_student(student_id)
+        item = regenerate(item_id)
+        diagnosis = diagnose_answer(item, answer) if answer is not None else None
+        return explain(
+            item,
+            model=self.model,
+            answer=answer,
+            diagnosis=diagnosis,
+            kind=kind,
+            hint_index=hint_index,
+            style=style,
+            language=language,
+            temperature=temperature,
+        )
+
+    def explain_stream(
+        self,
+        student_id: str,
+        item_id: str,
+        answer: str | None = None,
+        **options: Any,
+    ) -> ExplanationStream:
+        """Like :meth:`explain`, streamed (``tutor.llm.explain.explain_stream``); the
+        options are those of :meth:`explain`."""
+        from tutor.llm.explain import explain_stream
+
+        self.store.get_student(student_id)
+        item = regenerate(item_id)
+        diagnosis = diagnose_answer(item, answer) if answer is not None else None
+        return explain_stream(item, model=self.model, answer=answer, diagnosis=diagnosis, **options)
+
+    def grade(
+        self,
+        student_id: str,
+        item_id: str,
+        reasoning: str,
+        *,
+        final_answer: str | None = None,
+    ) -> Grade:
+        """Grade a student's free-text reasoning for an item (``tutor.llm.grading.Grade``)."""
+        from tutor.llm.grading import grade
+
+        self.store.get_student(student_id)
+        item = regenerate(item_id)
+        return grade(item, reasoning, model=self.model, final_answer=final_answer)
+
+    # -- teachers' views ------------------------------------------------------------------
+
+    def class_report(self, class_id: str) -> ClassReport:
+        """The class diagnostics a teacher reads (see :class:`ClassReport`)."""
+        self.store.get_class(class_id)
+        students = [s.id for s in self.store.list_students(class_id)]
+        mastery = {sid: self.store.mastery(sid) for sid in students}
+        attempts = {sid: self.store.attempts(sid) for sid in students}
+        practised = {a.kp for log_ in attempts.values() for a in log_}
+        order = {kp.id: n for n, kp in enumerate(self.store.list_nodes())}
+        kps = sorted(practised, key=lambda kp: (order.get(kp, len(order)), kp))
+        heat = {sid: {kp: round(_p(mastery[sid].get(kp)), 4) for kp in kps} for sid in students}
+        weakest: list[tuple[str, float, int]] = []
+        for kp in kps:
+            seen = [mastery[sid][kp].p for sid in students if kp in mastery[sid]]
+            if seen:
+                weakest.append((kp, round(sum(seen) / len(seen), 4), len(seen)))
+        weakest.sort(key=lambda row: (row[1], row[0]))
+        counts: Counter[str] = Counter()
+        examples: dict[str, list[str]] = {}
+        for sid in students:
+            for a in reversed(attempts[sid]):  # newest first, so examples are recent
+                if a.misconception is None:
+                    continue
+                counts[a.misconception] += 1
+                shown = examples.setdefault(a.misconception, [])
+                if a.answer not in shown and len(shown) < MISCONCEPTION_EXAMPLES:
+                    shown.append(a.answer)
+        misconceptions = [
+            (mc, n, examples[mc]) for mc, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+        ]
+        cdm = self._class_cdm(attempts)
+        flagged = {} if cdm is None else {h.student: h.points for h in cdm.needs_help}
+        needs_help = []
+        for sid in students:
+            reasons = self._needs_help(attempts[sid], mastery[sid])
+            if sid in flagged:
+                names = [self.store.get_node(kp) for kp in flagged[sid][:2]]
+                reasons.append(
+                    (
+                        "the class model finds these not yet mastered: "
+                        + ", ".join(n.name for n in names),
+                        "班级诊断模型认为还没掌握："
+                        + "、".join(n.name_zh or n.name for n in names),
+                    )
+                )
+            if reasons:
+                needs_help.append(
+                    (
+                        sid,
+                        "; ".join(r[0] for r in reasons),
+                        "；".join(r[1] for r in reasons),
+                        len(reasons),
+                    )
+                )
+        needs_help.sort(key=lambda row: (-row[3], row[0]))
+        return ClassReport(
+            class_id=class_id,
+            students=students,
+            kps=kps,
+            mastery=heat,
+            weakest=weakest[:10],
+            misconceptions=misconceptions,
+            needs_help=[(sid, en, zh) for sid, en, zh, _ in needs_help],
+            cdm=None if cdm is None else {s: dict(m) for s, m in cdm.mastery.items()},
+        )
+
+    def _needs_help(
+        self, log_: Sequence[Attempt], mastery: Mapping[str, MasteryState]
+    ) -> list[tuple[str, str]]:
+        """Why a student needs help now (English, Chinese), most urgent first."""
+        reasons: list[tuple[str, str]] = []
+        tail = log_[-WRONG_IN_A_ROW:]
+        if len(tail) == WRONG_IN_A_ROW and not any(a.correct for a in tail):
+            reasons.append(
+                (
+                    f"{WRONG_IN_A_ROW} wrong answers in a row",
+                    f"连续答错{WRONG_IN_A_ROW}题",
+                )
+            )
+        gaps = sorted(kp for kp, s in mastery.items() if s.gap and not is_mastered(s))
+        if gaps:
+            names = [self.store.get_node(kp) for kp in gaps[:2]]
+            more = len(gaps) - len(names)
+            en = ", ".join(n.name for n in names) + (f" and {more} more" if more else "")
+            zh = "、".join(n.name_zh or n.name for n in names) + (
+                f"等{len(gaps)}个" if more else ""
+            )
+            reasons.append(
+                (f"a diagnosed gap not yet repaired: {en}", f"诊断出的漏洞还没补上：{zh}")
+            )
+        window = log_[-NO_PROGRESS_WINDOW:]
+        if len(window) == NO_PROGRESS_WINDOW and sum(a.correct for a in window) * 2 < len(window):
+            right = sum(a.correct for a in window)
+            reasons.append(
+                (
+                    f"no progress: only {right} of the last {NO_PROGRESS_WINDOW} answers right",
+                    f"没有进步：最近{NO_PROGRESS_WINDOW}题只答对{right}题",
+                )
+            )
+        return reasons
+
+    def _class_cdm(self, attempts: Mapping[str, Sequence[Attempt]]) -> ClassDiagnosis | None:
+        """The class-level DINA diagnosis when the class has enough answers (else None)."""
+        if sum(len(log_) for log_ in attempts.values()) < CDM_MIN_RESPONSES:
+            return None
+        from tutor.diagnosis.class_cdm import fit_class_dina
+
+        # The Q-matrix rows by generator (the first part of an item id), from the graph.
+        q_matrix = {f.generator: dict(f.assesses) for f in self.store.item_families()}
+        try:
+            return fit_class_dina({sid: log_ for sid, log_ in attempts.items() if log_}, q_matrix)
+        except TutorError:
+            log.info("class-level diagnosis skipped", exc_info=True)
+            return None
+
+    def export_class_csv(self, class_id: str) -> str:
+        """Every recorded attempt of a class's students as CSV text (oldest first per
+        student), safe to open in a spreadsheet (no cell starts a formula)."""
+        self.store.get_class(class_id)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(
+            [
+                "student_id",
+                "name",
+                "seq",
+                "at",
+                "item_id",
+                "kp",
+                "answer",
+                "status",
+                "correct",
+                "misconception",
+                "gap_kps",
+            ]
+        )
+        for student in self.store.list_students(class_id):
+            for a in self.store.attempts(student.id):
+                writer.writerow(
+                    [
+                        _cell(v)
+                        for v in (
+                            student.id,
+                            student.name,
+                            a.seq,
+                            f"{a.at:.0f}",
+                            a.item_id,
+                            a.kp,
+                            a.answer,
+                            a.status,
+                            int(a.correct),
+                            a.misconception or "",
+                            ";".join(a.gap_kps),
+                        )
+                    ]
+                )
+        return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: a quote before a formula start (a
+    leading minus only when it does not start a number, so "-3" stays an answer)."""
+    text = str(value)
+    if text.startswith(_FORMULA_START) or (
+        text.startswith("-") and not text[1:2].isdigit() and text != "-"
+    ):
+        return "'" + text
+    return text
 
 
 def _p(state: MasteryState | None) -> float:

@@ -41,3 +41,19 @@ class StoreUnavailable(StoreError):
 
 class MissingDependency(TutorError):
     """An optional dependency is needed for this feature and is not installed."""
+
+
+class AccessDenied(TutorError):
+    """The signed-in user may not see or change this (another student, another class…).
+
+    The message starts with "you can't see that:" and says what to do instead.
+    """
+
+
+class AuthError(TutorError):
+    """Signing in failed: the user id or the password is wrong (one message for both, so
+    nobody can find out which user ids exist), or the session is not valid."""
+
+
+class SessionExpired(AuthError):
+    """The session timed out or was signed out: sign in again."""

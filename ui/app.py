@@ -1,61 +1,78 @@
-"""The kptutor Streamlit app (placeholder page until the app issue lands).
+"""The kptutor Streamlit app: a thin router that shows the pages a user's role allows.
 
-Run with ``make app``. Pages call :mod:`tutor` only; the store is created once per
-server process with ``st.cache_resource``.
+Run with ``make app`` (or ``streamlit run ui/app.py``). Signed out, a visitor sees the
+sign-in page and the curriculum; a student sees Practice and My path; a teacher sees the
+class dashboard, the student drill-down, the roster and the curriculum. Hiding pages is
+only convenience: every page asks the engine's facade for data, and the engine refuses
+what the user may not see.
 """
 
 from __future__ import annotations
 
-import json
+import sys
+from pathlib import Path
 
-import streamlit as st
+# ``streamlit run ui/app.py`` puts ui/ itself on sys.path; the pages import ``ui.*``, so the
+# folder above it (the checkout, or the wheel's ``_shipped`` folder) must be there too.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
 
-from tutor.graph import GraphStore, open_store
-from tutor.settings import Settings
+import streamlit as st  # noqa: E402
+
+from ui import state  # noqa: E402
+from ui.i18n import LANGUAGES  # noqa: E402
+
+#: (file under ui/, url path, title key, icon) of each page, by who may see it.
+_PUBLIC = [("views/signin.py", "sign-in", "page_sign_in", "🔑")]
+_CURRICULUM = ("views/curriculum.py", "curriculum", "page_curriculum", "🗺️")
+_STUDENT = [
+    ("views/practice.py", "practice", "page_practice", "✏️"),
+    ("views/progress.py", "my-path", "page_progress", "🧭"),
+]
+_TEACHER = [
+    ("views/dashboard.py", "dashboard", "page_dashboard", "📊"),
+    ("views/student_detail.py", "student", "page_student", "🔎"),
+    ("views/roster.py", "roster", "page_roster", "👥"),
+]
 
 
-@st.cache_resource
-def get_store(url: str) -> GraphStore:
-    """One store per URL and server process (the embedded SQLite file by default)."""
-    return open_store(url, Settings.from_env())
+def _pages(role: str | None) -> list[st.Page]:
+    specs = {
+        None: [*_PUBLIC, _CURRICULUM],
+        "student": _STUDENT,
+        "teacher": [*_TEACHER, _CURRICULUM],
+    }[role]
+    return [
+        st.Page(path, title=state.t(title), icon=icon, url_path=url, default=i == 0)
+        for i, (path, url, title, icon) in enumerate(specs)
+    ]
+
+
+def _sidebar(name: str | None) -> None:
+    """The language switch and, when signed in, who is signed in and a sign-out button."""
+    with st.sidebar:
+        st.radio(
+            state.t("language"),
+            list(LANGUAGES),
+            format_func=lambda code: LANGUAGES[code],
+            key=state.LANG,
+            horizontal=True,
+        )
+        if name is not None:
+            st.caption(state.t("signed_in_as", name=name))
+            if st.button(state.t("sign_out"), key="sign_out"):
+                state.sign_out()
+                st.rerun()
 
 
 def main() -> None:
-    """Render the placeholder page: what is loaded, and the graph's size."""
-    st.set_page_config(page_title="kptutor", page_icon="📐")
-    st.title("kptutor")
-    st.caption("Adaptive K12 maths, driven by a knowledge-point graph.")
-    store = get_store(Settings.from_env().resolved_store_url)
-    info = store.curriculum_info()
-    if info is None:
-        st.warning("No curriculum is loaded. Run `tutor graph load default` and reload.")
-        return
-    stats = store.stats()
-    st.subheader(f"Curriculum: {info.name}")
-    cols = st.columns(5)
-    for col, (label, value) in zip(cols, stats.to_json().items(), strict=True):
-        col.metric(label.replace("_", " "), value)
-    show_problem_bank(store)
-    st.info("The student and teacher pages are being built; this page shows the loaded graph.")
-
-
-def show_problem_bank(store: GraphStore) -> None:
-    """Imported problems (OATutor) with the attribution their licence requires."""
-    counts = store.content_counts()
-    if not counts.problems:
-        return
-    st.subheader("Problem bank")
-    st.write(
-        f"{counts.problems} imported problems, {counts.problems_mapped} of them mapped to "
-        "knowledge points."
-    )
-    for problem in store.problems(limit=3):
-        data = json.loads(problem.data)
-        with st.expander(f"{problem.title} ({problem.kp or ', '.join(problem.skills)})"):
-            st.markdown(data.get("body", ""))
-            for number, step in enumerate(data.get("steps", []), 1):
-                st.markdown(f"**Step {number}.** {step.get('title', '')} {step.get('body', '')}")
-            st.caption(data["attribution"])
+    """Route this run to the page the user asked for among those their role allows."""
+    st.set_page_config(page_title="kptutor", page_icon="📐", layout="wide")
+    session = state.current_session()
+    _sidebar(session.name if session else None)
+    page = st.navigation(_pages(session.role if session else None))
+    page.run()
 
 
 main()

@@ -1,62 +1,416 @@
-"""The Streamlit app renders (AppTest runs the real script, no browser)."""
+"""The Streamlit app, run by ``streamlit.testing.v1.AppTest`` (the real scripts, no browser)
+on an embedded SQLite store in ``tmp_path``: every page and role in both languages, the
+refusals (a student never reaches teacher data), sign-in errors and the roster report."""
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tutor.content.curricula import ccss_curriculum, default_curriculum
+from tutor.content.bank import content_bank_for
+from tutor.content.curricula import default_curriculum
+from tutor.content.items import regenerate
+from tutor.content.misconceptions import buggy_answer, misconceptions_for_generator
 from tutor.domain import Problem
+from tutor.engine import Engine
 from tutor.graph import open_store
 from tutor.settings import Settings
+from ui.i18n import text
 
-APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
-
-
-def test_app_shows_the_loaded_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    store = open_store(url, Settings(data_dir=tmp_path))
-    store.load_curriculum(ccss_curriculum())
-    store.close()
-    monkeypatch.setenv("TUTOR_STORE", url)
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception
-    assert at.title[0].value == "kptutor"
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["knowledge points"] == "509"
-    assert metrics["prerequisite edges"] == "453"
+UI = Path(__file__).resolve().parents[2] / "ui"
+APP = str(UI / "app.py")
+TIMEOUT = 60
+#: Correct answers the seeded student has given: the tutor's next items (add_2digit) are
+#: ones a buggy rule applies to, so the student can make a diagnosable mistake.
+HISTORY = 24
+GOAL = "whole_ops.add_2digit_regroup"
+PASSWORDS = {"t1": "teacher-pass", "t2": "other-teacher", "s1": "student-pass", "s2": "pass-word-2"}
 
 
-def test_app_says_what_to_do_on_an_empty_store(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TUTOR_STORE", f"sqlite:///{tmp_path / 'empty.db'}")
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception
-    assert "tutor graph load default" in at.warning[0].value
-
-
-def test_app_shows_imported_problems_with_attribution(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    store = open_store(url, Settings(data_dir=tmp_path))
-    store.load_curriculum(default_curriculum())
-    data = {
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store file with the default curriculum, two teachers, two classes and students;
+    s1 has a practice history (built once, copied for each test)."""
+    folder = tmp_path_factory.mktemp("world")
+    store = open_store(f"sqlite:///{folder / 'kptutor.db'}", Settings(data_dir=folder))
+    curriculum = default_curriculum()
+    store.load_curriculum(curriculum)
+    store.load_content(content_bank_for(curriculum.name))
+    problem = {
         "body": "Solve $$2x + 3 = 7$$.",
-        "steps": [{"title": "$$2x + 3 = 7$$", "body": ""}],
+        "steps": [{"title": "Subtract 3", "body": "$$2x = 4$$"}],
         "attribution": "From OATutor (CC BY 4.0), adapted from OpenStax Elementary Algebra.",
     }
     store.load_problems(
         "oatutor",
-        [Problem("p1", "oatutor", "equations.two_step", ("s",), "Solve it", json.dumps(data))],
+        [Problem("p1", "oatutor", "equations.two_step", ("s",), "Two-step", json.dumps(problem))],
     )
+    engine = Engine(store)
+    for teacher, name, group in (("t1", "Ms Lin", "c1"), ("t2", "Mr Ode", "c2")):
+        engine.add_teacher(teacher, name)
+        engine.set_password(teacher, PASSWORDS[teacher])
+        engine.create_class(group, f"Class {group}", teacher)
+    engine.add_student_with_password("s1", "Ann", "c1", PASSWORDS["s1"], GOAL)
+    engine.add_student_with_password("s2", "Bo", "c1", PASSWORDS["s2"], GOAL)
+    engine.add_student_with_password("x9", "Other", "c2", "other-student", GOAL)
+    for _ in range(HISTORY):
+        item = engine.next_item("s1").item
+        assert item is not None
+        engine.submit("s1", item.item_id, item.answer)
+    wrong = engine.next_item("s2").item
+    assert wrong is not None
+    engine.submit("s2", wrong.item_id, "12345")
     store.close()
+    return folder
+
+
+@pytest.fixture
+def store_url(world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A private copy of the world, chosen through the environment as `make app` does."""
+    for path in world.glob("kptutor.db*"):
+        shutil.copy(path, tmp_path / path.name)
+    url = f"sqlite:///{tmp_path / 'kptutor.db'}"
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TUTOR_STORE", url)
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    return url
+
+
+@pytest.fixture
+def other_store(store_url: str) -> Iterator[Engine]:
+    """The same store through a second engine, to check what the app wrote."""
+    store = open_store(store_url, Settings.from_env())
+    yield Engine(store)
+    store.close()
+
+
+def start(lang: str = "en", script: str = APP) -> AppTest:
+    at = AppTest.from_file(script, default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+def shown(at: AppTest) -> str:
+    """Everything the page says, as one string (to search)."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [str(e.value) for e in at.error] + [str(e.value) for e in at.success]
+    parts += [e.label for e in at.metric] + [e.label for e in at.expander]
+    return "\n".join(parts)
+
+
+def button(at: AppTest, label: str) -> None:
+    next(b for b in at.button if b.label == label).click().run()
+
+
+def sign_in(at: AppTest, user: str, password: str, lang: str = "en") -> AppTest:
+    at.text_input(key="sign_in_user").input(user)
+    at.text_input(key="sign_in_password").input(password)
+    button(at, text(lang, "sign_in"))
+    assert not at.exception, at.exception
+    return at
+
+
+def item_on_page(at: AppTest) -> str:
+    """The item id the practice page shows in its caption."""
+    for caption in at.caption:
+        found = re.search(r"([a-z0-9_]+:\d+:\d+)", str(caption.value))
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no item id on the page: {shown(at)}")
+
+
+def answer(at: AppTest, value: str, lang: str = "en") -> None:
+    box = next(w for w in at.text_input if w.label == text(lang, "your_answer"))
+    box.input(value)
+    button(at, text(lang, "check"))
+    assert not at.exception, at.exception
+
+
+# -- signed out -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_signed_out_sees_sign_in_and_the_curriculum_only(store_url: str, lang: str) -> None:
+    at = start(lang)
     assert not at.exception
-    assert "1 imported problems" in at.markdown[0].value
-    assert any("OpenStax" in c.value for c in at.caption)
+    assert at.title[0].value == text(lang, "app_title")
+    page = shown(at)
+    assert text(lang, "stat_knowledge_points") in page and "386" in [
+        str(m.value) for m in at.metric
+    ]
+    assert text(lang, "demo_hint") not in page  # no demo teacher in this store
+    assert at.radio(key="lang").value == lang  # the language switch is on the page
+    for private in ("views/practice.py", "views/dashboard.py", "views/roster.py"):
+        with pytest.raises(ValueError, match="navigation page"):
+            at.switch_page(private)
+    at.switch_page("views/curriculum.py").run()
+    assert not at.exception
+    assert at.title[0].value == text(lang, "page_curriculum")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_wrong_password_or_user_gets_one_message(store_url: str, lang: str) -> None:
+    for user, password in (("s1", "not-the-password"), ("nobody", PASSWORDS["s1"])):
+        at = sign_in(start(lang), user, password, lang)
+        assert [e.value for e in at.error] == [text(lang, "wrong_credentials")]
+        assert "token" not in at.session_state
+
+
+def test_switching_language_changes_the_page(store_url: str) -> None:
+    at = start("en")
+    at.radio(key="lang").set_value("zh-Hans").run()
+    assert at.title[0].value == text("zh-Hans", "app_title")
+    assert text("zh-Hans", "user_id") in [w.label for w in at.text_input]
+
+
+def test_an_empty_store_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TUTOR_STORE", f"sqlite:///{tmp_path / 'empty.db'}")
+    at = start()
+    assert not at.exception
+    assert "tutor graph load default" in at.warning[0].value
+
+
+# -- students -----------------------------------------------------------------------------
+
+
+def test_student_answers_right_then_makes_a_diagnosed_mistake(
+    store_url: str, other_store: Engine
+) -> None:
+    at = sign_in(start(), "s1", PASSWORDS["s1"])
+    assert at.title[0].value == text("en", "page_practice")
+    with pytest.raises(ValueError, match="navigation page"):
+        at.switch_page("views/dashboard.py")
+    first = regenerate(item_on_page(at))
+    assert first.prompt in shown(at)
+    answer(at, first.answer)
+    assert [s.value for s in at.success] == [text("en", "fb_correct")]
+    button(at, text("en", "next_problem"))
+    item = regenerate(item_on_page(at))
+    assert item.item_id != first.item_id
+    bugs = [
+        (mc, wrong)
+        for mc in misconceptions_for_generator(item.generator)
+        if (wrong := buggy_answer(mc.id, item))
+    ]
+    assert bugs, f"the seeded history should lead to an item with a buggy rule: {item.item_id}"
+    mc, wrong = bugs[0]
+    answer(at, wrong)
+    page = shown(at)
+    assert text("en", "fb_incorrect") in page
+    assert mc.description in page  # the misconception, named
+    assert text("en", "explanation") in page
+    explanation = at.session_state["u_explanation"]
+    assert explanation and explanation in page  # streamed onto the page
+    logged = other_store.store.attempts("s1", limit=2)
+    assert [(a.item_id, a.correct, a.misconception) for a in logged] == [
+        (first.item_id, True, None),
+        (item.item_id, False, mc.id),
+    ]
+
+
+def test_student_gets_hints_one_at_a_time_and_unreadable_is_not_counted(
+    store_url: str, other_store: Engine
+) -> None:
+    at = sign_in(start(), "s1", PASSWORDS["s1"])
+    before = len(other_store.store.attempts("s1"))
+    button(at, text("en", "show_hint"))
+    assert len(at.session_state["u_hints"]) == 1
+    button(at, text("en", "show_hint"))
+    assert len(at.session_state["u_hints"]) == 2
+    assert text("en", "hint_n", n=2) in shown(at)
+    answer(at, "3 +* 4")
+    assert text("en", "fb_unreadable") in shown(at)
+    assert len(other_store.store.attempts("s1")) == before
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_student_path_page_draws_the_map(store_url: str, lang: str) -> None:
+    at = sign_in(start(lang), "s1", PASSWORDS["s1"], lang)
+    item = regenerate(item_on_page(at))
+    assert (item.prompt_zh if lang != "en" else item.prompt) in shown(at)
+    at.switch_page("views/progress.py").run()
+    assert not at.exception
+    page = shown(at)
+    assert text(lang, "your_path") in page and text(lang, "your_map") in page
+    charts = at.get("graphviz_chart")
+    assert len(charts) == 1
+    dot = charts[0].proto.spec
+    assert dot.startswith("digraph") and f'"{GOAL}"' in dot and "->" in dot
+    assert "#54a24b" in dot or "#" in dot  # filled by mastery
+
+
+def test_student_forcing_teacher_pages_is_refused(store_url: str) -> None:
+    at = sign_in(start(), "s1", PASSWORDS["s1"])
+    token = at.session_state["token"]
+    for page in ("dashboard.py", "student_detail.py", "roster.py"):
+        forced = AppTest.from_file(str(UI / "views" / page), default_timeout=TIMEOUT)
+        forced.session_state["token"] = token
+        forced.run()
+        assert not forced.exception
+        assert [e.value for e in forced.error] == [text("en", "access_denied")]
+        page_text = shown(forced)
+        assert "Bo" not in page_text and "s2" not in page_text and "c1" not in page_text
+        assert not forced.get("vega_lite_chart") and not forced.selectbox
+
+
+def test_signed_out_forcing_a_student_page_is_asked_to_sign_in(store_url: str) -> None:
+    forced = AppTest.from_file(str(UI / "views" / "practice.py"), default_timeout=TIMEOUT).run()
+    assert [e.value for e in forced.error] == [text("en", "sign_in_first")]
+
+
+def test_sign_out_ends_the_session(store_url: str) -> None:
+    at = sign_in(start(), "s1", PASSWORDS["s1"])
+    token = at.session_state["token"]
+    button(at, text("en", "sign_out"))
+    assert "token" not in at.session_state
+    assert at.title[0].value == text("en", "app_title")
+    forced = AppTest.from_file(str(UI / "views" / "practice.py"), default_timeout=TIMEOUT)
+    forced.session_state["token"] = token
+    forced.run()
+    assert [e.value for e in forced.error] == [text("en", "sign_in_first")]
+
+
+# -- teachers -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_teacher_dashboard(store_url: str, lang: str) -> None:
+    at = sign_in(start(lang), "t1", PASSWORDS["t1"], lang)
+    assert at.title[0].value == text(lang, "page_dashboard")
+    with pytest.raises(ValueError, match="navigation page"):
+        at.switch_page("views/practice.py")
+    chosen = at.selectbox(key="u_class").value
+    assert chosen is not None and chosen.id == "c1"
+    assert at.selectbox(key="u_class").options == ["Class c1 (c1)"]  # never t2's class
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[text(lang, "metric_students")] == "2"
+    assert len(at.get("vega_lite_chart")) >= 2  # heatmap and weakest points
+    page = shown(at)
+    assert text(lang, "heatmap") in page and text(lang, "top_misconceptions") in page
+    assert len(at.get("download_button")) == 1
+
+
+def test_teacher_sets_a_class_goal(store_url: str, other_store: Engine) -> None:
+    at = sign_in(start(), "t1", PASSWORDS["t1"])
+    goal = "fractions.add_like"
+    box = at.selectbox(key="u_class_goal")
+    box.select_index(next(i for i, o in enumerate(box.options) if o.endswith(f"· {goal}")))
+    button(at, text("en", "set_class_goal"))
+    assert not at.exception
+    assert [s.goal for s in other_store.store.list_students("c1")] == [goal, goal]
+    assert [s.goal for s in other_store.store.list_students("c2")] == [GOAL]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_teacher_drills_down_to_a_student(store_url: str, other_store: Engine, lang: str) -> None:
+    at = sign_in(start(lang), "t1", PASSWORDS["t1"], lang)
+    at.switch_page("views/student_detail.py").run()
+    assert not at.exception
+    box = at.selectbox(key="u_student")
+    box.select_index(next(i for i, o in enumerate(box.options) if o.endswith("(s1)"))).run()
+    table = at.table[0].value
+    assert len(table) == HISTORY  # fewer than the 30 the page lists
+    logged = [a.item_id for a in other_store.store.attempts("s1")]
+    assert list(table[text(lang, "col_item")]) == logged[::-1]  # newest first
+    assert text(lang, "path") in shown(at)
+
+
+def test_roster_with_bad_rows_shows_the_report_and_writes_nothing(
+    store_url: str, other_store: Engine
+) -> None:
+    at = sign_in(start(), "t1", PASSWORDS["t1"])
+    at.switch_page("views/roster.py").run()
+    bad = (
+        "student_id,name,password\n"
+        "n1,Nia,long-enough-1\n"
+        "n 2,Nat,long-enough-2\n"  # a space in the id
+        "n3,Ned,short\n"  # password too short
+        "s1,Ann again,long-enough-3\n"  # taken
+    )
+    at.file_uploader[0].set_value(("roster.csv", bad.encode(), "text/csv")).run()
+    button(at, text("en", "import_roster"))
+    assert not at.exception
+    assert [e.value for e in at.error] == [text("en", "roster_rejected", n=3)]
+    report = at.dataframe[0].value
+    assert sorted(set(report[text("en", "col_line")])) == [3, 4, 5]
+    assert [s.id for s in other_store.store.list_students("c1")] == ["s1", "s2"]
+
+    good = "student_id,name,password\nn1,Nia,long-enough-1\nn2,Nat,long-enough-2\n"
+    at.file_uploader[0].set_value(("roster.csv", good.encode(), "text/csv")).run()
+    button(at, text("en", "import_roster"))
+    assert [s.value for s in at.success] == [text("en", "roster_imported", n=2)]
+    assert [s.id for s in other_store.store.list_students("c1")] == ["n1", "n2", "s1", "s2"]
+
+
+def test_teacher_creates_a_class_and_adds_a_student(store_url: str, other_store: Engine) -> None:
+    at = sign_in(start("zh-Hans"), "t1", PASSWORDS["t1"], "zh-Hans")
+    at.switch_page("views/roster.py").run()
+    at.text_input(key="u_new_class_id").input("c3")
+    at.text_input(key="u_new_class_name").input("三班")
+    button(at, text("zh-Hans", "create"))
+    assert [s.value for s in at.success] == [text("zh-Hans", "class_created", class_id="c3")]
+    box = at.selectbox(key="u_roster_class")
+    box.select_index(box.options.index("三班 (c3)")).run()
+    at.text_input(key="u_new_student_id").input("m1")
+    at.text_input(key="u_new_student_name").input("小明")
+    at.text_input(key="u_new_student_password").input("xiaoming-pw")
+    button(at, text("zh-Hans", "add"))
+    assert not at.exception
+    assert [(s.id, s.name) for s in other_store.store.list_students("c3")] == [("m1", "小明")]
+    assert other_store.sign_in("m1", "xiaoming-pw").role == "student"
+
+
+# -- curriculum ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_curriculum_page(store_url: str, lang: str) -> None:
+    at = sign_in(start(lang), "t1", PASSWORDS["t1"], lang)
+    at.switch_page("views/curriculum.py").run()
+    at.text_input(key="curriculum_search").input("two-step").run()
+    assert not at.exception
+    options = at.selectbox(key="cur_kp").options
+    assert any("equations.two_step" in o for o in options)
+    box = at.selectbox(key="cur_kp")
+    box.select_index(next(i for i, o in enumerate(box.options) if "equations.two_step" in o))
+    at.run()
+    dot = at.get("graphviz_chart")[0].proto.spec
+    assert '"equations.two_step"' in dot and "->" in dot
+    page = shown(at)
+    assert "Common Core State Standards" in page  # the CCSS notice stays with the standards
+    assert "OpenStax" in page  # the imported problem's attribution
+    levels = [
+        e.label
+        for e in at.expander
+        if e.label.startswith(text(lang, "item_level", level=1, prompt=""))
+    ]
+    assert len(levels) == 1 and "x" in levels[0]  # a level-1 item with its prompt
+    at.text_input(key="curriculum_search").input("").run()
+    at.selectbox(key="cur_grade").set_value("1").run()
+    grade_1 = at.selectbox(key="cur_kp").options
+    assert grade_1 and all(
+        text(lang, "kp_label", name="", grade="1", id="")[2:] in o for o in grade_1
+    )
+
+
+def test_a_stale_token_is_sent_back_to_sign_in(store_url: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["token"] = "not-a-live-session"
+    at.run()
+    assert not at.exception
+    assert text("en", "session_expired") in [w.value for w in at.warning]
+    assert "token" not in at.session_state
+
+
+def test_another_teacher_sees_only_their_own_class(store_url: str) -> None:
+    at = sign_in(start(), "t2", PASSWORDS["t2"])
+    assert at.selectbox(key="u_class").options == ["Class c2 (c2)"]
+    assert {m.label: m.value for m in at.metric}[text("en", "metric_students")] == "1"

@@ -9,7 +9,7 @@ import pytest
 
 from tutor.content.bank import default_content_bank
 from tutor.content.curricula import default_curriculum
-from tutor.content.items import regenerate
+from tutor.content.items import levels_by_kp, regenerate
 from tutor.content.misconceptions import buggy_answer
 from tutor.engine import Engine
 from tutor.errors import InputError, NotFoundError
@@ -125,9 +125,9 @@ def test_class_goal_and_path(engine: Engine) -> None:
     students = engine.set_class_goal("c1", "ratio.solve_proportions")
     assert {s.id for s in students} == {"s1", "s3"}
     path = engine.path("s3")
-    assert path["goal"] == "ratio.solve_proportions"
-    order = path["path"]
-    assert isinstance(order, list) and order[-1] == "ratio.solve_proportions"
+    assert path.goal == "ratio.solve_proportions"
+    assert path.kps[-1] == "ratio.solve_proportions"
+    assert path.next_kp == path.kps[0] and path.reason and path.reason_zh
 
 
 def test_shown_working_names_the_gap_when_no_rule_explains_the_answer(engine: Engine) -> None:
@@ -140,3 +140,143 @@ def test_shown_working_names_the_gap_when_no_rule_explains_the_answer(engine: En
     assert fb.recorded and fb.misconception is None
     assert fb.gap_kps == ("fractions.common_denominator",)
     assert engine.store.attempts("s1")[-1].gap_kps == ("fractions.common_denominator",)
+
+
+# -- the stored learning path (issue 5, part 3) ------------------------------------------
+
+
+def _placed(engine: Engine, student_id: str, goal: str) -> None:
+    """Test setup: the student has mastered everything below ``goal`` (one recorded
+    placement answer carrying those states), so a diagnosed gap is repaired quickly."""
+    from tutor.domain import Attempt, MasteryState
+
+    below = [kp for kp in engine.store.learning_order(goal) if kp != goal]
+    at = 999_000.0
+    engine.store.record_attempt(
+        Attempt(student_id, "placement:1:1", goal, "-", "correct", True, at=at),
+        {kp: MasteryState(0.99, 3, at) for kp in below},
+    )
+
+
+def test_a_diagnosed_gap_leads_the_stored_path_until_it_is_repaired(engine: Engine) -> None:
+    goal = "fractions.add_unlike"
+    _placed(engine, "s1", goal)
+    item = regenerate("fraction_add_unlike:1:5")
+    wrong = buggy_answer("mc.frac_add_across", item)
+    assert wrong is not None
+    fb = engine.submit("s1", item.item_id, wrong)
+    stored = engine.store.get_path("s1")
+    assert stored is not None and fb.path == stored
+    assert stored.kind == "gap" and stored.diagnosed_gap in fb.gap_kps
+    gap = stored.diagnosed_gap
+    assert stored.next_kp == gap == stored.kps[0]  # its prerequisites are mastered
+    assert engine.store.get_node(gap).name in stored.reason
+    assert engine.store.get_node(gap).name_zh in stored.reason_zh
+    assert stored.kps[-1] == goal and stored.goal == goal
+    assert engine.path("s1") == stored  # fresh: no answer since
+    # Repair: answer what the tutor asks, right, until the path leaves the gaps.
+    for _ in range(20):
+        nxt = engine.next_item("s1")
+        assert nxt.item is not None
+        fb = engine.submit("s1", nxt.item.item_id, nxt.item.answer)
+        assert fb.path is not None and fb.path.next_kp == engine.next_item("s1").choice.kp
+        if fb.path.kind != "gap":
+            break
+    back = engine.path("s1")
+    assert back.kind == "frontier" and back.diagnosed_gap is None
+    assert back.next_kp == goal and back.kps == [goal]
+    practisable = levels_by_kp()  # (a gap without items cannot be practised or measured)
+    unrepaired = [
+        kp
+        for kp, s in engine.store.mastery("s1").items()
+        if s.gap and s.p < MASTERED and kp in practisable
+    ]
+    assert unrepaired == []
+
+
+def test_a_gap_below_unmastered_prerequisites_puts_them_first(engine: Engine) -> None:
+    item = regenerate("fraction_add_unlike:1:5")
+    wrong = buggy_answer("mc.frac_add_across", item)
+    assert wrong is not None
+    engine.submit("s1", item.item_id, wrong)
+    stored = engine.path("s1")
+    gap = stored.diagnosed_gap
+    assert gap is not None and stored.next_kp is not None
+    assert stored.next_kp in engine.store.prerequisites(gap)  # repaired from below
+    assert stored.kps.index(stored.next_kp) < stored.kps.index(gap)
+    assert engine.store.get_node(gap).name in stored.reason
+
+
+def test_a_changed_goal_makes_the_stored_path_stale(engine: Engine) -> None:
+    first = engine.path("s1")
+    assert first.goal == "fractions.add_unlike"
+    engine.set_goal("s1", "ratio.unit_rate")
+    again = engine.path("s1")
+    assert again.goal == "ratio.unit_rate" and again.kps[-1] == "ratio.unit_rate"
+    engine.set_goal("s1", None)
+    assert engine.path("s1").kind == "no_goal"
+
+
+# -- explanations, grading, class report, export -----------------------------------------
+
+
+def test_explain_and_grade_use_the_engine_model_with_the_diagnosis(engine: Engine) -> None:
+    from tutor.llm.explain import Explanation
+    from tutor.llm.grading import Grade
+
+    item = regenerate("fraction_add_unlike:1:5")
+    wrong = buggy_answer("mc.frac_add_across", item)
+    assert wrong is not None
+    explained = engine.explain("s1", item.item_id, wrong)
+    assert isinstance(explained, Explanation) and explained.model == "template"
+    assert explained.text.strip()
+    plain = engine.explain("s1", item.item_id)
+    assert plain.text != explained.text  # the diagnosis of the wrong answer was used
+    hint = engine.explain("s1", item.item_id, kind="hint", language="zh")
+    assert hint.text.strip() and hint.text != plain.text
+    graded = engine.grade("s1", item.item_id, "I made both fractions into sixths.")
+    assert isinstance(graded, Grade) and 0 <= graded.score <= 2
+    with pytest.raises(NotFoundError):
+        engine.explain("nobody", item.item_id)
+
+
+def test_class_report(engine: Engine) -> None:
+    engine.add_student("s2", "Bo", "c1", goal="fractions.add_unlike")
+    wrongs = []
+    for seed in (5, 6, 7):
+        item = regenerate(f"fraction_add_unlike:1:{seed}")
+        wrong = buggy_answer("mc.frac_add_across", item)
+        assert wrong is not None
+        wrongs.append(wrong)
+        engine.submit("s1", item.item_id, wrong)
+    nxt = engine.next_item("s2")
+    assert nxt.item is not None
+    engine.submit("s2", nxt.item.item_id, nxt.item.answer)
+    report = engine.class_report("c1")
+    assert report.students == ["s1", "s2"]
+    assert set(report.kps) == {"fractions.add_unlike", nxt.item.kp}
+    assert set(report.mastery) == {"s1", "s2"}
+    assert all(set(row) == set(report.kps) for row in report.mastery.values())
+    assert report.weakest[0][0] == "fractions.add_unlike" and report.weakest[0][2] == 1
+    mc, count, examples = report.misconceptions[0]
+    assert (mc, count) == ("mc.frac_add_across", 3)
+    assert examples == list(dict.fromkeys(reversed(wrongs)))  # distinct, newest first
+    helped = {sid: (en, zh) for sid, en, zh in report.needs_help}
+    assert set(helped) == {"s1"}
+    assert "3 wrong answers in a row" in helped["s1"][0] and "gap" in helped["s1"][0]
+    assert "连续答错3题" in helped["s1"][1]
+    assert report.cdm is None  # too few answers for the class-level model
+    data = report.to_json()
+    assert data["misconceptions"] == [["mc.frac_add_across", 3, examples]]
+
+
+def test_export_class_csv_is_safe_for_spreadsheets(engine: Engine) -> None:
+    import csv
+    import io
+
+    engine.add_student("s2", "=HYPERLINK(1)", "c1", goal="fractions.add_unlike")
+    engine.submit("s2", "fraction_add_unlike:1:5", "-3")
+    rows = list(csv.DictReader(io.StringIO(engine.export_class_csv("c1"))))
+    assert [r["student_id"] for r in rows] == ["s2"]
+    assert rows[0]["name"] == "'=HYPERLINK(1)" and rows[0]["answer"] == "-3"
+    assert rows[0]["status"] == "incorrect" and rows[0]["correct"] == "0"

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from tutor.cli._common import cli, common_options, emit, open_cli_store
+from tutor.cli._common import EXIT_ERROR, cli, common_options, emit, open_cli_store
 
 
 @cli.group()
@@ -162,10 +162,62 @@ def student_path(student_id: str, store_url: str | None, as_json: bool) -> None:
     from tutor.engine import Engine
 
     with open_cli_store(store_url) as store:
-        data = Engine(store).path(student_id)
+        data = Engine(store).path_summary(student_id)
 
     def human(d: dict[str, Any]) -> str:
         steps = "\n".join(f"  {n}. {kp}" for n, kp in enumerate(d["path"], 1))
         return f"goal: {d['goal']}\n{steps}\nnext: {d['next']['reason']}"
 
     emit(data, as_json, human)
+
+
+@class_.command("import-roster")
+@click.argument("class_id", metavar="CLASS")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
+@common_options
+def class_import_roster(class_id: str, path: str, store_url: str | None, as_json: bool) -> None:
+    """Add a class's students from a CSV roster (student_id,name,password[,goal]).
+
+    Every row is checked first; if any row is bad nothing is added and each bad row is
+    listed with its line number, column and reason (exit status 2).
+    """
+    from pathlib import Path
+
+    from tutor.access import MAX_ROSTER_BYTES
+    from tutor.engine import Engine
+    from tutor.errors import InputError
+
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"roster file {path} does not exist; give the path of a CSV file")
+    if file.stat().st_size > MAX_ROSTER_BYTES:
+        raise InputError(
+            f"roster file {path} is larger than {MAX_ROSTER_BYTES // 1000} kB; split the class"
+        )
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"roster file {path} is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'"
+        ) from None
+    with open_cli_store(store_url) as store:
+        report = Engine(store).import_roster(class_id, text)
+
+    def human(d: dict[str, Any]) -> str:
+        if d["ok"]:
+            return f"added {len(d['added'])} students to {d['class']}"
+        lines = [f"nothing imported: {len(d['problems'])} problems"]
+        lines += [
+            f"  line {p['line']}" + (f", {p['column']}" if p["column"] else "") + f": {p['reason']}"
+            for p in d["problems"]
+        ]
+        return "\n".join(lines)
+
+    emit(report.to_json(), as_json, human)
+    if not report.ok:
+        click.echo(
+            f"error: the roster for {class_id} has {len(report.problems)} problems; "
+            "nothing was imported",
+            err=True,
+        )
+        raise SystemExit(EXIT_ERROR)

@@ -333,3 +333,55 @@ UNWIND $ids AS id
 MATCH (k:KnowledgePoint {id: id})
 RETURN k.id AS id, [(k)-[:REQUIRES]->(p) | p.id] AS prereqs
 """
+
+# -- accounts and stored paths -------------------------------------------------------------
+# The password hash is a property of the Teacher or Student node (never the password).
+PERSON_ROLES = """
+OPTIONAL MATCH (t:Teacher {id: $id})
+OPTIONAL MATCH (s:Student {id: $id})
+RETURN t IS NOT NULL AS teacher, s IS NOT NULL AS student,
+       t.password_hash AS teacher_hash, s.password_hash AS student_hash
+"""
+SET_TEACHER_KDF_HASH = """
+MATCH (t:Teacher {id: $id}) SET t.password_hash = $hash
+"""
+SET_STUDENT_KDF_HASH = """
+MATCH (s:Student {id: $id}) SET s.password_hash = $hash
+"""
+PEOPLE_TAKEN = """
+UNWIND $ids AS id
+OPTIONAL MATCH (s:Student {id: id})
+OPTIONAL MATCH (t:Teacher {id: id})
+WITH id, s, t WHERE s IS NOT NULL OR t IS NOT NULL
+RETURN id, s IS NOT NULL AS student
+ORDER BY id
+"""
+CREATE_STUDENTS = """
+UNWIND $rows AS row
+CREATE (s:Student {id: row.id, name: row.name, attempt_seq: 0})
+SET s.password_hash = row.hash
+WITH s, row
+OPTIONAL MATCH (c:Class {id: row.class_id})
+FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | CREATE (s)-[:MEMBER_OF]->(c))
+WITH s, row
+OPTIONAL MATCH (k:KnowledgePoint {id: row.goal})
+FOREACH (_ IN CASE WHEN k IS NULL THEN [] ELSE [1] END | CREATE (s)-[:GOAL]->(k))
+"""
+CLASSES_PRESENT = """
+UNWIND $ids AS id
+MATCH (c:Class {id: id})
+RETURN collect(c.id) AS found
+"""
+# The path lives on the Student node: one node lock, no MERGE race between two writers.
+SET_PATH = """
+MATCH (s:Student {id: $student_id})
+SET s.path_kps = $kps, s.path_next_kp = $next_kp, s.path_reason = $reason,
+    s.path_reason_zh = $reason_zh, s.path_gap = $gap, s.path_updated_at = $updated_at,
+    s.path_goal = $goal, s.path_kind = $kind
+"""
+GET_PATH = """
+MATCH (s:Student {id: $student_id})
+RETURN s.path_kps AS kps, s.path_next_kp AS next_kp, s.path_reason AS reason,
+       s.path_reason_zh AS reason_zh, s.path_gap AS gap, s.path_updated_at AS updated_at,
+       s.path_goal AS goal, s.path_kind AS kind
+"""

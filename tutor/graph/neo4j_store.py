@@ -35,11 +35,15 @@ from tutor.domain import (
     MisconceptionInfo,
     Problem,
     Standard,
+    StoredPath,
     Student,
     Teacher,
     check_name,
+    check_password_hash,
     check_person_id,
+    check_roster,
     grade_rank,
+    one_role,
     validate_content,
     validate_curriculum,
     validate_problems,
@@ -772,6 +776,104 @@ class Neo4jStore:
                 )
                 for a in reversed(rows)
             ]
+
+        return self._read(work)
+
+    # -- accounts and stored paths -----------------------------------------------------
+
+    def add_students(
+        self, students: Sequence[Student], password_hashes: Mapping[str, str] | None = None
+    ) -> None:
+        """See :meth:`GraphStore.add_students`. One write transaction."""
+        hashes = dict(password_hashes or {})
+        check_roster(students, hashes)
+        rows = [
+            {
+                "id": s.id,
+                "name": s.name,
+                "class_id": s.class_id,
+                "goal": s.goal,
+                "hash": hashes.get(s.id),
+            }
+            for s in students
+        ]
+
+        def work(tx: ManagedTransaction) -> None:
+            for r in tx.run(cypher.PEOPLE_TAKEN, ids=[s.id for s in students]):
+                raise self._taken("student" if r["student"] else "teacher", r["id"])
+            classes = sorted({s.class_id for s in students if s.class_id is not None})
+            found = set(tx.run(cypher.CLASSES_PRESENT, ids=classes).single(strict=True)["found"])
+            for class_id in classes:
+                if class_id not in found:
+                    self._class(tx, class_id)  # raises the usual NotFoundError
+            self._require_kps(tx, {s.goal for s in students if s.goal is not None})
+            tx.run(cypher.CREATE_STUDENTS, rows=rows).consume()
+
+        self._write(work)
+
+    def set_password_hash(self, person_id: str, password_hash: str) -> None:
+        """See :meth:`GraphStore.set_password_hash`."""
+        check_password_hash(password_hash)
+
+        def work(tx: ManagedTransaction) -> None:
+            row = tx.run(cypher.PERSON_ROLES, id=person_id).single(strict=True)
+            roles = [role for role in ("teacher", "student") if row[role]]
+            role = one_role(roles, person_id, self.url)
+            query = (
+                cypher.SET_TEACHER_KDF_HASH if role == "teacher" else cypher.SET_STUDENT_KDF_HASH
+            )
+            tx.run(query, id=person_id, hash=password_hash).consume()
+
+        self._write(work)
+
+    def password_hash(self, person_id: str) -> str | None:
+        """See :meth:`GraphStore.password_hash`."""
+
+        def work(tx: ManagedTransaction) -> str | None:
+            row = tx.run(cypher.PERSON_ROLES, id=person_id).single(strict=True)
+            found = row["teacher_hash"] or row["student_hash"]
+            return None if found is None else str(found)
+
+        return self._read(work)
+
+    def set_path(self, student_id: str, path: StoredPath) -> None:
+        """See :meth:`GraphStore.set_path`."""
+
+        def work(tx: ManagedTransaction) -> None:
+            self._student(tx, student_id)
+            tx.run(
+                cypher.SET_PATH,
+                student_id=student_id,
+                kps=list(path.kps),
+                next_kp=path.next_kp,
+                reason=path.reason,
+                reason_zh=path.reason_zh,
+                gap=path.diagnosed_gap,
+                updated_at=path.updated_at,
+                goal=path.goal,
+                kind=path.kind,
+            ).consume()
+
+        self._write(work)
+
+    def get_path(self, student_id: str) -> StoredPath | None:
+        """See :meth:`GraphStore.get_path`."""
+
+        def work(tx: ManagedTransaction) -> StoredPath | None:
+            self._student(tx, student_id)
+            r = tx.run(cypher.GET_PATH, student_id=student_id).single(strict=True)
+            if r["updated_at"] is None:
+                return None
+            return StoredPath(
+                list(r["kps"] or []),
+                r["next_kp"],
+                r["reason"],
+                r["reason_zh"],
+                r["gap"],
+                float(r["updated_at"]),
+                r["goal"],
+                r["kind"],
+            )
 
         return self._read(work)
 

@@ -25,6 +25,7 @@ from tutor.domain import (
     MisconceptionInfo,
     Problem,
     Standard,
+    StoredPath,
     Student,
     Teacher,
 )
@@ -186,6 +187,39 @@ class GraphStore(Protocol):
 
     def attempts(self, student_id: str, *, limit: int | None = None) -> list[Attempt]:
         """A student's attempts, oldest first (with ``limit``: the last ``limit`` of them)."""
+        ...
+
+    # -- accounts and stored paths ------------------------------------------------------
+
+    def add_students(
+        self, students: Sequence[Student], password_hashes: Mapping[str, str] | None = None
+    ) -> None:
+        """Add many students (a roster) with their password hashes, all or nothing.
+
+        Each student is checked as :meth:`add_student` checks one (ids not taken, also not
+        by a teacher; class and goal exist; no duplicates in ``students``); on any error
+        nothing is written. ``password_hashes`` maps student ids to encoded KDF hashes.
+        """
+        ...
+
+    def set_password_hash(self, person_id: str, password_hash: str) -> None:
+        """Store the password hash (never a password) of an existing teacher or student.
+
+        :class:`NotFoundError` if nobody has this id; :class:`InputError` if both a teacher
+        and a student have it (signing in would be ambiguous).
+        """
+        ...
+
+    def password_hash(self, person_id: str) -> str | None:
+        """The stored password hash of a teacher or student (None: no password, or nobody)."""
+        ...
+
+    def set_path(self, student_id: str, path: StoredPath) -> None:
+        """Store (replace) a student's learning path; :class:`NotFoundError` if no student."""
+        ...
+
+    def get_path(self, student_id: str) -> StoredPath | None:
+        """A student's stored learning path, or None if none was stored yet."""
         ...
 
     def close(self) -> None:

@@ -37,16 +37,20 @@ from tutor.domain import (
     MisconceptionInfo,
     Problem,
     Standard,
+    StoredPath,
     Student,
     Teacher,
     check_name,
+    check_password_hash,
     check_person_id,
+    check_roster,
     grade_rank,
+    one_role,
     validate_content,
     validate_curriculum,
     validate_problems,
 )
-from tutor.errors import InputError, NotFoundError, StoreUnavailable
+from tutor.errors import InputError, NotFoundError, StoreError, StoreUnavailable
 from tutor.graph import algorithms
 from tutor.settings import Settings
 
@@ -178,6 +182,24 @@ CREATE TABLE IF NOT EXISTS mastery (
     updated_at REAL NOT NULL,
     gap        INTEGER NOT NULL,
     PRIMARY KEY (student_id, kp)
+) WITHOUT ROWID;
+-- sign-in: the KDF hash of a teacher's or student's password (never the password)
+CREATE TABLE IF NOT EXISTS account (
+    id            TEXT PRIMARY KEY,
+    role          TEXT NOT NULL,
+    password_hash TEXT NOT NULL
+) WITHOUT ROWID;
+-- the learning path the engine last stored for a student (kps as a JSON list)
+CREATE TABLE IF NOT EXISTS learning_path (
+    student_id    TEXT PRIMARY KEY REFERENCES student(id),
+    kps           TEXT NOT NULL,
+    next_kp       TEXT,
+    reason        TEXT NOT NULL,
+    reason_zh     TEXT NOT NULL,
+    diagnosed_gap TEXT,
+    updated_at    REAL NOT NULL,
+    goal          TEXT,
+    kind          TEXT NOT NULL
 ) WITHOUT ROWID;
 """
 
@@ -324,14 +346,41 @@ class SqliteStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One IMMEDIATE transaction: commit on success, roll back on any error."""
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._write_failed(exc) from None
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
             conn.execute("COMMIT")
+        except BaseException as exc:
+            # A failed COMMIT (disk full, I/O error) can leave the transaction open.
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise self._write_failed(exc) from None
+            raise
+
+    def _write_failed(self, exc: sqlite3.OperationalError) -> StoreError:
+        """A user-facing message for a write SQLite refused; nothing of it was saved."""
+        text = str(exc)
+        if "full" in text or "I/O" in text:
+            reason = "the disk is full or failing"
+            todo = "free some disk space (or move TUTOR_DATA_DIR), then try again"
+        elif "locked" in text or "busy" in text:
+            reason = "another program holds the database"
+            todo = "try again in a moment"
+        elif "readonly" in text:
+            reason = "the database file is read-only"
+            todo = "check the permissions of the file and its folder"
+        else:
+            reason = text
+            todo = "try again; if it keeps happening, restore the database from a backup"
+        log.error("write to %s failed: %s", self.path, text)
+        return StoreError(
+            f"could not save to {self.path}: {reason} ({text}); nothing was saved — {todo}"
+        )
 
     def close(self) -> None:
         """Close every connection this store opened."""
@@ -869,6 +918,97 @@ class SqliteStore:
             Attempt(sid, item, kp, ans, st, bool(ok), mc, tuple(json.loads(gaps)), at, seq)
             for sid, item, kp, ans, st, ok, mc, gaps, at, seq in reversed(rows)
         ]
+
+    # -- accounts and stored paths -----------------------------------------------------
+
+    def add_students(
+        self, students: Sequence[Student], password_hashes: Mapping[str, str] | None = None
+    ) -> None:
+        """See :meth:`GraphStore.add_students`. One IMMEDIATE transaction."""
+        hashes = dict(password_hashes or {})
+        check_roster(students, hashes)
+        with self._write() as conn:
+            for student in students:
+                self._taken(conn, "student", "student", student.id)
+                self._taken(conn, "teacher", "teacher", student.id)
+                if student.class_id is not None:
+                    self._get_class(conn, student.class_id)
+                if student.goal is not None:
+                    self._require_kp(conn, student.goal)
+            conn.executemany(
+                "INSERT INTO student(id, name, class_id, goal) VALUES (?, ?, ?, ?)",
+                ((s.id, s.name, s.class_id, s.goal) for s in students),
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO account(id, role, password_hash) VALUES (?, 'student', ?)",
+                hashes.items(),
+            )
+
+    def _roles(self, conn: sqlite3.Connection, person_id: str) -> list[str]:
+        return [
+            role
+            for table, role in (("teacher", "teacher"), ("student", "student"))
+            if conn.execute(
+                f"SELECT 1 FROM {table} WHERE id = ?",  # noqa: S608 - fixed table names
+                (person_id,),
+            ).fetchone()
+        ]
+
+    def set_password_hash(self, person_id: str, password_hash: str) -> None:
+        """See :meth:`GraphStore.set_password_hash`."""
+        check_password_hash(password_hash)
+        with self._write() as conn:
+            role = one_role(self._roles(conn, person_id), person_id, self.url)
+            conn.execute(
+                "INSERT OR REPLACE INTO account(id, role, password_hash) VALUES (?, ?, ?)",
+                (person_id, role, password_hash),
+            )
+
+    def password_hash(self, person_id: str) -> str | None:
+        """See :meth:`GraphStore.password_hash`."""
+        conn = self._conn()
+        row = conn.execute(
+            "SELECT role, password_hash FROM account WHERE id = ?", (person_id,)
+        ).fetchone()
+        # The person must still be there in the role the hash was set for.
+        if row is None or row[0] not in self._roles(conn, person_id):
+            return None
+        return str(row[1])
+
+    def set_path(self, student_id: str, path: StoredPath) -> None:
+        """See :meth:`GraphStore.set_path`."""
+        with self._write() as conn:
+            self._get_student(conn, student_id)
+            conn.execute(
+                "INSERT OR REPLACE INTO learning_path(student_id, kps, next_kp, reason,"
+                " reason_zh, diagnosed_gap, updated_at, goal, kind)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    student_id,
+                    json.dumps(list(path.kps)),
+                    path.next_kp,
+                    path.reason,
+                    path.reason_zh,
+                    path.diagnosed_gap,
+                    path.updated_at,
+                    path.goal,
+                    path.kind,
+                ),
+            )
+
+    def get_path(self, student_id: str) -> StoredPath | None:
+        """See :meth:`GraphStore.get_path`."""
+        conn = self._conn()
+        self._get_student(conn, student_id)
+        row = conn.execute(
+            "SELECT kps, next_kp, reason, reason_zh, diagnosed_gap, updated_at, goal, kind"
+            " FROM learning_path WHERE student_id = ?",
+            (student_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        kps, next_kp, reason, reason_zh, gap, at, goal, kind = row
+        return StoredPath(list(json.loads(kps)), next_kp, reason, reason_zh, gap, at, goal, kind)
 
 
 def _attrs_json(attrs: Mapping[str, str]) -> str:

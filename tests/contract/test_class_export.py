@@ -1,0 +1,258 @@
+"""Class export/import (`tutor export --class`, `tutor import-class`) against both engines.
+
+The round trip goes sqlite → Neo4j → sqlite through the JSON file, and must give back the
+same class, students, goals, attempts (with their seq and time), mastery, stored paths and
+(when asked for) password hashes. Refusals must write nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.factories import diamond
+from tutor.auth import hash_password
+from tutor.backup import (
+    ClassExport,
+    export_class,
+    import_class,
+    read_class_export,
+    write_class_export,
+)
+from tutor.domain import Attempt, ClassGroup, StoredPath, Student, Teacher, prerequisite_layers
+from tutor.errors import InputError
+from tutor.graph import GraphStore, open_store
+from tutor.learner.mastery import UP_DEPTH, Observation, observe
+from tutor.settings import Settings
+
+#: Points of the diamond curriculum the simulated answers cycle over.
+KPS = ("a", "c", "d", "e", "b", "f")
+
+
+def answer(store: GraphStore, student: str, n: int, at: float) -> None:
+    """Record answer ``n`` of ``student`` with the mastery the learner model gives it."""
+    kp = KPS[n % len(KPS)]
+    correct = n % 3 != 1
+    gaps = ("a",) if not correct and kp != "a" and n % 2 else ()
+    obs = Observation(kp, correct, at, {kp: 1.0}, gaps)
+    layers = prerequisite_layers(kp, store.direct_prerequisites, UP_DEPTH)
+    changes = observe(store.mastery(student), obs, layers)
+    store.record_attempt(
+        Attempt(
+            student,
+            f"gen:{1 + n % 3}:{n}",
+            kp,
+            "3/4" if correct else "5/7",
+            "correct" if correct else "incorrect",
+            correct,
+            "frac_add_across" if gaps else None,
+            gaps,
+            at,
+        ),
+        changes,
+    )
+
+
+def school(store: GraphStore, *, students: int = 3, answers: int = 5) -> None:
+    """The diamond curriculum, a teacher with two classes, students with answers, a path."""
+    store.load_curriculum(diamond())
+    store.add_teacher(Teacher("t1", "Ms Li 李老师"))
+    store.add_class(ClassGroup("c1", "5A", "t1"))
+    store.add_class(ClassGroup("c2", "5B", "t1"))
+    store.add_students(
+        [Student(f"s{i}", f"Student {i}", "c1", "f" if i % 2 else None) for i in range(students)],
+        {"s0": hash_password("correct horse 1")},
+    )
+    store.add_student(Student("other", "In 5B", "c2", "e"))
+    store.set_password_hash("t1", hash_password("teacher pass 1"))
+    for i in range(students):
+        for n in range(answers + i):
+            answer(store, f"s{i}", n, 1_700_000_000.25 + 37.5 * n + i)
+    answer(store, "other", 0, 1_700_000_000.0)
+    store.set_path(
+        "s1",
+        StoredPath(["c", "e", "f"], "c", "next: c", "下一步：c", "a", 1_700_000_100.5, "f", "gap"),
+    )
+
+
+def snapshot(store: GraphStore, class_id: str) -> dict[str, object]:
+    """Everything a class export should carry, read back through the protocol."""
+    group = store.get_class(class_id)
+    return {
+        "class": group,
+        "teacher": store.get_teacher(group.teacher_id),
+        "teacher_hash": store.password_hash(group.teacher_id),
+        "students": {
+            s.id: (
+                s,
+                store.attempts(s.id),
+                store.mastery(s.id),
+                store.get_path(s.id),
+                store.password_hash(s.id),
+            )
+            for s in store.list_students(class_id)
+        },
+    }
+
+
+def through_file(doc: ClassExport, tmp_path: Path, name: str) -> ClassExport:
+    path = tmp_path / name
+    write_class_export(doc, path)
+    return read_class_export(path)
+
+
+@pytest.fixture
+def other_sqlite(tmp_path: Path) -> Iterator[GraphStore]:
+    store = open_store(f"sqlite:///{tmp_path / 'other.db'}", Settings(data_dir=tmp_path))
+    yield store
+    store.close()
+
+
+def test_export_holds_the_class_and_nothing_else(store: GraphStore, tmp_path: Path) -> None:
+    school(store)
+    doc = export_class(store, "c1", now=123.0)
+    data = doc.to_json()
+    assert data["format"] == "kptutor-class" and data["version"] == 1
+    assert data["class"] == {"id": "c1", "name": "5A", "teacher": "t1"}
+    assert data["teacher"] == {"id": "t1", "name": "Ms Li 李老师"}
+    assert [s["id"] for s in data["students"]] == ["s0", "s1", "s2"]
+    assert [len(s["attempts"]) for s in data["students"]] == [5, 6, 7]
+    assert data["students"][1]["path"]["kps"] == ["c", "e", "f"]
+    assert data["students"][0]["mastery"]["a"]["attempts"] >= 1
+    # No credentials unless asked for, not even the keys.
+    text = json.dumps(data)
+    assert "password_hash" not in text and "scrypt$" not in text
+    with_creds = export_class(store, "c1", include_credentials=True).to_json()
+    assert with_creds["teacher"]["password_hash"].startswith("scrypt$")
+    assert with_creds["students"][0]["password_hash"].startswith("scrypt$")
+    assert with_creds["students"][1]["password_hash"] is None
+
+
+def test_round_trip_into_a_fresh_sqlite_store(
+    store: GraphStore, other_sqlite: GraphStore, tmp_path: Path
+) -> None:
+    school(store)
+    other_sqlite.load_curriculum(diamond())
+    doc = through_file(export_class(store, "c1", include_credentials=True), tmp_path, "c1.json")
+    report = import_class(other_sqlite, doc)
+    assert (report.students, report.attempts, report.paths, report.credentials) == (3, 18, 1, 2)
+    assert report.teacher_created and not report.notes
+    assert snapshot(other_sqlite, "c1") == snapshot(store, "c1")
+    # The class only: the other class of the same teacher stays behind.
+    assert [c.id for c in other_sqlite.list_classes()] == ["c1"]
+
+
+@pytest.mark.neo4j
+def test_sqlite_to_neo4j_and_back(
+    sqlite_store: GraphStore, neo4j_store: GraphStore, other_sqlite: GraphStore, tmp_path: Path
+) -> None:
+    school(sqlite_store, students=4, answers=8)
+    original = snapshot(sqlite_store, "c1")
+    neo4j_store.load_curriculum(diamond())
+    doc = through_file(export_class(sqlite_store, "c1", include_credentials=True), tmp_path, "1")
+    import_class(neo4j_store, doc)
+    assert snapshot(neo4j_store, "c1") == original
+    other_sqlite.load_curriculum(diamond())
+    back = through_file(export_class(neo4j_store, "c1", include_credentials=True), tmp_path, "2")
+    import_class(other_sqlite, back)
+    assert snapshot(other_sqlite, "c1") == original
+    # The documents themselves agree (apart from when they were made).
+    first, second = doc.to_json(), back.to_json()
+    first.pop("exported_at"), second.pop("exported_at")
+    assert first == second
+
+
+def test_existing_ids_are_refused_and_nothing_is_written(
+    store: GraphStore, other_sqlite: GraphStore
+) -> None:
+    school(other_sqlite)
+    doc = export_class(other_sqlite, "c1")
+    store.load_curriculum(diamond())
+    store.add_teacher(Teacher("t1", "Ms Li 李老师"))
+    store.add_class(ClassGroup("c9", "9Z", "t1"))
+    store.add_student(Student("s2", "Already here", "c9"))
+    with pytest.raises(InputError, match=r"student 's2' already exists.*--replace"):
+        import_class(store, doc)
+    assert [c.id for c in store.list_classes()] == ["c9"]
+    assert [s.id for s in store.list_students()] == ["s2"]
+    assert store.attempts("s2") == []
+    # Without the clash the same document goes in, reusing the identical teacher.
+    doc2 = ClassExport(
+        doc.group, doc.teacher, tuple(r for r in doc.students if r.student.id != "s2")
+    )
+    report = import_class(store, doc2)
+    assert not report.teacher_created and "already exists" in report.notes[0]
+    with pytest.raises(InputError, match=r"class 'c1' already exists"):
+        import_class(store, doc2)
+    # No store can remove a class through the protocol yet, so --replace is refused too.
+    with pytest.raises(InputError, match="--replace needs a store that can remove a class"):
+        import_class(store, doc2, replace=True)
+    assert len(store.attempts("s0")) == 5
+
+
+def _nothing(store: GraphStore) -> None:
+    pass
+
+
+def _other_teacher_t1(store: GraphStore) -> None:
+    store.load_curriculum(diamond())
+    store.add_teacher(Teacher("t1", "Mr X"))
+
+
+def _student_t1(store: GraphStore) -> None:
+    store.load_curriculum(diamond())
+    store.add_teacher(Teacher("t0", "T"))
+    store.add_class(ClassGroup("k", "K", "t0"))
+    store.add_student(Student("t1", "A student", "k"))
+
+
+def _teacher_s2(store: GraphStore) -> None:
+    store.load_curriculum(diamond())
+    store.add_teacher(Teacher("s2", "Teacher s2"))
+
+
+@pytest.mark.parametrize(
+    ("prepare", "message"),
+    [
+        (_nothing, "has no curriculum"),
+        (_other_teacher_t1, "a different teacher has the id 't1'"),
+        (_student_t1, "'t1' is a student's id"),
+        (_teacher_s2, "student id 's2' is a teacher's id"),
+    ],
+)
+def test_conflicts_are_refused_before_writing(
+    store: GraphStore,
+    other_sqlite: GraphStore,
+    prepare: Callable[[GraphStore], None],
+    message: str,
+) -> None:
+    school(other_sqlite)
+    doc = export_class(other_sqlite, "c1")
+    prepare(store)
+    before = ([c.id for c in store.list_classes()], [s.id for s in store.list_students()])
+    with pytest.raises(InputError, match=message):
+        import_class(store, doc)
+    assert ([c.id for c in store.list_classes()], [s.id for s in store.list_students()]) == before
+
+
+def test_points_missing_from_the_target_curriculum_are_refused(
+    store: GraphStore, other_sqlite: GraphStore
+) -> None:
+    school(other_sqlite)
+    doc = export_class(other_sqlite, "c1")
+    smaller = diamond()
+    store.load_curriculum(
+        replace(
+            smaller,
+            name="smaller",
+            knowledge_points=tuple(k for k in smaller.knowledge_points if k.id != "f"),
+            edges=tuple(e for e in smaller.edges if "f" not in e),
+        )
+    )
+    with pytest.raises(InputError, match=r"does not have: 'f'"):
+        import_class(store, doc)
+    assert store.list_classes() == [] and store.list_students() == []

@@ -1,0 +1,197 @@
+"""End to end in a real browser: ``streamlit run`` on 127.0.0.1, headless Chromium driven by
+Selenium. A student signs in, answers one problem right and one wrong with a misconception's
+buggy answer, sees the misconception and an explanation, signs out; the teacher signs in and
+sees those answers. Screenshots of every step go to ``artifacts/e2e/``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, start_app
+from tutor.content.bank import content_bank_for
+from tutor.content.curricula import default_curriculum
+from tutor.content.items import Item, regenerate
+from tutor.content.misconceptions import buggy_answer, misconceptions_for_generator
+from tutor.engine import Engine
+from tutor.graph import open_store
+from tutor.settings import Settings
+from ui.i18n import text
+
+pytestmark = pytest.mark.e2e
+
+#: Seconds to wait for the page to show something after an action.
+WAIT = 30
+GOAL = "whole_ops.add_2digit_regroup"
+#: Correct answers seeded before the test: the tutor's next items then come from a
+#: generator with buggy rules, so the wrong answer is a diagnosable one.
+HISTORY = 24
+TEACHER = ("teacher", "teacher-pass")
+STUDENT = ("s01", "student-pass")
+ITEM_ID = re.compile(r"\b([a-z0-9_]+:\d+:\d+)\b")
+
+
+def seed(data_dir: Path) -> None:
+    """A class with one practised student, through the engine (as `tutor demo seed` does)."""
+    store = open_store(f"sqlite:///{data_dir / 'kptutor.db'}", Settings(data_dir=data_dir))
+    curriculum = default_curriculum()
+    store.load_curriculum(curriculum)
+    store.load_content(content_bank_for(curriculum.name))
+    engine = Engine(store)
+    engine.add_teacher(TEACHER[0], "Ms Lin")
+    engine.set_password(*TEACHER)
+    engine.create_class("c1", "Class 1", TEACHER[0])
+    engine.add_student_with_password(STUDENT[0], "Ann", "c1", STUDENT[1], GOAL)
+    for _ in range(HISTORY):
+        item = engine.next_item(STUDENT[0]).item
+        assert item is not None
+        engine.submit(STUDENT[0], item.item_id, item.answer)
+    store.close()
+
+
+class Page:
+    """The app in the browser, with the few gestures the test needs."""
+
+    def __init__(self, driver: Any, url: str) -> None:
+        self.driver = driver
+        self.url = url
+        self.shots = 0
+
+    def body(self) -> str:
+        from selenium.webdriver.common.by import By
+
+        return str(self.driver.find_element(By.TAG_NAME, "body").text)
+
+    def wait_for(self, condition: Callable[[str], bool], what: str) -> str:
+        from selenium.common.exceptions import TimeoutException
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        try:
+            WebDriverWait(self.driver, WAIT, poll_frequency=0.25).until(
+                lambda _: condition(self.body())
+            )
+        except TimeoutException:
+            self.shot("timeout-" + re.sub(r"\W+", "-", what)[:40])
+            raise AssertionError(f"the page never showed {what}:\n{self.body()[-2000:]}") from None
+        return self.body()
+
+    def wait_text(self, *needles: str) -> str:
+        return self.wait_for(lambda body: all(n in body for n in needles), repr(needles))
+
+    def type(self, label: str, value: str) -> None:
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
+
+        box = self.driver.find_element(By.CSS_SELECTOR, f'input[aria-label="{label}"]')
+        # clear() does not reach React's state; select-all and delete does.
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys(Keys.DELETE)
+        box.send_keys(value)
+
+    def click(self, label: str) -> None:
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        xpath = f'//button[normalize-space(.)="{label}"]'
+        WebDriverWait(self.driver, WAIT).until(ec.element_to_be_clickable((By.XPATH, xpath)))
+        self.driver.find_element(By.XPATH, xpath).click()
+
+    def wait_charts(self, count: int) -> None:
+        """Wait until ``count`` Vega charts are drawn (for screenshots people can read)."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        drawn = ".vega-embed canvas, .vega-embed svg.marks"
+        WebDriverWait(self.driver, WAIT).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, drawn)) >= count
+        )
+
+    def open_page(self, url_path: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        self.driver.find_element(By.CSS_SELECTOR, f'a[href$="/{url_path}"]').click()
+
+    def shot(self, name: str) -> None:
+        self.shots += 1
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.driver.save_screenshot(str(ARTIFACTS / f"{self.shots:02d}-{name}.png"))
+
+    def sign_in(self, user: str, password: str) -> None:
+        self.wait_text(text("en", "user_id"))
+        self.type(text("en", "user_id"), user)
+        self.type(text("en", "password"), password)
+        self.click(text("en", "sign_in"))
+
+    def item(self, other_than: str | None = None) -> Item:
+        """The item the practice page shows (its id is in a caption), regenerated."""
+
+        def shown(body: str) -> bool:
+            found = ITEM_ID.search(body)
+            return found is not None and found.group(1) != other_than
+
+        found = ITEM_ID.search(self.wait_for(shown, "an item id"))
+        assert found is not None
+        return regenerate(found.group(1))
+
+
+def _buggy(item: Item) -> tuple[str, str] | None:
+    for mc in misconceptions_for_generator(item.generator):
+        wrong = buggy_answer(mc.id, item)
+        if wrong:
+            return mc.description, wrong
+    return None
+
+
+def test_student_then_teacher_in_chromium(driver: Any, tmp_path: Path) -> None:
+    seed(tmp_path)
+    process, url = start_app(tmp_path, tmp_path / "streamlit.log")
+    try:
+        page = Page(driver, url)
+        driver.get(url)
+        page.sign_in(*STUDENT)
+        page.wait_text(text("en", "page_practice"), text("en", "check"))
+        first = page.item()
+        assert first.prompt.split()[0] in page.body()
+        page.shot("student-problem")
+
+        page.type(text("en", "your_answer"), first.answer)
+        page.click(text("en", "check"))
+        page.wait_text(text("en", "fb_correct"))
+        page.shot("student-right")
+
+        page.click(text("en", "next_problem"))
+        second = page.item(other_than=first.item_id)
+        bug = _buggy(second)
+        assert bug is not None, f"no buggy rule applies to {second.item_id}"
+        description, wrong = bug
+        page.type(text("en", "your_answer"), wrong)
+        page.click(text("en", "check"))
+        body = page.wait_text(
+            text("en", "fb_incorrect"), description.rstrip("."), text("en", "next_problem")
+        )
+        explanation = body.split(text("en", "explanation"), 1)[-1]
+        assert len(explanation) > 80, explanation  # the streamed explanation is there
+        page.shot("student-misconception-and-explanation")
+
+        page.click(text("en", "sign_out"))
+        page.wait_text(text("en", "user_id"))
+        page.shot("signed-out")
+
+        page.sign_in(*TEACHER)
+        page.wait_text(text("en", "page_dashboard"), text("en", "top_misconceptions"))
+        page.wait_text(description.rstrip("."), wrong)  # the misconception, with the answer
+        page.wait_charts(2)  # heatmap and weakest points drawn
+        page.shot("teacher-dashboard")
+
+        page.open_page("student")
+        body = page.wait_text(text("en", "page_student"), first.item_id, second.item_id)
+        assert wrong in body and first.answer in body
+        page.shot("teacher-drill-down")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -1,0 +1,131 @@
+"""Student drill-down (teachers): one student's answers, mastery, path (with why), and
+their goal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from tutor.errors import TutorError
+from ui import state, widgets
+from ui.state import t
+
+if TYPE_CHECKING:
+    from tutor.domain import Attempt
+
+
+#: The drill-down lists this many of the latest answers (newest first).
+LATEST = 30
+
+
+def _misconception(mc_id: str | None) -> str:
+    """A misconception's description in the tab's language, shortened for a table cell."""
+    from tutor.content.misconceptions import get_misconception
+
+    if mc_id is None:
+        return ""
+    try:
+        mc = get_misconception(mc_id)
+    except TutorError:
+        return mc_id
+    words = (mc.description_zh or mc.description) if state.zh() else mc.description
+    return words if len(words) <= 60 else words[:57] + "…"
+
+
+def _attempts_table(attempts: list[Attempt]) -> None:
+    import pandas as pd
+
+    rows = [
+        {
+            t("col_seq"): a.seq,
+            t("col_kp"): state.kp_name(a.kp),
+            t("col_item"): a.item_id,
+            t("col_answer"): a.answer,
+            t("col_result"): t(f"status_{a.status}"),
+            t("col_misconception"): _misconception(a.misconception),
+        }
+        for a in attempts
+    ]
+    # A static table (not the canvas grid): a few dozen rows, readable, searchable with
+    # the browser's find; the whole log is in the class CSV export.
+    st.table(pd.DataFrame(rows).set_index(t("col_seq")))
+
+
+def _mastery_chart(mastery: dict[str, float]) -> None:
+    import altair as alt
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [{t("col_kp"): state.kp_name(kp), t("col_mastery"): p} for kp, p in mastery.items()]
+    ).sort_values(t("col_mastery"))
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{t('col_mastery')}:Q", scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y(f"{t('col_kp')}:N", sort=None),
+            color=alt.Color(
+                f"{t('col_mastery')}:Q",
+                scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]),
+                legend=None,
+            ),
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def render() -> None:
+    """Pick one of the teacher's students and show everything about their practice."""
+    api = state.require_teacher()
+    st.title(t("page_student"))
+    group = widgets.pick_class(api, key="detail_class")
+    if group is None:
+        return
+    student = widgets.pick_student(api, group.id)
+    if student is None:
+        return
+    try:
+        attempts = api.student_attempts(student.id)
+        mastery = api.student_mastery(student.id)
+        stored = api.student_path(student.id)
+    except TutorError as exc:
+        state.show_error(exc)
+        return
+    st.markdown(
+        t(
+            "student_summary",
+            name=student.name,
+            goal=state.kp_name(student.goal) if student.goal else t("none"),
+            n=len(attempts),
+            correct=sum(a.correct for a in attempts),
+        )
+    )
+    st.subheader(t("path"))
+    if stored is None or not stored.kps:
+        st.caption(t("path_empty"))
+    else:
+        st.info(stored.reason_zh if state.zh() and stored.reason_zh else stored.reason)
+        if stored.diagnosed_gap:
+            st.warning(t("path_gap_teacher", kp=state.kp_name(stored.diagnosed_gap)))
+        st.markdown(" → ".join(state.kp_name(kp) for kp in stored.kps))
+    st.subheader(t("attempts"))
+    if attempts:
+        _attempts_table(list(reversed(attempts[-LATEST:])))
+    else:
+        st.caption(t("no_attempts"))
+    if mastery:
+        st.subheader(t("mastery"))
+        _mastery_chart({kp: s.p for kp, s in mastery.items() if s.attempts})
+    with st.form(state.USER_PREFIX + "student_goal_form"):
+        goal = widgets.pick_goal(key=state.USER_PREFIX + "student_goal", default=student.goal)
+        if st.form_submit_button(t("set_student_goal")):
+            try:
+                api.set_goal(student.id, goal)
+            except TutorError as exc:
+                state.show_error(exc)
+            else:
+                st.success(t("goal_set_student", kp=state.kp_name(goal), name=student.name))
+
+
+render()
