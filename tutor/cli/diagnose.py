@@ -137,22 +137,32 @@ def diagnose_cdm(
 @click.option(
     "--working", "working_path", default=None, metavar="FILE", help="Shown working, a step a line."
 )
+@click.option(
+    "--semantic/--no-semantic",
+    default=True,
+    show_default=True,
+    help="Match free-text working to misconception descriptions (needs kptutor[semantic]).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def diagnose_answer_command(
-    item_id: str, answer: str, working_path: str | None, as_json: bool
+    item_id: str, answer: str, working_path: str | None, semantic: bool, as_json: bool
 ) -> None:
     """Diagnose one answer: the misconception and the missing knowledge points.
 
     Evidence, strongest first: a buggy rule that gives exactly this answer ("rule"), the
-    first wrong line of the shown working ("steps"), or none ("none": unknown cause).
+    first wrong line of the shown working ("steps"), the misconception that free-text
+    working reads like ("semantic", with a calibrated confidence; the embedding model is
+    loaded only then), or none ("none": unknown cause).
     """
     from tutor.content.items import regenerate
     from tutor.diagnosis.answer import diagnose_answer
+    from tutor.diagnosis.semantic import default_matcher
     from tutor.diagnosis.working import read_working
 
     item = regenerate(item_id)
     working = read_working(working_path) if working_path else None
-    result = diagnose_answer(item, answer, working)
+    matcher = default_matcher() if semantic and working else None
+    result = diagnose_answer(item, answer, working, semantic=matcher)
     emit(
         result.to_json(),
         as_json,
@@ -165,11 +175,22 @@ def diagnose_answer_command(
 
 
 @diagnose.command("evaluate")
-@click.option("--students", type=click.IntRange(min=1), default=500, show_default=True)
+@click.option(
+    "--students",
+    type=click.IntRange(min=1),
+    default=500,
+    show_default=True,
+    help="How many simulated failures to diagnose (up to 5 per simulated student).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def diagnose_evaluate(students: int, seed: int, as_json: bool) -> None:
-    """Prerequisite probing on simulated students: root-cause accuracy and probes used."""
+    """Prerequisite probing on simulated students: root-cause accuracy and probes used.
+
+    --students unexplained wrong answers met in simulated practice with the adaptive
+    tutor; the tutor probes with its own mastery as the prior and is scored on the
+    simulator's hidden truth (benchmarks/probe_eval.py has the details and a stress test).
+    """
     from tutor.sim.diagnosis import evaluate_probing
 
     found = evaluate_probing(students, seed)
@@ -178,8 +199,10 @@ def diagnose_evaluate(students: int, seed: int, as_json: bool) -> None:
         data,
         as_json,
         lambda d: (
-            f"root cause found: {d['root_cause_top1']:.1%} of {students} students, "
+            f"root cause found: {d['root_cause_top1']:.1%} of {students} failures, "
             f"{d['mean_probes']:.2f} probes on average, false gaps {d['false_gap_rate']:.1%} "
-            f"(blaming the failed point itself: {found['baseline_blame_failed_point_top1']:.1%})"
+            f"(blaming the failed point itself: "
+            f"{found['baseline_blame_failed_point_top1']:.1%}, "
+            f"false gaps {found['baseline_false_gap_rate']:.1%})"
         ),
     )

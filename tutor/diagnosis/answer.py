@@ -9,7 +9,12 @@ In order of evidence strength (DESIGN.md, "One answer, end to end"):
    false (proved with sympy through the safe answer parser, never ``eval``) is matched to
    the verified worked step it was attempting, and that step's knowledge point is the gap
    (confidence 0.6).
-3. **none** — no explanation: "unknown cause", handed over to prerequisite probing.
+3. **semantic** — the working is prose, or its lines show nothing wrong: when a
+   :class:`tutor.diagnosis.semantic.SemanticMatcher` is given, the text is matched to the
+   descriptions of the misconceptions that can occur on the item (sentence embeddings);
+   a match above the thresholds names the misconception and its points, with a
+   calibrated confidence of at most 0.5. Never consulted when a rule or a step matched.
+4. **none** — no explanation: "unknown cause", handed over to prerequisite probing.
 
 A right answer has status "correct" and no gap. Unreadable answers are not diagnosed.
 The diagnosis never raises on what a student types.
@@ -30,6 +35,7 @@ from tutor.content.answers import (
 )
 from tutor.content.items import Item, ItemVerificationError, verify_claim
 from tutor.content.misconceptions import match_misconceptions
+from tutor.diagnosis.semantic import SemanticMatcher, is_chinese
 
 __all__ = ["Diagnosis", "diagnose_answer", "first_wrong_step"]
 
@@ -116,8 +122,19 @@ def _compact(text: str) -> str:
     return normalize(text).replace(" ", "").replace("*", "").strip("()")
 
 
-def diagnose_answer(item: Item, answer: str, working: str | None = None) -> Diagnosis:
-    """Diagnose one answer to ``item`` (see the module docstring)."""
+def diagnose_answer(
+    item: Item,
+    answer: str,
+    working: str | None = None,
+    *,
+    semantic: SemanticMatcher | None = None,
+) -> Diagnosis:
+    """Diagnose one answer to ``item`` (see the module docstring).
+
+    ``semantic`` enables the free-text evidence (e.g.
+    :func:`tutor.diagnosis.semantic.default_matcher`); without it the diagnosis never
+    loads a model.
+    """
     result = check_answer(answer, item.answer, item.policy)
     said = result.message
     if result.status == "correct":
@@ -142,4 +159,17 @@ def diagnose_answer(item: Item, answer: str, working: str | None = None) -> Diag
             return Diagnosis(
                 "incorrect", None, (kp,), STEPS_CONFIDENCE, "steps", line, message=said
             )
+        if semantic is not None:
+            found_mc = semantic.match(working, item)
+            if found_mc is not None:
+                mc = found_mc.misconception
+                why = mc.description_zh if is_chinese(working) else mc.description
+                return Diagnosis(
+                    "incorrect",
+                    mc.id,
+                    tuple(mc.signals),
+                    found_mc.confidence,
+                    "semantic",
+                    message=f"{said} {why}",
+                )
     return Diagnosis("incorrect", None, (), 0.0, "none", message=said)
