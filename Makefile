@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APP_PORT ?= 8501
 
-.PHONY: app test lint typecheck unit neo4j-up neo4j-down neo4j-status bench clean help
+.PHONY: app test lint typecheck unit neo4j-up neo4j-down neo4j-status bench reliability clean help
 
 help:
 	@echo "make app         install into .venv, load the default curriculum, start the app"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint        ruff + mypy"
 	@echo "make neo4j-up    start the local Neo4j (writes .neo4j.env); make neo4j-down stops it"
 	@echo "make bench       run the benchmarks (writes BENCHMARKS.md figures to stdout)"
+	@echo "make reliability the full load profile (200 students, 60 s, both engines) for RELIABILITY.md"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +69,14 @@ bench: $(VENV)/.dev-installed
 	graph/neo4j.sh up
 	set -a; source .neo4j.env; set +a; \
 	  $(BIN)/python benchmarks/graph_scale.py; status=$$?; \
+	  graph/neo4j.sh down; exit $$status
+
+# The full load profile; CI runs the short one inside `make test` (tests/reliability/).
+reliability: $(VENV)/.dev-installed
+	graph/neo4j.sh up
+	set -a; source .neo4j.env; set +a; \
+	  $(BIN)/python -m tests.reliability.loadgen --students 200 --seconds 60 \
+	    --json artifacts/reliability/load.json; status=$$?; \
 	  graph/neo4j.sh down; exit $$status
 
 clean:

@@ -272,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(report)
         print(json.dumps(asdict(report) | {"ok": report.ok}, indent=2), flush=True)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps([asdict(r) | {"ok": r.ok} for r in results], indent=2))
     return 0 if all(r.ok for r in results) else 1
 
