@@ -75,7 +75,7 @@ def wipe_neo4j(settings: Settings) -> None:
         driver.session() as session,
     ):
         # Batched, so a large graph left by the benchmark is deleted in bounded memory.
-        session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS").consume()
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS").consume()
 
 
 @pytest.fixture

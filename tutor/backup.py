@@ -36,7 +36,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Final, Protocol, runtime_checkable
+from typing import Any, Final
 
 from tutor.domain import (
     Attempt,
@@ -457,20 +457,6 @@ def _exclusive(store_path: Path) -> Iterator[None]:
 
 # ---------------------------------------------------------------------------------------
 # one class as a JSON document (either engine)
-
-
-@runtime_checkable
-class ClassRemoval(Protocol):
-    """What ``--replace`` needs and :class:`~tutor.graph.protocol.GraphStore` does not
-    have yet: removing a class with its students and all their state.
-
-    Used through ``isinstance``, so ``--replace`` works as soon as a store offers it.
-    """
-
-    def delete_class(self, class_id: str) -> None:
-        """Remove a class, its students, their attempts, mastery, paths and password
-        hashes, in one transaction."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -933,11 +919,6 @@ def _plan(store: GraphStore, export: ClassExport, replace: bool) -> tuple[bool, 
             f"{what} already exists in {store.url}; nothing was imported (pass --replace to "
             "replace the class, or import into another store)"
         )
-    if not isinstance(store, ClassRemoval):
-        raise InputError(
-            f"--replace needs a store that can remove a class, which {store.url} cannot yet; "
-            "nothing was imported (import into a store without the class)"
-        )
     own = {s.id for s in store.list_students(export.group.id)} if class_taken else set()
     elsewhere = [s for s in students_taken if s not in own]
     if elsewhere:
@@ -960,7 +941,10 @@ def import_class(store: GraphStore, export: ClassExport, *, replace: bool = Fals
     """
     teacher_created, notes = _plan(store, export, replace)
     replaced = False
-    if replace and isinstance(store, ClassRemoval) and _exists(store.get_class, export.group.id):
+    previous: ClassExport | None = None
+    if replace and _exists(store.get_class, export.group.id):
+        # Kept in memory so a failure half-way puts the old class back: all or nothing.
+        previous = export_class(store, export.group.id, include_credentials=True)
         store.delete_class(export.group.id)
         replaced = True
     hashes = {r.student.id: r.password_hash for r in export.students if r.password_hash is not None}
@@ -978,7 +962,18 @@ def import_class(store: GraphStore, export: ClassExport, *, replace: bool = Fals
             if rec.path is not None:
                 store.set_path(rec.student.id, rec.path)
     except TutorError:
-        _undo(store, export, written)
+        _undo(store, export, written or previous is not None)
+        if previous is not None:
+            try:
+                import_class(store, previous)
+            except TutorError:
+                log.error(
+                    "class %s could not be put back after a failed replace", previous.group.id
+                )
+            else:
+                log.warning(
+                    "replace of class %s failed; the previous class is back", previous.group.id
+                )
         raise
     log.info(
         "imported class %s (%d students, %d attempts) into %s",
@@ -1017,7 +1012,7 @@ def _replay(store: GraphStore, rec: StudentRecord) -> None:
 
 def _undo(store: GraphStore, export: ClassExport, written: bool) -> None:
     """After a store failure half-way: remove what was written, when the store can."""
-    if written and isinstance(store, ClassRemoval):
+    if written:
         try:
             store.delete_class(export.group.id)
         except TutorError:

@@ -7,8 +7,9 @@ One answer, end to end (DESIGN.md):
    concrete, seeded, verified item for it.
 2. :meth:`Engine.submit` checks the answer (sympy), matches a wrong answer against the
    buggy rules, updates mastery with graph propagation (:func:`tutor.learner.mastery.observe`),
-   records the attempt and the new mastery in one store transaction, and returns the
-   feedback with the revised next step.
+   records the attempt, the new mastery and the revised learning path in one store
+   transaction (retried when another answer of the same student got in first), and returns
+   the feedback with the revised next step.
 
 The engine decides; nothing here words explanations (that is the language model's job,
 checked by the guard). Unreadable answers and right values in the wrong form are not
@@ -23,6 +24,7 @@ import csv
 import hashlib
 import io
 import logging
+import random
 import threading
 import time
 from collections import Counter
@@ -40,7 +42,7 @@ from tutor.auth import (
 )
 from tutor.content.items import GENERATORS, Item, generate, levels_by_kp, regenerate
 from tutor.content.misconceptions import Misconception, get_misconception
-from tutor.diagnosis.answer import diagnose_answer
+from tutor.diagnosis.answer import Diagnosis, diagnose_answer
 from tutor.domain import (
     Attempt,
     ClassGroup,
@@ -50,7 +52,7 @@ from tutor.domain import (
     Teacher,
     prerequisite_layers,
 )
-from tutor.errors import AuthError, InputError, NotFoundError, TutorError
+from tutor.errors import AuthError, InputError, NotFoundError, StoreConflict, TutorError
 from tutor.graph import GraphStore
 from tutor.learner.mastery import DEFAULT_BKT, UP_DEPTH, Observation, is_mastered, observe
 from tutor.policy.select import Choice, StudentView, answers_since_review, choose
@@ -70,6 +72,12 @@ log = logging.getLogger(__name__)
 PATH_FRESH_S = 3600.0
 #: Default session lifetime (sliding): a school day.
 SESSION_TTL_S = 8 * 3600.0
+#: How often submit re-reads and retries after losing a race to another answer of the
+#: same student. Each loss means another answer was saved, so k simultaneous answers
+#: need at most k - 1 retries; 10 covers a burst far beyond two tabs and a double click.
+SUBMIT_TRIES = 10
+#: Upper bound of the random pause before retry n is n times this (seconds).
+SUBMIT_BACKOFF_S = 0.005
 
 
 @dataclass(frozen=True)
@@ -456,31 +464,69 @@ class Engine:
     def submit(
         self, student_id: str, item_id: str, answer: str, *, working: str | None = None
     ) -> Feedback:
-        """Check an answer, diagnose a wrong one, update mastery and record the attempt;
-        then revise and store the student's learning path.
+        """Check an answer, diagnose a wrong one, update mastery, revise the learning path,
+        and record the attempt, the new mastery and the path in one store transaction.
 
         ``working`` is the student's shown working, one step per line (optional): when no
         buggy rule explains a wrong answer, its first wrong line names the gap.
+
+        Safe when one student submits from several tabs at once: the write is checked
+        against the attempt the computation started from and, on a conflict, the whole
+        read-compute-write is retried (up to :data:`SUBMIT_TRIES` times, then
+        :class:`~tutor.errors.StoreConflict`); no answer is lost or counted twice.
         """
         student = self.store.get_student(student_id)
         item = regenerate(item_id)
         diagnosis = diagnose_answer(item, answer, working)
         if diagnosis.status in ("unreadable", "not_simplified"):
             return Feedback(diagnosis.status, diagnosis.message, recorded=False)
-        correct = diagnosis.status == "correct"
-        gaps = diagnosis.gap_kps
-        message = diagnosis.message
         misconception: Misconception | None = None
         if diagnosis.misconception is not None:
             misconception = get_misconception(diagnosis.misconception)
+        layers = self._prerequisite_layers(item.kp)
+        # Optimistic concurrency: two tabs or a double click submit for one student at
+        # once. Each try reads the log and mastery, computes, and writes only if no other
+        # answer was saved in between (StoreConflict otherwise, nothing written); the next
+        # try re-reads, so a second answer to the same item becomes "not recorded".
+        for attempt_no in range(1, SUBMIT_TRIES + 1):
+            try:
+                return self._record(student, item, answer, diagnosis, misconception, layers)
+            except StoreConflict:
+                if attempt_no == SUBMIT_TRIES:
+                    break
+                log.debug("submit lost a race (try %d), retrying", attempt_no)
+                # Jitter, so the losers of one race do not collide again in lockstep.
+                time.sleep(random.uniform(0, SUBMIT_BACKOFF_S * attempt_no))  # noqa: S311
+        raise StoreConflict(
+            f"too many answers of student {student.id!r} arrived at the same moment; "
+            "this one was not saved — submit it again"
+        )
+
+    def _record(
+        self,
+        student: Student,
+        item: Item,
+        answer: str,
+        diagnosis: Diagnosis,
+        misconception: Misconception | None,
+        layers: list[list[str]],
+    ) -> Feedback:
+        """One read-compute-write of :meth:`submit`; StoreConflict if it lost a race."""
+        # The log is read BEFORE mastery: the store commits both together, so if mastery
+        # is newer than the seq seen here, the write's expected_seq check fails.
         recent = self.store.attempts(student.id, limit=20)
         if any(a.item_id == item.item_id for a in recent):
             # A second try at the same item: feedback only; the first answer counted.
-            return Feedback(diagnosis.status, message, recorded=False, misconception=misconception)
+            return Feedback(
+                diagnosis.status, diagnosis.message, recorded=False, misconception=misconception
+            )
+        seen = recent[-1].seq if recent else 0
         mastery = self.store.mastery(student.id)
         now = self._clock()
-        obs = Observation(item.kp, correct, now, item.assesses, gaps)
-        changes = observe(mastery, obs, self._prerequisite_layers(item.kp))
+        correct = diagnosis.status == "correct"
+        gaps = diagnosis.gap_kps
+        changes = observe(mastery, Observation(item.kp, correct, now, item.assesses, gaps), layers)
+        path = self._path_after(student, {**mastery, **changes}, now, seen + 1)
         attempt = self.store.record_attempt(
             Attempt(
                 student.id,
@@ -494,12 +540,13 @@ class Engine:
                 now,
             ),
             changes,
+            expected_seq=seen,
+            path=path,
         )
         before = {kp: _p(mastery.get(kp)) for kp in changes}
-        path = self._store_revised_path(student, {**mastery, **changes}, now, attempt.seq)
         return Feedback(
             diagnosis.status,
-            message,
+            diagnosis.message,
             recorded=True,
             misconception=misconception,
             gap_kps=gaps,
@@ -511,21 +558,19 @@ class Engine:
 
     # -- the stored learning path ----------------------------------------------------------
 
-    def _store_revised_path(
+    def _path_after(
         self, student: Student, mastery: Mapping[str, MasteryState], now: float, answered: int
     ) -> StoredPath | None:
-        """Revise the path after a recorded answer and store it (None: the student has no
-        goal, so there is no path to store). The attempt is already safe: a failure here
-        is logged and the next read recomputes the path."""
+        """The path revised for the answer about to be recorded (stored with it, in the
+        same transaction); None when the student has no goal, or when revising failed:
+        the answer still counts, and the next read of the path recomputes it."""
         if student.goal is None:
             return None
         try:
-            path = self._revised_path(student, mastery, now, answered)
-            self.store.set_path(student.id, path)
+            return self._revised_path(student, mastery, now, answered)
         except TutorError:
-            log.warning("the revised learning path could not be stored", exc_info=True)
+            log.warning("the learning path could not be revised", exc_info=True)
             return None
-        return path
 
     def _revised_path(
         self, student: Student, mastery: Mapping[str, MasteryState], now: float, answered: int

@@ -39,6 +39,15 @@ class StoreUnavailable(StoreError):
     """The store cannot be reached (server down, wrong password, unreadable file)."""
 
 
+class StoreConflict(StoreError):
+    """A write lost a race: the state it was computed from changed before it was saved.
+
+    Raised by ``record_attempt(..., expected_seq=n)`` when the student's latest attempt is
+    no longer number ``n`` (another answer of the same student was saved in between).
+    Nothing was written; the caller re-reads the state and tries again.
+    """
+
+
 class MissingDependency(TutorError):
     """An optional dependency is needed for this feature and is not installed."""
 

@@ -188,10 +188,10 @@ def test_existing_ids_are_refused_and_nothing_is_written(
     assert not report.teacher_created and "already exists" in report.notes[0]
     with pytest.raises(InputError, match=r"class 'c1' already exists"):
         import_class(store, doc2)
-    # No store can remove a class through the protocol yet, so --replace is refused too.
-    with pytest.raises(InputError, match="--replace needs a store that can remove a class"):
-        import_class(store, doc2, replace=True)
+    # With --replace the class (and only its own students) is swapped for the document's.
+    assert import_class(store, doc2, replace=True).replaced
     assert len(store.attempts("s0")) == 5
+    assert [s.id for s in store.list_students("c9")] == ["s2"]
 
 
 def _nothing(store: GraphStore) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import diamond
-from tutor.domain import Attempt, ClassGroup, MasteryState, Student, Teacher
-from tutor.errors import InputError, NotFoundError
+from tutor.domain import Attempt, ClassGroup, MasteryState, StoredPath, Student, Teacher
+from tutor.errors import InputError, NotFoundError, StoreConflict, StoreError
 from tutor.graph import GraphStore
 
 
@@ -117,6 +117,9 @@ def test_a_failed_attempt_writes_nothing(store: GraphStore) -> None:
         store.record_attempt(attempt("ghost", "c", True, 2.0), {})
     assert [a.seq for a in store.attempts("s1")] == [1]
     assert store.mastery("s1") == {"c": MasteryState(0.6, 1, 1.0)}
+    # The refused attempts used up no number.
+    nxt = store.record_attempt(attempt("s1", "a", True, 3.0), {}, expected_seq=1)
+    assert nxt.seq == 2
 
 
 def test_injection_strings_in_people_and_answers(store: GraphStore) -> None:
@@ -127,3 +130,51 @@ def test_injection_strings_in_people_and_answers(store: GraphStore) -> None:
     assert store.get_student("s-evil").name == evil
     assert store.attempts("s-evil")[0].answer == evil
     assert len(store.list_students()) == 4
+
+
+def test_a_stale_expected_seq_is_a_conflict_and_writes_nothing(store: GraphStore) -> None:
+    school(store)
+    first = store.record_attempt(
+        attempt("s1", "c", True, 1.0), {"c": MasteryState(0.6, 1, 1.0)}, expected_seq=0
+    )
+    assert first.seq == 1
+    path = StoredPath(["e", "f"], "e", "next: e", "下一步：e", None, 2.0, "f", "frontier")
+    # A writer that read the state before attempt 1 was saved (it saw 0) must lose.
+    for stale in (0, 2):
+        with pytest.raises(StoreConflict, match="submit the answer again") as caught:
+            store.record_attempt(
+                attempt("s1", "a", False, 2.0),
+                {"a": MasteryState(0.1, 1, 2.0, gap=True)},
+                expected_seq=stale,
+                path=path,
+            )
+        assert isinstance(caught.value, StoreError)
+    assert [a.seq for a in store.attempts("s1")] == [1]
+    assert store.mastery("s1") == {"c": MasteryState(0.6, 1, 1.0)}
+    assert store.get_path("s1") is None
+    # With the right number it goes through, and numbering has no gap.
+    second = store.record_attempt(
+        attempt("s1", "a", False, 2.0),
+        {"a": MasteryState(0.1, 1, 2.0, gap=True)},
+        expected_seq=1,
+        path=path,
+    )
+    assert second.seq == 2
+    assert [a.seq for a in store.attempts("s1")] == [1, 2]
+    # Another student's numbering is not affected by s1's.
+    assert store.record_attempt(attempt("s2", "a", True, 3.0), {}, expected_seq=0).seq == 1
+
+
+def test_the_path_is_written_with_the_attempt(store: GraphStore) -> None:
+    school(store)
+    path = StoredPath(["c", "e", "f"], "c", "start with c", "先学 c", "a", 5.0, "f", "gap")
+    store.record_attempt(attempt("s1", "c", True, 5.0), {"c": MasteryState(0.6, 1, 5.0)}, path=path)
+    assert store.get_path("s1") == path
+    # Without a path the stored one stays.
+    store.record_attempt(attempt("s1", "a", True, 6.0), {"a": MasteryState(0.6, 1, 6.0)})
+    assert store.get_path("s1") == path
+    # A failing attempt (unknown point) leaves the old path in place.
+    newer = StoredPath(["f"], "f", "now f", "现在学 f", None, 7.0, "f", "frontier")
+    with pytest.raises(NotFoundError, match="no knowledge point 'zz'"):
+        store.record_attempt(attempt("s1", "zz", True, 7.0), {}, path=newer)
+    assert store.get_path("s1") == path

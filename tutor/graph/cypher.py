@@ -283,6 +283,21 @@ WHERE $teacher_id IS NULL OR t.id = $teacher_id
 RETURN c.id AS id, c.name AS name, t.id AS teacher_id
 ORDER BY id
 """
+# delete_class: three statements in one transaction (attempts, then students, then the
+# class). DETACH DELETE takes MASTERY, GOAL and MEMBER_OF with the students; the stored
+# path and the password hash are properties of the Student node. The teacher stays.
+DELETE_CLASS_ATTEMPTS = """
+MATCH (:Class {id: $id})<-[:MEMBER_OF]-(:Student)-[:MADE]->(a:Attempt)
+DETACH DELETE a
+"""
+DELETE_CLASS_STUDENTS = """
+MATCH (:Class {id: $id})<-[:MEMBER_OF]-(s:Student)
+DETACH DELETE s
+"""
+DELETE_CLASS = """
+MATCH (c:Class {id: $id})
+DETACH DELETE c
+"""
 LIST_STUDENTS = """
 MATCH (s:Student)
 OPTIONAL MATCH (s)-[:MEMBER_OF]->(c:Class)
@@ -294,15 +309,21 @@ ORDER BY id
 """
 
 # -- learner state ----------------------------------------------------------------------
-# The per-student counter lives on the Student node; incrementing it inside the write
-# transaction takes the node's lock, so concurrent submissions get distinct numbers.
-RECORD_ATTEMPT = """
+# The per-student counter lives on the Student node. Its SET reads the property it
+# writes (a direct dependency), so Cypher takes the node's write lock BEFORE reading it:
+# concurrent submissions of one student queue here, each sees the previous one's number,
+# and the engine's expected_seq check (done on the returned value, inside the same
+# transaction) is race-free.
+CLAIM_ATTEMPT_SEQ = """
 MATCH (s:Student {id: $student_id})
 SET s.attempt_seq = coalesce(s.attempt_seq, 0) + 1
-CREATE (s)-[:MADE]->(a:Attempt {student_id: $student_id, seq: s.attempt_seq,
+RETURN s.attempt_seq AS seq
+"""
+CREATE_ATTEMPT = """
+MATCH (s:Student {id: $student_id})
+CREATE (s)-[:MADE]->(:Attempt {student_id: $student_id, seq: $seq,
     item_id: $item_id, kp: $kp, answer: $answer, status: $status, correct: $correct,
     misconception: $misconception, gap_kps: $gap_kps, at: $at})
-RETURN a.seq AS seq
 """
 UPSERT_MASTERY = """
 MATCH (s:Student {id: $student_id})

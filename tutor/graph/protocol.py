@@ -29,6 +29,7 @@ from tutor.domain import (
     Student,
     Teacher,
 )
+from tutor.errors import StoreConflict
 
 
 @runtime_checkable
@@ -171,13 +172,35 @@ class GraphStore(Protocol):
         """Students (of one class), sorted by id."""
         ...
 
+    def delete_class(self, class_id: str) -> None:
+        """Remove a class with its students and everything stored about them (attempts,
+        mastery, stored paths, password hashes), in one transaction.
+
+        The class's teacher stays. :class:`NotFoundError` if there is no such class (and
+        nothing is removed).
+        """
+        ...
+
     # -- learner state ---------------------------------------------------------------
 
-    def record_attempt(self, attempt: Attempt, mastery: Mapping[str, MasteryState]) -> Attempt:
+    def record_attempt(
+        self,
+        attempt: Attempt,
+        mastery: Mapping[str, MasteryState],
+        *,
+        expected_seq: int | None = None,
+        path: StoredPath | None = None,
+    ) -> Attempt:
         """Append ``attempt`` and write the new mastery states, in one transaction.
 
         Returns the attempt with its ``seq`` (1, 2, … per student). Nothing is written
         when anything fails (unknown student or point, store error).
+
+        Optimistic concurrency: with ``expected_seq`` (the number of the student's latest
+        attempt when the caller read the state it computed ``mastery`` from; 0 for none),
+        the store checks inside the transaction that it is still the latest and otherwise
+        raises :class:`~tutor.errors.StoreConflict`, writing nothing. ``path``, when given,
+        replaces the student's stored learning path in the same transaction.
         """
         ...
 
@@ -225,3 +248,11 @@ class GraphStore(Protocol):
     def close(self) -> None:
         """Release connections. The store must not be used afterwards."""
         ...
+
+
+def attempt_conflict(student_id: str, expected_seq: int, latest_seq: int) -> StoreConflict:
+    """The error both engines raise when ``record_attempt``'s ``expected_seq`` is stale."""
+    return StoreConflict(
+        f"another answer of student {student_id!r} was saved at the same time (attempt "
+        f"{latest_seq}, not {expected_seq}); nothing was saved — submit the answer again"
+    )

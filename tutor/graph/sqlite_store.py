@@ -52,6 +52,7 @@ from tutor.domain import (
 )
 from tutor.errors import InputError, NotFoundError, StoreError, StoreUnavailable
 from tutor.graph import algorithms
+from tutor.graph.protocol import attempt_conflict
 from tutor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -855,18 +856,51 @@ class SqliteStore:
         )
         return [Student(*r) for r in rows]
 
+    def delete_class(self, class_id: str) -> None:
+        """See :meth:`GraphStore.delete_class`. One IMMEDIATE transaction."""
+        members = "SELECT id FROM student WHERE class_id = ?"
+        with self._write() as conn:
+            self._get_class(conn, class_id)
+            for table in ("attempt", "mastery", "learning_path"):
+                conn.execute(
+                    f"DELETE FROM {table} WHERE student_id IN ({members})",  # noqa: S608 - fixed names
+                    (class_id,),
+                )
+            # Only the students' own hashes: a teacher sharing an id keeps theirs.
+            conn.execute(
+                f"DELETE FROM account WHERE role = 'student' AND id IN ({members})",  # noqa: S608
+                (class_id,),
+            )
+            conn.execute("DELETE FROM student WHERE class_id = ?", (class_id,))
+            conn.execute("DELETE FROM class WHERE id = ?", (class_id,))
+        log.info("deleted class %s and its students from %s", class_id, self.url)
+
     # -- learner state -------------------------------------------------------------------
 
-    def record_attempt(self, attempt: Attempt, mastery: Mapping[str, MasteryState]) -> Attempt:
-        """See :meth:`GraphStore.record_attempt`. One IMMEDIATE transaction."""
+    def record_attempt(
+        self,
+        attempt: Attempt,
+        mastery: Mapping[str, MasteryState],
+        *,
+        expected_seq: int | None = None,
+        path: StoredPath | None = None,
+    ) -> Attempt:
+        """See :meth:`GraphStore.record_attempt`. One IMMEDIATE transaction.
+
+        BEGIN IMMEDIATE takes the database's write lock before the latest seq is read, so
+        the ``expected_seq`` check and the insert cannot interleave with another writer.
+        """
         with self._write() as conn:
             self._get_student(conn, attempt.student_id)
             for kp in {attempt.kp, *mastery}:
                 self._require_kp(conn, kp)
-            seq = conn.execute(
-                "SELECT coalesce(max(seq), 0) + 1 FROM attempt WHERE student_id = ?",
+            latest = conn.execute(
+                "SELECT coalesce(max(seq), 0) FROM attempt WHERE student_id = ?",
                 (attempt.student_id,),
             ).fetchone()[0]
+            if expected_seq is not None and latest != expected_seq:
+                raise attempt_conflict(attempt.student_id, expected_seq, latest)
+            seq = latest + 1
             conn.execute(
                 "INSERT INTO attempt(student_id, seq, item_id, kp, answer, status, correct,"
                 " misconception, gap_kps, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -891,6 +925,8 @@ class SqliteStore:
                     for kp, m in mastery.items()
                 ),
             )
+            if path is not None:
+                _write_path(conn, attempt.student_id, path)
         return replace(attempt, seq=seq)
 
     def mastery(self, student_id: str) -> dict[str, MasteryState]:
@@ -979,22 +1015,7 @@ class SqliteStore:
         """See :meth:`GraphStore.set_path`."""
         with self._write() as conn:
             self._get_student(conn, student_id)
-            conn.execute(
-                "INSERT OR REPLACE INTO learning_path(student_id, kps, next_kp, reason,"
-                " reason_zh, diagnosed_gap, updated_at, goal, kind)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    student_id,
-                    json.dumps(list(path.kps)),
-                    path.next_kp,
-                    path.reason,
-                    path.reason_zh,
-                    path.diagnosed_gap,
-                    path.updated_at,
-                    path.goal,
-                    path.kind,
-                ),
-            )
+            _write_path(conn, student_id, path)
 
     def get_path(self, student_id: str) -> StoredPath | None:
         """See :meth:`GraphStore.get_path`."""
@@ -1009,6 +1030,25 @@ class SqliteStore:
             return None
         kps, next_kp, reason, reason_zh, gap, at, goal, kind = row
         return StoredPath(list(json.loads(kps)), next_kp, reason, reason_zh, gap, at, goal, kind)
+
+
+def _write_path(conn: sqlite3.Connection, student_id: str, path: StoredPath) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO learning_path(student_id, kps, next_kp, reason,"
+        " reason_zh, diagnosed_gap, updated_at, goal, kind)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            student_id,
+            json.dumps(list(path.kps)),
+            path.next_kp,
+            path.reason,
+            path.reason_zh,
+            path.diagnosed_gap,
+            path.updated_at,
+            path.goal,
+            path.kind,
+        ),
+    )
 
 
 def _attrs_json(attrs: Mapping[str, str]) -> str:
