@@ -143,10 +143,11 @@ _PATH_CACHE = 256
 class _Names(Mapping[str, str]):
     """Knowledge-point names read from the store only when a reason needs them."""
 
-    def __init__(self, store: GraphStore, *, zh: bool) -> None:
+    def __init__(self, store: GraphStore, *, zh: bool, seen: dict[str, str] | None = None) -> None:
         self._store = store
         self._zh = zh
-        self._seen: dict[str, str] = {}
+        # Shared across calls by the engine (names change only with the curriculum).
+        self._seen: dict[str, str] = {} if seen is None else seen
 
     def __getitem__(self, kp_id: str) -> str:
         if kp_id not in self._seen:
@@ -235,6 +236,9 @@ class Engine:
         self._model = model
         self._model_lock = threading.Lock()
         self._paths: dict[tuple[str, str], tuple[list[str], dict[str, list[str]]]] = {}
+        # Knowledge-point names for reasons, per curriculum fingerprint (en, zh).
+        self._names_for = ""
+        self._names: tuple[dict[str, str], dict[str, str]] = ({}, {})
         self._sessions = SessionTable(ttl_s=session_ttl_s, clock=clock)
 
     # -- people ------------------------------------------------------------------------
@@ -396,6 +400,8 @@ class Engine:
         curriculum version: they change only when a curriculum is loaded)."""
         info = self.store.curriculum_info()
         key = (info.fingerprint if info else "", goal)
+        if key[0] != self._names_for:
+            self._names_for, self._names = key[0], ({}, {})
         cached = self._paths.get(key)
         if cached is None:
             path = self.store.learning_order(goal)
@@ -438,8 +444,8 @@ class Engine:
             levels={kp: ls for kp, ls in self._levels.items() if kp in prerequisites},
             now=self._clock() if now is None else now,
             answers_since_review=answers_since_review(answered),
-            names=_Names(self.store, zh=False),
-            names_zh=_Names(self.store, zh=True),
+            names=_Names(self.store, zh=False, seen=self._names[0]),
+            names_zh=_Names(self.store, zh=True, seen=self._names[1]),
         )
 
     def next_item(self, student_id: str) -> NextItem:

@@ -299,6 +299,7 @@ class SqliteStore:
         self.url = f"sqlite:///{self.path}"
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._writer = threading.RLock()
         self._mirror: _Mirror | None = None
         self._connections: list[sqlite3.Connection] = []
         try:
@@ -345,7 +346,16 @@ class SqliteStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One IMMEDIATE transaction: commit on success, roll back on any error."""
+        """One IMMEDIATE transaction: commit on success, roll back on any error.
+
+        SQLite has one writer at a time. Threads of this process queue on a lock instead of
+        on SQLite's busy handler, which sleeps in steps of up to 100 ms and so gave writes a
+        long latency tail under load; other processes still wait on the busy timeout.
+        """
+        with self._writer:
+            yield from self._write_locked()
+
+    def _write_locked(self) -> Iterator[sqlite3.Connection]:
         conn = self._conn()
         try:
             conn.execute("BEGIN IMMEDIATE")
