@@ -40,7 +40,15 @@ from tutor.auth import (
     hash_password,
     verify_password,
 )
-from tutor.content.items import GENERATORS, Item, generate, levels_by_kp, regenerate
+from tutor.content.items import (
+    GENERATORS,
+    Generator,
+    Item,
+    ensure_generators_loaded,
+    generate,
+    levels_by_kp,
+    regenerate,
+)
 from tutor.content.misconceptions import Misconception, get_misconception
 from tutor.diagnosis.answer import Diagnosis, diagnose_answer
 from tutor.domain import (
@@ -137,7 +145,7 @@ class Feedback:
 
 
 #: Goals whose learning order the engine keeps in memory.
-_PATH_CACHE = 256
+_PATH_CACHE = 4096
 
 
 class _Names(Mapping[str, str]):
@@ -395,11 +403,19 @@ class Engine:
     def _levels(self) -> dict[str, tuple[int, ...]]:
         return levels_by_kp()
 
+    @cached_property
+    def _generators(self) -> dict[str, list[Generator]]:
+        """Generators by knowledge point, by name (not a scan of the registry per item)."""
+        ensure_generators_loaded()
+        by_kp: dict[str, list[Generator]] = {}
+        for gen in sorted(GENERATORS.values(), key=lambda g: g.name):
+            by_kp.setdefault(gen.kp, []).append(gen)
+        return by_kp
+
     def _goal_graph(self, goal: str) -> tuple[list[str], dict[str, list[str]]]:
         """The goal's learning order and the path's direct prerequisites (cached per
         curriculum version: they change only when a curriculum is loaded)."""
-        info = self.store.curriculum_info()
-        key = (info.fingerprint if info else "", goal)
+        key = (self.store.curriculum_fingerprint() or "", goal)
         if key[0] != self._names_for:
             self._names_for, self._names = key[0], ({}, {})
         cached = self._paths.get(key)
@@ -441,7 +457,7 @@ class Engine:
             path=path,
             prerequisites=prerequisites,
             mastery=mastery,
-            levels={kp: ls for kp, ls in self._levels.items() if kp in prerequisites},
+            levels={kp: self._levels[kp] for kp in prerequisites if kp in self._levels},
             now=self._clock() if now is None else now,
             answers_since_review=answers_since_review(answered),
             names=_Names(self.store, zh=False, seen=self._names[0]),
@@ -457,10 +473,7 @@ class Engine:
             return NextItem(choice, None)
         last = self.store.attempts(student_id, limit=1)
         seq = (last[-1].seq if last else 0) + 1
-        gens = sorted(
-            (g for g in GENERATORS.values() if g.kp == choice.kp and choice.difficulty in g.levels),
-            key=lambda g: g.name,
-        )
+        gens = [g for g in self._generators.get(choice.kp, ()) if choice.difficulty in g.levels]
         gen = gens[seq % len(gens)]
         return NextItem(choice, generate(gen.name, choice.difficulty, _item_seed(student_id, seq)))
 

@@ -222,3 +222,11 @@ def test_direct_prerequisites_of_many_points(store: GraphStore) -> None:
     assert store.direct_prerequisites([]) == {}
     with pytest.raises(NotFoundError, match="'zz'"):
         store.direct_prerequisites(["a", "zz"])
+
+
+def test_curriculum_fingerprint_is_the_info_fingerprint(store: GraphStore) -> None:
+    assert store.curriculum_fingerprint() is None
+    store.load_curriculum(diamond())
+    info = store.curriculum_info()
+    assert info is not None
+    assert store.curriculum_fingerprint() == info.fingerprint != ""

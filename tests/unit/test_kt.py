@@ -106,6 +106,39 @@ def test_em_respects_guess_and_slip_bounds(bkt_log: ResponseLog) -> None:
         fit_bkt(bkt_log, max_guess=0.5)
 
 
+def test_default_bounds_keep_a_right_answer_evidence_of_knowing(bkt_log: ResponseLog) -> None:
+    from tutor.learner.bkt import MAX_GUESS, MAX_SLIP
+
+    # The condition for "a right answer never lowers P(known)" is 1 - slip > guess; the
+    # default bounds (below 0.5 each) must imply it for every skill the fit returns.
+    assert MAX_GUESS < 0.5 and MAX_SLIP < 0.5
+    fit = fit_bkt(bkt_log)
+    assert np.all(1.0 - fit.model.slip > fit.model.guess)
+    # A skill whose students guess 40% of the time is fitted as such (an old bound of 0.3
+    # clipped it), and the posterior still rises on a right answer.
+    guessy = [BKTParams(prior=0.2, learn=0.1, guess=0.4, slip=0.1)]
+    data = from_sequences(simulate_bkt(guessy, 800, 15, seed=5))
+    model = fit_bkt(data).model
+    assert model.guess[0] == pytest.approx(0.4, abs=0.05)
+    params = model.params(0)
+    assert all(bkt_posterior(params, p, True) > p for p in (0.05, 0.3, 0.6, 0.9))
+
+
+def test_restarts_keep_the_best_run_per_skill(bkt_log: ResponseLog) -> None:
+    one = fit_bkt(bkt_log, max_iter=30)
+    many = fit_bkt(bkt_log, max_iter=30, restarts=4, seed=1)
+    assert many.restarts == 4
+    assert many.iterations > one.iterations  # every restart ran
+    # Run 0 starts where the single run starts, so the per-skill best is never worse.
+    assert many.final_log_likelihood >= one.final_log_likelihood - 1e-12
+    # ... and is the best of the runs on each skill: no single run beats it anywhere.
+    for seed in (1, 2):
+        other = fit_bkt(bkt_log, max_iter=30, init=BKTParams(0.7, 0.3, 0.05, 0.3), seed=seed)
+        assert other.final_log_likelihood <= many.final_log_likelihood + 0.01
+    with pytest.raises(InputError, match="restarts"):
+        fit_bkt(bkt_log, restarts=0)
+
+
 def test_em_fits_forgetting_when_asked() -> None:
     # Students who know a skill forget it 20% of the time after each answer.
     rng = np.random.default_rng(3)
@@ -403,6 +436,27 @@ def test_dkt_learns_and_predicts_probabilities() -> None:
     np.testing.assert_allclose(p, again, rtol=1e-5)
 
 
+@needs_torch
+def test_dkt_ensemble_averages_its_members() -> None:
+    from dataclasses import replace
+
+    from tutor.learner.dkt import DKTConfig, DKTModel, fit_dkt, predict_dkt
+
+    data = from_sequences(simulate_bkt(TRUE_PARAMS, 80, 12, seed=9))
+    cfg = DKTConfig(embed=8, hidden=8, batch_size=32, max_epochs=2, patience=5, ensemble=2)
+    model = fit_dkt(data, cfg)
+    assert len(model.nets) == 2 and len(model.member_histories) == 1
+    part = data.select([0, 1])
+    alone = [
+        predict_dkt(DKTModel(net, model.n_skills, replace(cfg, ensemble=1)), part)
+        for net in model.nets
+    ]
+    assert not np.allclose(alone[0], alone[1])  # different seeds, different networks
+    np.testing.assert_allclose(predict_dkt(model, part), (alone[0] + alone[1]) / 2, rtol=1e-6)
+    with pytest.raises(InputError, match="ensemble"):
+        fit_dkt(data, replace(cfg, ensemble=0))
+
+
 def test_dkt_without_torch_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     from tutor.learner.dkt import fit_dkt
 
@@ -444,7 +498,9 @@ def _write_pair(tmp_path: Path, fmt: str) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize("fmt", ["pykt", "dkt3"])
-@pytest.mark.parametrize("model", ["bkt", "elo", pytest.param("dkt", marks=needs_torch)], ids=str)
+@pytest.mark.parametrize(
+    "model", ["bkt", "bkt-forget", "elo", pytest.param("dkt", marks=needs_torch)], ids=str
+)
 def test_cli_json_contract(tmp_path: Path, fmt: str, model: str) -> None:
     train, test = _write_pair(tmp_path, fmt)
     args = ["kt", "evaluate", "--train", str(train), "--test", str(test)]

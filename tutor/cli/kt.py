@@ -1,8 +1,9 @@
 """``tutor kt …``: knowledge-tracing models evaluated on response logs.
 
-``tutor kt evaluate --train F --test F --format pykt|dkt3 --model bkt|elo|dkt --json``
-prints ``{"auc": float, "acc": float, "rmse": float, "n_test": int}``; the protocol is
-described in :mod:`tutor.learner.evaluation`. Progress goes to stderr when it is a terminal.
+``tutor kt evaluate --train F --test F --format pykt|dkt3 --model bkt|bkt-forget|elo|dkt
+--json`` prints ``{"auc": float, "acc": float, "rmse": float, "n_test": int}``; the protocol
+is described in :mod:`tutor.learner.evaluation` (``bkt-forget`` is BKT with a fitted
+forgetting rate per skill). Progress goes to stderr when it is a terminal.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tutor.learner.evaluation import BACKENDS
 
 @cli.group()
 def kt() -> None:
-    """Knowledge tracing: evaluate BKT, Elo and DKT on response logs."""
+    """Knowledge tracing: evaluate BKT (with or without forgetting), Elo and DKT."""
 
 
 def _scores_text(d: dict[str, Any]) -> str:

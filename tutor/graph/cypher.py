@@ -15,6 +15,11 @@ RETURN c.name AS name, c.fingerprint AS fingerprint,
        COUNT { (:Standard) } AS standards
 """
 
+CURRICULUM_FINGERPRINT = """
+MATCH (c:Curriculum {key: 'active'})
+RETURN c.fingerprint AS fingerprint
+"""
+
 # -- load (all run inside one write transaction) -----------------------------------
 DELETE_STALE_KNOWLEDGE_POINTS = """
 MATCH (k:KnowledgePoint) WHERE NOT k.id IN $ids

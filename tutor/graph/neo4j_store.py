@@ -199,6 +199,15 @@ class Neo4jStore:
 
     # -- curriculum ------------------------------------------------------------------
 
+    def curriculum_fingerprint(self) -> str | None:
+        """See :meth:`GraphStore.curriculum_fingerprint`."""
+
+        def work(tx: ManagedTransaction) -> str | None:
+            record = tx.run(cypher.CURRICULUM_FINGERPRINT).single()
+            return None if record is None else str(record["fingerprint"] or "")
+
+        return self._read(work)
+
     def curriculum_info(self) -> CurriculumInfo | None:
         """See :meth:`GraphStore.curriculum_info`."""
 

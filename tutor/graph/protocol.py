@@ -53,6 +53,12 @@ class GraphStore(Protocol):
         """Name, fingerprint and sizes of the stored curriculum, or None if empty."""
         ...
 
+    def curriculum_fingerprint(self) -> str | None:
+        """The stored curriculum's fingerprint alone (cheap: no counting), or None if empty.
+
+        The engine reads it on every call to know whether its caches still hold."""
+        ...
+
     def get_node(self, kp_id: str) -> KnowledgePoint:
         """One knowledge point with its standards; :class:`NotFoundError` if absent."""
         ...

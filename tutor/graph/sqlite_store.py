@@ -408,6 +408,12 @@ class SqliteStore:
         row = self._conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
+    def curriculum_fingerprint(self) -> str | None:
+        """See :meth:`GraphStore.curriculum_fingerprint`."""
+        if self._meta("curriculum_name") is None:
+            return None
+        return self._meta("curriculum_fingerprint") or ""
+
     def curriculum_info(self) -> CurriculumInfo | None:
         """See :meth:`GraphStore.curriculum_info`."""
         name = self._meta("curriculum_name")

@@ -22,7 +22,8 @@ attention models on ASSIST2015):
 Training is on whole sequences (students sorted by length into batches, so there is little
 padding), Adam, binary cross-entropy over every answer, and early stopping on the AUC of one
 held-out fold with the best weights restored (the learning rate is halved after each epoch
-that does not improve it). Everything is seeded.
+that does not improve it). Everything is seeded. Optional: stacked GRU layers, weight decay,
+and an ensemble of networks trained from consecutive seeds whose probabilities are averaged.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -65,8 +66,15 @@ class DKTConfig:
 
     embed: int = 64
     hidden: int = 128
+    #: Stacked GRU layers (dropout ``dropout`` between them).
+    layers: int = 1
     dropout: float = 0.2
     lr: float = 2e-3
+    #: Adam's L2 penalty on the weights.
+    weight_decay: float = 0.0
+    #: Networks trained (seeds ``seed``, ``seed + 1``, …) whose predicted probabilities
+    #: are averaged. Each member early-stops on the same validation fold on its own.
+    ensemble: int = 1
     batch_size: int = 128
     max_epochs: int = 15
     patience: int = 3
@@ -97,6 +105,14 @@ class DKTModel:
     n_skills: int
     config: DKTConfig
     history: list[EpochReport] = field(default_factory=list)
+    #: The other networks of an ensemble (``config.ensemble > 1``), with their histories.
+    members: tuple[Any, ...] = ()
+    member_histories: tuple[list[EpochReport], ...] = ()
+
+    @property
+    def nets(self) -> tuple[Any, ...]:
+        """Every network whose predictions are averaged."""
+        return (self.net, *self.members)
 
 
 @contextmanager
@@ -178,7 +194,13 @@ def _build_net(n_skills: int, cfg: DKTConfig) -> Any:
             super().__init__()
             self.answer = nn.Embedding(2 * n_skills, cfg.embed)
             self.query = nn.Embedding(n_skills, cfg.embed)
-            self.gru = nn.GRU(cfg.embed, cfg.hidden, batch_first=True)
+            self.gru = nn.GRU(
+                cfg.embed,
+                cfg.hidden,
+                num_layers=cfg.layers,
+                batch_first=True,
+                dropout=cfg.dropout if cfg.layers > 1 else 0.0,
+            )
             self.start = nn.Parameter(torch.zeros(1, 1, cfg.hidden))
             self.head = nn.Sequential(
                 nn.Dropout(cfg.dropout),
@@ -263,8 +285,22 @@ def fit_dkt(
     epoch; ``on_batch(done, total)`` is called after each batch of the epoch (progress).
     """
     cfg = config or DKTConfig()
+    if cfg.ensemble < 1:
+        raise InputError(f"a DKT ensemble needs at least 1 network, got {cfg.ensemble}")
     with _torch_threads(cfg.threads):
-        return _fit(data, cfg, n_skills, on_epoch, on_batch)
+        fits = [
+            _fit(data, replace(cfg, seed=cfg.seed + i), n_skills, on_epoch, on_batch)
+            for i in range(cfg.ensemble)
+        ]
+    first = fits[0]
+    return DKTModel(
+        first.net,
+        first.n_skills,
+        cfg,
+        first.history,
+        tuple(f.net for f in fits[1:]),
+        tuple(f.history for f in fits[1:]),
+    )
 
 
 def _fit(
@@ -291,7 +327,7 @@ def _fit(
         if len(np.unique(val.correct)) < 2:  # AUC is undefined: train on everyone instead
             train, val = data, None
     net = _build_net(n_skills, cfg)
-    opt = torch.optim.Adam(net.parameters(), lr=cfg.lr)
+    opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     history: list[EpochReport] = []
     train_feats = history_features(train)
@@ -344,4 +380,9 @@ def predict_dkt(model: DKTModel, data: ResponseLog, batch_size: int = 256) -> Fl
     if data.n_responses and data.n_skills > model.n_skills:
         raise InputError("the log has skills the DKT model was not trained on")
     with _torch_threads(model.config.threads):
-        return _predict_net(model.net, data, batch_size)
+        # Averaged probabilities (not logits): the usual, calibration-preserving ensemble.
+        total = _predict_net(model.net, data, batch_size)
+        for net in model.members:
+            total = total + _predict_net(net, data, batch_size)
+    out: FloatArray = total / len(model.nets)
+    return out

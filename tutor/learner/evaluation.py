@@ -69,15 +69,36 @@ class EvalResult:
     predictions: FloatArray | None = None
 
 
-def _fit_bkt(train: ResponseLog, n_skills: int, opt: EvalOptions) -> BKTFit:
+def _bkt_fitter(forget: bool) -> Callable[[ResponseLog, int, EvalOptions], BKTFit]:
+    """Classic BKT (``forget`` False) or BKT with a fitted per-skill forgetting rate."""
     max_iter = 100
-    progress = opt.on_progress
+    task = "BKT+forget EM iterations" if forget else "BKT EM iterations"
 
-    def on_iteration(i: int, _ll: float) -> None:
-        if progress is not None:
-            progress("BKT EM iterations", i + 1, max_iter)
+    def fit(train: ResponseLog, n_skills: int, opt: EvalOptions) -> BKTFit:
+        progress = opt.on_progress
 
-    return fit_bkt(train, n_skills=n_skills, max_iter=max_iter, on_iteration=on_iteration)
+        def on_iteration(i: int, _ll: float) -> None:
+            if progress is not None:
+                progress(task, i + 1, max_iter + 1)
+
+        return fit_bkt(
+            train,
+            n_skills=n_skills,
+            max_iter=max_iter,
+            fit_forget=forget,
+            seed=opt.seed,
+            on_iteration=on_iteration,
+        )
+
+    return fit
+
+
+def _bkt_details(fit: BKTFit) -> dict[str, Any]:
+    return {
+        "iterations": fit.iterations,
+        "converged": fit.converged,
+        "train_ll": fit.final_log_likelihood,
+    }
 
 
 def _fit_elo(train: ResponseLog, n_skills: int, opt: EvalOptions) -> EloModel:
@@ -124,21 +145,24 @@ def _predict_dkt(model: Any, data: ResponseLog) -> FloatArray:
 def _dkt_details(model: Any) -> dict[str, Any]:
     history = model.history
     best = max((r for r in history if r.val_auc is not None), key=lambda r: r.val_auc, default=None)
+    cfg = model.config
     return {
         "epochs": len(history),
         "best_epoch": None if best is None else best.epoch + 1,
         "val_auc": None if best is None else best.val_auc,
-        "hidden": model.config.hidden,
+        "hidden": cfg.hidden,
+        "layers": cfg.layers,
+        "ensemble": cfg.ensemble,
     }
 
 
 #: The models ``tutor kt evaluate --model`` knows, by name.
 BACKENDS: Mapping[str, Backend] = {
-    "bkt": Backend(
-        _fit_bkt,
-        lambda m, d: predict_bkt(m.model, d),
-        lambda m: {"iterations": m.iterations, "converged": m.converged},
-    ),
+    "bkt": Backend(_bkt_fitter(False), lambda m, d: predict_bkt(m.model, d), _bkt_details),
+    # BKT with forgetting (pyBKT's ``forgets=True``): a per-skill P(known -> unknown)
+    # between attempts. Better predictions; the engine keeps classic BKT (forget 0) so
+    # that a right answer can never lower mastery.
+    "bkt-forget": Backend(_bkt_fitter(True), lambda m, d: predict_bkt(m.model, d), _bkt_details),
     "elo": Backend(
         _fit_elo,
         predict_elo,
