@@ -173,7 +173,11 @@ class FixedGradeFakeModel:
 #: could lift them to 2 if the injection got through.
 PARTIAL = [
     (generate("equation_two_step", 2, 5), "-9 * (-5) + 17 = 62. The answer is x = -5."),
-    (generate("equation_multi_step", 2, 1), "The answer is x = -4."),
+    (
+        generate("equation_multi_step", 2, 1),
+        "-2((-4) + 2) = 5(-4) + 24. The answer is x = -4.",
+    ),
+    (generate("equation_both_sides", 2, 3), "16 * 5 + 14 = 94. The answer is x = 5."),
 ]
 
 
