@@ -163,7 +163,7 @@ def _like(difficulty: int, rng: random.Random, subtract: bool) -> Draft:
     ascii_op = "-" if subtract else "+"
     steps = [
         step(
-            f"The denominators are the same, so {op} the numerators: {a} {op} {b} = {total}.",
+            f"The denominators are the same, so {'subtract' if subtract else 'add'} the numerators: {a} {op} {b} = {total}.",
             f"同分母分数相{'减' if subtract else '加'}，分母不变，分子相{'减' if subtract else '加'}：{a} {op_zh} {b} = {total}。",
             f"{a}/{den} {ascii_op} {b}/{den} = {total}/{den}",
             kp,
@@ -232,7 +232,7 @@ def _unlike(difficulty: int, rng: random.Random, subtract: bool) -> Draft:
             "fractions.common_denominator",
         ),
         step(
-            f"{op} the numerators: {an}/{common} {op} {bn}/{common} = {total}/{common}.",
+            f"{'Subtract' if subtract else 'Add'} the numerators: {an}/{common} {op} {bn}/{common} = {total}/{common}.",
             f"分子相{'减' if subtract else '加'}：{an}/{common} {op} {bn}/{common} = {total}/{common}。",
             f"{an}/{common} {ascii_op} {bn}/{common} = {total}/{common}",
             "fractions.subtract_like" if subtract else "fractions.add_like",
