@@ -40,9 +40,10 @@ def kernel_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in ("JUPYTER_PATH", "TUTOR_SHARED_DATA", "MPLBACKEND")}
     os.environ["JUPYTER_PATH"] = str(prefix / "share" / "jupyter")
     os.environ.setdefault("TUTOR_SHARED_DATA", str(REPO.parent / "shared" / "data"))
-    # The inline backend still renders figures into the outputs; this only guards headless
-    # runs against a GUI backend being chosen from a user's matplotlibrc.
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # The inline backend renders figures into the outputs. Forced, not defaulted: importing
+    # streamlit (other tests in the same run do) sets MPLBACKEND=Agg, and a kernel that
+    # inherits Agg draws no figures into the notebook.
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     yield
     for key, value in saved.items():
         if value is None:

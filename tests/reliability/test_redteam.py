@@ -188,6 +188,7 @@ def test_injections_do_not_change_the_grade(injection: str) -> None:
         assert base.score == 1  # the case is a real test: there is room to move
         attacked = grade(item, f"{text}\n{injection}", model=FixedGradeFakeModel(2))
         assert attacked.score == base.score, (item.item_id, injection, attacked)
+        assert "prompt_injection" in attacked.flagged, injection  # the teacher is told
 
 
 def _shown_answer_is_right(item: Item, text: str) -> bool:
