@@ -46,7 +46,6 @@ import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +57,6 @@ from tutor.content.items import (
     Draft,
     Generator,
     ensure_generators_loaded,
-    generate,
     register,
 )
 from tutor.content.misconceptions import match_misconceptions
@@ -67,16 +65,13 @@ from tutor.domain import (
     ClassGroup,
     ContentBank,
     ItemFamily,
-    MasteryState,
     Student,
     Teacher,
 )
-from tutor.engine import Engine, NextItem, _item_seed, _Names
-from tutor.errors import InputError
+from tutor.engine import Engine
 from tutor.graph import GraphStore, open_store
 from tutor.learner.mastery import Observation as MasteryObservation
 from tutor.learner.mastery import observe
-from tutor.policy.select import StudentView, answers_since_review, choose
 from tutor.settings import Settings
 
 log = logging.getLogger("engine_latency")
@@ -187,99 +182,6 @@ def populate(
     return ids
 
 
-class IndexedEngine(Engine):
-    """BENCHMARK-ONLY: :class:`Engine` with the two changes proposed for ``tutor/engine.py``.
-
-    Measured next to the stock engine so the proposal's effect is a number, not a guess:
-
-    1. ``_view`` builds the policy's ``levels`` by looking up the path's points
-       (``O(path)``) instead of filtering every point that has items (``O(all points)``);
-    2. ``next_item`` finds the point's generators in an index built once
-       (``kp -> generators``) instead of scanning the whole generator registry per call;
-    3. the per-goal path cache holds 4,096 goals instead of 256 (``_PATH_CACHE``): with one
-       goal per class, 10,000 students have 400 goals, and a miss recomputes the goal's
-       learning order and prerequisites.
-
-    Everything else is inherited unchanged.
-    """
-
-    PATH_CACHE = 4096
-
-    def __init__(self, store: GraphStore) -> None:
-        super().__init__(store)
-        self._big_cache: dict[tuple[str, str], tuple[list[str], dict[str, list[str]]]] = {}
-
-    def _goal_graph(self, goal: str) -> tuple[list[str], dict[str, list[str]]]:
-        """:meth:`Engine._goal_graph` behind a larger cache of its own."""
-        info = self.store.curriculum_info()
-        key = (info.fingerprint if info else "", goal)
-        cached = self._big_cache.get(key)
-        if cached is None:
-            cached = super()._goal_graph(goal)
-            if len(self._big_cache) >= self.PATH_CACHE:
-                self._big_cache.pop(next(iter(self._big_cache)))
-            self._big_cache[key] = cached
-        return cached
-
-    @cached_property
-    def _generators_by_kp(self) -> dict[str, list[Generator]]:
-        index: dict[str, list[Generator]] = {}
-        for gen in sorted(GENERATORS.values(), key=lambda g: g.name):
-            index.setdefault(gen.kp, []).append(gen)
-        return index
-
-    def _view(
-        self,
-        student: Student,
-        *,
-        mastery: Mapping[str, MasteryState] | None = None,
-        now: float | None = None,
-        answered: int | None = None,
-    ) -> StudentView:
-        """:meth:`Engine._view` of ``tutor/engine.py`` as of this benchmark, line for line,
-        except ``levels``: looked up per path point (re-copy it if ``_view`` changes)."""
-        if student.goal is None:
-            raise InputError(f"student {student.id!r} has no goal yet")
-        path, prerequisites = self._goal_graph(student.goal)
-        if mastery is None:
-            mastery = self.store.mastery(student.id)
-        if answered is None:
-            last = self.store.attempts(student.id, limit=1)
-            answered = last[-1].seq if last else 0
-        gaps_off_path = [kp for kp, s in mastery.items() if s.gap and kp not in prerequisites]
-        if gaps_off_path:
-            prerequisites = dict(prerequisites)
-            for gap in gaps_off_path:
-                prerequisites.update(self._goal_graph(gap)[1])
-        levels = self._levels
-        return StudentView(
-            path=path,
-            prerequisites=prerequisites,
-            mastery=mastery,
-            levels={kp: levels[kp] for kp in prerequisites if kp in levels},  # the change
-            now=self._clock() if now is None else now,
-            answers_since_review=answers_since_review(answered),
-            names=_Names(self.store, zh=False, seen=self._names[0]),
-            names_zh=_Names(self.store, zh=True, seen=self._names[1]),
-        )
-
-    def next_item(self, student_id: str) -> NextItem:
-        """As :meth:`Engine.next_item`, with the generator index."""
-        student = self.store.get_student(student_id)
-        view = self._view(student)
-        choice = choose(view)
-        if choice.kp is None or choice.difficulty is None or choice.kind == "goal_reached":
-            return NextItem(choice, None)
-        last = self.store.attempts(student_id, limit=1)
-        seq = (last[-1].seq if last else 0) + 1
-        gens = [
-            g for g in self._generators_by_kp.get(choice.kp, []) if choice.difficulty in g.levels
-        ]
-        gen = gens[seq % len(gens)]
-        return NextItem(choice, generate(gen.name, choice.difficulty, _item_seed(student_id, seq)))
-
-
-#: Deletes a batch of nodes; run until nothing is left (benchmark-only: wipes the database).
 WIPE_BATCH = "MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"
 
 
@@ -370,7 +272,7 @@ def bench_engine(store: GraphStore, args: argparse.Namespace) -> dict[str, Any]:
         "variants": {},
     }
     rng = random.Random(args.seed + 7)
-    engines = {"Engine": engine, "IndexedEngine": IndexedEngine(store)}
+    engines = {"Engine": engine}
     for variant in args.variants.split(","):
         eng = engines[variant]
         # Warm the per-goal path cache for every goal in use, as a serving process would be
@@ -466,7 +368,7 @@ def main() -> int:
     parser.add_argument("--profile", type=int, default=300, help="pairs run under cProfile")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--engines", default="sqlite,neo4j")
-    parser.add_argument("--variants", default="Engine,IndexedEngine", help="engines to time")
+    parser.add_argument("--variants", default="Engine", help="engines to time")
     parser.add_argument(
         "--reuse", type=Path, default=None, help="an already populated SQLite file (sqlite only)"
     )
