@@ -54,7 +54,7 @@ from tutor.learner.mastery import effective_p
 from tutor.policy.select import LEVEL_STEP
 from tutor.sim.config import DEFAULT_POPULATION
 from tutor.sim.policies import AdaptiveTutor
-from tutor.sim.run import ITEM_SECONDS
+from tutor.sim.run import ITEM_SECONDS, answer_one
 from tutor.sim.student import SimStudent, draw_student
 from tutor.sim.world import World, build_world, checked, diagnosed
 
@@ -184,41 +184,31 @@ def probe_cases(
         taken = 0
         step = 0
         while taken < CASES_PER_STUDENT and len(out) < cases and step < MAX_ITEMS:
-            kp, level = tutor.pick(step)
-            pool = world.items(kp, level)
-            item = pool[rng.randrange(len(pool))]
-            answer = student.answer(item, world)
-            verdict = checked(item.item_id, item.answer, answer)
-            correct = verdict.status == "correct"
-            gaps: tuple[str, ...] = ()
-            if verdict.status == "incorrect":
-                found = diagnosed(item.item_id, answer)
-                if found:
-                    gaps = tuple(found[0].signals)
-                    student.hear_misconception(found[0].id)
-                elif wait <= 0 and world.prerequisites.get(kp):
-                    now = step * ITEM_SECONDS
-                    case, heard = _probe_one(
-                        world,
-                        student,
-                        tutor,
-                        item.kp,
-                        level,
-                        item.generator,
-                        now,
-                        items,
-                        prerequisites,
-                        rng,
-                        max_probes,
-                        stop_at,
-                    )
-                    out.append(case)
-                    taken += 1
-                    wait = rng.randrange(BETWEEN + 1)
-                    gaps = heard
+            turn = answer_one(tutor, world, student, rng, step)
+            kp, level, item, gaps = turn.kp, turn.level, turn.item, turn.gaps
+            if turn.unexplained and wait <= 0 and world.prerequisites.get(kp):
+                now = step * ITEM_SECONDS
+                case, heard = _probe_one(
+                    world,
+                    student,
+                    tutor,
+                    item.kp,
+                    level,
+                    item.generator,
+                    now,
+                    items,
+                    prerequisites,
+                    rng,
+                    max_probes,
+                    stop_at,
+                )
+                out.append(case)
+                taken += 1
+                wait = rng.randrange(BETWEEN + 1)
+                gaps = heard
             step += 1
             wait -= 1
-            tutor.hear(item, correct, gaps, step * ITEM_SECONDS)
+            tutor.hear(item, turn.correct, gaps, step * ITEM_SECONDS)
             student.practise(kp, world)
             if student.mastered_goal(world):
                 break

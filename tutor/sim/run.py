@@ -23,9 +23,10 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from tutor.content.items import Item
 from tutor.errors import InputError
 from tutor.sim.config import PopulationConfig
-from tutor.sim.policies import POLICIES, make_tutor
+from tutor.sim.policies import POLICIES, SimTutor, make_tutor
 from tutor.sim.student import SimStudent, draw_student
 from tutor.sim.world import World, build_world, checked, diagnosed
 
@@ -78,6 +79,43 @@ class SimulationResult:
         }
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One practice turn: the item the tutor chose, and what the student's answer showed."""
+
+    kp: str
+    level: int
+    item: Item
+    answer: str
+    correct: bool
+    #: wrong with no buggy rule to explain it (the case probing is for)
+    unexplained: bool
+    #: the points a matched misconception signals
+    gaps: tuple[str, ...]
+
+
+def answer_one(
+    tutor: SimTutor, world: World, student: SimStudent, rng: random.Random, step: int
+) -> Turn:
+    """The tutor picks, the student answers a pool item, the answer is checked and a wrong
+    one matched against the buggy rules (the student hears a named misconception)."""
+    kp, level = tutor.pick(step)
+    items = world.items(kp, level)
+    item = items[rng.randrange(len(items))]
+    answer = student.answer(item, world)
+    verdict = checked(item.item_id, item.answer, answer)
+    gaps: tuple[str, ...] = ()
+    unexplained = False
+    if verdict.status == "incorrect":
+        found = diagnosed(item.item_id, answer)
+        if found:
+            gaps = tuple(found[0].signals)
+            student.hear_misconception(found[0].id)
+        else:
+            unexplained = True
+    return Turn(kp, level, item, answer, verdict.status == "correct", unexplained, gaps)
+
+
 def _clone(student: SimStudent, seed: int) -> SimStudent:
     return SimStudent(
         student.learn_rate,
@@ -98,21 +136,10 @@ def _run_one(
     reached_at: int | None = 0 if student.mastered_goal(world) else None
     step = 0
     while reached_at is None and step < budget:
-        kp, level = tutor.pick(step)
-        items = world.items(kp, level)
-        item = items[rng.randrange(len(items))]
-        answer = student.answer(item, world)
-        verdict = checked(item.item_id, item.answer, answer)
-        correct = verdict.status == "correct"
-        gaps: tuple[str, ...] = ()
-        if verdict.status == "incorrect":
-            found = diagnosed(item.item_id, answer)
-            if found:
-                gaps = tuple(found[0].signals)
-                student.hear_misconception(found[0].id)
+        turn = answer_one(tutor, world, student, rng, step)
         step += 1
-        tutor.hear(item, correct, gaps, step * ITEM_SECONDS)
-        student.practise(kp, world)
+        tutor.hear(turn.item, turn.correct, turn.gaps, step * ITEM_SECONDS)
+        student.practise(turn.kp, world)
         curve.append(student.known_goal_fraction(world))
         if student.mastered_goal(world):
             reached_at = step
