@@ -6,40 +6,19 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.factories import run_cli
 from tutor.access import StudentAPI, TeacherAPI
-from tutor.content.bank import default_content_bank
-from tutor.content.curricula import default_curriculum
 from tutor.engine import Engine
 from tutor.errors import AccessDenied, AuthError, InputError, NotFoundError, SessionExpired
 from tutor.graph import GraphStore, open_store
 from tutor.settings import Settings
 
 GOAL = "fractions.add_unlike"
-
-
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("access") / "template.db"
-    store = open_store(f"sqlite:///{path}", Settings(data_dir=path.parent))
-    store.load_curriculum(default_curriculum())
-    store.load_content(default_content_bank())
-    store.close()
-    return path
-
-
-@pytest.fixture
-def store(template_db: Path, tmp_path: Path) -> Iterator[GraphStore]:
-    copy = tmp_path / "access.db"
-    copy.write_bytes(template_db.read_bytes())
-    s = open_store(f"sqlite:///{copy}", Settings(data_dir=tmp_path))
-    yield s
-    s.close()
 
 
 class FakeClock:

@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from tutor.content.bank import default_content_bank
-from tutor.content.curricula import default_curriculum
 from tutor.content.items import levels_by_kp, regenerate
 from tutor.content.misconceptions import buggy_answer
 from tutor.engine import Engine
 from tutor.errors import InputError, NotFoundError
-from tutor.graph import GraphStore, open_store
+from tutor.graph import GraphStore
 from tutor.learner.mastery import MASTERED, Observation, replay
-from tutor.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("engine") / "template.db"
-    store = open_store(f"sqlite:///{path}", Settings(data_dir=path.parent))
-    store.load_curriculum(default_curriculum())
-    store.load_content(default_content_bank())
-    store.close()
-    return path
-
-
-@pytest.fixture
-def store(template_db: Path, tmp_path: Path) -> Iterator[GraphStore]:
-    copy = tmp_path / "engine.db"
-    copy.write_bytes(template_db.read_bytes())
-    s = open_store(f"sqlite:///{copy}", Settings(data_dir=tmp_path))
-    yield s
-    s.close()
 
 
 @pytest.fixture
