@@ -72,6 +72,8 @@ _EN: dict[str, str] = {
     "fb_gaps": "Worth a revisit: {names}",
     "fb_try_again": "This try did not count. Write your answer again.",
     "fb_not_recorded": "You already answered this problem; only the first answer counts.",
+    "answer_not_saved": "Several answers arrived at the same moment and this one was not saved. "
+    "Please submit it again.",
     "show_hint": "Show a hint",
     "hint_n": "Hint {n}:",
     "no_more_hints": "No more hints for this problem.",
@@ -244,6 +246,7 @@ _ZH: dict[str, str] = {
     "fb_gaps": "值得再复习一下：{names}",
     "fb_try_again": "这次不计分，请重新写出答案。",
     "fb_not_recorded": "这道题你已经答过了，只有第一次作答计入。",
+    "answer_not_saved": "同一时刻收到了好几个答案，这个答案没有保存下来，请再提交一次。",
     "show_hint": "给我一个提示",
     "hint_n": "提示 {n}：",
     "no_more_hints": "这道题没有更多提示了。",

@@ -174,13 +174,27 @@ def _facade() -> StudentAPI | TeacherAPI:
 
 
 def show_error(exc: TutorError) -> None:
-    """Show an engine error: a refusal in the tab's language, anything else as it says."""
-    from tutor.errors import AccessDenied
+    """Show an engine error: a refusal, an answer the checker could not read and a lost
+    race between two answers in the tab's language, anything else as it says."""
+    from tutor.content.answers import UnreadableAnswer
+    from tutor.errors import AccessDenied, StoreConflict
 
     if isinstance(exc, AccessDenied):
         st.error(t("access_denied"))
+    elif isinstance(exc, UnreadableAnswer):
+        st.error(checker_message(exc.message))
+    elif isinstance(exc, StoreConflict):
+        st.error(t("answer_not_saved"))
     else:
         st.error(str(exc))
+
+
+def checker_message(message: str) -> str:
+    """One of the answer checker's messages (English from the engine) in this tab's
+    language."""
+    from tutor.content.messages import localize
+
+    return localize(message, lang())
 
 
 def user_state(key: str, default: Any = None) -> Any:

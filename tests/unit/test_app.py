@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tutor.content.answers import check_answer
 from tutor.content.bank import content_bank_for
 from tutor.content.curricula import default_curriculum
 from tutor.content.items import regenerate
@@ -229,6 +230,56 @@ def test_student_gets_hints_one_at_a_time_and_unreadable_is_not_counted(
     answer(at, "3 +* 4")
     assert text("en", "fb_unreadable") in shown(at)
     assert len(other_store.store.attempts("s1")) == before
+
+
+def test_checker_details_are_in_chinese_on_a_chinese_page(
+    store_url: str, other_store: Engine
+) -> None:
+    lang = "zh-Hans"
+    at = sign_in(start(lang), "s1", PASSWORDS["s1"], lang)
+    before = len(other_store.store.attempts("s1"))
+    item = regenerate(item_on_page(at))
+    assert item.answer.isdigit(), item.answer  # the seeded path asks for whole numbers
+    not_simplified = f"{2 * int(item.answer)}/2"  # the right value, not in simplest form
+    cases = [
+        (not_simplified, "fb_not_simplified", "结果是对的——现在把它化成最简形式。"),
+        ("3 +* 4", "fb_unreadable", "我没能读懂“3 +* 4”——有两个符号连在了一起（“+ *”）。"),
+        ("1" * 300, "fb_unreadable", "这个答案太长了——请只写答案（最多 200 个字符）。"),
+    ]
+    for given, headline, chinese in cases:
+        english = check_answer(given, item.answer, item.policy).message
+        answer(at, given, lang)
+        page = shown(at)
+        assert text(lang, headline) in page
+        assert chinese in [c.value for c in at.caption], page
+        assert english not in page
+    assert len(other_store.store.attempts("s1")) == before  # none of them counted
+
+
+def _show_answer_errors() -> None:
+    """An AppTest script: the errors an answer can bring, through the app's error display."""
+    from tutor.content.answers import UnreadableAnswer, parse_answer
+    from tutor.errors import StoreConflict
+    from ui import state
+
+    try:
+        parse_answer("1" * 300)
+    except UnreadableAnswer as exc:
+        state.show_error(exc)
+    state.show_error(StoreConflict("too many answers arrived at the same moment"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_answer_errors_are_shown_in_the_tabs_language(lang: str) -> None:
+    at = AppTest.from_function(_show_answer_errors, default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    too_long = {
+        "en": "That answer is too long — please write just the answer (at most 200 characters).",
+        "zh-Hans": "这个答案太长了——请只写答案（最多 200 个字符）。",
+    }
+    assert [e.value for e in at.error] == [too_long[lang], text(lang, "answer_not_saved")]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])

@@ -67,8 +67,9 @@ def _feedback(fb: Feedback) -> None:
         description = (mc.description_zh or mc.description) if state.zh() else mc.description
         st.info(t("fb_misconception", description=description.rstrip(".。 ")))
     elif fb.message:
-        # The checker's own words (what it could not read, which form it wants).
-        st.caption(fb.message)
+        # The checker's own words (what it could not read, which form it wants), which
+        # the engine gives in English.
+        st.caption(state.checker_message(fb.message))
     if fb.gap_kps:
         names = ", ".join(state.kp_name(kp) for kp in fb.gap_kps)
         st.caption(t("fb_gaps", names=names))
