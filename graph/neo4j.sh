@@ -9,7 +9,8 @@
 # Everything lives under graph/.neo4j/ (gitignored): lib/ (jars), home/ (conf, data, logs).
 # The password is generated on first start and kept in home/password (mode 600).
 # Environment: NEO4J_BOLT_PORT (default 7687), NEO4J_HEAP (default 3g),
-# NEO4J_PAGECACHE (default 512m), NEO4J_START_TIMEOUT seconds (default 120).
+# NEO4J_PAGECACHE (default 512m), NEO4J_START_TIMEOUT seconds (default 120),
+# NEO4J_TX_TIMEOUT (db.transaction.timeout, default 5m; longer for big loads on a busy machine).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,6 +24,7 @@ port="${NEO4J_BOLT_PORT:-7687}"
 heap="${NEO4J_HEAP:-3g}"
 pagecache="${NEO4J_PAGECACHE:-512m}"
 timeout="${NEO4J_START_TIMEOUT:-120}"
+tx_timeout="${NEO4J_TX_TIMEOUT:-5m}"
 
 die() { echo "neo4j: $*" >&2; exit 1; }
 
@@ -80,7 +82,7 @@ server.directories.run=$home/run
 server.directories.plugins=$home/plugins
 server.directories.import=$home/import
 dbms.usage_report.enabled=false
-db.transaction.timeout=5m
+db.transaction.timeout=$tx_timeout
 EOF
 }
 
