@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -35,6 +36,18 @@ HEADING = "## The guard on GSM8K word problems (`benchmarks/llm_gsm8k.py`)"
 def _progress(task: str, done: int, total: int) -> None:
     if done % 10 == 0 or done == total:
         print(f"{task}: {done}/{total}", file=sys.stderr, flush=True)
+
+
+def _hardware(settings: Settings) -> str:
+    """Where the model ran: the GPU's name (bf16 weights) or the CPU cores (float32)."""
+    try:
+        import torch
+    except ImportError:
+        return f"{os.cpu_count()} CPU cores"
+    wants = settings.llm_device
+    if torch.cuda.is_available() and wants != "cpu":
+        return f"one {torch.cuda.get_device_name(0)} GPU (bfloat16 weights)"
+    return f"{os.cpu_count()} CPU cores (float32 weights)"
 
 
 def main() -> int:
@@ -91,13 +104,14 @@ def main() -> int:
         )
     )
     n = report.n
+    hardware = _hardware(settings)
     reasons = ", ".join(f"{k} {v}" for k, v in sorted((report.reasons or {}).items())) or "none"
     body = "\n".join(
         [
             f"First {n} problems of `gsm8k/test.jsonl`, model `{report.model}`, temperature "
             f"{args.temperature} (halved on each retry), at most {args.max_tries} tries, "
             f"{args.max_new_tokens} new tokens per try; measured {time.strftime('%Y-%m-%d')} on "
-            f"2 shared CPU cores, Python {platform.python_version()}, {seconds / 60:.1f} min in "
+            f"{hardware}, Python {platform.python_version()}, {seconds / 60:.1f} min in "
             f"all ({seconds / max(n, 1):.1f} s per problem). Reproduce: `python "
             f"benchmarks/llm_gsm8k.py --n {n} --model {args.model} --max-tries {args.max_tries} "
             f"--max-new-tokens {args.max_new_tokens} --write BENCHMARKS.md`, or the counts "

@@ -417,6 +417,35 @@ def test_history_features_count_only_earlier_answers() -> None:
     assert f[:, 5].tolist() == [0, 0, 0, 0, 0, 1, 1, 0, 1]  # ... wrong
 
 
+def test_student_features_count_only_earlier_answers_of_the_same_student() -> None:
+    from tutor.learner.dkt import RECENT, student_features
+
+    data = from_sequences([([0, 1, 0, 2], [1, 0, 1, 1]), ([5, 5], [0, 1])])
+    f = student_features(data)
+    assert np.rint(np.expm1(f[:, 0])).astype(int).tolist() == [0, 1, 2, 3, 0, 1]  # answers
+    # (right + 1) / (answers + 2) over all earlier answers of the same student
+    assert f[:, 1].tolist() == pytest.approx([1 / 2, 2 / 3, 2 / 4, 3 / 5, 1 / 2, 1 / 3])
+    assert np.rint(np.expm1(f[:, 3])).astype(int).tolist() == [0, 1, 2, 2, 0, 1]  # skills
+    # The recent window holds at most RECENT answers.
+    long = from_sequences([([0] * (RECENT + 5), [1] * 5 + [0] * RECENT)])
+    g = student_features(long)
+    assert g[-1, 2] == pytest.approx((1 + 1) / (RECENT + 2))  # one right among the last RECENT
+    assert g[-1, 1] == pytest.approx((5 + 1) / (RECENT + 4 + 2))
+
+
+@needs_torch
+def test_dkt_with_student_features_trains() -> None:
+    from tutor.learner.dkt import DKTConfig, fit_dkt, predict_dkt
+
+    data = from_sequences(simulate_bkt(TRUE_PARAMS, 80, 15, seed=3))
+    cfg = DKTConfig(
+        embed=8, hidden=8, batch_size=32, max_epochs=2, patience=10, student_features=True
+    )
+    p = predict_dkt(fit_dkt(data, cfg), data.select([0, 1]))
+    assert p.shape == (30,)
+    assert np.all((p > 0) & (p < 1))
+
+
 @needs_torch
 def test_dkt_learns_and_predicts_probabilities() -> None:
     from tutor.learner.dkt import DKTConfig, fit_dkt, predict_dkt

@@ -85,6 +85,15 @@ class DKTConfig:
     #: 12x slower than one (the threads spin waiting for each other), and the small matrices
     #: of a GRU step gain little from a second core even when it is free.
     threads: int | None = 1
+    #: Where the networks train and predict: "cpu", "cuda", "cuda:1"… (the trained networks
+    #: stay there; predictions come back as numpy arrays).
+    device: str = "cpu"
+    #: Also give the head the student's whole-history counts (:func:`student_features`:
+    #: answers so far, overall and recent accuracy), not only those of the asked skill.
+    student_features: bool = False
+    #: Also feed the GRU each answer's features (what the head saw when predicting it), so
+    #: its state carries the counts forward, not only (skill, right/wrong).
+    input_features: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,9 +192,60 @@ def history_features(data: ResponseLog) -> npt.NDArray[np.float32]:
     return feats
 
 
+#: Number of columns of :func:`student_features`.
+N_STUDENT_FEATURES = 4
+
+#: How many of the latest answers (any skill) the "recent accuracy" column averages.
+RECENT = 10
+
+
+def student_features(data: ResponseLog) -> npt.NDArray[np.float32]:
+    """Per response, counts from the same student's *earlier* answers on any skill.
+
+    Columns: log(1 + answers so far), smoothed accuracy so far (right + 1) / (answers + 2),
+    smoothed accuracy of the last :data:`RECENT` answers, log(1 + distinct skills asked so
+    far). 0-based positions come from ``data.offsets``, so no answer sees itself or a later one.
+    """
+    n = data.n_responses
+    c = data.correct.astype(np.float64)
+    idx = np.arange(n)
+    start = data.offsets[data.student_of]
+    pos = (idx - start).astype(np.float64)  # answers before this one
+    before = np.cumsum(c) - c  # right answers before this one, in the whole array
+    right = before - before[start]
+    # Right answers among the last RECENT (or fewer) before this one.
+    window_start = np.maximum(idx - RECENT, start)
+    recent_right = before - before[window_start]
+    recent_n = (idx - window_start).astype(np.float64)
+    # Distinct skills asked before: count first occurrences of (student, skill) so far.
+    key = data.student_of * max(data.n_skills, 1) + data.skills
+    order = np.argsort(key, kind="stable")
+    first = np.ones(n, dtype=bool)
+    first[1:] = key[order][1:] != key[order][:-1]
+    is_first = np.empty(n, dtype=bool)
+    is_first[order] = first
+    seen = np.cumsum(is_first) - is_first
+    distinct = seen - seen[start]
+    feats = np.empty((n, N_STUDENT_FEATURES), dtype=np.float32)
+    feats[:, 0] = np.log1p(pos)
+    feats[:, 1] = (right + 1.0) / (pos + 2.0)
+    feats[:, 2] = (recent_right + 1.0) / (recent_n + 2.0)
+    feats[:, 3] = np.log1p(distinct)
+    return feats
+
+
+def _features(data: ResponseLog, cfg: DKTConfig) -> npt.NDArray[np.float32]:
+    """The head's per-response features: the asked skill's counts (+ the student's)."""
+    feats = history_features(data)
+    if cfg.student_features:
+        feats = np.concatenate([feats, student_features(data)], axis=1)
+    return feats
+
+
 def _build_net(n_skills: int, cfg: DKTConfig) -> Any:
     torch = require_torch()
     nn = torch.nn
+    n_features = N_FEATURES + (N_STUDENT_FEATURES if cfg.student_features else 0)
 
     class DKTNet(nn.Module):  # type: ignore[misc,name-defined]  # torch: run time only
         """GRU over embedded answers, query-aware MLP head."""
@@ -195,7 +255,7 @@ def _build_net(n_skills: int, cfg: DKTConfig) -> Any:
             self.answer = nn.Embedding(2 * n_skills, cfg.embed)
             self.query = nn.Embedding(n_skills, cfg.embed)
             self.gru = nn.GRU(
-                cfg.embed,
+                cfg.embed + (n_features if cfg.input_features else 0),
                 cfg.hidden,
                 num_layers=cfg.layers,
                 batch_first=True,
@@ -204,7 +264,7 @@ def _build_net(n_skills: int, cfg: DKTConfig) -> Any:
             self.start = nn.Parameter(torch.zeros(1, 1, cfg.hidden))
             self.head = nn.Sequential(
                 nn.Dropout(cfg.dropout),
-                nn.Linear(cfg.hidden + cfg.embed + N_FEATURES, cfg.hidden),
+                nn.Linear(cfg.hidden + cfg.embed + n_features, cfg.hidden),
                 nn.ReLU(),
                 nn.Dropout(cfg.dropout),
                 nn.Linear(cfg.hidden, 1),
@@ -212,7 +272,10 @@ def _build_net(n_skills: int, cfg: DKTConfig) -> Any:
 
         def forward(self, skills: Any, correct: Any, feats: Any) -> Any:
             """Logits of P(correct) for every position, each from the answers before it."""
-            h, _ = self.gru(self.answer(skills + n_skills * correct))
+            x = self.answer(skills + n_skills * correct)
+            if cfg.input_features:
+                x = torch.cat([x, feats], dim=-1)
+            h, _ = self.gru(x)
             # State before answer t: the learned start for t = 0, else h[t - 1].
             before = torch.cat([self.start.expand(h.shape[0], 1, -1), h[:, :-1]], dim=1)
             out = self.head(torch.cat([before, self.query(skills), feats], dim=-1))
@@ -233,7 +296,7 @@ def _batches(lengths: IntArray, batch_size: int, rng: np.random.Generator | None
 
 
 def _tensors(
-    data: ResponseLog, feats: npt.NDArray[np.float32], students: IntArray
+    data: ResponseLog, feats: npt.NDArray[np.float32], students: IntArray, device: str = "cpu"
 ) -> tuple[Any, Any, Any, Any, IntArray]:
     """Padded (skills, correct, features, mask) tensors for some students, and their rows."""
     torch = require_torch()
@@ -249,24 +312,24 @@ def _tensors(
     padded = np.zeros((*mask.shape, feats.shape[1]), dtype=np.float32)
     padded[mask] = feats[rows]
     return (
-        torch.from_numpy(skills),
-        torch.from_numpy(correct),
-        torch.from_numpy(padded),
-        torch.from_numpy(mask),
+        torch.from_numpy(skills).to(device),
+        torch.from_numpy(correct).to(device),
+        torch.from_numpy(padded).to(device),
+        torch.from_numpy(mask).to(device),
         rows,
     )
 
 
-def _predict_net(net: Any, data: ResponseLog, batch_size: int) -> FloatArray:
+def _predict_net(net: Any, data: ResponseLog, batch_size: int, cfg: DKTConfig) -> FloatArray:
     torch = require_torch()
     out = np.empty(data.n_responses)
-    feats = history_features(data)
+    feats = _features(data, cfg)
     net.eval()
     with torch.no_grad():
         for students in _batches(data.lengths, batch_size, None):
-            skills, correct, feat, mask, rows = _tensors(data, feats, students)
+            skills, correct, feat, mask, rows = _tensors(data, feats, students, cfg.device)
             p = torch.sigmoid(net(skills, correct, feat))[mask]
-            out[rows] = p.double().numpy()
+            out[rows] = p.double().cpu().numpy()
     return out
 
 
@@ -326,11 +389,11 @@ def _fit(
         train, val = data.select(~is_val), data.select(is_val)
         if len(np.unique(val.correct)) < 2:  # AUC is undefined: train on everyone instead
             train, val = data, None
-    net = _build_net(n_skills, cfg)
+    net = _build_net(n_skills, cfg).to(cfg.device)
     opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     history: list[EpochReport] = []
-    train_feats = history_features(train)
+    train_feats = _features(train, cfg)
     best_auc, best_state, stale = -1.0, copy.deepcopy(net.state_dict()), 0
     for epoch in range(cfg.max_epochs):
         start = time.perf_counter()
@@ -338,7 +401,7 @@ def _fit(
         batches = _batches(train.lengths, cfg.batch_size, rng)
         total, n_seen = 0.0, 0
         for i, students in enumerate(batches):
-            skills, correct, feat, mask, _ = _tensors(train, train_feats, students)
+            skills, correct, feat, mask, _ = _tensors(train, train_feats, students, cfg.device)
             logits = net(skills, correct, feat)[mask]
             loss = loss_fn(logits, correct[mask].float())
             opt.zero_grad()
@@ -352,7 +415,7 @@ def _fit(
                 on_batch(i + 1, len(batches))
         val_auc = None
         if val is not None:
-            val_auc = score(val.correct, _predict_net(net, val, 4 * cfg.batch_size)).auc
+            val_auc = score(val.correct, _predict_net(net, val, 4 * cfg.batch_size, cfg)).auc
         report = EpochReport(epoch, total / n_seen, val_auc, time.perf_counter() - start)
         history.append(report)
         log.info("DKT epoch %d: loss %.4f, val AUC %s", epoch, report.loss, val_auc)
@@ -381,8 +444,8 @@ def predict_dkt(model: DKTModel, data: ResponseLog, batch_size: int = 256) -> Fl
         raise InputError("the log has skills the DKT model was not trained on")
     with _torch_threads(model.config.threads):
         # Averaged probabilities (not logits): the usual, calibration-preserving ensemble.
-        total = _predict_net(model.net, data, batch_size)
+        total = _predict_net(model.net, data, batch_size, model.config)
         for net in model.members:
-            total = total + _predict_net(net, data, batch_size)
+            total = total + _predict_net(net, data, batch_size, model.config)
     out: FloatArray = total / len(model.nets)
     return out

@@ -150,9 +150,13 @@ def _dkt_details(model: Any) -> dict[str, Any]:
         "epochs": len(history),
         "best_epoch": None if best is None else best.epoch + 1,
         "val_auc": None if best is None else best.val_auc,
+        "embed": cfg.embed,
         "hidden": cfg.hidden,
         "layers": cfg.layers,
         "ensemble": cfg.ensemble,
+        "student_features": cfg.student_features,
+        "input_features": cfg.input_features,
+        "device": cfg.device,
     }
 
 
