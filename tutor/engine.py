@@ -61,7 +61,7 @@ from tutor.domain import (
     prerequisite_layers,
 )
 from tutor.errors import AuthError, InputError, NotFoundError, StoreConflict, TutorError
-from tutor.graph import GraphStore
+from tutor.graph import GraphStore, LearnerState
 from tutor.learner.mastery import DEFAULT_BKT, UP_DEPTH, Observation, is_mastered, observe
 from tutor.policy.select import Choice, StudentView, answers_since_review, choose
 
@@ -86,6 +86,8 @@ SESSION_TTL_S = 8 * 3600.0
 SUBMIT_TRIES = 10
 #: Upper bound of the random pause before retry n is n times this (seconds).
 SUBMIT_BACKOFF_S = 0.005
+#: A second answer to one of the student's last this-many items is checked, not recorded.
+RECENT_ITEMS = 20
 
 
 @dataclass(frozen=True)
@@ -144,8 +146,19 @@ class Feedback:
         }
 
 
-#: Goals whose learning order the engine keeps in memory.
+#: Goals whose learning order the engine keeps in memory (and points whose prerequisite
+#: layers it keeps).
 _PATH_CACHE = 4096
+
+
+@dataclass(frozen=True)
+class _GoalGraph:
+    """A goal's learning order, the direct prerequisites of the points on it, and the item
+    levels of those points (all fixed for one curriculum)."""
+
+    order: list[str]
+    prerequisites: dict[str, list[str]]
+    levels: dict[str, tuple[int, ...]]
 
 
 class _Names(Mapping[str, str]):
@@ -243,7 +256,8 @@ class Engine:
         self._clock = clock
         self._model = model
         self._model_lock = threading.Lock()
-        self._paths: dict[tuple[str, str], tuple[list[str], dict[str, list[str]]]] = {}
+        self._paths: dict[tuple[str, str], _GoalGraph] = {}
+        self._layers: dict[tuple[str, str], list[list[str]]] = {}
         # Knowledge-point names for reasons, per curriculum fingerprint (en, zh).
         self._names_for = ""
         self._names: tuple[dict[str, str], dict[str, str]] = ({}, {})
@@ -412,16 +426,24 @@ class Engine:
             by_kp.setdefault(gen.kp, []).append(gen)
         return by_kp
 
-    def _goal_graph(self, goal: str) -> tuple[list[str], dict[str, list[str]]]:
-        """The goal's learning order and the path's direct prerequisites (cached per
-        curriculum version: they change only when a curriculum is loaded)."""
-        key = (self.store.curriculum_fingerprint() or "", goal)
-        if key[0] != self._names_for:
-            self._names_for, self._names = key[0], ({}, {})
+    def _curriculum(self, known: str | None = None) -> str:
+        """The curriculum fingerprint the caches are keyed by (``known``: as just read with
+        the learner state; else read now). A new one empties the name caches."""
+        fingerprint = (self.store.curriculum_fingerprint() or "") if known is None else known
+        if fingerprint != self._names_for:
+            self._names_for, self._names = fingerprint, ({}, {})
+        return fingerprint
+
+    def _goal_graph(self, goal: str, curriculum: str | None = None) -> _GoalGraph:
+        """The goal's learning order, the path's direct prerequisites and their item levels
+        (cached per curriculum version: they change only when a curriculum is loaded)."""
+        key = (self._curriculum(curriculum), goal)
         cached = self._paths.get(key)
         if cached is None:
             path = self.store.learning_order(goal)
-            cached = (path, self.store.direct_prerequisites(path))
+            prerequisites = self.store.direct_prerequisites(path)
+            levels = {kp: self._levels[kp] for kp in prerequisites if kp in self._levels}
+            cached = _GoalGraph(path, prerequisites, levels)
             if len(self._paths) >= _PATH_CACHE:
                 self._paths.pop(next(iter(self._paths)))
             self._paths[key] = cached
@@ -430,34 +452,33 @@ class Engine:
     def _view(
         self,
         student: Student,
-        *,
-        mastery: Mapping[str, MasteryState] | None = None,
+        mastery: Mapping[str, MasteryState],
+        answered: int,
+        curriculum: str,
         now: float | None = None,
-        answered: int | None = None,
     ) -> StudentView:
+        """What the policy sees of ``student`` (``answered``: their latest attempt number)."""
         if student.goal is None:
             raise InputError(
                 f"student {student.id!r} has no goal yet: set one with "
                 f"`tutor student goal {student.id} KP_ID` (or a class goal)"
             )
-        path, prerequisites = self._goal_graph(student.goal)
-        if mastery is None:
-            mastery = self.store.mastery(student.id)
-        if answered is None:
-            last = self.store.attempts(student.id, limit=1)
-            answered = last[-1].seq if last else 0
+        graph = self._goal_graph(student.goal, curriculum)
+        prerequisites, levels = graph.prerequisites, graph.levels
         # A diagnosed gap off the goal's path still gets repaired: the policy needs its
         # prerequisites and levels too (the path itself stays the goal's).
         gaps_off_path = [kp for kp, s in mastery.items() if s.gap and kp not in prerequisites]
         if gaps_off_path:
-            prerequisites = dict(prerequisites)
+            prerequisites, levels = dict(prerequisites), dict(levels)
             for gap in gaps_off_path:
-                prerequisites.update(self._goal_graph(gap)[1])
+                extra = self._goal_graph(gap, curriculum)
+                prerequisites.update(extra.prerequisites)
+                levels.update(extra.levels)
         return StudentView(
-            path=path,
+            path=graph.order,
             prerequisites=prerequisites,
             mastery=mastery,
-            levels={kp: self._levels[kp] for kp in prerequisites if kp in self._levels},
+            levels=levels,
             now=self._clock() if now is None else now,
             answers_since_review=answers_since_review(answered),
             names=_Names(self.store, zh=False, seen=self._names[0]),
@@ -466,19 +487,27 @@ class Engine:
 
     def next_item(self, student_id: str) -> NextItem:
         """The next item for a student, with the reason it was chosen."""
-        student = self.store.get_student(student_id)
-        view = self._view(student)
+        state = self.store.learner_state(student_id)
+        curriculum = self._curriculum(state.curriculum or "")
+        view = self._view(state.student, state.mastery, state.last_seq, curriculum)
         choice = choose(view)
         if choice.kp is None or choice.difficulty is None or choice.kind == "goal_reached":
             return NextItem(choice, None)
-        last = self.store.attempts(student_id, limit=1)
-        seq = (last[-1].seq if last else 0) + 1
+        seq = state.last_seq + 1
         gens = [g for g in self._generators.get(choice.kp, ()) if choice.difficulty in g.levels]
         gen = gens[seq % len(gens)]
         return NextItem(choice, generate(gen.name, choice.difficulty, _item_seed(student_id, seq)))
 
-    def _prerequisite_layers(self, kp_id: str) -> list[list[str]]:
-        return prerequisite_layers(kp_id, self.store.direct_prerequisites, UP_DEPTH)
+    def _prerequisite_layers(self, kp_id: str, curriculum: str | None = None) -> list[list[str]]:
+        """``kp_id``'s prerequisites hop by hop (cached per curriculum, like goal paths)."""
+        key = (self._curriculum(curriculum), kp_id)
+        layers = self._layers.get(key)
+        if layers is None:
+            layers = prerequisite_layers(kp_id, self.store.direct_prerequisites, UP_DEPTH)
+            if len(self._layers) >= _PATH_CACHE:
+                self._layers.pop(next(iter(self._layers)))
+            self._layers[key] = layers
+        return layers
 
     def submit(
         self, student_id: str, item_id: str, answer: str, *, working: str | None = None
@@ -494,7 +523,9 @@ class Engine:
         read-compute-write is retried (up to :data:`SUBMIT_TRIES` times, then
         :class:`~tutor.errors.StoreConflict`); no answer is lost or counted twice.
         """
-        student = self.store.get_student(student_id)
+        # One read gives the student, their mastery, their latest attempt and recent items;
+        # the first try below computes from it (a retry reads again).
+        state = self.store.learner_state(student_id, recent=RECENT_ITEMS)
         item = regenerate(item_id)
         diagnosis = diagnose_answer(item, answer, working)
         if diagnosis.status in ("unreadable", "not_simplified"):
@@ -502,50 +533,53 @@ class Engine:
         misconception: Misconception | None = None
         if diagnosis.misconception is not None:
             misconception = get_misconception(diagnosis.misconception)
-        layers = self._prerequisite_layers(item.kp)
+        layers = self._prerequisite_layers(item.kp, self._curriculum(state.curriculum or ""))
         # Optimistic concurrency: two tabs or a double click submit for one student at
         # once. Each try reads the log and mastery, computes, and writes only if no other
         # answer was saved in between (StoreConflict otherwise, nothing written); the next
         # try re-reads, so a second answer to the same item becomes "not recorded".
         for attempt_no in range(1, SUBMIT_TRIES + 1):
             try:
-                return self._record(student, item, answer, diagnosis, misconception, layers)
+                return self._record(state, item, answer, diagnosis, misconception, layers)
             except StoreConflict:
                 if attempt_no == SUBMIT_TRIES:
                     break
                 log.debug("submit lost a race (try %d), retrying", attempt_no)
                 # Jitter, so the losers of one race do not collide again in lockstep.
                 time.sleep(random.uniform(0, SUBMIT_BACKOFF_S * attempt_no))  # noqa: S311
+                state = self.store.learner_state(student_id, recent=RECENT_ITEMS)
         raise StoreConflict(
-            f"too many answers of student {student.id!r} arrived at the same moment; "
+            f"too many answers of student {student_id!r} arrived at the same moment; "
             "this one was not saved — submit it again"
         )
 
     def _record(
         self,
-        student: Student,
+        state: LearnerState,
         item: Item,
         answer: str,
         diagnosis: Diagnosis,
         misconception: Misconception | None,
         layers: list[list[str]],
     ) -> Feedback:
-        """One read-compute-write of :meth:`submit`; StoreConflict if it lost a race."""
-        # The log is read BEFORE mastery: the store commits both together, so if mastery
-        # is newer than the seq seen here, the write's expected_seq check fails.
-        recent = self.store.attempts(student.id, limit=20)
-        if any(a.item_id == item.item_id for a in recent):
+        """One compute-write of :meth:`submit` from ``state``; StoreConflict if another
+        answer of the student was saved since ``state`` was read."""
+        # The log and mastery come from one read, so the write's expected_seq check
+        # fails if anything newer than what was computed from has been saved.
+        student = state.student
+        if item.item_id in state.recent_items:
             # A second try at the same item: feedback only; the first answer counted.
             return Feedback(
                 diagnosis.status, diagnosis.message, recorded=False, misconception=misconception
             )
-        seen = recent[-1].seq if recent else 0
-        mastery = self.store.mastery(student.id)
+        seen = state.last_seq
+        mastery = state.mastery
         now = self._clock()
         correct = diagnosis.status == "correct"
         gaps = diagnosis.gap_kps
         changes = observe(mastery, Observation(item.kp, correct, now, item.assesses, gaps), layers)
-        path = self._path_after(student, {**mastery, **changes}, now, seen + 1)
+        curriculum = self._curriculum(state.curriculum or "")
+        path = self._path_after(student, {**mastery, **changes}, now, seen + 1, curriculum)
         attempt = self.store.record_attempt(
             Attempt(
                 student.id,
@@ -578,7 +612,12 @@ class Engine:
     # -- the stored learning path ----------------------------------------------------------
 
     def _path_after(
-        self, student: Student, mastery: Mapping[str, MasteryState], now: float, answered: int
+        self,
+        student: Student,
+        mastery: Mapping[str, MasteryState],
+        now: float,
+        answered: int,
+        curriculum: str,
     ) -> StoredPath | None:
         """The path revised for the answer about to be recorded (stored with it, in the
         same transaction); None when the student has no goal, or when revising failed:
@@ -586,22 +625,27 @@ class Engine:
         if student.goal is None:
             return None
         try:
-            return self._revised_path(student, mastery, now, answered)
+            return self._revised_path(student, mastery, now, answered, curriculum)
         except TutorError:
             log.warning("the learning path could not be revised", exc_info=True)
             return None
 
     def _revised_path(
-        self, student: Student, mastery: Mapping[str, MasteryState], now: float, answered: int
+        self,
+        student: Student,
+        mastery: Mapping[str, MasteryState],
+        now: float,
+        answered: int,
+        curriculum: str,
     ) -> StoredPath:
         """The path the policy would follow now: a diagnosed gap (after its unmastered
         prerequisites) first, then what is left on the way to the goal."""
-        view = self._view(student, mastery=mastery, now=now, answered=answered)
+        view = self._view(student, mastery, answered, curriculum, now=now)
         choice = choose(view)
-        gap = self._diagnosed_gap(view, choice)
+        gap = self._diagnosed_gap(view, choice, curriculum)
         kps: list[str] = []
         if gap is not None:
-            order, _ = self._goal_graph(gap)
+            order = self._goal_graph(gap, curriculum).order
             kps = [kp for kp in order if kp in self._levels and not _done(view, kp)]
         kps += [kp for kp in view.path if kp in view.levels and not _done(view, kp)]
         next_kp = None if choice.kind == "goal_reached" else choice.kp
@@ -618,7 +662,7 @@ class Engine:
             kind=choice.kind,
         )
 
-    def _diagnosed_gap(self, view: StudentView, choice: Choice) -> str | None:
+    def _diagnosed_gap(self, view: StudentView, choice: Choice, curriculum: str) -> str | None:
         """The gap the policy's choice repairs (the policy's own order: latest first)."""
         if choice.kind != "gap" or choice.kp is None:
             return None
@@ -628,7 +672,7 @@ class Engine:
             reverse=True,
         )
         for gap in gaps:
-            if gap == choice.kp or choice.kp in self._goal_graph(gap)[0]:
+            if gap == choice.kp or choice.kp in self._goal_graph(gap, curriculum).order:
                 return gap
         return None
 
@@ -657,8 +701,9 @@ class Engine:
             and now - stored.updated_at < PATH_FRESH_S
         ):
             return stored
-        answered = last[-1].seq if last else 0
-        path = self._revised_path(student, self.store.mastery(student_id), now, answered)
+        state = self.store.learner_state(student_id)
+        curriculum = self._curriculum(state.curriculum or "")
+        path = self._revised_path(state.student, state.mastery, now, state.last_seq, curriculum)
         self.store.set_path(student_id, path)
         return path
 

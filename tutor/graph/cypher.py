@@ -318,24 +318,51 @@ ORDER BY id
 # writes (a direct dependency), so Cypher takes the node's write lock BEFORE reading it:
 # concurrent submissions of one student queue here, each sees the previous one's number,
 # and the engine's expected_seq check (done on the returned value, inside the same
-# transaction) is race-free.
+# transaction) is race-free. The same round trip says which of the points $kps are stored.
 CLAIM_ATTEMPT_SEQ = """
 MATCH (s:Student {id: $student_id})
 SET s.attempt_seq = coalesce(s.attempt_seq, 0) + 1
-RETURN s.attempt_seq AS seq
+RETURN s.attempt_seq AS seq,
+       COLLECT { UNWIND $kps AS id MATCH (k:KnowledgePoint {id: id}) RETURN k.id } AS found
 """
-CREATE_ATTEMPT = """
+# The write of record_attempt after the claim, in one statement: the attempt and every
+# mastery row (and, in the second form, the stored path on the Student node).
+RECORD_ATTEMPT = """
 MATCH (s:Student {id: $student_id})
 CREATE (s)-[:MADE]->(:Attempt {student_id: $student_id, seq: $seq,
     item_id: $item_id, kp: $kp, answer: $answer, status: $status, correct: $correct,
     misconception: $misconception, gap_kps: $gap_kps, at: $at})
+WITH s
+CALL (s) {
+    UNWIND $rows AS row
+    MATCH (k:KnowledgePoint {id: row.kp})
+    MERGE (s)-[m:MASTERY]->(k)
+    SET m.p = row.p, m.attempts = row.attempts, m.updated_at = row.updated_at, m.gap = row.gap
+}
 """
-UPSERT_MASTERY = """
+RECORD_ATTEMPT_WITH_PATH = (
+    RECORD_ATTEMPT
+    + """SET s.path_kps = $kps, s.path_next_kp = $next_kp, s.path_reason = $reason,
+    s.path_reason_zh = $reason_zh, s.path_gap = $gap, s.path_updated_at = $updated_at,
+    s.path_goal = $goal, s.path_kind = $kind
+"""
+)
+# learner_state in one read: the student, their class and goal, the curriculum
+# fingerprint, the latest attempt number, the [seq, item id] of the last $recent attempts,
+# and every mastery state. No row: no such student.
+LEARNER_STATE = """
 MATCH (s:Student {id: $student_id})
-UNWIND $rows AS row
-MATCH (k:KnowledgePoint {id: row.kp})
-MERGE (s)-[m:MASTERY]->(k)
-SET m.p = row.p, m.attempts = row.attempts, m.updated_at = row.updated_at, m.gap = row.gap
+OPTIONAL MATCH (s)-[:MEMBER_OF]->(c:Class)
+OPTIONAL MATCH (s)-[:GOAL]->(g:KnowledgePoint)
+OPTIONAL MATCH (cur:Curriculum {key: 'active'})
+RETURN s.name AS name, c.id AS class_id, g.id AS goal,
+       cur IS NOT NULL AS has_curriculum, cur.fingerprint AS fingerprint,
+       COLLECT { MATCH (s)-[:MADE]->(a:Attempt) RETURN max(a.seq) } AS last,
+       COLLECT { MATCH (s)-[:MADE]->(a:Attempt)
+                 WITH a ORDER BY a.seq DESC LIMIT $recent
+                 RETURN [a.seq, a.item_id] } AS recent,
+       COLLECT { MATCH (s)-[m:MASTERY]->(k:KnowledgePoint)
+                 RETURN [k.id, m.p, m.attempts, m.updated_at, m.gap] } AS mastery
 """
 KNOWLEDGE_POINTS_PRESENT = """
 UNWIND $ids AS id

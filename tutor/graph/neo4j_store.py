@@ -58,7 +58,7 @@ from tutor.errors import (
     StoreUnavailable,
 )
 from tutor.graph import algorithms, cypher
-from tutor.graph.protocol import attempt_conflict
+from tutor.graph.protocol import LearnerState, attempt_conflict
 from tutor.resources import shipped_path
 from tutor.settings import Settings
 
@@ -746,6 +746,8 @@ class Neo4jStore:
         The student's counter is claimed first (that takes the node's write lock), so the
         ``expected_seq`` check sees every answer committed before this one.
         """
+        # Sorted by point: a new MASTERY relationship locks its point's node, and writers
+        # that take those locks in one global order cannot deadlock each other.
         rows = [
             {
                 "kp": kp,
@@ -754,23 +756,29 @@ class Neo4jStore:
                 "updated_at": m.updated_at,
                 "gap": m.gap,
             }
-            for kp, m in mastery.items()
+            for kp, m in sorted(mastery.items())
         ]
+        kps = sorted({attempt.kp, *mastery})
 
         def work(tx: ManagedTransaction) -> int:
             # The claim comes first: it takes the student node's write lock, so what
             # follows (the expected_seq check included) cannot interleave with another
             # write for this student. No row means no such student.
-            claimed = tx.run(cypher.CLAIM_ATTEMPT_SEQ, student_id=attempt.student_id).single()
+            claimed = tx.run(
+                cypher.CLAIM_ATTEMPT_SEQ, student_id=attempt.student_id, kps=kps
+            ).single()
             if claimed is None:
                 self._student(tx, attempt.student_id)  # raises the usual NotFoundError
             seq = int(claimed["seq"]) if claimed is not None else 0
-            self._require_kps(tx, {attempt.kp, *mastery})
+            missing = sorted(set(kps) - set(claimed["found"] if claimed else ()))
+            if missing:
+                raise self._not_found(missing[0])
             if expected_seq is not None and seq - 1 != expected_seq:
                 # Raising inside the transaction function rolls the claim back.
                 raise attempt_conflict(attempt.student_id, expected_seq, seq - 1)
+            # One statement (one round trip) writes the attempt, the mastery and the path.
             tx.run(
-                cypher.CREATE_ATTEMPT,
+                cypher.RECORD_ATTEMPT if path is None else cypher.RECORD_ATTEMPT_WITH_PATH,
                 student_id=attempt.student_id,
                 seq=seq,
                 item_id=attempt.item_id,
@@ -781,10 +789,9 @@ class Neo4jStore:
                 misconception=attempt.misconception,
                 gap_kps=list(attempt.gap_kps),
                 at=attempt.at,
+                rows=rows,
+                **({} if path is None else _path_params(path)),
             ).consume()
-            tx.run(cypher.UPSERT_MASTERY, student_id=attempt.student_id, rows=rows).consume()
-            if path is not None:
-                _write_path(tx, attempt.student_id, path)
             return seq
 
         # Concurrent writers of one student deadlock inside Neo4j on the locks of the
@@ -841,6 +848,36 @@ class Neo4jStore:
             ]
 
         return self._read(work)
+
+    def learner_state(self, student_id: str, *, recent: int = 0) -> LearnerState:
+        """See :meth:`GraphStore.learner_state`. One query in one read transaction."""
+        if recent < 0:
+            raise InputError(f"limit must be 0 or more, not {recent}")
+
+        def work(tx: ManagedTransaction) -> LearnerState | None:
+            r = tx.run(cypher.LEARNER_STATE, student_id=student_id, recent=recent).single()
+            if r is None:
+                return None
+            mastery = {
+                kp: MasteryState(float(p), int(n), float(at), bool(gap))
+                for kp, p, n, at, gap in sorted(r["mastery"])
+            }
+            last = r["last"][0] if r["last"] else None
+            items = sorted(r["recent"], reverse=True)
+            return LearnerState(
+                student=Student(student_id, r["name"], r["class_id"], r["goal"]),
+                mastery=mastery,
+                last_seq=int(last or 0),
+                recent_items=tuple(str(item) for _, item in items),
+                curriculum=str(r["fingerprint"] or "") if r["has_curriculum"] else None,
+            )
+
+        state = self._read(work)
+        if state is None:
+            raise NotFoundError(
+                f"no student {student_id!r} in {self.url}; add students with `tutor student add`"
+            )
+        return state
 
     # -- accounts and stored paths -----------------------------------------------------
 
@@ -934,19 +971,21 @@ class Neo4jStore:
 _NO_LIMIT = 2**62
 
 
+def _path_params(path: StoredPath) -> dict[str, Any]:
+    return {
+        "kps": list(path.kps),
+        "next_kp": path.next_kp,
+        "reason": path.reason,
+        "reason_zh": path.reason_zh,
+        "gap": path.diagnosed_gap,
+        "updated_at": path.updated_at,
+        "goal": path.goal,
+        "kind": path.kind,
+    }
+
+
 def _write_path(tx: ManagedTransaction, student_id: str, path: StoredPath) -> None:
-    tx.run(
-        cypher.SET_PATH,
-        student_id=student_id,
-        kps=list(path.kps),
-        next_kp=path.next_kp,
-        reason=path.reason,
-        reason_zh=path.reason_zh,
-        gap=path.diagnosed_gap,
-        updated_at=path.updated_at,
-        goal=path.goal,
-        kind=path.kind,
-    ).consume()
+    tx.run(cypher.SET_PATH, student_id=student_id, **_path_params(path)).consume()
 
 
 def _problem_from_record(r: Any) -> Problem:

@@ -8,6 +8,7 @@ both and asserts identical answers, so anything added here needs a contract test
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from tutor.domain import (
@@ -30,6 +31,24 @@ from tutor.domain import (
     Teacher,
 )
 from tutor.errors import StoreConflict
+
+
+@dataclass(frozen=True)
+class LearnerState:
+    """What the engine reads about one student before it decides or records an answer,
+    taken in one consistent read (:meth:`GraphStore.learner_state`).
+
+    ``mastery`` is as :meth:`GraphStore.mastery` gives it; ``last_seq`` the number of the
+    student's latest attempt (0 for none); ``recent_items`` the item ids of the latest
+    attempts, newest first; ``curriculum`` the stored curriculum's fingerprint (as
+    :meth:`GraphStore.curriculum_fingerprint`), so caches keyed by it need no extra read.
+    """
+
+    student: Student
+    mastery: Mapping[str, MasteryState]
+    last_seq: int
+    recent_items: tuple[str, ...]
+    curriculum: str | None
 
 
 @runtime_checkable
@@ -216,6 +235,17 @@ class GraphStore(Protocol):
 
     def attempts(self, student_id: str, *, limit: int | None = None) -> list[Attempt]:
         """A student's attempts, oldest first (with ``limit``: the last ``limit`` of them)."""
+        ...
+
+    def learner_state(self, student_id: str, *, recent: int = 0) -> LearnerState:
+        """The student, their mastery, their latest attempt number, the item ids of their
+        last ``recent`` attempts (newest first) and the curriculum fingerprint, all from one
+        consistent read (one statement or one read transaction, one round trip).
+
+        The engine's per-answer read: a mastery newer than ``last_seq`` cannot be seen.
+        :class:`NotFoundError` if there is no such student; :class:`InputError` if
+        ``recent`` is negative.
+        """
         ...
 
     # -- accounts and stored paths ------------------------------------------------------
