@@ -17,7 +17,14 @@ replays sums kernel time by kind (matrix products, attention, fused element-wise
 
 CPU (``--device cpu``, 2 cores): SmolLM2-135M-Instruct (the converted copy made by
 ``tutor model pull smollm2``, or ``--smollm2-dir``), a 300-token prompt: time to first token
-and decode tokens/s, for ``generate()`` and the fast path (eager on the CPU).
+and decode tokens/s, side by side in one run, for ``generate()`` and
+:class:`tutor.llm.fast_decode.CpuDecoder` (static cache; float32 weights, and the app's default
+with the Q4_1 layer weights kept in 4 bits, on one decode thread and on all), each with the
+weights it reads per token and the memory-bandwidth bound that gives (measured read rate).
+Then the app's own path through ``TransformersModel.measure_speed`` (worker thread and all),
+a profile of one decode step by kind of operation, and the greedy output of the app's path
+against float32 ``generate()`` on tutor-style chat questions (identical replies, common
+prefix, teacher-forced agreement and how close generate()'s call was where they differ).
 
 Run: ``python benchmarks/llm_speed.py --device cuda`` (writes
 ``benchmarks/results/llm_speed_cuda.json``), ``python benchmarks/llm_speed.py --device cpu``
@@ -37,7 +44,7 @@ import statistics
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -568,6 +575,31 @@ PROMPT_TEXT = (
     "denominators must be made equal first: the least common multiple of 4 and 6 is 12, so "
     "3/4 = 9/12 and 1/6 = 2/12, and 9/12 + 2/12 = 11/12. "
 )
+#: Tutor-style chat questions for the greedy-output comparison on the CPU.
+CPU_QUESTIONS = (
+    "What is 2 + 3?",
+    "Explain how to add 3/4 and 1/6 to a ten-year-old.",
+    "A farmer plants 3 rows of 12 apple trees. How many trees are there?",
+    "Why do we need a common denominator to add fractions?",
+    "What is the area of a rectangle 5 cm by 7 cm? Explain the steps.",
+    "Solve 2x + 3 = 11 step by step.",
+    "What is a prime number? Give three examples.",
+    "Round 3.46 to the nearest tenth and explain.",
+    "A student wrote 1/2 + 1/3 = 2/5. What went wrong?",
+    "How many minutes are there in 3 and a half hours?",
+    "Is 0.5 bigger than 0.45? Explain why.",
+    "What is 15% of 80? Show your working.",
+)
+#: The CPU decoders timed beside generate(): (row name, weights, prompt weights, decode
+#: threads, prompt threads); None is the process setting (``--threads``), "half" half of it,
+#: as the app does. The second is the app's CPU path (``TUTOR_LLM_CPU_DECODE=quantized``), the
+#: first its ``float32`` mode.
+CPU_PATHS: tuple[tuple[str, str, str, int | None, int | str | None], ...] = (
+    ("static cache, float32 weights", "float32", "float32", 1, "half"),
+    ("static cache, 4-bit layers, bf16 prompt (app default)", "auto", "bfloat16", 1, "half"),
+    ("static cache, 4-bit layers, float32 prompt", "auto", "float32", 1, "half"),
+    ("static cache, 4-bit layers, bf16 prompt, all threads", "auto", "bfloat16", None, None),
+)
 
 
 def _smollm2_dir(args: argparse.Namespace) -> Path:
@@ -582,12 +614,247 @@ def _smollm2_dir(args: argparse.Namespace) -> Path:
     return model_dir(settings, "smollm2")
 
 
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _read_bandwidth(threads: int) -> float:
+    """GB/s of one pass summing a 256 MB float32 tensor (best of 5): the memory-read rate a
+    decode step that streams its weights once can reach."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        data = torch.ones(64 * 1024 * 1024)
+        best = float("inf")
+        for _ in range(6):
+            t0 = time.perf_counter()
+            data.sum()
+            best = min(best, time.perf_counter() - t0)
+    finally:
+        torch.set_num_threads(before)
+    return round(data.numel() * 4 / best / 1e9, 1)
+
+
+def _cpu_profile(step: Callable[[], Any], steps: int) -> dict[str, Any]:
+    """Self CPU time per decode step by kind of operation (torch profiler over ``steps``)."""
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        t0 = time.perf_counter()
+        step()
+        wall = time.perf_counter() - t0
+    kinds = {"matmul": 0.0, "attention": 0.0, "other ops": 0.0}
+    ops = 0
+    for evt in prof.key_averages():
+        name = evt.key.lower()
+        if "int4pack" in name or "int8pack" in name or name in ("aten::mm", "aten::addmm"):
+            kind = "matmul"
+        elif "attention" in name or name == "aten::bmm":
+            kind = "attention"
+        else:
+            kind = "other ops"
+        kinds[kind] += evt.self_cpu_time_total
+        ops += evt.count
+    busy = sum(kinds.values())
+    out = {k: round(v / 1000 / steps, 2) for k, v in kinds.items()}
+    # Wall time the profiler saw no operation run in: Python and dispatch around the ops.
+    out["outside ops"] = round(max(wall * 1000 - busy / 1000, 0.0) / steps, 2)
+    return {
+        "ms_per_step": out,
+        "ops_per_step": ops // steps,
+        "wall_ms_per_step": round(wall * 1000 / steps, 2),
+    }
+
+
+def _cpu_rows(
+    args: argparse.Namespace, model: Any, ids: Any, mask: Any, bandwidth: float
+) -> tuple[list[dict[str, Any]], dict[str, Any], Any]:
+    """generate() and each decoder of :data:`CPU_PATHS`, timed on the same prompt."""
+    import torch
+
+    from tutor.llm.fast_decode import CpuDecoder
+
+    n = args.cpu_new_tokens
+    rows: list[dict[str, Any]] = []
+    reference = None
+    for threads in dict.fromkeys([args.threads, 1]):  # the process setting, then 1 thread
+        torch.set_num_threads(threads)
+        _hf_generate(model, ids, mask, 2)  # warm-up
+        row = _measure("cpu", lambda k: _hf_generate(model, ids, mask, k), 1, n, args.repeats)
+        tokens = row.pop("_tokens")
+        name = "generate" if reference is None else "generate, 1 thread"
+        if reference is None:
+            reference = tokens
+        else:
+            row["matched_prefix"] = _prefix_match(tokens, reference)[0]
+        rows.append({"path": name, "threads": f"{threads}/{threads}", **row})
+        log.info("cpu %s: %s", name, row)
+    torch.set_num_threads(args.threads)
+    decoders: dict[str, Any] = {}
+    for name, weights, prompt_weights, threads, prompt in CPU_PATHS:
+        prompt_threads = max(1, args.threads // 2) if prompt == "half" else prompt
+        assert prompt_threads is None or isinstance(prompt_threads, int)
+        t0 = time.perf_counter()
+        decoder = CpuDecoder(
+            model,
+            max_batch=1,
+            max_len=int(ids.shape[1]) + n,
+            weights=weights,
+            threads=threads,
+            prompt_threads=prompt_threads,
+            prompt_weights=prompt_weights,
+        )
+        setup = time.perf_counter() - t0
+        decoders[name] = decoder
+        _fast_generate(decoder, ids, mask, 2)
+        run = functools.partial(_fast_generate, decoder, ids, mask)
+        row = _measure("cpu", run, 1, n, args.repeats)
+        tokens = row.pop("_tokens")
+        weight_bytes = decoder.weight_bytes_per_step()
+        row.update(
+            threads=f"{prompt_threads or args.threads}/{threads or args.threads}",
+            weights=weights,
+            setup_s=round(setup, 2),
+            weight_mb_per_step=round(weight_bytes / 1e6, 1),
+            extra_mb=round(decoder.extra_bytes() / 1e6, 1),
+            weight_kinds=decoder.weight_kinds(),
+            bound_ms_per_step=round(weight_bytes / (bandwidth * 1e9) * 1000, 2),
+            matched_prefix=_prefix_match(tokens, reference)[0],
+        )
+        rows.append({"path": name, **row})
+        log.info("cpu %s: %s", name, row)
+    float32_mb = sum(p.numel() * p.element_size() for p in model.parameters()) / 1e6
+    for row in rows:
+        if row["path"].startswith("generate"):
+            row["weight_mb_per_step"] = round(float32_mb, 1)
+            row["bound_ms_per_step"] = round(float32_mb / (bandwidth * 1e3) * 1000, 2)
+    profiles: dict[str, Any] = {}
+    if args.profile:
+        # One thread for both, so that the split by kind is not time spent at barriers.
+        torch.set_num_threads(1)
+        # generate(): the profile of 1 + k tokens less that of 1 token is k decode steps.
+        k = max(1, min(10, args.cpu_new_tokens - 2))
+        with_steps = _cpu_profile(lambda: _hf_generate(model, ids, mask, k + 1), 1)
+        prefill = _cpu_profile(lambda: _hf_generate(model, ids, mask, 1), 1)
+        profiles["generate"] = {
+            "ms_per_step": {
+                kind: round((with_steps["ms_per_step"][kind] - ms) / k, 2)
+                for kind, ms in prefill["ms_per_step"].items()
+            },
+            "ops_per_step": (with_steps["ops_per_step"] - prefill["ops_per_step"]) // k,
+            "wall_ms_per_step": round(
+                (with_steps["wall_ms_per_step"] - prefill["wall_ms_per_step"]) / k, 2
+            ),
+        }
+        app = decoders[CPU_PATHS[1][0]]
+        steps = app.generate(ids, mask, max_new_tokens=k + 2)
+        for _ in range(2):
+            next(steps)
+        profiles[CPU_PATHS[1][0]] = _cpu_profile(lambda: [next(steps) for _ in range(k)], k)
+        steps.close()
+        torch.set_num_threads(args.threads)
+    return rows, profiles, decoders[CPU_PATHS[1][0]]
+
+
+def _cpu_fidelity(
+    model: Any,
+    tokenizer: Any,
+    decoder: Any,
+    n: int,
+    questions: Sequence[str],
+    eos: list[int],
+) -> dict[str, Any]:
+    """The app's CPU path against float32 ``generate()`` on chat questions, greedy, replies of
+    at most ``n`` tokens ending at an ``eos`` token.
+
+    Free-running: identical replies and the common prefix per question. Teacher-forced (along
+    generate()'s own tokens, so one early near tie does not hide the rest): how often the
+    decoder's most likely token is generate()'s, and how close generate()'s call was where
+    they differ (its logit margin between the two tokens).
+    """
+    import torch
+
+    prefixes: list[int] = []
+    lengths: list[int] = []
+    identical = 0
+    samples: list[dict[str, Any]] = []
+    agree = total = 0
+    margins: list[float] = []
+    for question in questions:
+        enc = tokenizer.apply_chat_template(
+            [{"role": "user", "content": question}],
+            add_generation_prompt=True,
+            return_tensors="pt",
+            return_dict=True,
+        )
+        ids, mask = enc["input_ids"], enc["attention_mask"]
+        with torch.inference_mode():
+            out = model.generate(
+                input_ids=ids,
+                attention_mask=mask,
+                max_new_tokens=n,
+                do_sample=False,
+                eos_token_id=eos,
+                return_dict_in_generate=True,
+                output_logits=True,
+            )
+        ref = out.sequences[:, ids.shape[1] :]
+        ref_logits = torch.stack(out.logits, dim=1).float()  # [1, len, vocab]
+        steps = decoder.generate(ids, mask, max_new_tokens=n, eos_token_id=eos)
+        mine = torch.stack([step.clone() for step in steps], dim=1)
+        a, b = mine[0].tolist(), ref[0].tolist()
+        same = (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y)
+        prefix = next(same, min(len(a), len(b)))
+        prefixes.append(prefix)
+        lengths.append(len(b))
+        identical += a == b
+        forced = decoder.forced_logits(ids, ref).float()
+        choice = forced.argmax(-1)
+        agree += int((choice == ref).sum())
+        total += int(ref.numel())
+        for j in torch.nonzero(choice[0] != ref[0]).flatten().tolist():
+            row = ref_logits[0, j]
+            margins.append(float(row[ref[0, j]] - row[choice[0, j]]))
+        if a != b and len(samples) < 3:
+            samples.append(
+                {
+                    "question": question,
+                    "common_prefix": prefix,
+                    "shared": tokenizer.decode(b[:prefix], skip_special_tokens=True),
+                    "generate": tokenizer.decode(b[prefix:], skip_special_tokens=True),
+                    "app_path": tokenizer.decode(a[prefix:], skip_special_tokens=True),
+                }
+            )
+    return {
+        "questions": len(questions),
+        "new_tokens": n,
+        "identical": identical,
+        "common_prefix": prefixes,
+        "reply_lengths": lengths,
+        "forced_top1_agree": agree,
+        "forced_total": total,
+        "forced_margin_max": round(max(margins), 6) if margins else 0.0,
+        "forced_margin_median": round(statistics.median(margins), 6) if margins else 0.0,
+        "samples": samples,
+    }
+
+
 def run_cpu(args: argparse.Namespace) -> dict[str, Any]:
-    """SmolLM2-135M on the CPU: time to first token and decode rate, 300-token prompt."""
+    """SmolLM2-135M on the CPU: time to first token and decode rate, 300-token prompt, for
+    generate() and the static-cache CPU decoders; then the app's CPU path (timed through the
+    backend) and its greedy output against generate()'s."""
     import torch
     import transformers
 
-    from tutor.llm.fast_decode import CudaGraphDecoder
+    from tutor.llm.backends.transformers_backend import TransformersModel, load_model
 
     torch.set_num_threads(args.threads)
     path = _smollm2_dir(args)
@@ -596,6 +863,12 @@ def run_cpu(args: argparse.Namespace) -> dict[str, Any]:
     model: Any = transformers.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
     model.eval()
     load_s = time.perf_counter() - t0
+    # Timed runs make exactly N tokens; the output comparison stops replies at these.
+    eos = [
+        t
+        for t in dict.fromkeys([model.generation_config.eos_token_id, tokenizer.eos_token_id])
+        if isinstance(t, int)
+    ]
     model.generation_config.eos_token_id = None
     model.generation_config.pad_token_id = tokenizer.pad_token_id or 0
     text = PROMPT_TEXT * 20
@@ -605,7 +878,7 @@ def run_cpu(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {
         "model": str(path.name),
         "threads": torch.get_num_threads(),
-        "cpu": platform.processor() or platform.machine(),
+        "cpu": _cpu_name(),
         "torch": torch.__version__,
         "transformers": transformers.__version__,
         "prompt_len": int(ids.shape[1]),
@@ -614,20 +887,35 @@ def run_cpu(args: argparse.Namespace) -> dict[str, Any]:
         # Other work on the same cores slows every figure down: record how busy they were.
         "load_average_1min_before": round(os.getloadavg()[0], 2),
         "date": time.strftime("%Y-%m-%d"),
-        "rows": [],
     }
-    _hf_generate(model, ids, mask, 2)  # warm-up
-    row = _measure("cpu", lambda k: _hf_generate(model, ids, mask, k), 1, n, args.repeats)
-    reference = row.pop("_tokens")
-    results["rows"].append({"path": "generate", **row})
-    log.info("cpu generate: %s", row)
-    decoder = CudaGraphDecoder(model, max_batch=1, max_len=int(ids.shape[1]) + n)
-    _fast_generate(decoder, ids, mask, 2)
-    row = _measure("cpu", lambda k: _fast_generate(decoder, ids, mask, k), 1, n, args.repeats)
-    match = _prefix_match(row.pop("_tokens"), reference)
-    row["matched_prefix_min"] = min(match)
-    results["rows"].append({"path": "fast (eager)", **row})
-    log.info("cpu fast: %s", row)
+    bandwidth = {t: _read_bandwidth(t) for t in sorted({1, args.threads})}
+    results["read_gb_s"] = {str(t): bw for t, bw in bandwidth.items()}
+    rows, profiles, app_decoder = _cpu_rows(args, model, ids, mask, max(bandwidth.values()))
+    results["rows"] = rows
+    results["profiles"] = profiles
+    # The app's own path: TransformersModel on the CPU (worker thread, queue, detokenizer).
+    app = TransformersModel(str(path), device="cpu")
+    t0 = time.perf_counter()
+    load_model(app.model, "cpu")  # weights only
+    t1 = time.perf_counter()
+    app_decoder_used = app.load().cpu_decoders.get(app.cpu_decode)  # + the decoder
+    results["app_load_s"] = round(time.perf_counter() - t0, 2)
+    results["app_decoder_setup_s"] = round(time.perf_counter() - t1, 2)
+    if app_decoder_used is not None:
+        results["app_extra_mb"] = round(app_decoder_used.extra_bytes() / 1e6, 1)
+        results["app_max_len"] = app_decoder_used.max_len
+    reports = [app.measure_speed(args.cpu_prompt_len, n) for _ in range(args.repeats)]
+    results["app"] = {
+        "prompt_tokens": reports[0].prompt_tokens,
+        "new_tokens": reports[0].new_tokens,
+        "ttft_s": round(statistics.median(r.ttft_s for r in reports), 3),
+        "decode_tok_s": round(statistics.median(r.decode_tokens_per_s for r in reports), 1),
+        "runs": len(reports),
+    }
+    log.info("cpu app path: %s", results["app"])
+    torch.set_num_threads(1)  # the reference replies, quicker on a busy machine
+    results["fidelity"] = _cpu_fidelity(model, tokenizer, app_decoder, n, CPU_QUESTIONS, eos)
+    log.info("cpu fidelity: %s", {k: v for k, v in results["fidelity"].items() if k != "samples"})
     results["load_average_1min_after"] = round(os.getloadavg()[0], 2)
     _save(results, args.out)
     return results
@@ -733,29 +1021,113 @@ def render(gpu: dict[str, Any] | None, cpu: dict[str, Any] | None) -> str:
                     "triton).",
                 ]
     if cpu:
-        lines += [
-            "",
-            f"CPU: {cpu['model']}, {cpu['threads']} threads, torch {cpu['torch']}, float32, "
-            f"prompt {cpu['prompt_len']} tokens, {cpu['new_tokens']} new tokens; measured "
-            f"{cpu['date']}, load average {cpu.get('load_average_1min_before', '?')} before and "
-            f"{cpu.get('load_average_1min_after', '?')} after (other processes on the same "
-            "cores). Reproduce: `python benchmarks/llm_speed.py --device cpu "
-            f"--threads {cpu['threads']} --cpu-new-tokens {cpu['new_tokens']} "
-            f"--repeats {cpu['rows'][0]['runs']}`.",
-            "",
-            "| path | time to first token (s) | decode tok/s | decode ms/step | goals |",
-            "|---|---|---|---|---|",
-        ]
-        for r in cpu["rows"]:
-            ttft_ok = "met" if r["first_token_s"] <= GOALS["cpu_ttft_s"] else "NOT met"
-            rate_ok = "met" if r["tok_s_decode"] >= GOALS["cpu_tok_s"] else "NOT met"
-            lines.append(
-                f"| {r['path']} | {r['first_token_s']:.3f} | {r['tok_s_decode']:.1f} "
-                f"| {r['ms_per_step']:.1f} | TTFT ≤ 1 s {ttft_ok}, ≥ 20 tok/s {rate_ok} |"
-            )
+        lines += _render_cpu(cpu)
     elif gpu:
         lines += ["", "CPU (SmolLM2-135M): not measured yet (`tutor model pull smollm2` first)."]
     return "\n".join(lines)
+
+
+def _render_cpu(cpu: dict[str, Any]) -> list[str]:
+    """The CPU part of the section (SmolLM2-135M on this machine's cores)."""
+    rows = cpu["rows"]
+    lines = [
+        "",
+        f"CPU: {cpu['model']} on {cpu['cpu']}, `--threads {cpu['threads']}`, torch "
+        f"{cpu['torch']}, prompt {cpu['prompt_len']} tokens, {cpu['new_tokens']} new tokens, "
+        f"greedy; measured {cpu['date']}, load average {cpu.get('load_average_1min_before', '?')}"
+        f" before and {cpu.get('load_average_1min_after', '?')} after (other processes on the "
+        "same cores). Reproduce: `python benchmarks/llm_speed.py --device cpu "
+        f"--threads {cpu['threads']} --cpu-new-tokens {cpu['new_tokens']} "
+        f"--repeats {rows[0]['runs']}`.",
+    ]
+    if "read_gb_s" not in cpu:  # a result file from before the CPU decoder
+        lines += [
+            "",
+            "| path | time to first token (s) | decode tok/s | decode ms/step |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['path']} | {r['first_token_s']:.3f} | {r['tok_s_decode']:.1f} "
+            f"| {r['ms_per_step']:.1f} |"
+            for r in rows
+        ]
+        return lines
+    bw = ", ".join(
+        f"{gb} GB/s with {t} thread{'s' if t != '1' else ''}" for t, gb in cpu["read_gb_s"].items()
+    )
+    lines += [
+        "",
+        "| path | threads (prompt/decode) | weights read per token (MB) | memory bound (ms/step) "
+        "| time to first token (s) | decode ms/step | decode tok/s | same tokens as generate() "
+        "| goals |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        ttft_ok = "met" if r["first_token_s"] <= GOALS["cpu_ttft_s"] else "NOT met"
+        rate_ok = "met" if r["tok_s_decode"] >= GOALS["cpu_tok_s"] else "NOT met"
+        same = "reference"
+        if "matched_prefix" in r:
+            same = f"first {r['matched_prefix']} of {r['new_tokens']}"
+        lines.append(
+            f"| {r['path']} | {r['threads']} | {r['weight_mb_per_step']:.0f} "
+            f"| {r['bound_ms_per_step']:.1f} | {r['first_token_s']:.3f} | {r['ms_per_step']:.1f} "
+            f"| {r['tok_s_decode']:.1f} | {same} | TTFT ≤ 1 s {ttft_ok}, ≥ 20 tok/s {rate_ok} |"
+        )
+    app = cpu["app"]
+    ttft_ok = "met" if app["ttft_s"] <= GOALS["cpu_ttft_s"] else "NOT met"
+    rate_ok = "met" if app["decode_tok_s"] >= GOALS["cpu_tok_s"] else "NOT met"
+    kinds: dict[str, int] = next(
+        (r["weight_kinds"] for r in rows if r.get("weights") == "auto"), {}
+    )
+    model_mb = rows[0]["weight_mb_per_step"]
+    lines += [
+        "",
+        f"The app's path end to end (`TransformersModel.measure_speed`: chat prompt of "
+        f"{app['prompt_tokens']} tokens, worker thread, queue, median of {app['runs']}): time "
+        f"to first token {app['ttft_s']:.3f} s, {app['decode_tok_s']:.1f} tokens/s — TTFT ≤ 1 s "
+        f"{ttft_ok}, ≥ 20 tok/s {rate_ok}. Loading took {cpu['app_load_s']:.1f} s, "
+        f"{cpu['app_decoder_setup_s']:.1f} s of it building the decoder (at load, so never in a "
+        f"first token); the decoder holds {cpu.get('app_extra_mb', 0):.0f} MB besides the "
+        f"model's {model_mb:.0f} MB (4-bit and bfloat16 copies, the transposed head, a float32 "
+        f"KV cache for {cpu.get('app_max_len', '?')} tokens). Its decode products: "
+        + ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+        + " (`float32t`: the output head, float32, transposed). Memory bound = weights read per "
+        f"token / read bandwidth ({bw}; one pass over 256 MB).",
+    ]
+    fid = cpu.get("fidelity")
+    if fid:
+        prefixes = ", ".join(str(p) for p in fid["common_prefix"])
+        lines += [
+            "",
+            f"Greedy replies of the app's CPU path against float32 generate() on "
+            f"{fid['questions']} tutor-style chat questions (up to {fid['new_tokens']} tokens, "
+            f"to the end of the turn): {fid['identical']}/{fid['questions']} identical; common "
+            f"prefix per question {prefixes} (generate()'s reply lengths "
+            f"{', '.join(str(n) for n in fid.get('reply_lengths', []))}). "
+            f"Teacher-forced along generate()'s tokens, the app path picks the same "
+            f"token at {fid['forced_top1_agree']} of {fid['forced_total']} positions "
+            f"({100 * fid['forced_top1_agree'] / max(fid['forced_total'], 1):.1f}%); where it "
+            f"does not, generate()'s own margin between the two tokens was at most "
+            f"{fid['forced_margin_max']:.2g} logits (median {fid['forced_margin_median']:.2g}): "
+            "near ties that rounding decides. Where the replies part (first three):",
+        ]
+        for sample in fid["samples"]:
+            shared, a, b = (" ".join(sample[k].split()) for k in ("shared", "generate", "app_path"))
+            lines.append(
+                f"- *{sample['question']}* — the same first {sample['common_prefix']} tokens "
+                f"(“{'…' if len(shared) > 80 else ''}{shared[-80:]}”), then generate(): "
+                f"“{a[:80]}…”; app path: “{b[:80]}…”"
+            )
+    for name, prof in cpu.get("profiles", {}).items():
+        parts = ", ".join(f"{k} {v:.1f}" for k, v in prof["ms_per_step"].items())
+        lines += [
+            "",
+            f"Profile of one decode step, {name} (1 thread, torch profiler, self CPU time, "
+            "ms/step): "
+            f"{parts}; {prof['ops_per_step']} operator calls per step (nested ones included), "
+            f"wall {prof['wall_ms_per_step']} ms/step under the profiler.",
+        ]
+    return lines
 
 
 def _load(path: Path) -> dict[str, Any] | None:

@@ -51,6 +51,9 @@ class Settings:
     llm_api_key: str | None = None
     #: Where the transformers backend runs: ``auto`` (CUDA when present), ``cpu`` or ``cuda``.
     llm_device: str = "auto"
+    #: How it decodes on the CPU (``TUTOR_LLM_CPU_DECODE``): ``quantized`` (4-bit weights where
+    #: the model's lie on a 4-bit grid, as the pulled SmolLM2's do), ``float32`` or ``generate``.
+    llm_cpu_decode: str = "quantized"
     #: Where pulled model weights are cached; None means ``<data_dir>/models``.
     models_dir: Path | None = None
 
@@ -104,11 +107,13 @@ class Settings:
 
 
 LLM_DEVICES = ("auto", "cpu", "cuda")
+LLM_CPU_DECODES = ("quantized", "float32", "generate")
 
 
 def _llm_from_env(env: Mapping[str, str]) -> dict[str, object]:
     """The language-model settings: ``TUTOR_LLM``, ``TUTOR_LLM_MODEL``, ``TUTOR_LLM_URL``,
-    ``TUTOR_LLM_API_KEY``, ``TUTOR_LLM_DEVICE`` and ``TUTOR_MODELS_DIR``."""
+    ``TUTOR_LLM_API_KEY``, ``TUTOR_LLM_DEVICE``, ``TUTOR_LLM_CPU_DECODE`` and
+    ``TUTOR_MODELS_DIR``."""
     kwargs: dict[str, object] = {}
     for var, key in (
         ("TUTOR_LLM", "llm"),
@@ -125,6 +130,14 @@ def _llm_from_env(env: Mapping[str, str]) -> dict[str, object]:
                 f"TUTOR_LLM_DEVICE must be one of {', '.join(LLM_DEVICES)}, not {device!r}"
             )
         kwargs["llm_device"] = device
+    cpu_decode = env.get("TUTOR_LLM_CPU_DECODE", "").strip().lower()
+    if cpu_decode:
+        if cpu_decode not in LLM_CPU_DECODES:
+            raise InputError(
+                f"TUTOR_LLM_CPU_DECODE must be one of {', '.join(LLM_CPU_DECODES)}, "
+                f"not {cpu_decode!r}"
+            )
+        kwargs["llm_cpu_decode"] = cpu_decode
     if env.get("TUTOR_MODELS_DIR", "").strip():
         kwargs["models_dir"] = Path(env["TUTOR_MODELS_DIR"].strip()).expanduser()
     return kwargs

@@ -42,11 +42,18 @@ SmolLM2). :func:`supports` says whether a given model can use it. Public API::
                                    temperature=0.0, eos_token_id=tokenizer.eos_token_id):
         ...  # tokens: LongTensor[B] on the model's device, one new token per sequence
 
+On the CPU, :class:`CpuDecoder` (dense models: ``llama``, ``HunYuanDenseV1``; see
+:func:`cpu_supports`) keeps that decode loop and static cache but runs each step eagerly with
+weight-only quantised matrix products: 4-bit where the model's weights lie exactly on a 4-bit
+grid, as a Q4_1 GGUF model's do. A step of SmolLM2-135M then reads 180 MB instead of 538 MB
+(``benchmarks/llm_speed.py --device cpu`` measures it against ``generate()``, with the tokens).
+
 Heavy imports (torch) happen only inside this module, which nothing imports at package load.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -453,7 +460,7 @@ class CudaGraphDecoder:
         self.lm_head = model.get_output_embeddings().weight.detach()
         self.final_norm = _norm_of(model.model.norm)
         with torch.no_grad():
-            self.layers = [_extract_layer(layer, self.model_type) for layer in model.model.layers]
+            self.layers: list[Any] = self._build_layers(model)
         self.vocab = self.lm_head.shape[0]
 
         # The rotary table, computed exactly as the HF rotary module does per call.
@@ -501,6 +508,10 @@ class CudaGraphDecoder:
         self._history = torch.zeros(max_batch, self.max_len, dtype=torch.long, device=dev)
         self._graphs: dict[tuple[int, int, bool], _Graph] = {}
         self._pool: Any = None
+
+    def _build_layers(self, model: Any) -> list[Any]:
+        """The per-layer weights the decode step reads (a subclass may store them otherwise)."""
+        return [_extract_layer(layer, self.model_type) for layer in model.model.layers]
 
     # ---------------------------------------------------------------------------- public API
 
@@ -750,3 +761,438 @@ class CudaGraphDecoder:
         captured = _Graph(graph, logits)
         self._graphs[(b, length, greedy)] = captured
         return captured
+
+
+# --------------------------------------------------------------------------------------------
+# The CPU path: the same static cache and decode loop, with weight-only quantised products.
+
+#: How :class:`CpuDecoder` stores the matrices of its decode step: ``auto`` (4-bit where that is
+#: exact, as in a Q4 GGUF model, else bfloat16), ``bfloat16`` or ``float32`` (the model's own).
+CPU_WEIGHTS = ("auto", "bfloat16", "float32")
+#: ``config.model_type`` values :class:`CpuDecoder` supports (dense models only).
+CPU_MODEL_TYPES = frozenset({"hunyuan_v1_dense", "llama"})
+_Q4_GROUP = 32
+
+
+def _cpu_unsupported_reason(model: Any, max_len: int | None = None) -> str | None:
+    reason = _unsupported_reason(model, max_len)
+    if reason:
+        return reason
+    model_type = model.config.model_type
+    if model_type not in CPU_MODEL_TYPES:
+        return f"model type {model_type!r} is not one of {sorted(CPU_MODEL_TYPES)} on the CPU"
+    return None
+
+
+def cpu_supports(model: Any) -> bool:
+    """True when ``model`` (a Hugging Face causal LM) can be decoded by :class:`CpuDecoder`."""
+    return _cpu_unsupported_reason(model) is None
+
+
+def _int4_pack(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """``weight`` ``[N, K]`` as 4-bit groups of 32 along K, when that representation is exact.
+
+    Each group is stored as ``low + q * step`` with ``q`` in 0..15 and ``step = (max - low) / 15``:
+    the Q4_1 format of a GGUF file, so the weights of a Q4_1 model (SmolLM2 as pulled) come
+    back as they are, up to float rounding of ``step``. A matrix whose groups do not lie on such
+    a grid (a full-precision model) gives None: 4-bit rounding would change it. PyTorch's kernel
+    (``aten._weight_int4pack_mm_for_cpu``) computes ``(q - 8) * scale + zero`` with ``scale`` and
+    ``zero`` in bfloat16, and needs N divisible by 16.
+    """
+    import torch
+
+    n, k = weight.shape
+    if k % _Q4_GROUP or n % 16 or not hasattr(torch.ops.aten, "_weight_int4pack_mm_for_cpu"):
+        return None
+    groups = weight.detach().float().reshape(n, k // _Q4_GROUP, _Q4_GROUP)
+    low = groups.amin(-1, keepdim=True)
+    step = (groups.amax(-1, keepdim=True) - low) / 15
+    q = torch.round((groups - low) / torch.where(step > 0, step, 1.0)).clamp_(0, 15)
+    # Exact up to float32 rounding of the step: a few ulps of the group's largest value.
+    error = (q * step + low - groups).abs_()
+    if not bool((error <= 1e-5 * groups.abs().amax(-1, keepdim=True) + 1e-12).all()):
+        return None
+    packed = torch.ops.aten._convert_weight_to_int4pack_for_cpu(q.to(torch.int32).reshape(n, k), 1)
+    zero = low + 8 * step
+    scales = torch.stack([step[..., 0].t(), zero[..., 0].t()], dim=-1).contiguous()
+    return packed, scales.to(torch.bfloat16)
+
+
+class _CpuLinear:
+    """The products of one or more ``nn.Linear`` modules side by side, for float32 ``x``.
+
+    Kinds: ``int4`` (see :func:`_int4_pack`), ``bfloat16`` (a bfloat16 copy) — both take the
+    activations in bfloat16, accumulate in float32 and give bfloat16, turned back into float32
+    here — ``float32`` (the modules' own weights, one product each as the module computes it,
+    nothing copied) and ``float32t`` (a transposed float32 copy: for one row of activations
+    MKL's product against a ``[K, N]`` matrix streams it twice as fast as against ``[N, K]``;
+    used for the output head). ``auto`` picks the most compact kind that holds the weights
+    exactly — ``int4``, else ``bfloat16`` (a model published in bfloat16) — else ``fallback``.
+    :attr:`exact` says whether the stored weights are the model's.
+    """
+
+    def __init__(self, modules: Sequence[Any], kind: str, fallback: str = "bfloat16") -> None:
+        import torch
+
+        weights = [m.weight.detach() for m in modules]
+        biases = [None if m.bias is None else m.bias.detach() for m in modules]
+        self.out_features = sum(int(w.shape[0]) for w in weights)
+        self.scales: torch.Tensor | None = None
+        self.bias: torch.Tensor | None = None
+        self.pairs = list(zip(weights, biases, strict=True))  # for the float32 kind
+        if any(b is not None for b in biases):
+            self.bias = torch.cat(
+                [torch.zeros_like(w[:, 0]) if b is None else b for w, b in self.pairs]
+            )
+        self.kind = kind
+        self.exact = True
+        self.parts: list[torch.Tensor] = weights
+        if kind == "float32":
+            return
+        stacked = torch.cat(weights, dim=0) if len(weights) > 1 else weights[0]
+        parts = weights
+        if kind == "auto":
+            int4 = _int4_pack(stacked)
+            if int4 is not None:
+                kind, (packed, self.scales) = "int4", int4
+                parts = [packed]
+            elif bool((stacked.to(torch.bfloat16).float() == stacked).all()):
+                kind = "bfloat16"
+            else:
+                kind = fallback
+        self.kind = kind
+        if kind == "bfloat16":
+            parts = [stacked.to(torch.bfloat16)]
+            self.exact = bool((parts[0].float() == stacked).all())
+        elif kind == "float32t":
+            parts = [stacked.t().contiguous()]
+        elif kind != "int4":
+            raise InputError(f"unknown weight kind {kind!r}")
+        self.parts = parts
+
+    def nbytes(self) -> int:
+        """Bytes of weights (and scales) one product reads."""
+        tensors = [*self.parts, *([self.scales] if self.scales is not None else [])]
+        return sum(t.numel() * t.element_size() for t in tensors)
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        import torch
+
+        functional = torch.nn.functional
+        out: torch.Tensor
+        if self.kind == "float32":
+            outs = [functional.linear(x, w, b) for w, b in self.pairs]
+            return outs[0] if len(outs) == 1 else torch.cat(outs, dim=-1)
+        if self.kind == "float32t":
+            out = torch.matmul(x, self.parts[0])
+        elif self.kind == "bfloat16":
+            out = functional.linear(x.to(torch.bfloat16), self.parts[0]).float()
+        else:
+            flat = x.reshape(-1, x.shape[-1]).to(torch.bfloat16)
+            y = torch.ops.aten._weight_int4pack_mm_for_cpu(
+                flat, self.parts[0], _Q4_GROUP, self.scales
+            )
+            out = y.float().reshape(*x.shape[:-1], self.out_features)
+        if self.bias is not None:
+            out = out + self.bias
+        return out
+
+
+@contextlib.contextmanager
+def _num_threads(threads: int | None) -> Iterator[None]:
+    """PyTorch's intra-op threads set to ``threads`` (None: unchanged) for the block."""
+    import torch
+
+    before = torch.get_num_threads()
+    if threads is None or threads == before:
+        yield
+        return
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+@dataclass(slots=True)
+class _CpuLayer:
+    """One decoder layer for :class:`CpuDecoder`: its products (Q|K|V, output, gate|up, down)
+    for the decode steps and for the prompt, and its float32 norms."""
+
+    ln1: _Norm
+    q_norm: _Norm | None
+    k_norm: _Norm | None
+    ln2: _Norm
+    qkv: _CpuLinear
+    o: _CpuLinear
+    gate_up: _CpuLinear
+    down: _CpuLinear
+    prompt: tuple[_CpuLinear, _CpuLinear, _CpuLinear, _CpuLinear]
+
+
+class CpuDecoder(CudaGraphDecoder):
+    """Decoding on the CPU: a static KV cache and weight-only quantised matrix products.
+
+    At batch 1 a decode step reads every weight once and does little arithmetic with it, so
+    its time is the bytes of weights it streams from memory plus the overhead of each eager
+    PyTorch operation. ``model.generate()`` in float32 reads 540 MB per step for SmolLM2-135M.
+    Here, with ``weights="auto"``, each matrix is stored in the most compact form that holds it
+    exactly: 4 bits when its groups of 32 weights lie on a 4-bit grid (every layer matrix of a
+    Q4_1 GGUF model such as the pulled SmolLM2), else bfloat16 when its values are bfloat16
+    numbers (a model published in bfloat16). Layer matrices that are neither are rounded to
+    bfloat16; the output head never is (it stays float32, as a transposed copy, which MKL
+    streams twice as fast for one row; SmolLM2's head is Q8_0 in the GGUF file). For SmolLM2
+    that is 180 MB read per step instead of 538, 113 MB of it the head. ``"bfloat16"`` stores
+    every matrix in bfloat16; ``"float32"`` keeps the model's own matrices (nothing copied; the
+    greedy tokens are then those of ``generate()``). The 4-bit and bfloat16 products take their
+    input rounded to bfloat16 (PyTorch's CPU kernels want it so; llama.cpp, for comparison,
+    rounds it to 8-bit integers for a Q4_1 model), which is where the ``auto`` tokens can part
+    from ``generate()``'s, at near ties. :meth:`weight_kinds` says what was chosen.
+
+    A prompt is many tokens per weight read, so it is bound by arithmetic, not memory, and
+    4 bits do not speed it up. With ``prompt_weights="float32"`` it runs through the model's own
+    weights, which makes the first token and the cached keys and values those of
+    ``generate()``; with ``"bfloat16"`` through bfloat16 copies (the decode step's own matrices
+    when they are bfloat16), whose products take half the time on a CPU with AVX512-BF16
+    (SmolLM2, 300 tokens, one thread: 0.50 s against 0.89 s; 212 MB of copies). The cache
+    holds float32 keys and values either way. The decode steps run
+    with ``threads`` intra-op threads and the prompt with ``prompt_threads`` (None: PyTorch's
+    setting). A decode step at batch 1 is hundreds of small operations that one core's memory
+    bandwidth nearly saturates, so the default is 1. More threads only help while every one of
+    them has a core to itself: each operation ends at an OpenMP barrier, and on a 2-core
+    machine with anything else running (measured: two niced background jobs) a 300-token
+    prompt took 4-8 s on 2 threads against 0.9 s on 1. Sampling, end-of-sequence handling,
+    left padding and the ``generate()`` interface are those of :class:`CudaGraphDecoder`;
+    attention in a decode step covers the valid cache slots rounded up to 8.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        *,
+        max_batch: int = 1,
+        max_len: int = 2048,
+        weights: str = "auto",
+        threads: int | None = 1,
+        prompt_threads: int | None = None,
+        prompt_weights: str = "float32",
+    ) -> None:
+        import torch
+
+        if weights not in CPU_WEIGHTS:
+            raise InputError(f"weights must be one of {', '.join(CPU_WEIGHTS)}, not {weights!r}")
+        if prompt_weights not in ("float32", "bfloat16"):
+            raise InputError(f"prompt_weights must be float32 or bfloat16, not {prompt_weights!r}")
+        if any(n is not None and n < 1 for n in (threads, prompt_threads)):
+            raise InputError("threads must be at least 1 (or None for PyTorch's setting)")
+        reason = _cpu_unsupported_reason(model, max_len)
+        if reason:
+            raise InputError(f"CPU fast decoding cannot run this model: {reason}; use generate()")
+        embed = model.get_input_embeddings().weight
+        if embed.device.type != "cpu" or embed.dtype != torch.float32:
+            raise InputError(
+                f"CpuDecoder needs a float32 model on the CPU, not {embed.dtype} on {embed.device}"
+            )
+        self.weights = weights
+        self.threads = threads
+        self.prompt_threads = prompt_threads
+        self.prompt_weights = prompt_weights
+        super().__init__(
+            model,
+            max_batch=max_batch,
+            max_len=max_len,
+            bucket=8,
+            use_cuda_graph=False,
+            compile=False,
+            attention="sdpa",
+        )
+        with torch.no_grad():
+            # The head is never rounded: 4-bit or bfloat16 only where that is exact.
+            self.head = _CpuLinear([model.get_output_embeddings()], weights, "float32t")
+
+    def _build_layers(self, model: Any) -> list[Any]:
+        return [self._cpu_layer(layer) for layer in model.model.layers]
+
+    def _cpu_layer(self, layer: Any) -> _CpuLayer:
+        attn, mlp = layer.self_attn, layer.mlp
+        groups = (
+            [attn.q_proj, attn.k_proj, attn.v_proj],
+            [attn.o_proj],
+            [mlp.gate_proj, mlp.up_proj],
+            [mlp.down_proj],
+        )
+        qkv, o, gate_up, down = (_CpuLinear(g, self.weights) for g in groups)
+        # The prompt's products: the model's float32 weights, or bfloat16 (oneDNN's bfloat16
+        # products are about twice as fast as float32 ones for a prompt's many rows, and
+        # PyTorch's 4-bit kernel is no faster than float32 there): copies unless the decode
+        # step's matrices are bfloat16 already.
+        kind = "float32" if self.weights == "float32" else self.prompt_weights
+        prompt = [
+            lin if lin.kind == kind else _CpuLinear(g, kind)
+            for lin, g in zip((qkv, o, gate_up, down), groups, strict=True)
+        ]
+        q_norm = k_norm = None
+        if self.model_type.startswith("hunyuan"):
+            q_norm, k_norm = _norm_of(attn.query_layernorm), _norm_of(attn.key_layernorm)
+        return _CpuLayer(
+            ln1=_norm_of(layer.input_layernorm),
+            q_norm=q_norm,
+            k_norm=k_norm,
+            ln2=_norm_of(layer.post_attention_layernorm),
+            qkv=qkv,
+            o=o,
+            gate_up=gate_up,
+            down=down,
+            prompt=(prompt[0], prompt[1], prompt[2], prompt[3]),
+        )
+
+    def weight_kinds(self) -> dict[str, int]:
+        """How many of the decode step's products use each kind of weights: ``int4``,
+        ``bfloat16``, ``float32``, ``float32t``, with `` (rounded)`` where the stored weights
+        are not exactly the model's."""
+        kinds: dict[str, int] = {}
+        for lin in self._linears():
+            name = lin.kind if lin.exact else f"{lin.kind} (rounded)"
+            kinds[name] = kinds.get(name, 0) + 1
+        return kinds
+
+    def weight_bytes_per_step(self) -> int:
+        """Bytes of weights one decode step reads (matrices, scales and the output head)."""
+        return sum(lin.nbytes() for lin in self._linears())
+
+    def extra_bytes(self) -> int:
+        """Bytes the decoder holds besides the model's own weights: its copies of matrices
+        (4-bit, bfloat16, the transposed head) and the KV cache."""
+        copies: dict[int, _CpuLinear] = {
+            id(lin): lin
+            for lay in self.layers
+            for lin in (lay.qkv, lay.o, lay.gate_up, lay.down, *lay.prompt)
+            if lin.kind != "float32"
+        }
+        if self.head.kind != "float32":
+            copies[id(self.head)] = self.head
+        cache = sum(int(kv.numel()) * int(kv.element_size()) for kv in self.kv)
+        return cache + sum(lin.nbytes() for lin in copies.values())
+
+    def _linears(self) -> list[_CpuLinear]:
+        return [self.head] + [
+            lin for lay in self.layers for lin in (lay.qkv, lay.o, lay.gate_up, lay.down)
+        ]
+
+    def forced_logits(self, input_ids: torch.Tensor, continuation: torch.Tensor) -> torch.Tensor:
+        """Logits ``[B, n, vocab]`` after the prompt and each prefix of ``continuation`` ``[B, n]``.
+
+        Teacher forcing through the decode steps: position ``j`` holds the logits the decoder
+        gives for ``continuation[:, j]`` once ``continuation[:, :j]`` has been fed, whatever it
+        would have chosen itself. That compares it with a reference along the reference's own
+        tokens (greedy outputs diverge for good after one near-tie).
+        """
+        import torch
+
+        n = int(continuation.shape[1]) if continuation.dim() == 2 else 0
+        if n < 1 or continuation.shape[0] != input_ids.shape[0]:
+            raise InputError("continuation must be a [batch, n >= 1] tensor matching input_ids")
+        ids, mask = self._check(input_ids, None, n, 0.0)
+        forced = continuation.to(self.device)
+        b, t = ids.shape
+        with torch.no_grad():
+            out = [self._prefill(ids, mask)]
+            with _num_threads(self.threads):
+                for j in range(n - 1):
+                    self._ids[:b].copy_(forced[:, j])
+                    out.append(self._decode_logits(b, self._bucket_for(t + j + 1)).clone())
+                    self._pos[:b] += 1
+                    self._slot += 1
+        return torch.stack(out, dim=1)
+
+    def _step(self, b: int, length: int, sampling: _Sampling) -> None:
+        with _num_threads(self.threads):
+            super()._step(b, length, sampling)
+
+    def _prefill(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        with _num_threads(self.prompt_threads):
+            return self._prefill_layers(ids, mask)
+
+    def _prefill_layers(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """The prompt through the layers' prompt products; fills the cache, returns logits."""
+        import torch
+
+        functional = torch.nn.functional
+        b, t = ids.shape
+        valid = mask != 0
+        pos = (valid.long().cumsum(-1) - 1).clamp(min=0)
+        cos, sin = self.cos[pos].unsqueeze(1), self.sin[pos].unsqueeze(1)
+        padded = not bool(valid.all())
+        attn_mask = None
+        if padded:
+            causal = torch.ones(t, t, dtype=torch.bool, device=self.device).tril()
+            eye = torch.eye(t, dtype=torch.bool, device=self.device)
+            attn_mask = (causal & (valid[:, None, :] | eye)).unsqueeze(1)
+        x = functional.embedding(ids, self.embed)
+        n_q, n_kv = self.n_heads * self.head_dim, self.n_kv * self.head_dim
+        for lay, kv in zip(self.layers, self.kv, strict=True):
+            qkv, o, gate_up, down = lay.prompt
+            h = _rms_norm(x, lay.ln1.weight, lay.ln1.eps)
+            q, k, v = torch.split(qkv(h), [n_q, n_kv, n_kv], dim=-1)
+            q = q.reshape(b, t, self.n_heads, self.head_dim).transpose(1, 2)
+            k = k.reshape(b, t, self.n_kv, self.head_dim).transpose(1, 2)
+            v = v.reshape(b, t, self.n_kv, self.head_dim).transpose(1, 2)
+            q = (q * cos) + (_rotate_half(q) * sin)
+            k = (k * cos) + (_rotate_half(k) * sin)
+            if lay.q_norm is not None and lay.k_norm is not None:
+                q = _rms_norm(q, lay.q_norm.weight, lay.q_norm.eps)
+                k = _rms_norm(k, lay.k_norm.weight, lay.k_norm.eps)
+            kv[0, :b, :, :t] = k
+            kv[1, :b, :, :t] = v
+            k_rep = k.repeat_interleave(self.group, dim=1)
+            v_rep = v.repeat_interleave(self.group, dim=1)
+            out = functional.scaled_dot_product_attention(
+                q, k_rep, v_rep, attn_mask=attn_mask, is_causal=not padded, scale=self.scale
+            )
+            x = x + o(out.transpose(1, 2).reshape(b, t, -1))
+            h = _rms_norm(x, lay.ln2.weight, lay.ln2.eps)
+            gate, up = gate_up(h).chunk(2, dim=-1)
+            x = x + down(functional.silu(gate) * up)
+        h = _rms_norm(x[:, -1], self.final_norm.weight, self.final_norm.eps)
+        logits: torch.Tensor = functional.linear(h, self.lm_head)
+        neg = torch.finfo(self.dtype).min
+        self._key_mask[:b].fill_(neg)
+        self._key_mask[:b, :t].masked_fill_(valid, 0.0)
+        self._pos[:b] = valid.long().sum(-1)
+        self._slot.fill_(t)
+        return logits
+
+    def _decode_logits(self, b: int, length: int) -> torch.Tensor:
+        """One decode step for the tokens in ``_ids[:b]``: writes the cache, returns logits."""
+        import torch
+
+        functional = torch.nn.functional
+        slot = self._slot
+        self._key_mask[:b].index_fill_(1, slot, 0.0)
+        key_mask = self._key_mask[:b, None, None, :length]
+        pos = self._pos[:b]
+        cos, sin = self.cos[pos][:, None, None], self.sin[pos][:, None, None]
+        x = functional.embedding(self._ids[:b], self.embed)  # [B, hidden]
+        n_q, n_kv, dim = self.n_heads * self.head_dim, self.n_kv * self.head_dim, self.head_dim
+        for lay, kv in zip(self.layers, self.kv, strict=True):
+            h = _rms_norm(x, lay.ln1.weight, lay.ln1.eps)
+            q, k, v = torch.split(lay.qkv(h), [n_q, n_kv, n_kv], dim=-1)
+            q = q.view(b, self.n_kv, self.group, dim)
+            k = k.view(b, self.n_kv, 1, dim)
+            q = (q * cos) + (_rotate_half(q) * sin)
+            k = (k * cos) + (_rotate_half(k) * sin)
+            if lay.q_norm is not None and lay.k_norm is not None:
+                q = _rms_norm(q, lay.q_norm.weight, lay.q_norm.eps)
+                k = _rms_norm(k, lay.k_norm.weight, lay.k_norm.eps)
+            kv[:, :b].index_copy_(3, slot, torch.stack((k, v.view(b, self.n_kv, 1, dim))))
+            keys, values = kv[0, :b, :, :length], kv[1, :b, :, :length]
+            # GQA without repeating K/V: the query heads of one KV head are its query rows.
+            out = functional.scaled_dot_product_attention(
+                q, keys, values, attn_mask=key_mask, scale=self.scale
+            )  # [B, KV, group, D]
+            x = x + lay.o(out.reshape(b, n_q))
+            h = _rms_norm(x, lay.ln2.weight, lay.ln2.eps)
+            gate, up = lay.gate_up(h).chunk(2, dim=-1)
+            x = x + lay.down(functional.silu(gate) * up)
+        h = _rms_norm(x, self.final_norm.weight, self.final_norm.eps)
+        return self.head(h)

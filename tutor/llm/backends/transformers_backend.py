@@ -5,12 +5,18 @@ The model is a Hugging Face id, a local folder (``config.json`` + weights + toke
 packages). Tested with ``HunYuanDenseV1`` and ``HunYuanMoEV1`` (Hunyuan-0.5B-Instruct and the
 MoE models), Llama-style SmolLM2 and Qwen. The prompt is built with the tokenizer's own chat
 template. Weights load on first use, once per process for each (model, device): bf16 on a GPU,
-float32 on the CPU (bf16 matrix products on most CPUs are slower than float32, not faster).
+float32 on the CPU (where the CPU decoder below then keeps the matrices in a compact form).
 
 Decoding runs in a worker thread that hands token ids to the caller through a queue, so the
 caller streams text as it is made and can stop early (closing the iterator stops the worker at
 its next token). :func:`_decode_fn` picks how to decode: on CUDA the CUDA-graph path of
 :mod:`tutor.llm.fast_decode` when that module supports the model, else ``model.generate()``.
+On the CPU it is chosen by ``cpu_decode`` (``TUTOR_LLM_CPU_DECODE``): ``quantized`` (the default)
+uses :class:`~tutor.llm.fast_decode.CpuDecoder` with 4-bit layer weights where they are exact
+(the pulled SmolLM2 is a Q4_1 GGUF model) and the prompt in bfloat16, ``float32`` the same
+decoder on the model's own float32 weights (the tokens of ``generate()``), ``generate`` plain
+``model.generate()``. The CPU decoder is built when the model loads (a few seconds), so its
+set-up never lands in a student's first token.
 
 Temperatures at or below :data:`GREEDY_BELOW` decode greedily (the most likely token each
 step), so that answers at "temperature 0" are reproducible; above it the backend samples from
@@ -38,6 +44,10 @@ log = logging.getLogger(__name__)
 
 #: At or below this temperature, decoding is greedy (deterministic).
 GREEDY_BELOW = 0.05
+#: How the CPU decodes (``TUTOR_LLM_CPU_DECODE``); the first is the default.
+CPU_DECODE_MODES = ("quantized", "float32", "generate")
+#: The longest prompt + reply the fast decoders' static cache holds; longer ones use generate().
+FAST_MAX_LEN = 4096
 #: Nucleus mass kept when sampling.
 TOP_P = 0.95
 
@@ -67,6 +77,10 @@ class _Loaded:
     decode_lock: threading.Lock = field(default_factory=threading.Lock)
     decoder: Any = None
     decode: DecodeFn | None = None
+    #: On the CPU: how to decode, per ``cpu_decode`` mode (each built once), and the
+    #: :class:`~tutor.llm.fast_decode.CpuDecoder` behind it where there is one.
+    cpu_decodes: dict[str, DecodeFn] = field(default_factory=dict)
+    cpu_decoders: dict[str, Any] = field(default_factory=dict)
 
 
 _CACHE: dict[tuple[str, str | None, str], _Loaded] = {}
@@ -252,26 +266,11 @@ def _plain_decode(loaded: _Loaded) -> DecodeFn:
     return decode
 
 
-def _fast_decode(loaded: _Loaded) -> DecodeFn | None:
-    """The CUDA-graph decoder of :mod:`tutor.llm.fast_decode`, or None when it does not apply."""
-    if loaded.device != "cuda":
-        return None
-    try:
-        from tutor.llm import fast_decode
-    except ImportError:
-        return None
-    if not fast_decode.supports(loaded.model):
-        log.info("fast decoding does not support this model; using generate()")
-        return None
-    if loaded.decoder is None:
-        max_len = min(loaded.max_positions or 4096, 4096)
-        try:
-            loaded.decoder = fast_decode.CudaGraphDecoder(
-                loaded.model, max_batch=1, max_len=max_len
-            )
-        except TutorError as exc:
-            log.warning("fast decoding is not available (%s); using generate()", exc)
-            return None
+def _stream_decoder(loaded: _Loaded, decoder: Any, *, top_p: float) -> DecodeFn:
+    """A :data:`DecodeFn` over a :mod:`tutor.llm.fast_decode` decoder (batch 1), sampling with
+    nucleus mass ``top_p`` above :data:`GREEDY_BELOW`. A prompt plus reply longer than the
+    decoder's cache goes through ``model.generate()``."""
+    plain: list[DecodeFn] = []
 
     def decode(
         input_ids: Any,
@@ -283,13 +282,27 @@ def _fast_decode(loaded: _Loaded) -> DecodeFn | None:
         emit: Callable[[int], None],
         should_stop: Callable[[], bool],
     ) -> None:
+        if int(input_ids.shape[1]) + max_new_tokens > decoder.max_len:
+            if not plain:
+                plain.append(_plain_decode(loaded))
+            plain[0](
+                input_ids,
+                attention_mask,
+                max_new_tokens=max_new_tokens,
+                temperature=temperature,
+                eos_token_ids=eos_token_ids,
+                emit=emit,
+                should_stop=should_stop,
+            )
+            return
         greedy = temperature <= GREEDY_BELOW
-        steps = loaded.decoder.generate(
+        steps = decoder.generate(
             input_ids,
             attention_mask,
             max_new_tokens=max_new_tokens,
             temperature=0.0 if greedy else temperature,
             eos_token_id=eos_token_ids or None,
+            top_p=1.0 if greedy else top_p,
         )
         for tokens in steps:
             token = int(tokens[0])
@@ -302,12 +315,88 @@ def _fast_decode(loaded: _Loaded) -> DecodeFn | None:
     return decode
 
 
-def _decode_fn(loaded: _Loaded) -> DecodeFn:
+def _fast_decode(loaded: _Loaded) -> DecodeFn | None:
+    """The CUDA-graph decoder of :mod:`tutor.llm.fast_decode`, or None when it does not apply."""
+    if loaded.device != "cuda":
+        return None
+    try:
+        from tutor.llm import fast_decode
+    except ImportError:
+        return None
+    if not fast_decode.supports(loaded.model):
+        log.info("fast decoding does not support this model; using generate()")
+        return None
+    if loaded.decoder is None:
+        max_len = min(loaded.max_positions or FAST_MAX_LEN, FAST_MAX_LEN)
+        try:
+            loaded.decoder = fast_decode.CudaGraphDecoder(
+                loaded.model, max_batch=1, max_len=max_len
+            )
+        except TutorError as exc:
+            log.warning("fast decoding is not available (%s); using generate()", exc)
+            return None
+    # Sampling on the GPU path keeps its measured behaviour: no nucleus cut.
+    return _stream_decoder(loaded, loaded.decoder, top_p=1.0)
+
+
+def _cpu_decode(loaded: _Loaded, mode: str) -> DecodeFn | None:
+    """The :class:`~tutor.llm.fast_decode.CpuDecoder` for ``mode``, or None (generate())."""
+    if loaded.device != "cpu" or mode == "generate":
+        return None
+    try:
+        from tutor.llm import fast_decode
+    except ImportError:
+        return None
+    if not fast_decode.cpu_supports(loaded.model):
+        log.info("CPU fast decoding does not support this model; using generate()")
+        return None
+    import torch
+
+    started = time.perf_counter()
+    try:
+        decoder = fast_decode.CpuDecoder(
+            loaded.model,
+            max_batch=1,
+            max_len=min(loaded.max_positions or FAST_MAX_LEN, FAST_MAX_LEN),
+            weights="auto" if mode == "quantized" else "float32",
+            # The quantised path runs the prompt in bfloat16: half the time to first token.
+            prompt_weights="bfloat16" if mode == "quantized" else "float32",
+            # Decode steps on one thread; the prompt on half the cores, so that other work
+            # on the machine does not leave an OpenMP barrier waiting for a core (on 2 cores
+            # under load, 2 threads made a 300-token prompt 5-7x slower than 1).
+            threads=1,
+            prompt_threads=max(1, torch.get_num_threads() // 2),
+        )
+    except TutorError as exc:
+        log.warning("CPU fast decoding is not available (%s); using generate()", exc)
+        return None
+    log.info(
+        "CPU decoder (%s) ready in %.1f s: %s products, %.0f MB of weights per token, "
+        "%.0f MB of copies and cache",
+        mode,
+        time.perf_counter() - started,
+        ", ".join(f"{n} {kind}" for kind, n in decoder.weight_kinds().items()),
+        decoder.weight_bytes_per_step() / 1e6,
+        decoder.extra_bytes() / 1e6,
+    )
+    loaded.cpu_decoders[mode] = decoder
+    return _stream_decoder(loaded, decoder, top_p=TOP_P)
+
+
+def _decode_fn(loaded: _Loaded, cpu_decode: str = CPU_DECODE_MODES[0]) -> DecodeFn:
     """How to decode with ``loaded``: the hook where faster decoders plug in.
 
-    The CUDA-graph path when it applies (CUDA device, :mod:`tutor.llm.fast_decode` importable
-    and supporting the architecture), else plain ``model.generate()``. Chosen once per model.
+    On CUDA the CUDA-graph path when it applies (:mod:`tutor.llm.fast_decode` importable and
+    supporting the architecture); on the CPU the :class:`~tutor.llm.fast_decode.CpuDecoder`
+    of ``cpu_decode`` (see :data:`CPU_DECODE_MODES`) when it applies; else plain
+    ``model.generate()``. Chosen once per model (and CPU mode). Call it under
+    ``loaded.decode_lock``.
     """
+    if loaded.device == "cpu":
+        if cpu_decode not in loaded.cpu_decodes:
+            fast = _cpu_decode(loaded, cpu_decode)
+            loaded.cpu_decodes[cpu_decode] = fast or _plain_decode(loaded)
+        return loaded.cpu_decodes[cpu_decode]
     if loaded.decode is None:
         loaded.decode = _fast_decode(loaded) or _plain_decode(loaded)
     return loaded.decode
@@ -364,11 +453,25 @@ class SpeedReport:
 class TransformersModel:
     """A Hugging Face causal LM behind the :class:`~tutor.llm.base.LanguageModel` protocol."""
 
-    def __init__(self, model: str, *, device: str = "auto", label: str | None = None) -> None:
-        """``model``: hub id, local folder or ``.gguf`` file (checked now, loaded on first use)."""
+    def __init__(
+        self,
+        model: str,
+        *,
+        device: str = "auto",
+        label: str | None = None,
+        cpu_decode: str = CPU_DECODE_MODES[0],
+    ) -> None:
+        """``model``: hub id, local folder or ``.gguf`` file (checked now, loaded on first use);
+        ``cpu_decode``: how to decode on the CPU, one of :data:`CPU_DECODE_MODES`."""
+        if cpu_decode not in CPU_DECODE_MODES:
+            raise InputError(
+                f"the CPU decode mode must be one of {', '.join(CPU_DECODE_MODES)}, "
+                f"not {cpu_decode!r}"
+            )
         resolve_model(model)  # a missing download is reported here, not mid-answer
         self.model = model
         self.device = device
+        self.cpu_decode = cpu_decode
         self._label = label or _label_for(model)
 
     @classmethod
@@ -391,7 +494,9 @@ class TransformersModel:
                     f"or {MISSING_WEIGHTS_HELP.split('; ')[0]}"
                 )
             model = str(model_dir(settings, "smollm2"))
-        return cls(model, device=settings.llm_device)
+        # ``llm_cpu_decode`` (TUTOR_LLM_CPU_DECODE) is read where Settings has it.
+        cpu_decode = getattr(settings, "llm_cpu_decode", None) or CPU_DECODE_MODES[0]
+        return cls(model, device=settings.llm_device, cpu_decode=cpu_decode)
 
     @property
     def name(self) -> str:
@@ -399,8 +504,16 @@ class TransformersModel:
         return f"transformers:{self._label}"
 
     def load(self) -> _Loaded:
-        """Load the weights now (they are loaded on first use otherwise)."""
-        return load_model(self.model, self.device)
+        """Load the weights and set up the decoder now (else both happen on first use)."""
+        loaded = load_model(self.model, self.device)
+        if loaded.device == "cpu":
+            ready = self.cpu_decode in loaded.cpu_decodes
+        else:
+            ready = loaded.decode is not None
+        if not ready:
+            with loaded.decode_lock:
+                _decode_fn(loaded, self.cpu_decode)
+        return loaded
 
     def _prompt(self, loaded: _Loaded, messages: Sequence[Message], max_new_tokens: int) -> Any:
         if max_new_tokens < 1:
@@ -433,7 +546,7 @@ class TransformersModel:
         def work() -> None:
             try:
                 with loaded.decode_lock:
-                    decode = _decode_fn(loaded)
+                    decode = _decode_fn(loaded, self.cpu_decode)
                     decode(
                         encoded["input_ids"],
                         encoded.get("attention_mask"),
