@@ -14,102 +14,15 @@ import pytest
 import torch
 import transformers
 
+from tests.tiny_llm import VOCAB, _dense, _fast, _llama, _moe, _prompts, _ready, _reference
 from tutor.errors import InputError
 from tutor.llm.fast_decode import CudaGraphDecoder, supports
-
-VOCAB = 97
-
-
-def _dense() -> Any:
-    config = transformers.HunYuanDenseV1Config(
-        vocab_size=VOCAB,
-        hidden_size=64,
-        intermediate_size=96,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        head_dim=16,
-        tie_word_embeddings=True,
-        # The real Hunyuan-0.5B rotary setting (NTK alpha).
-        rope_parameters={"rope_type": "dynamic", "alpha": 1000.0, "factor": 1.0, "rope_theta": 1e4},
-        max_position_embeddings=256,
-    )
-    return transformers.HunYuanDenseV1ForCausalLM(config)
-
-
-def _moe() -> Any:
-    config = transformers.HunYuanMoEV1Config(
-        vocab_size=VOCAB,
-        hidden_size=64,
-        intermediate_size=48,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        head_dim=16,
-        num_experts=4,
-        moe_topk=2,
-        max_position_embeddings=256,
-    )
-    return transformers.HunYuanMoEV1ForCausalLM(config)
-
-
-def _llama() -> Any:
-    config = transformers.LlamaConfig(
-        vocab_size=VOCAB,
-        hidden_size=64,
-        intermediate_size=96,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        tie_word_embeddings=True,
-        max_position_embeddings=256,
-    )
-    return transformers.LlamaForCausalLM(config)
-
-
-def _ready(model: Any) -> Any:
-    # Larger weights than the default init, so the logits are far from ties and a token
-    # mismatch means a real difference, not a rounding coin flip.
-    torch.manual_seed(0)
-    with torch.no_grad():
-        for p in model.parameters():
-            if p.dim() > 1:
-                p.normal_(0.0, 0.2)
-    model.eval()
-    model.generation_config.eos_token_id = None
-    model.generation_config.pad_token_id = 0
-    return model
 
 
 @pytest.fixture(scope="module")
 def models() -> dict[str, Any]:
     torch.manual_seed(1)
     return {"dense": _ready(_dense()), "moe": _ready(_moe()), "llama": _ready(_llama())}
-
-
-def _prompts(lengths: list[int], seed: int) -> tuple[Any, Any]:
-    """Left-padded random prompts of the given lengths (pad id 0, real ids from 3)."""
-    g = torch.Generator().manual_seed(seed)
-    t = max(lengths)
-    ids = torch.zeros(len(lengths), t, dtype=torch.long)
-    mask = torch.zeros(len(lengths), t, dtype=torch.long)
-    for i, n in enumerate(lengths):
-        ids[i, t - n :] = torch.randint(3, VOCAB, (n,), generator=g)
-        mask[i, t - n :] = 1
-    return ids, mask
-
-
-def _fast(decoder: CudaGraphDecoder, ids: Any, mask: Any, n: int, **kw: Any) -> Any:
-    steps = list(decoder.generate(ids, mask, max_new_tokens=n, **kw))
-    return torch.stack([s.clone() for s in steps], dim=1)
-
-
-def _reference(model: Any, ids: Any, mask: Any, n: int, **kw: Any) -> Any:
-    with torch.no_grad():
-        out = model.generate(
-            input_ids=ids, attention_mask=mask, max_new_tokens=n, do_sample=False, **kw
-        )
-    return out[:, ids.shape[1] :]
 
 
 @pytest.mark.parametrize("kind", ["dense", "moe", "llama"])

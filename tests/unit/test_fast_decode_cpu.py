@@ -16,69 +16,15 @@ import pytest
 import torch
 import transformers
 
+from tests.tiny_llm import VOCAB, _dense, _fast, _llama, _prompts, _q4_grid, _ready, _reference
 from tutor.errors import InputError
 from tutor.llm.fast_decode import CpuDecoder, _int4_pack, cpu_supports
 
-VOCAB = 97
 #: Largest logit error allowed for the ``auto`` path, as a fraction of the logits' standard
 #: deviation. The bfloat16 inputs of the products (and the bfloat16 scales of the 4-bit
 #: weights) give 3-9% on these tiny models with large weights (measured over three prompts);
 #: one layer's down projection off by 25% gives over 30%.
 AUTO_TOLERANCE = 0.12
-
-
-def _llama() -> Any:
-    config = transformers.LlamaConfig(
-        vocab_size=VOCAB,
-        hidden_size=64,
-        intermediate_size=96,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        tie_word_embeddings=True,
-        max_position_embeddings=256,
-    )
-    return transformers.LlamaForCausalLM(config)
-
-
-def _dense() -> Any:
-    config = transformers.HunYuanDenseV1Config(
-        vocab_size=VOCAB,
-        hidden_size=64,
-        intermediate_size=96,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        head_dim=16,
-        tie_word_embeddings=True,
-        rope_parameters={"rope_type": "dynamic", "alpha": 1000.0, "factor": 1.0, "rope_theta": 1e4},
-        max_position_embeddings=256,
-    )
-    return transformers.HunYuanDenseV1ForCausalLM(config)
-
-
-def _q4_grid(weight: torch.Tensor) -> torch.Tensor:
-    """``weight`` rounded as Q4_1 does: per group of 32, ``low + q * (max - low) / 15``."""
-    n, k = weight.shape
-    groups = weight.reshape(n, k // 32, 32)
-    low = groups.amin(-1, keepdim=True)
-    step = (groups.amax(-1, keepdim=True) - low) / 15
-    return (low + torch.round((groups - low) / step) * step).reshape(n, k)
-
-
-def _ready(model: Any, q4: bool) -> Any:
-    # Large weights, so logits are far from ties and a token mismatch is a real difference.
-    torch.manual_seed(0)
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if p.dim() > 1:
-                p.normal_(0.0, 0.2)
-                if q4 and "embed" not in name:
-                    p.copy_(_q4_grid(p))
-    model.eval()
-    model.generation_config.eos_token_id = None
-    model.generation_config.pad_token_id = 0
-    return model
 
 
 @pytest.fixture(scope="module")
@@ -89,31 +35,6 @@ def models() -> dict[str, Any]:
         "llama-q4": _ready(_llama(), q4=True),
         "dense-q4": _ready(_dense(), q4=True),
     }
-
-
-def _prompts(lengths: list[int], seed: int) -> tuple[Any, Any]:
-    """Left-padded random prompts of the given lengths (pad id 0, real ids from 3)."""
-    g = torch.Generator().manual_seed(seed)
-    t = max(lengths)
-    ids = torch.zeros(len(lengths), t, dtype=torch.long)
-    mask = torch.zeros(len(lengths), t, dtype=torch.long)
-    for i, n in enumerate(lengths):
-        ids[i, t - n :] = torch.randint(3, VOCAB, (n,), generator=g)
-        mask[i, t - n :] = 1
-    return ids, mask
-
-
-def _fast(decoder: CpuDecoder, ids: Any, mask: Any, n: int, **kw: Any) -> Any:
-    steps = list(decoder.generate(ids, mask, max_new_tokens=n, **kw))
-    return torch.stack([s.clone() for s in steps], dim=1)
-
-
-def _reference(model: Any, ids: Any, mask: Any, n: int, **kw: Any) -> Any:
-    with torch.no_grad():
-        out = model.generate(
-            input_ids=ids, attention_mask=mask, max_new_tokens=n, do_sample=False, **kw
-        )
-    return out[:, ids.shape[1] :]
 
 
 def _hf_logits(model: Any, ids: Any, tokens: Any) -> Any:
