@@ -434,6 +434,20 @@ def test_student_features_count_only_earlier_answers_of_the_same_student() -> No
 
 
 @needs_torch
+def test_dkt_refuses_a_device_it_cannot_use() -> None:
+    import torch
+
+    from tutor.learner.dkt import DKTConfig, fit_dkt
+
+    data = from_sequences([([0, 1], [1, 0])])
+    with pytest.raises(InputError, match="not a torch device"):
+        fit_dkt(data, DKTConfig(device="gpu0"))
+    if not torch.cuda.is_available():
+        with pytest.raises(InputError, match="sees no CUDA GPU"):
+            fit_dkt(data, DKTConfig(device="cuda"))
+
+
+@needs_torch
 def test_dkt_with_student_features_trains() -> None:
     from tutor.learner.dkt import DKTConfig, fit_dkt, predict_dkt
 

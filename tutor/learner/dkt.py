@@ -333,6 +333,19 @@ def _predict_net(net: Any, data: ResponseLog, batch_size: int, cfg: DKTConfig) -
     return out
 
 
+def _check_device(device: str) -> None:
+    """Refuse a device torch cannot use here, saying what to pass instead."""
+    torch = require_torch()
+    try:
+        kind = torch.device(device).type
+    except (RuntimeError, TypeError):
+        raise InputError(f"{device!r} is not a torch device: use cpu, cuda or cuda:N") from None
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise InputError(f"DKT device {device!r}: PyTorch sees no CUDA GPU here; use cpu")
+    if kind not in ("cpu", "cuda"):
+        raise InputError(f"DKT device {device!r}: use cpu, cuda or cuda:N")
+
+
 def fit_dkt(
     data: ResponseLog,
     config: DKTConfig | None = None,
@@ -348,6 +361,7 @@ def fit_dkt(
     epoch; ``on_batch(done, total)`` is called after each batch of the epoch (progress).
     """
     cfg = config or DKTConfig()
+    _check_device(cfg.device)
     if cfg.ensemble < 1:
         raise InputError(f"a DKT ensemble needs at least 1 network, got {cfg.ensemble}")
     with _torch_threads(cfg.threads):
