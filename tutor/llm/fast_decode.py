@@ -122,6 +122,25 @@ def supports(model: Any) -> bool:
     return _unsupported_reason(model) is None
 
 
+def _prompt_positions(mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Positions and attention mask of a left-padded prompt batch (``mask``: 1 = token).
+
+    Positions follow Hugging Face: the count of real tokens before; pads get a dummy
+    position. The mask is None without padding (plain causal attention); with padding a
+    pad query sees only itself, so its (unused) K/V stay finite.
+    """
+    import torch
+
+    valid = mask != 0
+    pos = (valid.long().cumsum(-1) - 1).clamp(min=0)
+    if bool(valid.all()):
+        return pos, None
+    t = mask.shape[1]
+    causal = torch.ones(t, t, dtype=torch.bool, device=mask.device).tril()
+    eye = torch.eye(t, dtype=torch.bool, device=mask.device)
+    return pos, (causal & (valid[:, None, :] | eye)).unsqueeze(1)
+
+
 @dataclass(slots=True)
 class _Norm:
     weight: torch.Tensor
@@ -636,17 +655,8 @@ class CudaGraphDecoder:
 
         sdpa = torch.nn.functional.scaled_dot_product_attention
         b, t = ids.shape
-        valid = mask != 0
-        # HF positions: count of real tokens before; pads get a dummy position.
-        pos = (valid.long().cumsum(-1) - 1).clamp(min=0)
+        pos, attn_mask = _prompt_positions(mask)
         cos, sin = self.cos[pos], self.sin[pos]
-        padded = not bool(valid.all())
-        attn_mask = None
-        if padded:
-            causal = torch.ones(t, t, dtype=torch.bool, device=self.device).tril()
-            eye = torch.eye(t, dtype=torch.bool, device=self.device)
-            # A pad query sees only itself, so its (unused) K/V stay finite.
-            attn_mask = (causal & (valid[:, None, :] | eye)).unsqueeze(1)
         x = torch.nn.functional.embedding(ids, self.embed)
         for lay, kv in zip(self.layers, self.kv, strict=True):
             q, k, v = self._run_qkv(_qkv, x, lay, cos, sin)
@@ -654,18 +664,26 @@ class CudaGraphDecoder:
             kv[1, :b, :, :t] = v
             k_rep = k.repeat_interleave(self.group, dim=1)
             v_rep = v.repeat_interleave(self.group, dim=1)
-            out = sdpa(q, k_rep, v_rep, attn_mask=attn_mask, is_causal=not padded, scale=self.scale)
+            causal = attn_mask is None
+            out = sdpa(q, k_rep, v_rep, attn_mask=attn_mask, is_causal=causal, scale=self.scale)
             x = _post_attention(x, out.transpose(1, 2).reshape(b, t, -1), *_post_args(lay))
         h = _rms_norm(x[:, -1:], self.final_norm.weight, self.final_norm.eps)
         logits = torch.nn.functional.linear(h[:, 0], self.lm_head)
 
-        neg = torch.finfo(self.dtype).min
-        self._key_mask[:b].fill_(neg)
-        self._key_mask[:b, :t].masked_fill_(valid, 0.0)
-        self._pos[:b] = valid.long().sum(-1)
-        self._slot.fill_(t)
+        self._start_decoding(mask)
         result: torch.Tensor = logits
         return result
+
+    def _start_decoding(self, mask: torch.Tensor) -> None:
+        """After a prefill of prompts ``mask`` ``[B, T]``: each row's cache keys open to
+        attention, its next position, and the cache slot the first decode step writes."""
+        import torch
+
+        b, t = mask.shape
+        self._key_mask[:b].fill_(torch.finfo(self.dtype).min)
+        self._key_mask[:b, :t].masked_fill_(mask != 0, 0.0)
+        self._pos[:b] = (mask != 0).long().sum(-1)
+        self._slot.fill_(t)
 
     def _decode_logits(self, b: int, length: int) -> torch.Tensor:
         """One decode step for the tokens in ``_ids[:b]``: writes the cache, returns logits."""
@@ -1119,15 +1137,8 @@ class CpuDecoder(CudaGraphDecoder):
 
         functional = torch.nn.functional
         b, t = ids.shape
-        valid = mask != 0
-        pos = (valid.long().cumsum(-1) - 1).clamp(min=0)
+        pos, attn_mask = _prompt_positions(mask)
         cos, sin = self.cos[pos].unsqueeze(1), self.sin[pos].unsqueeze(1)
-        padded = not bool(valid.all())
-        attn_mask = None
-        if padded:
-            causal = torch.ones(t, t, dtype=torch.bool, device=self.device).tril()
-            eye = torch.eye(t, dtype=torch.bool, device=self.device)
-            attn_mask = (causal & (valid[:, None, :] | eye)).unsqueeze(1)
         x = functional.embedding(ids, self.embed)
         n_q, n_kv = self.n_heads * self.head_dim, self.n_kv * self.head_dim
         for lay, kv in zip(self.layers, self.kv, strict=True):
@@ -1147,7 +1158,7 @@ class CpuDecoder(CudaGraphDecoder):
             k_rep = k.repeat_interleave(self.group, dim=1)
             v_rep = v.repeat_interleave(self.group, dim=1)
             out = functional.scaled_dot_product_attention(
-                q, k_rep, v_rep, attn_mask=attn_mask, is_causal=not padded, scale=self.scale
+                q, k_rep, v_rep, attn_mask=attn_mask, is_causal=attn_mask is None, scale=self.scale
             )
             x = x + o(out.transpose(1, 2).reshape(b, t, -1))
             h = _rms_norm(x, lay.ln2.weight, lay.ln2.eps)
@@ -1155,11 +1166,7 @@ class CpuDecoder(CudaGraphDecoder):
             x = x + down(functional.silu(gate) * up)
         h = _rms_norm(x[:, -1], self.final_norm.weight, self.final_norm.eps)
         logits: torch.Tensor = functional.linear(h, self.lm_head)
-        neg = torch.finfo(self.dtype).min
-        self._key_mask[:b].fill_(neg)
-        self._key_mask[:b, :t].masked_fill_(valid, 0.0)
-        self._pos[:b] = valid.long().sum(-1)
-        self._slot.fill_(t)
+        self._start_decoding(mask)
         return logits
 
     def _decode_logits(self, b: int, length: int) -> torch.Tensor:
