@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from tutor.auth import (
     MAX_PASSWORD_LEN,
@@ -159,6 +159,17 @@ class _GoalGraph:
     order: list[str]
     prerequisites: dict[str, list[str]]
     levels: dict[str, tuple[int, ...]]
+
+
+_V = TypeVar("_V")
+
+
+def _remember(cache: dict[tuple[str, str], _V], key: tuple[str, str], value: _V) -> _V:
+    """Store ``value`` in a per-curriculum cache, dropping its oldest entry when full."""
+    if len(cache) >= _PATH_CACHE:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+    return value
 
 
 class _Names(Mapping[str, str]):
@@ -443,10 +454,7 @@ class Engine:
             path = self.store.learning_order(goal)
             prerequisites = self.store.direct_prerequisites(path)
             levels = {kp: self._levels[kp] for kp in prerequisites if kp in self._levels}
-            cached = _GoalGraph(path, prerequisites, levels)
-            if len(self._paths) >= _PATH_CACHE:
-                self._paths.pop(next(iter(self._paths)))
-            self._paths[key] = cached
+            cached = _remember(self._paths, key, _GoalGraph(path, prerequisites, levels))
         return cached
 
     def _view(
@@ -503,10 +511,11 @@ class Engine:
         key = (self._curriculum(curriculum), kp_id)
         layers = self._layers.get(key)
         if layers is None:
-            layers = prerequisite_layers(kp_id, self.store.direct_prerequisites, UP_DEPTH)
-            if len(self._layers) >= _PATH_CACHE:
-                self._layers.pop(next(iter(self._layers)))
-            self._layers[key] = layers
+            layers = _remember(
+                self._layers,
+                key,
+                prerequisite_layers(kp_id, self.store.direct_prerequisites, UP_DEPTH),
+            )
         return layers
 
     def submit(
