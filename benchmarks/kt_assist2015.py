@@ -332,6 +332,16 @@ def main() -> int:
         action="store_true",
         help="DKT GRU also reads each answer's count features",
     )
+    parser.add_argument(
+        "--dkt-rotate-folds",
+        action="store_true",
+        help="DKT ensemble member i early-stops on fold i (mod 5), so all folds are trained on",
+    )
+    parser.add_argument(
+        "--dkt-attention",
+        action="store_true",
+        help="DKT head also reads an attention summary of the earlier answers",
+    )
     parser.add_argument("--write", type=Path, default=None, help="update this BENCHMARKS.md")
     parser.add_argument(
         "--include-rows",
@@ -373,6 +383,8 @@ def main() -> int:
             embed=args.dkt_embed,
             student_features=args.dkt_student_features,
             input_features=args.dkt_input_features,
+            rotate_folds=args.dkt_rotate_folds,
+            attention=args.dkt_attention,
             device=args.dkt_device,
         )
         result: EvalResult = evaluate(
@@ -442,6 +454,10 @@ def main() -> int:
             command += " --dkt-student-features"
         if args.dkt_input_features:
             command += " --dkt-input-features"
+        if args.dkt_rotate_folds:
+            command += " --dkt-rotate-folds"
+        if args.dkt_attention:
+            command += " --dkt-attention"
         if args.dkt_device != "cpu":
             command += f" --dkt-device {args.dkt_device}"
     for r in rows:

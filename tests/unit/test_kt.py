@@ -500,6 +500,60 @@ def test_dkt_ensemble_averages_its_members() -> None:
         fit_dkt(data, replace(cfg, ensemble=0))
 
 
+@needs_torch
+@pytest.mark.parametrize("attention", [False, True], ids=["gru", "gru+attention"])
+def test_dkt_predicts_each_answer_from_earlier_answers_only(attention: bool) -> None:
+    from tutor.learner.dkt import DKTConfig, fit_dkt, predict_dkt
+
+    data = from_sequences(simulate_bkt(TRUE_PARAMS, 60, 12, seed=5))
+    cfg = DKTConfig(
+        embed=8,
+        hidden=8,
+        heads=2,
+        batch_size=32,
+        max_epochs=2,
+        patience=5,
+        student_features=True,
+        input_features=True,
+        attention=attention,
+    )
+    model = fit_dkt(data, cfg)
+    skills = [0, 1, 2, 0, 1, 2, 0, 1]
+    prefix = [1, 0, 1, 1]
+    # Two students who agree on the first 4 answers and differ on every later one.
+    pair = from_sequences([(skills, [*prefix, 1, 1, 1, 1]), (skills, [*prefix, 0, 0, 0, 0])])
+    p = predict_dkt(model, pair).reshape(2, len(skills))
+    # Answer t's prediction (t <= 4) sees only answers 0 .. t-1: identical for both.
+    np.testing.assert_allclose(p[0, :5], p[1, :5], rtol=1e-6)
+    # After the answers differ, the predictions do (the later answers are read).
+    assert not np.allclose(p[0, 5:], p[1, 5:])
+
+
+@needs_torch
+def test_dkt_rotate_folds_gives_each_member_its_own_validation_fold() -> None:
+    from dataclasses import replace
+
+    from tutor.learner.dkt import DKTConfig, fit_dkt
+
+    sequences = simulate_bkt(TRUE_PARAMS, 90, 10, seed=4)
+    data = from_sequences(sequences, folds=[i % 3 for i in range(len(sequences))])
+    cfg = DKTConfig(embed=8, hidden=8, batch_size=32, max_epochs=1, ensemble=4, val_fold=1)
+    assert fit_dkt(data, cfg).val_folds == (1, 1, 1, 1)
+    assert fit_dkt(data, replace(cfg, rotate_folds=True)).val_folds == (1, 2, 0, 1)
+    # Without folds in the log, each member holds out a random 10% instead.
+    plain = from_sequences(sequences)
+    assert fit_dkt(plain, replace(cfg, rotate_folds=True, ensemble=2)).val_folds == (None, None)
+
+
+@needs_torch
+def test_dkt_attention_heads_must_divide_the_embedding() -> None:
+    from tutor.learner.dkt import DKTConfig, fit_dkt
+
+    data = from_sequences(simulate_bkt(TRUE_PARAMS, 20, 5, seed=2))
+    with pytest.raises(InputError, match="not divisible by 3 heads"):
+        fit_dkt(data, DKTConfig(embed=8, hidden=8, attention=True, heads=3))
+
+
 def test_dkt_without_torch_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     from tutor.learner.dkt import fit_dkt
 

@@ -94,6 +94,16 @@ class DKTConfig:
     #: Also feed the GRU each answer's features (what the head saw when predicting it), so
     #: its state carries the counts forward, not only (skill, right/wrong).
     input_features: bool = False
+    #: Ensemble member ``i`` early-stops on the ``i``-th fold after ``val_fold`` (cycling
+    #: through the folds of the log) instead of all on ``val_fold``: every fold is trained
+    #: on by most members, so the ensemble as a whole learns from all the training students.
+    rotate_folds: bool = False
+    #: Also give the head an attention read-out of the earlier answers (:func:`_build_net`):
+    #: the asked skill attends to the skills answered before, with a learned decay by
+    #: distance, as in SAKT/AKT; the GRU state stays.
+    attention: bool = False
+    #: Attention heads (``embed`` must be divisible by it).
+    heads: int = 4
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,8 @@ class DKTModel:
     #: The other networks of an ensemble (``config.ensemble > 1``), with their histories.
     members: tuple[Any, ...] = ()
     member_histories: tuple[list[EpochReport], ...] = ()
+    #: The fold each network early-stopped on (None: a random 10% of the students, or none).
+    val_folds: tuple[int | None, ...] = ()
 
     @property
     def nets(self) -> tuple[Any, ...]:
@@ -243,12 +255,24 @@ def _features(data: ResponseLog, cfg: DKTConfig) -> npt.NDArray[np.float32]:
 
 
 def _build_net(n_skills: int, cfg: DKTConfig) -> Any:
+    """The network: a GRU over embedded answers and a query-aware MLP head.
+
+    With ``cfg.attention`` the head also reads an attention summary of the earlier answers
+    (SAKT-style, Pandey & Karypis 2019, with AKT's idea of decaying attention by distance,
+    Ghosh et al. 2020): the query is the asked skill, the keys are the skills answered
+    before, the values are those answers (skill, right/wrong). Each head subtracts
+    ``softplus(decay) * log(1 + distance)`` from its scores, so it can learn to favour recent
+    answers. A learned "nothing yet" key/value is always visible, so the first answer of a
+    sequence has something to attend to. Answer ``t`` attends only to answers ``< t``.
+    """
     torch = require_torch()
     nn = torch.nn
     n_features = N_FEATURES + (N_STUDENT_FEATURES if cfg.student_features else 0)
+    if cfg.attention and cfg.embed % cfg.heads:
+        raise InputError(f"DKT attention: embed {cfg.embed} is not divisible by {cfg.heads} heads")
 
     class DKTNet(nn.Module):  # type: ignore[misc,name-defined]  # torch: run time only
-        """GRU over embedded answers, query-aware MLP head."""
+        """GRU over embedded answers, query-aware MLP head (optionally + attention)."""
 
         def __init__(self) -> None:
             super().__init__()
@@ -262,24 +286,55 @@ def _build_net(n_skills: int, cfg: DKTConfig) -> Any:
                 dropout=cfg.dropout if cfg.layers > 1 else 0.0,
             )
             self.start = nn.Parameter(torch.zeros(1, 1, cfg.hidden))
+            read_out = 0
+            if cfg.attention:
+                self.q_proj = nn.Linear(cfg.embed, cfg.embed)
+                self.k_proj = nn.Linear(cfg.embed, cfg.embed)
+                self.v_proj = nn.Linear(cfg.embed, cfg.embed)
+                self.none_kv = nn.Parameter(torch.zeros(2, cfg.embed))
+                self.decay = nn.Parameter(torch.zeros(cfg.heads))
+                read_out = cfg.embed
             self.head = nn.Sequential(
                 nn.Dropout(cfg.dropout),
-                nn.Linear(cfg.hidden + cfg.embed + n_features, cfg.hidden),
+                nn.Linear(cfg.hidden + cfg.embed + n_features + read_out, cfg.hidden),
                 nn.ReLU(),
                 nn.Dropout(cfg.dropout),
                 nn.Linear(cfg.hidden, 1),
             )
 
+        def attend(self, skills: Any, answers: Any) -> Any:
+            """Per position ``t``, the heads' read-out of answers ``0 … t-1`` (B, L, embed)."""
+            b, length = skills.shape
+            h, d = cfg.heads, cfg.embed // cfg.heads
+            asked = self.query(skills)
+            q = self.q_proj(asked).view(b, length, h, d).transpose(1, 2)  # (B, H, L, d)
+            # Keys/values: the "nothing yet" slot, then every answer (B, L + 1, embed).
+            keys = torch.cat([self.none_kv[0].expand(b, 1, -1), self.k_proj(asked)], dim=1)
+            values = torch.cat([self.none_kv[1].expand(b, 1, -1), self.v_proj(answers)], dim=1)
+            k = keys.view(b, length + 1, h, d).transpose(1, 2)
+            v = values.view(b, length + 1, h, d).transpose(1, 2)
+            scores = q @ k.transpose(-1, -2) / d**0.5  # (B, H, L, L + 1)
+            t = torch.arange(length, device=skills.device)
+            j = torch.arange(-1, length, device=skills.device)  # slot 0 is "nothing yet"
+            visible = (j[None, :] < t[:, None]) | (j[None, :] == -1)
+            distance = torch.where(j[None, :] == -1, 0, t[:, None] - j[None, :]).clamp(min=0)
+            rate = nn.functional.softplus(self.decay)[:, None, None]  # per head, ≥ 0
+            decay = rate * torch.log1p(distance.float())
+            scores = (scores - decay).masked_fill(~visible, float("-inf"))
+            out = torch.softmax(scores, dim=-1) @ v  # (B, H, L, d)
+            return out.transpose(1, 2).reshape(b, length, cfg.embed)
+
         def forward(self, skills: Any, correct: Any, feats: Any) -> Any:
             """Logits of P(correct) for every position, each from the answers before it."""
-            x = self.answer(skills + n_skills * correct)
-            if cfg.input_features:
-                x = torch.cat([x, feats], dim=-1)
+            answers = self.answer(skills + n_skills * correct)
+            x = torch.cat([answers, feats], dim=-1) if cfg.input_features else answers
             h, _ = self.gru(x)
             # State before answer t: the learned start for t = 0, else h[t - 1].
             before = torch.cat([self.start.expand(h.shape[0], 1, -1), h[:, :-1]], dim=1)
-            out = self.head(torch.cat([before, self.query(skills), feats], dim=-1))
-            return out.squeeze(-1)
+            parts = [before, self.query(skills), feats]
+            if cfg.attention:
+                parts.append(self.attend(skills, answers))
+            return self.head(torch.cat(parts, dim=-1)).squeeze(-1)
 
     return DKTNet()
 
@@ -364,10 +419,11 @@ def fit_dkt(
     _check_device(cfg.device)
     if cfg.ensemble < 1:
         raise InputError(f"a DKT ensemble needs at least 1 network, got {cfg.ensemble}")
+    folds = _member_folds(data, cfg)
     with _torch_threads(cfg.threads):
         fits = [
-            _fit(data, replace(cfg, seed=cfg.seed + i), n_skills, on_epoch, on_batch)
-            for i in range(cfg.ensemble)
+            _fit(data, replace(cfg, seed=cfg.seed + i, val_fold=fold), n_skills, on_epoch, on_batch)
+            for i, fold in enumerate(folds)
         ]
     first = fits[0]
     return DKTModel(
@@ -377,7 +433,17 @@ def fit_dkt(
         first.history,
         tuple(f.net for f in fits[1:]),
         tuple(f.history for f in fits[1:]),
+        tuple(f.val_folds[0] for f in fits),
     )
+
+
+def _member_folds(data: ResponseLog, cfg: DKTConfig) -> list[int | None]:
+    """The validation fold of each ensemble member (see ``DKTConfig.rotate_folds``)."""
+    folds = sorted(int(f) for f in np.unique(data.folds) if f >= 0)
+    if not cfg.rotate_folds or cfg.val_fold not in folds:
+        return [cfg.val_fold] * cfg.ensemble
+    first = folds.index(cfg.val_fold)
+    return [folds[(first + i) % len(folds)] for i in range(cfg.ensemble)]
 
 
 def _fit(
@@ -393,9 +459,11 @@ def _fit(
     n_skills = max(n_skills or 0, data.n_skills)
     rng = np.random.default_rng(cfg.seed)
     torch.manual_seed(cfg.seed)
-    if cfg.val_fold is not None and np.any(data.folds == cfg.val_fold):
-        is_val = data.folds == cfg.val_fold
+    val_fold = cfg.val_fold
+    if val_fold is not None and np.any(data.folds == val_fold):
+        is_val = data.folds == val_fold
     else:
+        val_fold = None
         is_val = rng.random(data.n_students) < 0.1
     if is_val.all() or not is_val.any():  # too few students to hold any out
         train, val = data, None
@@ -449,7 +517,7 @@ def _fit(
                 group["lr"] *= 0.5
     net.load_state_dict(best_state)
     net.eval()
-    return DKTModel(net, n_skills, cfg, history)
+    return DKTModel(net, n_skills, cfg, history, val_folds=(val_fold if val is not None else None,))
 
 
 def predict_dkt(model: DKTModel, data: ResponseLog, batch_size: int = 256) -> FloatArray:

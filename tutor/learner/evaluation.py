@@ -156,6 +156,8 @@ def _dkt_details(model: Any) -> dict[str, Any]:
         "ensemble": cfg.ensemble,
         "student_features": cfg.student_features,
         "input_features": cfg.input_features,
+        "rotate_folds": cfg.rotate_folds,
+        "attention": cfg.attention,
         "device": cfg.device,
     }
 
