@@ -284,22 +284,33 @@ NOTES = [
     "  response) but not the test AUC (0.69972 to 0.69963; 10 restarts 0.69961).",
     "- Elo: concept-specific Elo (global ability + per-skill offset, difficulties from a",
     "  batch 1PL refit); step sizes tuned on fold 0, difficulties refitted on all folds.",
-    "- DKT: GRU (hidden 128) over embedded answers, a head that sees the asked skill and the",
-    "  student's counts and runs on it; trained on folds 1-4 with early stopping on fold 0,",
-    "  on the CPU with one torch thread (on this shared 2-core machine two threads were up",
-    "  to 12x slower), or on a GPU (`--dkt-device cuda`). Fit time includes the per-epoch",
-    "  validation. `DKTConfig` also offers a wider embedding and GRU, stacked GRU layers,",
-    "  the student's whole-history counts in the head (`student_features`), the counts as",
-    "  GRU input too (`input_features`), weight decay and an averaged ensemble of networks",
-    "  trained from consecutive seeds (`ensemble`); the DKT row's notes give the values.",
-    "- How the DKT row's configuration was chosen (on an H100 lent for the purpose; 6-15 s",
-    "  per network there, against about 5 minutes on these CPU cores): one network each of",
-    "  embed/hidden 64/128, 128/256, 256/256, 128/512 and 256/512, with and without the",
-    "  counts as GRU input, all with the student features, ranked by their validation AUC",
-    "  on fold 0 (never by the test file): 128/256 with GRU-input counts was best (0.7307),",
-    "  then averaged over 10 seeds. An ensemble of 5 of the runner-up (128/256, head-only",
-    "  counts) gave 0.7276 on the test file; single networks 0.7239-0.7260. The plain",
-    "  64/128 network of the earlier CPU runs gives 0.7236 single, 0.7256 for 2 seeds.",
+    "- DKT: GRU over embedded answers, a head that sees the asked skill and the student's",
+    "  counts and runs on it (`tutor.learner.dkt`); by default trained on folds 1-4 with",
+    "  early stopping on fold 0, on the CPU with one torch thread (on this shared 2-core",
+    "  machine two threads were up to 12x slower), or on a GPU (`--dkt-device cuda`). Fit",
+    "  time includes the per-epoch validation. `DKTConfig` also offers a wider embedding",
+    "  and GRU, stacked GRU layers, the student's whole-history counts in the head",
+    "  (`student_features`), the counts as GRU input too (`input_features`), an attention",
+    "  read-out of the earlier answers in the head (`attention`: the asked skill attends to",
+    "  the skills answered before, with a learned decay by distance, as in SAKT/AKT), weight",
+    "  decay, and an averaged ensemble of networks trained from consecutive seeds",
+    "  (`ensemble`), each early-stopping on its own fold in turn (`rotate_folds`: member i",
+    "  on fold i mod 5, so every fold is trained on); the DKT row's notes give the values.",
+    "- How the DKT row's configuration was chosen, never by the test file (on an H100 lent",
+    "  for the purpose; 6-15 s per network there, about 5 minutes on these CPU cores):",
+    "  (1) one network each of embed/hidden 64/128, 128/256, 256/256, 128/512 and 256/512,",
+    "  with and without the counts as GRU input, all with the student features, ranked by",
+    "  their validation AUC on fold 0: 128/256 with GRU-input counts was best (0.7307). Its",
+    "  10-seed ensemble, all on fold 0, gave 0.7281 on the test file (single networks",
+    "  0.7239-0.7260). (2) `benchmarks/dkt_select.py` then set fold 0 aside entirely and",
+    "  trained 4-network ensembles of that configuration on folds 1-4, scored on fold 0:",
+    "  all early-stopping on fold 1 0.73110, rotating folds 0.73218, with attention 0.73177,",
+    "  attention and rotating folds 0.73308 (`python benchmarks/dkt_select.py --device cuda",
+    "  gru4:ensemble=4 rot4:ensemble=4,rotate_folds attn4:ensemble=4,attention",
+    "  attnrot4:ensemble=4,attention,rotate_folds`). The last one, with 10 networks as",
+    "  before, is the DKT row; the same run with seeds 10-19 (`--seed 10`) gave 0.7306.",
+    "  The plain 64/128 network of the earlier CPU runs gives 0.7236 single, 0.7256 for 2",
+    "  seeds.",
     "- Each run is listed above the table with its machine and command; a run that measured",
     "  only some models keeps the other rows from earlier runs (or from `--include-rows`).",
 ]
@@ -442,8 +453,13 @@ def main() -> int:
         f"{'' if args.no_pybkt else ' and pyBKT'}."
     )
     command = "python benchmarks/kt_assist2015.py --write BENCHMARKS.md"
-    if "dkt" in models:
+    if models != list(MODEL_LABELS):
         command += f" --models {','.join(models)}"
+    if args.no_pybkt:
+        command += " --no-pybkt"
+    if args.seed != 0:
+        command += f" --seed {args.seed}"
+    if "dkt" in models:
         if args.dkt_ensemble != 1 or args.dkt_layers != 1:
             command += f" --dkt-ensemble {args.dkt_ensemble} --dkt-layers {args.dkt_layers}"
         if args.dkt_hidden != 128:
