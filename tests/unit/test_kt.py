@@ -613,6 +613,34 @@ def test_cli_json_contract(tmp_path: Path, fmt: str, model: str) -> None:
     assert 0.5 < data["auc"] <= 1.0 and 0.0 <= data["acc"] <= 1.0 and 0 < data["rmse"] < 0.6
 
 
+@needs_torch
+def test_cli_dkt_benchmarked_preset(tmp_path: Path) -> None:
+    from tutor.learner.dkt import BENCHMARKED, PRESETS
+
+    assert PRESETS["benchmarked"] is BENCHMARKED
+    assert BENCHMARKED.attention and BENCHMARKED.rotate_folds and BENCHMARKED.ensemble == 10
+    train, test = _write_pair(tmp_path, "pykt")
+    args = ["kt", "evaluate", "--train", str(train), "--test", str(test), "--format", "pykt"]
+    args += ["--model", "dkt", "--dkt-preset", "benchmarked", "--epochs", "1", "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["n_test"] == 40 * 20 and 0.5 < data["auc"] <= 1.0
+
+
+@needs_torch
+def test_cli_dkt_unusable_device_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    train, test = _write_pair(tmp_path, "dkt3")
+    args = ["kt", "evaluate", "--train", str(train), "--test", str(test), "--format", "dkt3"]
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--model", "dkt", "--device", "gpu0", "--json"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'gpu0' is not a torch device" in err
+
+
 def test_cli_human_output(tmp_path: Path) -> None:
     train, test = _write_pair(tmp_path, "dkt3")
     args = ["kt", "evaluate", "--train", str(train), "--test", str(test)]

@@ -1,7 +1,8 @@
 """``tutor kt …``: knowledge-tracing models evaluated on response logs.
 
 ``tutor kt evaluate --train F --test F --format pykt|dkt3 --model bkt|bkt-forget|elo|dkt
---json`` prints ``{"auc": float, "acc": float, "rmse": float, "n_test": int}``; the protocol
+[--dkt-preset default|benchmarked] [--device cpu|cuda] --json`` prints ``{"auc": float,
+"acc": float, "rmse": float, "n_test": int}``; the protocol
 is described in :mod:`tutor.learner.evaluation` (``bkt-forget`` is BKT with a fitted
 forgetting rate per skill). Progress goes to stderr when it is a terminal.
 """
@@ -63,6 +64,20 @@ def _scores_text(d: dict[str, Any]) -> str:
     default=None,
     help="DKT: maximum training epochs (default 15, with early stopping).",
 )
+@click.option(
+    "--dkt-preset",
+    type=click.Choice(["default", "benchmarked"]),
+    default="default",
+    show_default=True,
+    help="DKT: 'default' is one small GRU (minutes on a CPU); 'benchmarked' is the 10-network "
+    "attention ensemble of BENCHMARKS.md (meant for a GPU: pass --device cuda).",
+)
+@click.option(
+    "--device",
+    default="cpu",
+    show_default=True,
+    help="DKT: where to train and predict (cpu, cuda, cuda:N).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def kt_evaluate(
     train_path: Path,
@@ -72,6 +87,8 @@ def kt_evaluate(
     seed: int,
     val_fold: int,
     epochs: int | None,
+    dkt_preset: str,
+    device: str,
     as_json: bool,
 ) -> None:
     """Fit a model on TRAIN and score its predictions of every TEST response.
@@ -87,10 +104,12 @@ def kt_evaluate(
     train = read_log(train_path, fmt)  # type: ignore[arg-type]  # click.Choice checked it
     test = read_log(test_path, fmt)  # type: ignore[arg-type]
     dkt_config = None
-    if model == "dkt" and epochs is not None:
-        from tutor.learner.dkt import DKTConfig
+    if model == "dkt":
+        from tutor.learner.dkt import PRESETS
 
-        dkt_config = replace(DKTConfig(), max_epochs=epochs)
+        dkt_config = replace(PRESETS[dkt_preset], device=device)
+        if epochs is not None:
+            dkt_config = replace(dkt_config, max_epochs=epochs)
     # stdout carries the JSON; the progress bars go to stderr, so they can always be shown.
     with progress_callback() as on_progress:
         result = evaluate(

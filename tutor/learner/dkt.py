@@ -106,6 +106,23 @@ class DKTConfig:
     heads: int = 4
 
 
+#: The configuration of the DKT row in BENCHMARKS.md (AUC 0.7307 on ASSIST2015), chosen on
+#: a training fold set aside (``benchmarks/dkt_select.py``). Ten attention networks: meant
+#: for a GPU (about 90 s on an H100; hours on two CPU cores).
+BENCHMARKED = DKTConfig(
+    embed=128,
+    hidden=256,
+    student_features=True,
+    input_features=True,
+    attention=True,
+    rotate_folds=True,
+    ensemble=10,
+)
+
+#: Named configurations for ``tutor kt evaluate --dkt-preset``.
+PRESETS = {"default": DKTConfig(), "benchmarked": BENCHMARKED}
+
+
 @dataclass(frozen=True)
 class EpochReport:
     """One epoch of training: mean training loss, validation AUC (None without a fold)."""
