@@ -20,7 +20,9 @@ set-up never lands in a student's first token.
 
 Temperatures at or below :data:`GREEDY_BELOW` decode greedily (the most likely token each
 step), so that answers at "temperature 0" are reproducible; above it the backend samples from
-``softmax(logits / temperature)`` restricted to the top-p 0.95 mass.
+``softmax(logits / temperature)`` restricted to the top-p 0.95 mass (on the CPU decoder and
+with ``generate()``; the CUDA-graph path samples from the whole distribution, as it was
+measured in BENCHMARKS.md).
 """
 
 from __future__ import annotations
