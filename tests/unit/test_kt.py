@@ -530,6 +530,22 @@ def test_dkt_predicts_each_answer_from_earlier_answers_only(attention: bool) -> 
 
 
 @needs_torch
+def test_dkt_attention_predictions_do_not_depend_on_how_batches_are_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tutor.learner.dkt as dkt
+
+    data = from_sequences(simulate_bkt(TRUE_PARAMS, 40, 10, seed=6))
+    cfg = dkt.DKTConfig(embed=8, hidden=8, heads=2, max_epochs=1, attention=True)
+    model = dkt.fit_dkt(data, cfg)
+    whole = dkt.predict_dkt(model, data)
+    assert set(data.lengths.tolist()) == {10}
+    # A budget of one student's scores (2 heads x 10 x 11) per batch: 40 batches of one.
+    monkeypatch.setattr(dkt, "ATTENTION_SCORES_MAX", 2 * 10 * 11)
+    np.testing.assert_allclose(dkt.predict_dkt(model, data), whole, rtol=1e-5)
+
+
+@needs_torch
 def test_dkt_rotate_folds_gives_each_member_its_own_validation_fold() -> None:
     from dataclasses import replace
 

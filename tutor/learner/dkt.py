@@ -392,16 +392,28 @@ def _tensors(
     )
 
 
+#: With attention, prediction batches are cut so that one (batch, heads, L, L + 1) score
+#: tensor holds at most this many numbers (2**27 float32 = 512 MB): a batch of 512 students
+#: with 600 answers would otherwise need 3 GB per tensor. Training batches are not cut.
+ATTENTION_SCORES_MAX = 2**27
+
+
 def _predict_net(net: Any, data: ResponseLog, batch_size: int, cfg: DKTConfig) -> FloatArray:
     torch = require_torch()
-    out = np.empty(data.n_responses)
+    out = np.full(data.n_responses, np.nan)  # a response left unpredicted shows as NaN
     feats = _features(data, cfg)
     net.eval()
     with torch.no_grad():
-        for students in _batches(data.lengths, batch_size, None):
-            skills, correct, feat, mask, rows = _tensors(data, feats, students, cfg.device)
-            p = torch.sigmoid(net(skills, correct, feat))[mask]
-            out[rows] = p.double().cpu().numpy()
+        for batch in _batches(data.lengths, batch_size, None):
+            step = len(batch)
+            if cfg.attention:
+                width = int(data.lengths[batch].max())
+                step = max(1, min(step, ATTENTION_SCORES_MAX // (cfg.heads * width * (width + 1))))
+            for i in range(0, len(batch), step):
+                students = batch[i : i + step]
+                skills, correct, feat, mask, rows = _tensors(data, feats, students, cfg.device)
+                p = torch.sigmoid(net(skills, correct, feat))[mask]
+                out[rows] = p.double().cpu().numpy()
     return out
 
 
