@@ -387,20 +387,20 @@ def main() -> int:
     measured = time.strftime("%Y-%m-%d")
     load_start = os.getloadavg()[0]
     rows: list[dict[str, Any]] = []
-    for name in models:
-        from tutor.learner.dkt import DKTConfig
+    from tutor.learner.dkt import DKTConfig
 
-        dkt = DKTConfig(
-            ensemble=args.dkt_ensemble,
-            layers=args.dkt_layers,
-            hidden=args.dkt_hidden,
-            embed=args.dkt_embed,
-            student_features=args.dkt_student_features,
-            input_features=args.dkt_input_features,
-            rotate_folds=args.dkt_rotate_folds,
-            attention=args.dkt_attention,
-            device=args.dkt_device,
-        )
+    dkt = DKTConfig(
+        ensemble=args.dkt_ensemble,
+        layers=args.dkt_layers,
+        hidden=args.dkt_hidden,
+        embed=args.dkt_embed,
+        student_features=args.dkt_student_features,
+        input_features=args.dkt_input_features,
+        rotate_folds=args.dkt_rotate_folds,
+        attention=args.dkt_attention,
+        device=args.dkt_device,
+    )
+    for name in models:
         result: EvalResult = evaluate(
             name, train, test, EvalOptions(seed=args.seed, dkt=dkt, on_progress=progress)
         )

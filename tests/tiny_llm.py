@@ -14,51 +14,38 @@ import transformers
 
 VOCAB = 97
 
+#: The sizes every tiny model shares; each builder adds its architecture's own settings.
+SIZES: dict[str, Any] = {
+    "vocab_size": VOCAB,
+    "hidden_size": 64,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "max_position_embeddings": 256,
+}
+
 
 def _dense() -> Any:
     config = transformers.HunYuanDenseV1Config(
-        vocab_size=VOCAB,
-        hidden_size=64,
+        **SIZES,
         intermediate_size=96,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
         head_dim=16,
         tie_word_embeddings=True,
         # The real Hunyuan-0.5B rotary setting (NTK alpha).
         rope_parameters={"rope_type": "dynamic", "alpha": 1000.0, "factor": 1.0, "rope_theta": 1e4},
-        max_position_embeddings=256,
     )
     return transformers.HunYuanDenseV1ForCausalLM(config)
 
 
 def _moe() -> Any:
     config = transformers.HunYuanMoEV1Config(
-        vocab_size=VOCAB,
-        hidden_size=64,
-        intermediate_size=48,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        head_dim=16,
-        num_experts=4,
-        moe_topk=2,
-        max_position_embeddings=256,
+        **SIZES, intermediate_size=48, head_dim=16, num_experts=4, moe_topk=2
     )
     return transformers.HunYuanMoEV1ForCausalLM(config)
 
 
 def _llama() -> Any:
-    config = transformers.LlamaConfig(
-        vocab_size=VOCAB,
-        hidden_size=64,
-        intermediate_size=96,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        tie_word_embeddings=True,
-        max_position_embeddings=256,
-    )
+    config = transformers.LlamaConfig(**SIZES, intermediate_size=96, tie_word_embeddings=True)
     return transformers.LlamaForCausalLM(config)
 
 

@@ -14,9 +14,18 @@ from typing import Any
 
 import pytest
 import torch
-import transformers
 
-from tests.tiny_llm import VOCAB, _dense, _fast, _llama, _prompts, _q4_grid, _ready, _reference
+from tests.tiny_llm import (
+    VOCAB,
+    _dense,
+    _fast,
+    _llama,
+    _moe,
+    _prompts,
+    _q4_grid,
+    _ready,
+    _reference,
+)
 from tutor.errors import InputError
 from tutor.llm.fast_decode import CpuDecoder, _int4_pack, cpu_supports
 
@@ -208,19 +217,7 @@ def test_bad_settings_and_models_are_refused(models: dict[str, Any]) -> None:
     half = _ready(_llama(), q4=False).to(torch.bfloat16)
     with pytest.raises(InputError, match="float32 model on the CPU"):
         CpuDecoder(half)
-    moe = transformers.HunYuanMoEV1ForCausalLM(
-        transformers.HunYuanMoEV1Config(
-            vocab_size=VOCAB,
-            hidden_size=64,
-            intermediate_size=48,
-            num_hidden_layers=1,
-            num_attention_heads=4,
-            num_key_value_heads=2,
-            head_dim=16,
-            num_experts=4,
-            moe_topk=2,
-        )
-    )
+    moe = _moe()
     assert not cpu_supports(moe)
     with pytest.raises(InputError, match="hunyuan_v1_moe"):
         CpuDecoder(moe)
