@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -12,6 +11,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import answer_corpus as corpus
 from tutor.content import answers
 from tutor.content.answers import (
     MAX_ANSWER_CHARS,
@@ -502,7 +502,8 @@ def test_round_trip_linear_expressions(coef: int, const: int, name: str) -> None
 
 
 # --------------------------------------------------------------------------------------------
-# Fuzz: nothing but UnreadableAnswer, never a crash, never slow
+# Fuzz: nothing but UnreadableAnswer, never a crash. How fast is measured by
+# benchmarks/answer_speed.py, not here: a wall-clock bar fails at random on a busy machine.
 # --------------------------------------------------------------------------------------------
 
 STATUSES = {"correct", "incorrect", "unreadable", "not_simplified"}
@@ -511,13 +512,11 @@ STATUSES = {"correct", "incorrect", "unreadable", "not_simplified"}
 @settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.text(max_size=60))
 def test_fuzz_parse_any_text(text: str) -> None:
-    start = time.perf_counter()
     try:
         parse_answer(text)
     except UnreadableAnswer as exc:
         assert exc.message
         assert exc.message != answers.MSG_CANNOT_CHECK
-    assert time.perf_counter() - start < 1.0
 
 
 @settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
@@ -528,32 +527,13 @@ def test_fuzz_check_any_text(text: str, expected: str) -> None:
     assert result.message
 
 
-TOKENS = st.sampled_from(
-    [
-        *"xyab0123456789+-*/^()=<>%,.: ",
-        "17",
-        "1/2",
-        "0.5",
-        "1 1/2",
-        "99",
-        "x^2",
-        "(x+1)",
-        "9^9",
-        "√",
-        "π",
-        ">=",
-        "−",
-        "，",
-        "２",
-    ]
-)
+TOKENS = st.sampled_from(corpus.TOKENS)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(TOKENS, max_size=25).map("".join))
 def test_fuzz_answer_like_text(text: str) -> None:
     """Text built from answer tokens reaches deep into the parser and the comparisons."""
-    start = time.perf_counter()
     try:
         parse_answer(text)
     except UnreadableAnswer as exc:
@@ -562,27 +542,18 @@ def test_fuzz_answer_like_text(text: str) -> None:
         result = check_answer(text, expected)
         assert result.status in STATUSES
         assert result.message != answers.MSG_CANNOT_CHECK
-    assert time.perf_counter() - start < 2.0
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "(a+b+n+x+y)^100",
-        "(a+b+n+x+y)^100*(a+b+n+x+y)^100*(a+b+n+x+y)^100 = 0",
-        "(x+1)^100 = (x+2)^100",
-        "(99^100)^(1/12)",
-        "√" + "7" * 190,
-        "99999999999^100",
-        "-" * 150 + "3",
-        "2^2^2^2^2^2^2",
-    ],
-)
-def test_heavy_inputs_stay_fast(text: str) -> None:
-    start = time.perf_counter()
-    for expected in ("x = 4", "x > 3", "2*x + 3", "(a+b+n+x+y)^100"):
-        check_answer(text, expected)
-    assert time.perf_counter() - start < 2.0
+@pytest.mark.parametrize(("text", "verdicts"), corpus.HEAVY.items())
+def test_heavy_inputs_get_a_verdict_without_expanding(
+    text: str, verdicts: tuple[str, str, str, str]
+) -> None:
+    """Powers that would explode if expanded are compared unexpanded, or refused as too big."""
+    for expected, verdict in zip(corpus.EXPECTED, verdicts, strict=True):
+        result = check_answer(text, expected)
+        assert result.status == verdict, (expected, result)
+        if verdict == "unreadable":
+            assert result.message == answers.MSG_TOO_BIG
 
 
 # -- written form: expansions and square roots ------------------------------------------------
