@@ -89,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--write", type=Path, help="replace this section of BENCHMARKS.md")
     args = parser.parse_args(argv)
+    for flag in ("texts", "tokens", "repeats"):
+        if getattr(args, flag) < 1:
+            parser.error(f"--{flag} must be at least 1 (each corpus needs calls to time)")
+    if args.write and not args.write.parent.is_dir():
+        parser.error(f"--write: folder {args.write.parent} does not exist")
 
     rng = random.Random(args.seed)
     texts = corpus.any_text(rng, args.texts)
