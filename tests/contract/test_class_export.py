@@ -11,15 +11,18 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.factories import diamond
 from tutor.auth import hash_password
-from tutor.backup import (
+from tutor.class_export import (
     ClassExport,
+    class_export_schema_text,
     export_class,
     import_class,
+    parse_class_export,
     read_class_export,
     write_class_export,
 )
@@ -256,3 +259,109 @@ def test_points_missing_from_the_target_curriculum_are_refused(
     with pytest.raises(InputError, match=r"does not have: 'f'"):
         import_class(store, doc)
     assert store.list_classes() == [] and store.list_students() == []
+
+
+# -- the document: its published schema, old files, refusals -----------------------------
+
+DATA = Path(__file__).parent / "data"
+#: A class export written by kptutor before the document had pydantic models (the
+#: hand-written validator): 3 students of the diamond school, with credentials.
+V1_FILE = DATA / "class-export-v1.json"
+SCHEMA_FILE = Path(__file__).parents[2] / "docs" / "class-export.schema.json"
+
+
+def test_published_schema_is_what_the_models_generate() -> None:
+    """docs/class-export.schema.json must be regenerated when the models change."""
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == class_export_schema_text(), (
+        "docs/class-export.schema.json is stale: regenerate it with "
+        'python -c "from tutor.class_export import class_export_schema_text as s; '
+        "print(s(), end='')\" > docs/class-export.schema.json"
+    )
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert schema["properties"]["version"]["const"] == 1
+    assert schema["properties"]["format"]["const"] == "kptutor-class"
+    assert set(schema["required"]) >= {"format", "version", "class", "teacher", "students"}
+
+
+def test_a_version_1_file_still_imports(store: GraphStore) -> None:
+    """A file of the first export format reads back to the same document and imports."""
+    raw = json.loads(V1_FILE.read_text(encoding="utf-8"))
+    doc = read_class_export(V1_FILE)
+    # Written again, it is the same document, byte for byte in content.
+    assert doc.to_json() == raw
+    store.load_curriculum(diamond())
+    report = import_class(store, doc)
+    assert (report.students, report.attempts, report.credentials) == (3, 9, 2)
+    for entry in raw["students"]:
+        assert [a.seq for a in store.attempts(entry["id"])] == [a["seq"] for a in entry["attempts"]]
+        assert {kp: m.p for kp, m in store.mastery(entry["id"]).items()} == {
+            kp: m["p"] for kp, m in entry["mastery"].items()
+        }
+        assert store.password_hash(entry["id"]) == entry["password_hash"]
+    assert store.password_hash("t1") == raw["teacher"]["password_hash"]
+    assert store.get_path("s1") is not None and store.get_path("s1").kps == ["c", "e", "f"]
+
+
+def _set(path: str, value: object) -> Callable[[dict[str, Any]], None]:
+    """A change to a document: put ``value`` at ``path`` (keys and list indexes, by dots)."""
+
+    def change(doc: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        node: Any = doc
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        if isinstance(node, list):
+            node[int(last)] = value
+        elif value is _DELETE:
+            del node[last]
+        else:
+            node[last] = value
+
+    return change
+
+
+_DELETE = object()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_set("format", "other"), "is not a kptutor class export"),
+        (_set("version", 2), "has export version 2; this kptutor reads version 1"),
+        (_set("students.0.name", 5), r"students\[0\]\.name must be text"),
+        (_set("students", _DELETE), "students is missing"),
+        (_set("exported_at", True), "exported_at must be a number"),
+        (_set("students.1.attempts.0.at", float("nan")), r"\.attempts\[0\]\.at must be a finite"),
+        (_set("students.0.attempts.1.seq", 5), r"students\[0\]\.attempts\[1\]\.seq is 5, but"),
+        (_set("students.0.mastery.a.p", 1.5), r"students\[0\]\.mastery\['a'\]\.p is 1.5, not a"),
+        (_set("students.0.mastery.a.attempts", -1), r"mastery\['a'\]\.attempts must not be neg"),
+        (_set("students.0.attempts.0.correct", "yes"), r"\.correct must be true or false"),
+        (_set("class.teacher", "zz"), r"class\.teacher must be the teacher's id 't1'"),
+        (_set("students.1.id", "s0"), r"students\[1\]\.id 's0' is also the id of another student"),
+        (_set("students.2.id", "t1"), r"students\[2\]\.id 't1' is also the id of the teacher"),
+        (_set("students.0.id", ""), r"students\[0\]\.id: student id is empty"),
+        (_set("teacher.name", "two\nlines"), r"teacher\.name: the teacher name contains control"),
+        (_set("teacher.password_hash", "hunter2"), r"teacher\.password_hash: a password hash must"),
+        (_set("students.0.attempts", []), r"students\[0\]\.mastery is given without any attempt"),
+        (_set("students.0.path", "c"), r"students\[0\]\.path must be an object"),
+    ],
+)
+def test_bad_documents_are_refused_with_the_place(
+    change: Callable[[dict[str, Any]], None], message: str, tmp_path: Path
+) -> None:
+    """Each problem is named with its place in the document and what to do; reading a
+    bad file touches no store (the import never starts)."""
+    data = json.loads(V1_FILE.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=message) as caught:
+        read_class_export(path)
+    text = str(caught.value)
+    assert text.startswith(str(path)) and "\n" not in text
+    assert "export the class again" in text or "tutor export --class" in text
+
+
+def test_a_document_that_is_not_an_object_is_refused() -> None:
+    with pytest.raises(InputError, match="the document must be an object"):
+        parse_class_export([1, 2], "f.json")

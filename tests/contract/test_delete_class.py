@@ -11,7 +11,7 @@ from tests.contract.test_class_export import school as export_school
 from tests.contract.test_class_export import snapshot
 from tests.contract.test_learner_state import attempt, school
 from tutor.auth import hash_password
-from tutor.backup import export_class, import_class
+from tutor.class_export import export_class, import_class
 from tutor.domain import ClassGroup, MasteryState, StoredPath, Student
 from tutor.errors import NotFoundError
 from tutor.graph import GraphStore
@@ -103,7 +103,7 @@ def test_an_unknown_class_is_not_found_and_nothing_changes(store: GraphStore) ->
 
 
 def test_import_class_with_replace_swaps_the_class_in(store: GraphStore) -> None:
-    """``tutor import-class --replace`` (tutor.backup) removes the class through
+    """``tutor import-class --replace`` (tutor.class_export) removes the class through
     ``delete_class`` and puts the exported one back, on both engines."""
     export_school(store)
     original = snapshot(store, "c1")

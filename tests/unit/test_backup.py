@@ -21,10 +21,10 @@ import pytest
 
 from tests.contract.test_class_export import answer, school
 from tests.factories import diamond, run_cli
-from tutor.backup import backup_sqlite, check_backup_file, restore_sqlite
 from tutor.domain import Student, prerequisite_layers
 from tutor.errors import InputError
 from tutor.graph import GraphStore, open_store
+from tutor.graph.sqlite_backup import backup_sqlite, check_backup_file, restore_sqlite
 from tutor.graph.sqlite_store import SCHEMA_VERSION
 from tutor.learner.mastery import UP_DEPTH, Observation, replay
 from tutor.settings import Settings
@@ -340,3 +340,27 @@ def test_export_and_import_class_commands(env: dict[str, str], tmp_path: Path, l
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "k.json").stat().st_mode & 0o077 == 0
     assert "scrypt$" in (tmp_path / "k.json").read_text(encoding="utf-8")
+
+
+def test_import_class_refuses_a_bad_document_in_one_line(
+    env: dict[str, str], tmp_path: Path, live: Path
+) -> None:
+    """A broken export is refused before the store is touched, saying where and what."""
+    target = tmp_path / "target.db"
+    store = open_db(target)
+    store.load_curriculum(diamond())
+    store.close()
+    out = run_cli(["export", "--class", "c1", str(tmp_path / "c1.json")], env)
+    assert out.returncode == 0, out.stderr
+    data = json.loads((tmp_path / "c1.json").read_text(encoding="utf-8"))
+    data["students"][1]["attempts"][2]["correct"] = "yes"
+    (tmp_path / "bad.json").write_text(json.dumps(data), encoding="utf-8")
+    before = digest(target)
+    out = run_cli(
+        ["import-class", str(tmp_path / "bad.json"), "--store", f"sqlite:///{target}"], env
+    )
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.strip().count("\n") == 0
+    assert "students[1].attempts[2].correct must be true or false" in out.stderr
+    assert "export the class again" in out.stderr
+    assert digest(target) == before

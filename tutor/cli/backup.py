@@ -43,7 +43,7 @@ def backup(file: Path, force: bool, store_url: str | None, as_json: bool) -> Non
     The copy is one consistent snapshot, checked with SQLite's integrity check before it
     is put in place.
     """
-    from tutor.backup import backup_sqlite
+    from tutor.graph.sqlite_backup import backup_sqlite
 
     report = backup_sqlite(_sqlite_path(store_url, "backup"), file, overwrite=force)
 
@@ -65,7 +65,7 @@ def restore(file: Path, store_url: str | None, as_json: bool) -> None:
     FILE is checked before anything changes: a damaged file, or one that is not a kptutor
     backup, is refused and the store stays as it was.
     """
-    from tutor.backup import restore_sqlite
+    from tutor.graph.sqlite_backup import restore_sqlite
 
     report = restore_sqlite(file, _sqlite_path(store_url, "restore"))
 
@@ -94,7 +94,7 @@ def export(
     as_json: bool,
 ) -> None:
     """Write one class (teacher, students, goals, attempts, mastery) to FILE as JSON."""
-    from tutor.backup import export_class, write_class_export
+    from tutor.class_export import export_class, write_class_export
 
     with open_cli_store(store_url) as store:
         doc = export_class(store, class_id, include_credentials=include_credentials)
@@ -126,7 +126,7 @@ def export(
 @common_options
 def import_class_command(file: Path, replace: bool, store_url: str | None, as_json: bool) -> None:
     """Re-create a class exported with `tutor export --class` (all or nothing)."""
-    from tutor.backup import import_class, read_class_export
+    from tutor.class_export import import_class, read_class_export
 
     doc = read_class_export(file, max_bytes=current_settings().max_import_bytes)
     with open_cli_store(store_url) as store:

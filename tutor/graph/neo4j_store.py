@@ -40,14 +40,9 @@ from tutor.domain import (
     StoredPath,
     Student,
     Teacher,
-    check_name,
-    check_password_hash,
-    check_person_id,
-    check_roster,
     grade_rank,
     one_role,
     validate_content,
-    validate_curriculum,
     validate_problems,
 )
 from tutor.errors import (
@@ -57,7 +52,7 @@ from tutor.errors import (
     StoreError,
     StoreUnavailable,
 )
-from tutor.graph import algorithms, cypher
+from tutor.graph import algorithms, checks, cypher
 from tutor.graph.protocol import LearnerState, attempt_conflict
 from tutor.resources import shipped_path
 from tutor.settings import Settings
@@ -127,8 +122,13 @@ def open_neo4j_store(url: str, settings: Settings) -> Neo4jStore:
     return store
 
 
+@checks.checked_inputs
 class Neo4jStore:
-    """The Neo4j :class:`~tutor.graph.protocol.GraphStore` engine."""
+    """The Neo4j :class:`~tutor.graph.protocol.GraphStore` engine.
+
+    Arguments are checked by :mod:`tutor.graph.checks` before a method runs (the class
+    decorator); the methods check only what needs the stored data.
+    """
 
     def __init__(self, driver: Driver, *, url: str, database: str | None = None) -> None:
         self._driver = driver
@@ -227,7 +227,6 @@ class Neo4jStore:
 
     def load_curriculum(self, curriculum: Curriculum) -> LoadReport:
         """See :meth:`GraphStore.load_curriculum`. One transaction for everything."""
-        validate_curriculum(curriculum)
         fingerprint = curriculum.fingerprint()
         info = self.curriculum_info()
         if info is not None and info.fingerprint == fingerprint and self._format() == STORE_FORMAT:
@@ -311,7 +310,7 @@ class Neo4jStore:
 
         row = self._read(work)
         if row is None:
-            raise NotFoundError(f"no standard {standard_id!r} in {self.url}")
+            raise checks.no_standard(standard_id, self.url)
         return Standard(
             id=row["id"],
             framework=row["framework"],
@@ -334,13 +333,9 @@ class Neo4jStore:
         return kps
 
     def _not_found(self, kp_id: str) -> NotFoundError:
-        return NotFoundError(
-            f"no knowledge point {kp_id!r} in {self.url}; list them with `tutor graph list`"
-        )
+        return checks.no_point(kp_id, self.url)
 
     def _closure(self, kp_id: str, depth: int | None, *, upward: bool) -> list[str]:
-        if depth is not None and depth < 1:
-            raise InputError(f"depth must be 1 or more, not {depth}")
         step = cypher.DIRECT_PREREQUISITES if upward else cypher.DIRECT_DEPENDENTS
         full = cypher.ALL_PREREQUISITES if upward else cypher.ALL_DEPENDENTS
 
@@ -541,8 +536,6 @@ class Neo4jStore:
         self, *, kp_id: str | None = None, source: str | None = None, limit: int | None = None
     ) -> list[Problem]:
         """See :meth:`GraphStore.problems`."""
-        if limit is not None and limit < 0:
-            raise InputError(f"limit must be 0 or more, not {limit}")
 
         def work(tx: ManagedTransaction) -> list[Problem]:
             result = tx.run(
@@ -564,10 +557,7 @@ class Neo4jStore:
 
         problem = self._read(work)
         if problem is None:
-            raise NotFoundError(
-                f"no imported problem {problem_id!r} in {self.url}; "
-                "import them with `tutor content import oatutor`"
-            )
+            raise checks.no_problem(problem_id, self.url)
         return problem
 
     def content_counts(self) -> ContentCounts:
@@ -594,41 +584,34 @@ class Neo4jStore:
     def _teacher(self, tx: ManagedTransaction, teacher_id: str) -> Teacher:
         row = self._one(tx, cypher.TEACHER_EXISTS, id=teacher_id)
         if row is None:
-            raise NotFoundError(
-                f"no teacher {teacher_id!r} in {self.url}; add one with `tutor teacher add`"
-            )
+            raise checks.no_teacher(teacher_id, self.url)
         return Teacher(teacher_id, row["name"])
 
     def _class(self, tx: ManagedTransaction, class_id: str) -> ClassGroup:
         row = self._one(tx, cypher.CLASS_BY_ID, id=class_id)
         if row is None:
-            raise NotFoundError(
-                f"no class {class_id!r} in {self.url}; create it with `tutor class create`"
-            )
+            raise checks.no_class(class_id, self.url)
         return ClassGroup(row["id"], row["name"], row["teacher_id"])
 
     def _student(self, tx: ManagedTransaction, student_id: str) -> Student:
         row = self._one(tx, cypher.STUDENT_BY_ID, id=student_id)
         if row is None:
-            raise NotFoundError(
-                f"no student {student_id!r} in {self.url}; add students with `tutor student add`"
-            )
+            raise checks.no_student(student_id, self.url)
         return Student(row["id"], row["name"], row["class_id"], row["goal"])
 
     def _require_kps(self, tx: ManagedTransaction, kp_ids: Collection[str]) -> None:
         found = set(
             tx.run(cypher.KNOWLEDGE_POINTS_PRESENT, ids=list(kp_ids)).single(strict=True)["found"]
         )
-        for kp_id in sorted(set(kp_ids) - found):
-            raise self._not_found(kp_id)
+        missing = checks.first_missing(kp_ids, found)
+        if missing is not None:
+            raise self._not_found(missing)
 
     def _taken(self, kind: str, key: str) -> InputError:
-        return InputError(f"a {kind} with id {key!r} already exists in {self.url}")
+        return checks.id_taken(kind, key, self.url)
 
     def add_teacher(self, teacher: Teacher) -> None:
         """See :meth:`GraphStore.add_teacher`."""
-        check_person_id("teacher", teacher.id)
-        check_name("teacher", teacher.name)
 
         def work(tx: ManagedTransaction) -> None:
             if self._one(tx, cypher.TEACHER_EXISTS, id=teacher.id) is not None:
@@ -639,8 +622,6 @@ class Neo4jStore:
 
     def add_class(self, group: ClassGroup) -> None:
         """See :meth:`GraphStore.add_class`."""
-        check_person_id("class", group.id)
-        check_name("class", group.name)
 
         def work(tx: ManagedTransaction) -> None:
             if self._one(tx, cypher.CLASS_BY_ID, id=group.id) is not None:
@@ -654,8 +635,6 @@ class Neo4jStore:
 
     def add_student(self, student: Student) -> None:
         """See :meth:`GraphStore.add_student`."""
-        check_person_id("student", student.id)
-        check_name("student", student.name)
 
         def work(tx: ManagedTransaction) -> None:
             if self._one(tx, cypher.STUDENT_BY_ID, id=student.id) is not None:
@@ -770,9 +749,9 @@ class Neo4jStore:
             if claimed is None:
                 self._student(tx, attempt.student_id)  # raises the usual NotFoundError
             seq = int(claimed["seq"]) if claimed is not None else 0
-            missing = sorted(set(kps) - set(claimed["found"] if claimed else ()))
-            if missing:
-                raise self._not_found(missing[0])
+            missing = checks.first_missing(kps, claimed["found"] if claimed else ())
+            if missing is not None:
+                raise self._not_found(missing)
             if expected_seq is not None and seq - 1 != expected_seq:
                 # Raising inside the transaction function rolls the claim back.
                 raise attempt_conflict(attempt.student_id, expected_seq, seq - 1)
@@ -820,8 +799,6 @@ class Neo4jStore:
 
     def attempts(self, student_id: str, *, limit: int | None = None) -> list[Attempt]:
         """See :meth:`GraphStore.attempts`."""
-        if limit is not None and limit < 0:
-            raise InputError(f"limit must be 0 or more, not {limit}")
 
         def work(tx: ManagedTransaction) -> list[Attempt]:
             self._student(tx, student_id)
@@ -851,8 +828,6 @@ class Neo4jStore:
 
     def learner_state(self, student_id: str, *, recent: int = 0) -> LearnerState:
         """See :meth:`GraphStore.learner_state`. One query in one read transaction."""
-        if recent < 0:
-            raise InputError(f"limit must be 0 or more, not {recent}")
 
         def work(tx: ManagedTransaction) -> LearnerState | None:
             r = tx.run(cypher.LEARNER_STATE, student_id=student_id, recent=recent).single()
@@ -874,9 +849,7 @@ class Neo4jStore:
 
         state = self._read(work)
         if state is None:
-            raise NotFoundError(
-                f"no student {student_id!r} in {self.url}; add students with `tutor student add`"
-            )
+            raise checks.no_student(student_id, self.url)
         return state
 
     # -- accounts and stored paths -----------------------------------------------------
@@ -886,7 +859,6 @@ class Neo4jStore:
     ) -> None:
         """See :meth:`GraphStore.add_students`. One write transaction."""
         hashes = dict(password_hashes or {})
-        check_roster(students, hashes)
         rows = [
             {
                 "id": s.id,
@@ -913,7 +885,6 @@ class Neo4jStore:
 
     def set_password_hash(self, person_id: str, password_hash: str) -> None:
         """See :meth:`GraphStore.set_password_hash`."""
-        check_password_hash(password_hash)
 
         def work(tx: ManagedTransaction) -> None:
             row = tx.run(cypher.PERSON_ROLES, id=person_id).single(strict=True)

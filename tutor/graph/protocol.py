@@ -1,6 +1,14 @@
-"""The store protocol: domain-level operations on the knowledge graph.
+"""The store protocols: domain-level operations, split into the roles callers use.
 
-Two engines implement it (``sqlite_store`` — the embedded default — and
+* :class:`CurriculumGraph` — the curriculum graph, read-only;
+* :class:`CurriculumAdmin` — loading the curriculum, the content bank and imported problems;
+* :class:`ContentCatalog` — item families, misconceptions and imported problems, read-only;
+* :class:`People` — teachers, classes, students and their password hashes;
+* :class:`LearnerLog` — attempts, mastery and stored paths (written together);
+* :class:`GraphStore` — all of them, plus :meth:`GraphStore.close`.
+
+Input checks that need no stored data live in :mod:`tutor.graph.checks`, once for both
+engines. Two engines implement the whole store (``sqlite_store`` — the embedded default — and
 ``neo4j_store``). The contract suite in ``tests/contract`` runs unchanged against
 both and asserts identical answers, so anything added here needs a contract test.
 """
@@ -36,12 +44,12 @@ from tutor.errors import StoreConflict
 @dataclass(frozen=True)
 class LearnerState:
     """What the engine reads about one student before it decides or records an answer,
-    taken in one consistent read (:meth:`GraphStore.learner_state`).
+    taken in one consistent read (:meth:`LearnerLog.learner_state`).
 
-    ``mastery`` is as :meth:`GraphStore.mastery` gives it; ``last_seq`` the number of the
+    ``mastery`` is as :meth:`LearnerLog.mastery` gives it; ``last_seq`` the number of the
     student's latest attempt (0 for none); ``recent_items`` the item ids of the latest
     attempts, newest first; ``curriculum`` the stored curriculum's fingerprint (as
-    :meth:`GraphStore.curriculum_fingerprint`), so caches keyed by it need no extra read.
+    :meth:`CurriculumGraph.curriculum_fingerprint`), so caches keyed by it need no extra read.
     """
 
     student: Student
@@ -52,21 +60,17 @@ class LearnerState:
 
 
 @runtime_checkable
-class GraphStore(Protocol):
-    """Where the curriculum graph (and, later, learner state) lives."""
+class StoreRole(Protocol):
+    """What every role of the store has: where it is."""
 
     #: The store's URL with any password removed, for messages.
     url: str
 
-    def load_curriculum(self, curriculum: Curriculum) -> LoadReport:
-        """Replace the stored curriculum with ``curriculum``, atomically.
 
-        The curriculum is validated first; on any error nothing is written. Loading
-        a curriculum identical to the stored one is a no-op (``unchanged=True``).
-        Loading a different one also removes the item families and misconceptions
-        (they belong to a curriculum) and unmaps imported problems whose point is gone.
-        """
-        ...
+@runtime_checkable
+class CurriculumGraph(StoreRole, Protocol):
+    """The stored curriculum, read-only: knowledge points, standards and the
+    prerequisite graph. What the policy, the diagnosis and the curriculum pages read."""
 
     def curriculum_info(self) -> CurriculumInfo | None:
         """Name, fingerprint and sizes of the stored curriculum, or None if empty."""
@@ -123,7 +127,22 @@ class GraphStore(Protocol):
         """Counts and shape of the prerequisite graph."""
         ...
 
-    # -- content bank ----------------------------------------------------------------
+
+@runtime_checkable
+class CurriculumAdmin(StoreRole, Protocol):
+    """Loading what the curriculum graph and the content catalog hold (``tutor graph
+    load``, ``tutor content load`` / ``import``). Each load is one transaction, validated
+    first; on any error nothing is written."""
+
+    def load_curriculum(self, curriculum: Curriculum) -> LoadReport:
+        """Replace the stored curriculum with ``curriculum``, atomically.
+
+        The curriculum is validated first; on any error nothing is written. Loading
+        a curriculum identical to the stored one is a no-op (``unchanged=True``).
+        Loading a different one also removes the item families and misconceptions
+        (they belong to a curriculum) and unmaps imported problems whose point is gone.
+        """
+        ...
 
     def load_content(self, bank: ContentBank) -> None:
         """Replace the item families (with ASSESSES) and misconceptions (with SIGNALS).
@@ -133,16 +152,22 @@ class GraphStore(Protocol):
         """
         ...
 
+    def load_problems(self, source: str, problems: Sequence[Problem]) -> None:
+        """Replace every imported problem of ``source`` with ``problems``, atomically."""
+        ...
+
+
+@runtime_checkable
+class ContentCatalog(StoreRole, Protocol):
+    """The content that belongs to the curriculum, read-only: item families (the
+    Q-matrix), misconceptions and imported problems."""
+
     def item_families(self, kp_id: str | None = None) -> list[ItemFamily]:
         """All item families, or those assessing ``kp_id`` (any weight), sorted by id."""
         ...
 
     def misconceptions(self, kp_id: str | None = None) -> list[MisconceptionInfo]:
         """All misconceptions, or those signalling ``kp_id``, sorted by id."""
-        ...
-
-    def load_problems(self, source: str, problems: Sequence[Problem]) -> None:
-        """Replace every imported problem of ``source`` with ``problems``, atomically."""
         ...
 
     def problems(
@@ -159,7 +184,11 @@ class GraphStore(Protocol):
         """How many item families, misconceptions and imported problems are stored."""
         ...
 
-    # -- people ------------------------------------------------------------------------
+
+@runtime_checkable
+class People(StoreRole, Protocol):
+    """People and accounts: teachers, classes, students (with their goals) and the
+    password hashes sign-in checks."""
 
     def add_teacher(self, teacher: Teacher) -> None:
         """Add a teacher; :class:`InputError` if the id is taken."""
@@ -171,6 +200,17 @@ class GraphStore(Protocol):
 
     def add_student(self, student: Student) -> None:
         """Add a student (to an existing class, with a goal that is a stored point, if given)."""
+        ...
+
+    def add_students(
+        self, students: Sequence[Student], password_hashes: Mapping[str, str] | None = None
+    ) -> None:
+        """Add many students (a roster) with their password hashes, all or nothing.
+
+        Each student is checked as :meth:`add_student` checks one (ids not taken, also not
+        by a teacher; class and goal exist; no duplicates in ``students``); on any error
+        nothing is written. ``password_hashes`` maps student ids to encoded KDF hashes.
+        """
         ...
 
     def set_goal(self, student_id: str, kp_id: str | None) -> Student:
@@ -206,7 +246,24 @@ class GraphStore(Protocol):
         """
         ...
 
-    # -- learner state ---------------------------------------------------------------
+    def set_password_hash(self, person_id: str, password_hash: str) -> None:
+        """Store the password hash (never a password) of an existing teacher or student.
+
+        :class:`NotFoundError` if nobody has this id; :class:`InputError` if both a teacher
+        and a student have it (signing in would be ambiguous).
+        """
+        ...
+
+    def password_hash(self, person_id: str) -> str | None:
+        """The stored password hash of a teacher or student (None: no password, or nobody)."""
+        ...
+
+
+@runtime_checkable
+class LearnerLog(StoreRole, Protocol):
+    """What the store knows about each student's learning: the append-only attempt log,
+    the mastery it produced and the stored learning path. An attempt, its mastery and
+    its path are written in one transaction (:meth:`record_attempt`)."""
 
     def record_attempt(
         self,
@@ -248,31 +305,6 @@ class GraphStore(Protocol):
         """
         ...
 
-    # -- accounts and stored paths ------------------------------------------------------
-
-    def add_students(
-        self, students: Sequence[Student], password_hashes: Mapping[str, str] | None = None
-    ) -> None:
-        """Add many students (a roster) with their password hashes, all or nothing.
-
-        Each student is checked as :meth:`add_student` checks one (ids not taken, also not
-        by a teacher; class and goal exist; no duplicates in ``students``); on any error
-        nothing is written. ``password_hashes`` maps student ids to encoded KDF hashes.
-        """
-        ...
-
-    def set_password_hash(self, person_id: str, password_hash: str) -> None:
-        """Store the password hash (never a password) of an existing teacher or student.
-
-        :class:`NotFoundError` if nobody has this id; :class:`InputError` if both a teacher
-        and a student have it (signing in would be ambiguous).
-        """
-        ...
-
-    def password_hash(self, person_id: str) -> str | None:
-        """The stored password hash of a teacher or student (None: no password, or nobody)."""
-        ...
-
     def set_path(self, student_id: str, path: StoredPath) -> None:
         """Store (replace) a student's learning path; :class:`NotFoundError` if no student."""
         ...
@@ -280,6 +312,16 @@ class GraphStore(Protocol):
     def get_path(self, student_id: str) -> StoredPath | None:
         """A student's stored learning path, or None if none was stored yet."""
         ...
+
+
+@runtime_checkable
+class GraphStore(CurriculumGraph, CurriculumAdmin, ContentCatalog, People, LearnerLog, Protocol):
+    """The whole store: every role in one object, as both engines implement it.
+
+    Callers that need one role should ask for that role (a page that reads the graph
+    takes a :class:`CurriculumGraph`); ``GraphStore`` is for code that opens, owns and
+    closes a store.
+    """
 
     def close(self) -> None:
         """Release connections. The store must not be used afterwards."""

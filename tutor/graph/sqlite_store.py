@@ -43,18 +43,13 @@ from tutor.domain import (
     StoredPath,
     Student,
     Teacher,
-    check_name,
-    check_password_hash,
-    check_person_id,
-    check_roster,
     grade_rank,
     one_role,
     validate_content,
-    validate_curriculum,
     validate_problems,
 )
-from tutor.errors import InputError, NotFoundError, StoreError, StoreUnavailable
-from tutor.graph import algorithms
+from tutor.errors import InputError, StoreError, StoreUnavailable
+from tutor.graph import algorithms, checks
 from tutor.graph.protocol import LearnerState, attempt_conflict
 from tutor.settings import Settings
 
@@ -301,8 +296,13 @@ class _Mirror:
         return list(self.ids[self.requires.indices[indptr[i] : indptr[i + 1]]])
 
 
+@checks.checked_inputs
 class SqliteStore:
-    """The embedded :class:`~tutor.graph.protocol.GraphStore` engine."""
+    """The embedded :class:`~tutor.graph.protocol.GraphStore` engine.
+
+    Arguments are checked by :mod:`tutor.graph.checks` before a method runs (the class
+    decorator); the methods check only what needs the stored data.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -469,7 +469,6 @@ class SqliteStore:
 
     def load_curriculum(self, curriculum: Curriculum) -> LoadReport:
         """See :meth:`GraphStore.load_curriculum`."""
-        validate_curriculum(curriculum)
         fingerprint = curriculum.fingerprint()
         report = LoadReport.of(curriculum, unchanged=False)
         if self._meta("curriculum_fingerprint") == fingerprint:
@@ -563,9 +562,7 @@ class SqliteStore:
 
     def _require(self, mirror: _Mirror, kp_id: str) -> None:
         if kp_id not in mirror.index:
-            raise NotFoundError(
-                f"no knowledge point {kp_id!r} in {self.url}; list them with `tutor graph list`"
-            )
+            raise checks.no_point(kp_id, self.url)
 
     def get_node(self, kp_id: str) -> KnowledgePoint:
         """See :meth:`GraphStore.get_node`."""
@@ -576,9 +573,7 @@ class SqliteStore:
             (kp_id,),
         ).fetchone()
         if row is None:
-            raise NotFoundError(
-                f"no knowledge point {kp_id!r} in {self.url}; list them with `tutor graph list`"
-            )
+            raise checks.no_point(kp_id, self.url)
         standards = tuple(
             r[0]
             for r in conn.execute(
@@ -598,7 +593,7 @@ class SqliteStore:
             .fetchone()
         )
         if row is None:
-            raise NotFoundError(f"no standard {standard_id!r} in {self.url}")
+            raise checks.no_standard(standard_id, self.url)
         return Standard(*row)
 
     def list_nodes(
@@ -621,14 +616,12 @@ class SqliteStore:
 
     def prerequisites(self, kp_id: str, depth: int | None = None) -> list[str]:
         """See :meth:`GraphStore.prerequisites`."""
-        _check_depth(depth)
         mirror = self._graph()
         self._require(mirror, kp_id)
         return mirror.closure(kp_id, depth, upward=True)
 
     def dependents(self, kp_id: str, depth: int | None = None) -> list[str]:
         """See :meth:`GraphStore.dependents`."""
-        _check_depth(depth)
         mirror = self._graph()
         self._require(mirror, kp_id)
         return mirror.closure(kp_id, depth, upward=False)
@@ -752,7 +745,6 @@ class SqliteStore:
         self, *, kp_id: str | None = None, source: str | None = None, limit: int | None = None
     ) -> list[Problem]:
         """See :meth:`GraphStore.problems`."""
-        _check_limit(limit)
         rows = self._conn().execute(
             "SELECT id, source, kp, skills, title, data FROM problem"
             " WHERE (?1 IS NULL OR kp = ?1) AND (?2 IS NULL OR source = ?2)"
@@ -772,10 +764,7 @@ class SqliteStore:
             .fetchone()
         )
         if row is None:
-            raise NotFoundError(
-                f"no imported problem {problem_id!r} in {self.url}; "
-                "import them with `tutor content import oatutor`"
-            )
+            raise checks.no_problem(problem_id, self.url)
         return _problem_from_row(row)
 
     def content_counts(self) -> ContentCounts:
@@ -801,20 +790,16 @@ class SqliteStore:
             (key,),
         ).fetchone()
         if found is not None:
-            raise InputError(f"a {kind} with id {key!r} already exists in {self.url}")
+            raise checks.id_taken(kind, key, self.url)
 
     def add_teacher(self, teacher: Teacher) -> None:
         """See :meth:`GraphStore.add_teacher`."""
-        check_person_id("teacher", teacher.id)
-        check_name("teacher", teacher.name)
         with self._write() as conn:
             self._taken(conn, "teacher", "teacher", teacher.id)
             conn.execute("INSERT INTO teacher(id, name) VALUES (?, ?)", (teacher.id, teacher.name))
 
     def add_class(self, group: ClassGroup) -> None:
         """See :meth:`GraphStore.add_class`."""
-        check_person_id("class", group.id)
-        check_name("class", group.name)
         with self._write() as conn:
             self._taken(conn, "class", "class", group.id)
             self._get_teacher(conn, group.teacher_id)
@@ -825,8 +810,6 @@ class SqliteStore:
 
     def add_student(self, student: Student) -> None:
         """See :meth:`GraphStore.add_student`."""
-        check_person_id("student", student.id)
-        check_name("student", student.name)
         with self._write() as conn:
             self._taken(conn, "student", "student", student.id)
             if student.class_id is not None:
@@ -849,16 +832,12 @@ class SqliteStore:
 
     def _require_kp(self, conn: sqlite3.Connection, kp_id: str) -> None:
         if conn.execute("SELECT 1 FROM knowledge_point WHERE id = ?", (kp_id,)).fetchone() is None:
-            raise NotFoundError(
-                f"no knowledge point {kp_id!r} in {self.url}; list them with `tutor graph list`"
-            )
+            raise checks.no_point(kp_id, self.url)
 
     def _get_teacher(self, conn: sqlite3.Connection, teacher_id: str) -> Teacher:
         row = conn.execute("SELECT id, name FROM teacher WHERE id = ?", (teacher_id,)).fetchone()
         if row is None:
-            raise NotFoundError(
-                f"no teacher {teacher_id!r} in {self.url}; add one with `tutor teacher add`"
-            )
+            raise checks.no_teacher(teacher_id, self.url)
         return Teacher(*row)
 
     def _get_class(self, conn: sqlite3.Connection, class_id: str) -> ClassGroup:
@@ -866,9 +845,7 @@ class SqliteStore:
             "SELECT id, name, teacher_id FROM class WHERE id = ?", (class_id,)
         ).fetchone()
         if row is None:
-            raise NotFoundError(
-                f"no class {class_id!r} in {self.url}; create it with `tutor class create`"
-            )
+            raise checks.no_class(class_id, self.url)
         return ClassGroup(*row)
 
     def _get_student(self, conn: sqlite3.Connection, student_id: str) -> Student:
@@ -876,9 +853,7 @@ class SqliteStore:
             "SELECT id, name, class_id, goal FROM student WHERE id = ?", (student_id,)
         ).fetchone()
         if row is None:
-            raise NotFoundError(
-                f"no student {student_id!r} in {self.url}; add students with `tutor student add`"
-            )
+            raise checks.no_student(student_id, self.url)
         return Student(*row)
 
     def get_teacher(self, teacher_id: str) -> Teacher:
@@ -969,9 +944,9 @@ class SqliteStore:
             found, latest, present = conn.execute(_RECORD_CHECKS, (sid, json.dumps(kps))).fetchone()
             if not found:
                 self._get_student(conn, sid)  # raises the usual NotFoundError
-            missing = sorted(set(kps) - set(json.loads(present)))
-            if missing:
-                self._require_kp(conn, missing[0])  # raises the usual NotFoundError
+            missing = checks.first_missing(kps, json.loads(present))
+            if missing is not None:
+                raise checks.no_point(missing, self.url)
             if expected_seq is not None and latest != expected_seq:
                 raise attempt_conflict(sid, expected_seq, latest)
             seq = latest + 1
@@ -999,7 +974,6 @@ class SqliteStore:
 
     def attempts(self, student_id: str, *, limit: int | None = None) -> list[Attempt]:
         """See :meth:`GraphStore.attempts`."""
-        _check_limit(limit)
         conn = self._conn()
         self._get_student(conn, student_id)
         rows = conn.execute(
@@ -1014,13 +988,10 @@ class SqliteStore:
 
     def learner_state(self, student_id: str, *, recent: int = 0) -> LearnerState:
         """See :meth:`GraphStore.learner_state`. One statement, hence one snapshot."""
-        _check_limit(recent)
         rows = self._conn().execute(_LEARNER_STATE, (student_id, recent)).fetchall()
         head = next((r for r in rows if r[0] == 0), None)
         if head is None:
-            raise NotFoundError(
-                f"no student {student_id!r} in {self.url}; add students with `tutor student add`"
-            )
+            raise checks.no_student(student_id, self.url)
         _, name, class_id, goal, last_seq, recent_json, curriculum, fingerprint = head
         mastery = {
             kp: MasteryState(p, n, at, bool(gap))
@@ -1042,7 +1013,6 @@ class SqliteStore:
     ) -> None:
         """See :meth:`GraphStore.add_students`. One IMMEDIATE transaction."""
         hashes = dict(password_hashes or {})
-        check_roster(students, hashes)
         with self._write() as conn:
             for student in students:
                 self._taken(conn, "student", "student", student.id)
@@ -1072,7 +1042,6 @@ class SqliteStore:
 
     def set_password_hash(self, person_id: str, password_hash: str) -> None:
         """See :meth:`GraphStore.set_password_hash`."""
-        check_password_hash(password_hash)
         with self._write() as conn:
             role = one_role(self._roles(conn, person_id), person_id, self.url)
             conn.execute(
@@ -1228,16 +1197,6 @@ def _attrs_json(attrs: Mapping[str, str]) -> str:
 def _problem_from_row(row: tuple[Any, ...]) -> Problem:
     pid, source, kp, skills, title, data = row
     return Problem(pid, source, kp, tuple(json.loads(skills)), title, data)
-
-
-def _check_limit(limit: int | None) -> None:
-    if limit is not None and limit < 0:
-        raise InputError(f"limit must be 0 or more, not {limit}")
-
-
-def _check_depth(depth: int | None) -> None:
-    if depth is not None and depth < 1:
-        raise InputError(f"depth must be 1 or more, not {depth}")
 
 
 def _kp_from_row(row: tuple[Any, ...], standards: tuple[str, ...]) -> KnowledgePoint:

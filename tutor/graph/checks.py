@@ -1,0 +1,222 @@
+"""The store's input checks and its "not found" / "taken" errors, in one place for both
+engines, so the same bad input gets the same message from each.
+
+Two kinds of check:
+
+* **Argument checks** need nothing stored: ids and names of new people, depths, limits,
+  a curriculum's or a roster's own consistency, the shape of a password hash.
+  :class:`ArgumentChecks` holds one static method per store method that has such a check,
+  with that method's signature; :func:`checked_inputs` (a class decorator on each engine)
+  runs it before the engine's method, so no engine checks its arguments by hand and a
+  failed check never reaches the database.
+* **Checks against the stored data** (the goal is a stored point, the class exists, the
+  id is not taken) run inside each engine's transaction, so they are the engine's own
+  queries; the errors they raise come from the functions below (:func:`no_point`,
+  :func:`no_student`, :func:`id_taken`, …), so the messages agree.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any, TypeVar
+
+from tutor.domain import (
+    ClassGroup,
+    Curriculum,
+    Student,
+    Teacher,
+    check_name,
+    check_password_hash,
+    check_person_id,
+    check_roster,
+    validate_curriculum,
+)
+from tutor.errors import InputError, NotFoundError
+
+__all__ = [
+    "ArgumentChecks",
+    "check_depth",
+    "check_limit",
+    "checked_inputs",
+    "id_taken",
+    "no_class",
+    "no_point",
+    "no_problem",
+    "no_standard",
+    "no_student",
+    "no_teacher",
+]
+
+# -- argument checks -----------------------------------------------------------------------
+
+
+def check_limit(limit: int | None) -> None:
+    """A row limit (``attempts``, ``problems``, ``learner_state``'s ``recent``): None or 0+."""
+    if limit is not None and limit < 0:
+        raise InputError(f"limit must be 0 or more, not {limit}")
+
+
+def check_depth(depth: int | None) -> None:
+    """A traversal depth: None (unbounded) or 1 or more hops."""
+    if depth is not None and depth < 1:
+        raise InputError(f"depth must be 1 or more, not {depth}")
+
+
+def _check_new(kind: str, entity_id: str, name: str) -> None:
+    check_person_id(kind, entity_id)
+    check_name(kind, name)
+
+
+class ArgumentChecks:
+    """One check per store method that takes arguments worth checking before any I/O.
+
+    Each has the signature of the :class:`~tutor.graph.protocol.GraphStore` method of
+    the same name (without ``self``), so :func:`checked_inputs` can pass the call's
+    arguments through unchanged. A method not named here has no argument check.
+    """
+
+    @staticmethod
+    def load_curriculum(curriculum: Curriculum) -> None:
+        """The curriculum is valid on its own (ids, edges, acyclic, …)."""
+        validate_curriculum(curriculum)
+
+    @staticmethod
+    def prerequisites(kp_id: str, depth: int | None = None) -> None:
+        """The depth is 1 or more."""
+        check_depth(depth)
+
+    @staticmethod
+    def dependents(kp_id: str, depth: int | None = None) -> None:
+        """The depth is 1 or more."""
+        check_depth(depth)
+
+    @staticmethod
+    def problems(
+        *, kp_id: str | None = None, source: str | None = None, limit: int | None = None
+    ) -> None:
+        """The limit is 0 or more."""
+        check_limit(limit)
+
+    @staticmethod
+    def add_teacher(teacher: Teacher) -> None:
+        """A usable id and name."""
+        _check_new("teacher", teacher.id, teacher.name)
+
+    @staticmethod
+    def add_class(group: ClassGroup) -> None:
+        """A usable id and name."""
+        _check_new("class", group.id, group.name)
+
+    @staticmethod
+    def add_student(student: Student) -> None:
+        """A usable id and name."""
+        _check_new("student", student.id, student.name)
+
+    @staticmethod
+    def add_students(
+        students: Sequence[Student], password_hashes: Mapping[str, str] | None = None
+    ) -> None:
+        """Every id and name usable, no duplicates, hashes only for these students."""
+        check_roster(students, dict(password_hashes or {}))
+
+    @staticmethod
+    def set_password_hash(person_id: str, password_hash: str) -> None:
+        """An encoded KDF hash, never a password."""
+        check_password_hash(password_hash)
+
+    @staticmethod
+    def attempts(student_id: str, *, limit: int | None = None) -> None:
+        """The limit is 0 or more."""
+        check_limit(limit)
+
+    @staticmethod
+    def learner_state(student_id: str, *, recent: int = 0) -> None:
+        """``recent`` is 0 or more (said as a limit, as both engines always did)."""
+        check_limit(recent)
+
+
+def _checks() -> dict[str, Callable[..., None]]:
+    return {
+        name: value.__func__
+        for name, value in vars(ArgumentChecks).items()
+        if isinstance(value, staticmethod)
+    }
+
+
+S = TypeVar("S")
+
+
+def checked_inputs(cls: type[S]) -> type[S]:
+    """Class decorator: run :class:`ArgumentChecks` before each engine method it names.
+
+    Every named method must be defined by ``cls`` itself (a misspelt or missing method is
+    a :class:`TypeError` at import, not a silently unchecked input).
+    """
+    for name, check in _checks().items():
+        method = cls.__dict__.get(name)
+        if not callable(method):
+            raise TypeError(f"{cls.__name__} has no method {name!r} to check the inputs of")
+        setattr(cls, name, _guarded(method, check))
+    return cls
+
+
+def _guarded(method: Callable[..., Any], check: Callable[..., None]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def guarded(self: object, *args: Any, **kwargs: Any) -> Any:
+        check(*args, **kwargs)
+        return method(self, *args, **kwargs)
+
+    return guarded
+
+
+# -- errors for what the stored data says --------------------------------------------------
+
+
+def no_point(kp_id: str, url: str) -> NotFoundError:
+    """No knowledge point ``kp_id`` in the store at ``url``."""
+    return NotFoundError(
+        f"no knowledge point {kp_id!r} in {url}; list them with `tutor graph list`"
+    )
+
+
+def no_standard(standard_id: str, url: str) -> NotFoundError:
+    """No standard ``standard_id``."""
+    return NotFoundError(f"no standard {standard_id!r} in {url}")
+
+
+def no_problem(problem_id: str, url: str) -> NotFoundError:
+    """No imported problem ``problem_id``."""
+    return NotFoundError(
+        f"no imported problem {problem_id!r} in {url}; "
+        "import them with `tutor content import oatutor`"
+    )
+
+
+def no_teacher(teacher_id: str, url: str) -> NotFoundError:
+    """No teacher ``teacher_id``."""
+    return NotFoundError(f"no teacher {teacher_id!r} in {url}; add one with `tutor teacher add`")
+
+
+def no_class(class_id: str, url: str) -> NotFoundError:
+    """No class ``class_id``."""
+    return NotFoundError(f"no class {class_id!r} in {url}; create it with `tutor class create`")
+
+
+def no_student(student_id: str, url: str) -> NotFoundError:
+    """No student ``student_id``."""
+    return NotFoundError(
+        f"no student {student_id!r} in {url}; add students with `tutor student add`"
+    )
+
+
+def id_taken(kind: str, key: str, url: str) -> InputError:
+    """A ``kind`` (teacher, class, student) with id ``key`` is stored already."""
+    return InputError(f"a {kind} with id {key!r} already exists in {url}")
+
+
+def first_missing(wanted: Collection[str], found: Collection[str]) -> str | None:
+    """The smallest id of ``wanted`` that is not in ``found`` (None: all there); both
+    engines report the first missing point in this order."""
+    missing = sorted(set(wanted) - set(found))
+    return missing[0] if missing else None
