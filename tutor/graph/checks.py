@@ -12,7 +12,8 @@ Two kinds of check:
 * **Checks against the stored data** (the goal is a stored point, the class exists, the
   id is not taken) run inside each engine's transaction, so they are the engine's own
   queries; the errors they raise come from the functions below (:func:`no_point`,
-  :func:`no_student`, :func:`id_taken`, …), so the messages agree.
+  :func:`no_student`, :func:`id_taken`, :func:`attempt_conflict`, …), so the messages
+  agree.
 """
 
 from __future__ import annotations
@@ -32,13 +33,15 @@ from tutor.domain import (
     check_roster,
     validate_curriculum,
 )
-from tutor.errors import InputError, NotFoundError
+from tutor.errors import InputError, NotFoundError, StoreConflict
 
 __all__ = [
     "ArgumentChecks",
+    "attempt_conflict",
     "check_depth",
     "check_limit",
     "checked_inputs",
+    "first_missing",
     "id_taken",
     "no_class",
     "no_point",
@@ -220,3 +223,11 @@ def first_missing(wanted: Collection[str], found: Collection[str]) -> str | None
     engines report the first missing point in this order."""
     missing = sorted(set(wanted) - set(found))
     return missing[0] if missing else None
+
+
+def attempt_conflict(student_id: str, expected_seq: int, latest_seq: int) -> StoreConflict:
+    """The error both engines raise when ``record_attempt``'s ``expected_seq`` is stale."""
+    return StoreConflict(
+        f"another answer of student {student_id!r} was saved at the same time (attempt "
+        f"{latest_seq}, not {expected_seq}); nothing was saved — submit the answer again"
+    )

@@ -53,7 +53,7 @@ from tutor.errors import (
     StoreUnavailable,
 )
 from tutor.graph import algorithms, checks, cypher
-from tutor.graph.protocol import LearnerState, attempt_conflict
+from tutor.graph.protocol import LearnerState
 from tutor.resources import shipped_path
 from tutor.settings import Settings
 
@@ -754,7 +754,7 @@ class Neo4jStore:
                 raise self._not_found(missing)
             if expected_seq is not None and seq - 1 != expected_seq:
                 # Raising inside the transaction function rolls the claim back.
-                raise attempt_conflict(attempt.student_id, expected_seq, seq - 1)
+                raise checks.attempt_conflict(attempt.student_id, expected_seq, seq - 1)
             # One statement (one round trip) writes the attempt, the mastery and the path.
             tx.run(
                 cypher.RECORD_ATTEMPT if path is None else cypher.RECORD_ATTEMPT_WITH_PATH,

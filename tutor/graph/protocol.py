@@ -38,7 +38,6 @@ from tutor.domain import (
     Student,
     Teacher,
 )
-from tutor.errors import StoreConflict
 
 
 @dataclass(frozen=True)
@@ -326,11 +325,3 @@ class GraphStore(CurriculumGraph, CurriculumAdmin, ContentCatalog, People, Learn
     def close(self) -> None:
         """Release connections. The store must not be used afterwards."""
         ...
-
-
-def attempt_conflict(student_id: str, expected_seq: int, latest_seq: int) -> StoreConflict:
-    """The error both engines raise when ``record_attempt``'s ``expected_seq`` is stale."""
-    return StoreConflict(
-        f"another answer of student {student_id!r} was saved at the same time (attempt "
-        f"{latest_seq}, not {expected_seq}); nothing was saved — submit the answer again"
-    )

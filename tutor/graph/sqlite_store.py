@@ -50,7 +50,7 @@ from tutor.domain import (
 )
 from tutor.errors import InputError, StoreError, StoreUnavailable
 from tutor.graph import algorithms, checks
-from tutor.graph.protocol import LearnerState, attempt_conflict
+from tutor.graph.protocol import LearnerState
 from tutor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -948,7 +948,7 @@ class SqliteStore:
             if missing is not None:
                 raise checks.no_point(missing, self.url)
             if expected_seq is not None and latest != expected_seq:
-                raise attempt_conflict(sid, expected_seq, latest)
+                raise checks.attempt_conflict(sid, expected_seq, latest)
             seq = latest + 1
             conn.execute(_INSERT_ATTEMPT, (sid, seq, *attempt_row))
             for start in range(0, len(mastery_rows), _ROWS_PER_INSERT):
