@@ -1,0 +1,231 @@
+"""The message catalogs (tutor.i18n): every code in every language with the same
+placeholders, every code the source uses present, and the renderer's rules (languages,
+parameters, lists, fallbacks)."""
+
+from __future__ import annotations
+
+import ast
+import logging
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from tutor.i18n import CATALOGS, LANGUAGES, known, language_of, render
+from tutor.i18n.catalog import CODE_SPEC, Catalog, fill
+
+ROOT = Path(__file__).resolve().parents[2]
+EN = CATALOGS["en"]
+ZH = CATALOGS["zh-Hans"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+#: A string literal that is a message code (the catalogs' namespaces).
+CODE = re.compile(r"(?:answer|policy|roster|report|ui)\.[A-Za-z0-9_.\-]+")
+#: Chinese templates that are names in both languages (no Chinese characters to expect).
+SAME_IN_BOTH = {"ui.app_title", "ui.lang_en", "ui.lang_zh-Hans", "ui.col_seq"}
+
+
+def placeholders(template: str) -> set[tuple[str, str]]:
+    """``(field, format spec)`` of every placeholder (``{days:.0f}`` → ``("days", ".0f")``)."""
+    return {
+        (name, spec or "")
+        for _, name, spec, _ in string.Formatter().parse(template)
+        if name is not None
+    }
+
+
+def words(template: str) -> str:
+    """The template's own text, placeholders taken out."""
+    return "".join(text for text, *_ in string.Formatter().parse(template))
+
+
+# -- the catalogs --------------------------------------------------------------------------
+
+
+def test_the_languages() -> None:
+    assert LANGUAGES == ("en", "zh-Hans")
+    assert {c.language for c in CATALOGS.values()} == set(LANGUAGES)
+
+
+def test_every_code_has_every_language() -> None:
+    for catalog in CATALOGS.values():
+        missing = set(EN.messages) ^ set(catalog.messages)
+        assert not missing, f"{catalog.language}: {sorted(missing)}"
+    assert all(t.strip() for c in CATALOGS.values() for t in c.messages.values())
+
+
+def test_placeholders_are_the_same_in_every_language() -> None:
+    for code, english in EN.messages.items():
+        for catalog in CATALOGS.values():
+            assert placeholders(catalog.messages[code]) == placeholders(english), (
+                catalog.language,
+                code,
+            )
+
+
+def test_every_format_a_template_names_exists() -> None:
+    assert set(EN.formats) == set(ZH.formats)
+    for catalog in CATALOGS.values():
+        for code, template in catalog.messages.items():
+            for name, spec in placeholders(template):
+                if spec and not re.fullmatch(r"[.\d]*[dfs%]?", spec):
+                    assert spec == CODE_SPEC or spec in catalog.formats, (code, name, spec)
+
+
+def test_chinese_is_chinese() -> None:
+    for code, template in ZH.messages.items():
+        if code in SAME_IN_BOTH or code.startswith("ui.kp_") or not words(template).strip():
+            continue
+        assert CJK.search(words(template)), f"{code}: {template!r}"
+
+
+def test_the_placeholder_check_sees_a_difference() -> None:
+    # Guards the checks above: a renamed or dropped placeholder, or another format.
+    assert placeholders("{a} and {b:or}") != placeholders("{a}和{b}")
+    assert placeholders("{days:.0f} days") == placeholders("{days:.0f}天")
+    assert words("你可以学“{point}”了") == "你可以学“”了"
+
+
+# -- every code the source uses is in the catalogs ------------------------------------------
+
+
+def codes_in(source: str, app: bool = True) -> set[str]:
+    """The message codes a Python source names: string literals shaped like a code, and (in
+    the ``app``) the keys of ``t("key")`` / ``text(lang, "key")`` calls (code ``ui.key``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if CODE.fullmatch(node.value):
+                found.add(node.value)
+        elif app and isinstance(node, ast.Call):
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            key_at = {"t": 0, "text": 1}.get(name)
+            if key_at is not None and len(node.args) > key_at:
+                key = node.args[key_at]
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    found.add("ui." + key.value)
+    return found
+
+
+def used_codes() -> dict[str, set[str]]:
+    """Codes by the file naming them, over ``tutor/`` (the catalogs aside) and ``ui/``."""
+    used: dict[str, set[str]] = {}
+    for folder in ("tutor", "ui"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if "i18n" in path.relative_to(ROOT).parts[:2]:
+                continue
+            codes = codes_in(path.read_text(encoding="utf-8"), app=folder == "ui")
+            if codes:
+                used[str(path.relative_to(ROOT))] = codes
+    return used
+
+
+USED = used_codes()
+
+
+def test_every_code_the_source_uses_is_in_the_catalogs() -> None:
+    unknown = {path: sorted(c for c in codes if not known(c)) for path, codes in USED.items()}
+    assert {p: c for p, c in unknown.items() if c} == {}
+
+
+def test_the_scan_finds_the_codes() -> None:
+    # Guards the scan: these files are known to give codes.
+    assert "answer.hint.double_slash" in USED["tutor/content/answers.py"]
+    assert "policy.goal_reached" in USED["tutor/policy/select.py"]
+    assert any(
+        c.startswith("ui.") for path, c_ in USED.items() if path.startswith("ui/") for c in c_
+    )
+    # and it catches a code with no text (a mutated source)
+    assert codes_in('fail("answer.hint.no_such_hint")\nt("no_such_key")') == {
+        "answer.hint.no_such_hint",
+        "ui.no_such_key",
+    }
+    assert not known("answer.hint.no_such_hint") and not known("ui.no_such_key")
+
+
+def test_no_checker_or_policy_code_is_stale() -> None:
+    # The answer and policy codes are used where they are given (roster and report codes
+    # wait for their call sites to switch; the app's strings are checked per page).
+    used = set().union(*USED.values())
+    stale = {c for c in EN.messages if c.startswith(("answer.", "policy.")) and c not in used} - {
+        "policy.no_goal"
+    }
+    assert stale == set()
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def test_language_tags() -> None:
+    assert language_of("zh") == language_of("zh-Hans") == language_of("ZH-cn") == "zh-Hans"
+    assert language_of("en") == language_of("fr") == language_of("") == "en"
+    assert render("answer.correct", {}, "fr") == "Correct!"  # another language: English
+    assert render("answer.correct", None, "zh") == "答对了！"
+    assert render("answer.correct") == "Correct!"
+
+
+def test_parameters_formats_and_names_in_each_language() -> None:
+    letters = {"letter": "z", "letters": ("x", "y", "n")}
+    assert render("answer.letter_not_used", letters, "en") == (
+        'The letter "z" isn\'t used in this answer — use x, y or n.'
+    )
+    assert render("answer.letter_not_used", letters, "zh") == (
+        "这道题的答案用不到字母“z”——请用 x、y 或 n。"
+    )
+    names = [{"en": f"P{k}", "zh-Hans": f"点{k}"} for k in range(5)]
+    ready = {"point": {"en": "Fractions", "zh-Hans": "分数"}, "prerequisites": names}
+    assert render("policy.ready", ready, "en") == (
+        "You're ready for Fractions: you've mastered its prerequisites P0, P1 and P2 (and more)."
+    )
+    assert (
+        render("policy.ready", ready, "zh-Hans")
+        == "你可以学“分数”了：它的前提点0、点1、点2等你都已经掌握。"
+    )
+    one = {"point": {"en": "A"}, "prerequisites": [{"en": "B"}]}  # no Chinese name: English
+    assert render("policy.ready", one, "zh") == "你可以学“A”了：它的前提B你都已经掌握。"
+    assert render("policy.review", {"point": "A", "days": 2.6}, "en").endswith("it's been 3 days.")
+    assert render("roster.duplicate_id", {"student_id": "s1", "first_line": 3}) == (
+        "'s1' is already on line 3"
+    )
+    gaps = {"points": ["A", "B", "C", "D"]}
+    assert render("report.gap_not_repaired", gaps).endswith(": A, B and 2 more")
+    assert render("report.gap_not_repaired", gaps, "zh").endswith("：A、B等4个")
+    reasons = {"reasons": ["one", "two"]}
+    assert (render("report.reasons", reasons), render("report.reasons", reasons, "zh")) == (
+        "one; two",
+        "one；two",
+    )
+
+
+def test_a_nested_code_is_rendered_with_the_same_parameters() -> None:
+    params = {"text": "3 +* 4", "hint": "answer.hint.two_signs", "first": "+", "second": "*"}
+    assert render("answer.unreadable", params) == (
+        'I couldn\'t read "3 +* 4" — there are two signs in a row ("+ *").'
+    )
+    assert render("answer.unreadable", params, "zh") == (
+        "我没能读懂“3 +* 4”——有两个符号连在了一起（“+ *”）。"
+    )
+
+
+def test_an_unknown_code_or_a_missing_parameter_is_shown_and_logged_not_raised(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="tutor.i18n.catalog"):
+        assert render("answer.no_such_code", {"text": "my secret 42"}, "zh") == (
+            "answer.no_such_code"
+        )
+        assert render("answer.equation_form", {}, "en") == (
+            "Right value — now write it as an equation: {letter} = …"
+        )
+    assert len(caplog.records) >= 2
+    assert "secret" not in caplog.text  # what a student typed never reaches the log
+
+
+def test_a_code_missing_from_one_language_falls_back_to_english(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    partial = Catalog("zh-Hans", {"answer.incorrect": "还不太对——再仔细看看。"}, ZH.formats)
+    with caplog.at_level(logging.ERROR, logger="tutor.i18n.catalog"):
+        assert fill("answer.incorrect", {}, partial, EN) == "还不太对——再仔细看看。"
+        assert fill("answer.correct", {}, partial, EN) == "Correct!"
+    assert "answer.correct" in caplog.text
