@@ -229,3 +229,72 @@ def test_a_code_missing_from_one_language_falls_back_to_english(
         assert fill("answer.incorrect", {}, partial, EN) == "还不太对——再仔细看看。"
         assert fill("answer.correct", {}, partial, EN) == "Correct!"
     assert "answer.correct" in caplog.text
+
+
+# -- roster and class-report codes: today's words, for the call sites that will use them ----
+
+#: (code, params, English, Chinese) as tutor/access.py's parse_roster and the engine's class
+#: report word them today; the codes must give the same text when those switch to them.
+TODAYS_WORDS = [
+    ("roster.file_too_large", {"kb": 1000}, "the file is larger than 1000 kB; split the class",
+     "文件超过 1000 kB，请把班级分成几个文件"),
+    ("roster.not_text", {}, "the file is not text (it contains NUL bytes)", "文件不是文本文件"),
+    ("roster.empty", {}, "the file is empty: the first line must be a header",
+     "文件是空的：第一行应是表头"),
+    ("roster.missing_column", {"column": "name"}, "the header has no 'name' column",
+     "表头缺少“name”列"),
+    ("roster.unknown_column", {"column": "age"},
+     "unknown column 'age'; the columns are student_id, name, password and goal",
+     "未知的列“age”；可用的列是 student_id、name、password 和 goal"),
+    ("roster.doubled_column", {"column": "name"}, "the column 'name' appears twice",
+     "“name”列重复"),
+    ("roster.too_many_rows", {"limit": 2000}, "more than 2000 rows; split the class",
+     "超过 2000 行，请把班级分成几个文件"),
+    ("roster.cell_count", {"cells": 2, "columns": 3}, "2 cells where the header has 3",
+     "这一行有 2 格，表头有 3 格"),
+    ("roster.duplicate_id", {"student_id": "s1", "first_line": 2}, "'s1' is already on line 2",
+     "“s1”已在第 2 行出现"),
+    ("roster.id_taken", {"student_id": "s1"}, "'s1' is already taken; choose another id",
+     "“s1”已被使用，请换一个编号"),
+    ("roster.no_students", {}, "the file has a header but no students", "文件只有表头，没有学生"),
+    ("roster.cell_too_long", {"limit": 200}, "longer than 200 characters", "超过 200 个字符"),
+    ("roster.password_too_short", {"limit": 8}, "shorter than 8 characters", "密码少于 8 个字符"),
+    ("roster.password_too_long", {"limit": 128}, "longer than 128 characters",
+     "密码超过 128 个字符"),
+    ("roster.unknown_goal", {"goal": "nope"},
+     "no knowledge point 'nope'; find ids with `tutor graph list`",
+     "没有知识点“nope”；可用 `tutor graph list` 查看编号"),
+    ("roster.id_empty", {}, "student id is empty", None),
+    ("roster.id_too_long", {"limit": 100}, "the student id is longer than 100 characters", None),
+    ("roster.id_control", {"student_id": "a\tb"}, "student id 'a\\tb' contains control characters",
+     None),
+    ("roster.id_characters", {}, "use only letters, digits, '-', '_' and '.' in a student id",
+     None),
+    ("roster.name_empty", {}, "the student name is empty: give a name", None),
+    ("roster.name_too_long", {"limit": 100}, "the student name is longer than 100 characters",
+     None),
+    ("roster.name_control", {},
+     "the student name contains control characters (such as a line break)", None),
+    ("report.wrong_in_a_row", {"count": 3}, "3 wrong answers in a row", "连续答错3题"),
+    ("report.gap_not_repaired", {"points": [{"en": "Adding", "zh-Hans": "加法"}]},
+     "a diagnosed gap not yet repaired: Adding", "诊断出的漏洞还没补上：加法"),
+    ("report.gap_not_repaired", {"points": ["A", "B", "C"]},
+     "a diagnosed gap not yet repaired: A, B and 1 more", "诊断出的漏洞还没补上：A、B等3个"),
+    ("report.no_progress", {"right": 2, "window": 8},
+     "no progress: only 2 of the last 8 answers right", "没有进步：最近8题只答对2题"),
+    ("report.class_model", {"points": ["A", "B"]},
+     "the class model finds these not yet mastered: A, B", "班级诊断模型认为还没掌握：A、B"),
+    ("policy.no_goal", {}, "You have no goal yet: your teacher can set one.",
+     "你还没有学习目标：请老师帮你设定一个。"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "params", "english", "chinese"), TODAYS_WORDS)
+def test_roster_and_report_codes_give_todays_words(
+    code: str, params: dict[str, object], english: str, chinese: str | None
+) -> None:
+    assert render(code, params, "en") == english
+    if chinese is not None:  # (the id and name checks had one Chinese line for all cases)
+        assert render(code, params, "zh-Hans") == chinese
+    else:
+        assert CJK.search(render(code, params, "zh-Hans"))
