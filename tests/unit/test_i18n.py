@@ -298,3 +298,10 @@ def test_roster_and_report_codes_give_todays_words(
         assert render(code, params, "zh-Hans") == chinese
     else:
         assert CJK.search(render(code, params, "zh-Hans"))
+
+
+def test_a_code_that_nests_itself_stops(caplog: pytest.LogCaptureFixture) -> None:
+    loop = Catalog("en", {"a.loop": "again {x:code}"}, {})
+    with caplog.at_level(logging.ERROR, logger="tutor.i18n.catalog"):
+        assert fill("a.loop", {"x": "a.loop"}, loop, loop) == "again again again again a.loop"
+    assert "nests too deep" in caplog.text

@@ -33,9 +33,11 @@ from tutor.errors import InputError
 __all__ = [
     "MAX_ANSWER_CHARS",
     "UNIT_SETS",
+    "AnswerCode",
     "AnswerPolicy",
     "AnswerTooLong",
     "CheckResult",
+    "HintCode",
     "ParsedAnswer",
     "UnreadableAnswer",
     "check_answer",

@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Catalog", "Format", "fill", "localized"]
+__all__ = ["CODE_SPEC", "Catalog", "Format", "as_list", "fill", "join_list", "localized"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ Format = Callable[[object], str]
 
 #: The spec that renders a parameter as a nested message code.
 CODE_SPEC = "code"
+#: How deep messages may nest (``I couldn't read … — {hint:code}`` is one level).
+_MAX_NESTING = 3
 
 
 @dataclass(frozen=True)
@@ -100,13 +102,16 @@ def fill(
     """The template of ``code`` in ``catalog`` (else in ``fallback``, else the code itself),
     filled with ``params``. Never raises: a page always shows something, and the error is
     logged (the unit tests make sure no code or parameter is missing)."""
+    if depth > _MAX_NESTING:  # a code that names itself through {x:code}
+        logger.error("message code %r nests too deep", code)
+        return code
     template = catalog.messages.get(code)
     used = catalog
     if template is None:
         logger.error("no %s text for message code %r", catalog.language, code)
         template = fallback.messages.get(code)
         used = fallback
-        if template is None or depth > 3:
+        if template is None:
             return code
     values = {k: _Value(v, used, params, fallback, depth) for k, v in params.items()}
     try:

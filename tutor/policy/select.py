@@ -40,6 +40,7 @@ __all__ = [
     "SUCCESS_BAND",
     "TARGET_SUCCESS",
     "Choice",
+    "ReasonCode",
     "StudentView",
     "answers_since_review",
     "choose",
