@@ -62,6 +62,7 @@ from tutor.domain import (
 )
 from tutor.errors import AuthError, InputError, NotFoundError, StoreConflict, TutorError
 from tutor.graph import GraphStore, LearnerState
+from tutor.i18n import render
 from tutor.learner.mastery import DEFAULT_BKT, UP_DEPTH, Observation, is_mastered, observe
 from tutor.policy.select import Choice, StudentView, answers_since_review, choose
 
@@ -125,6 +126,10 @@ class Feedback:
     attempt_seq: int | None = None
     #: the learning path as revised after this answer (None when nothing was recorded)
     path: StoredPath | None = None
+    #: the checker's message as a code and parameters (``message`` is its English): a
+    #: page renders it in its own language with :func:`tutor.i18n.render`
+    code: str = ""
+    params: Mapping[str, object] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict."""
@@ -498,7 +503,7 @@ class Engine:
         state = self.store.learner_state(student_id)
         curriculum = self._curriculum(state.curriculum or "")
         view = self._view(state.student, state.mastery, state.last_seq, curriculum)
-        choice = choose(view)
+        choice = choose(view).worded(render)
         if choice.kp is None or choice.difficulty is None or choice.kind == "goal_reached":
             return NextItem(choice, None)
         seq = state.last_seq + 1
@@ -538,7 +543,13 @@ class Engine:
         item = regenerate(item_id)
         diagnosis = diagnose_answer(item, answer, working)
         if diagnosis.status in ("unreadable", "not_simplified"):
-            return Feedback(diagnosis.status, diagnosis.message, recorded=False)
+            return Feedback(
+                diagnosis.status,
+                diagnosis.message(render),
+                recorded=False,
+                code=diagnosis.code,
+                params=diagnosis.params,
+            )
         misconception: Misconception | None = None
         if diagnosis.misconception is not None:
             misconception = get_misconception(diagnosis.misconception)
@@ -579,7 +590,12 @@ class Engine:
         if item.item_id in state.recent_items:
             # A second try at the same item: feedback only; the first answer counted.
             return Feedback(
-                diagnosis.status, diagnosis.message, recorded=False, misconception=misconception
+                diagnosis.status,
+                diagnosis.message(render),
+                recorded=False,
+                misconception=misconception,
+                code=diagnosis.code,
+                params=diagnosis.params,
             )
         seen = state.last_seq
         mastery = state.mastery
@@ -608,7 +624,7 @@ class Engine:
         before = {kp: _p(mastery.get(kp)) for kp in changes}
         return Feedback(
             diagnosis.status,
-            diagnosis.message,
+            diagnosis.message(render),
             recorded=True,
             misconception=misconception,
             gap_kps=gaps,
@@ -616,6 +632,8 @@ class Engine:
             mastery_after={kp: s.p for kp, s in changes.items()},
             attempt_seq=attempt.seq,
             path=path,
+            code=diagnosis.code,
+            params=diagnosis.params,
         )
 
     # -- the stored learning path ----------------------------------------------------------
@@ -650,7 +668,7 @@ class Engine:
         """The path the policy would follow now: a diagnosed gap (after its unmastered
         prerequisites) first, then what is left on the way to the goal."""
         view = self._view(student, mastery, answered, curriculum, now=now)
-        choice = choose(view)
+        choice = choose(view).worded(render)
         gap = self._diagnosed_gap(view, choice, curriculum)
         kps: list[str] = []
         if gap is not None:

@@ -1,380 +1,45 @@
-"""Every string the app shows, in English and Simplified Chinese.
+"""The app's words: a thin door to :mod:`tutor.i18n`, the project's one message catalog.
 
 Pages never write text themselves: they call ``t(key, **values)`` (see :mod:`ui.state`),
-which looks the key up here in the tab's language and fills ``{placeholders}``. Both
-dictionaries have exactly the same keys (a unit test checks it), so switching language
+which renders the catalog code ``ui.<key>`` in the tab's language and fills its
+``{placeholders}``. The engine's own messages (the answer checker's, the policy's) come as
+codes with parameters and are rendered with :func:`message`. Every language has every
+code with the same placeholders (``tests/unit/test_i18n.py``), so switching language
 never shows a missing string.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+
+from tutor.i18n import known, render
+
+__all__ = ["DEFAULT_LANG", "LANGUAGES", "message", "text"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LANG = "en"
 #: Language code -> how the switch shows it (each in its own language).
 LANGUAGES = {"en": "English", "zh-Hans": "简体中文"}
-
-_EN: dict[str, str] = {
-    # app and navigation
-    "app_title": "kptutor",
-    "tagline": "Adaptive K12 maths, guided by a map of knowledge points.",
-    "language": "Language",
-    "page_sign_in": "Sign in",
-    "page_practice": "Practice",
-    "page_progress": "My path",
-    "page_dashboard": "Class dashboard",
-    "page_student": "Student drill-down",
-    "page_roster": "Roster and classes",
-    "page_curriculum": "Curriculum",
-    "signed_in_as": "Signed in as {name}",
-    "sign_out": "Sign out",
-    "access_denied": "You can't see this page: it belongs to another role or another class.",
-    "sign_in_first": "Please sign in first (Sign in page).",
-    # sign-in
-    "user_id": "User id",
-    "password": "Password",
-    "sign_in": "Sign in",
-    "wrong_credentials": "That user id and password don't match. Check both and try again.",
-    "session_expired": "Your session has ended. Please sign in again.",
-    "demo_hint": "Demo accounts: teacher `teacher` / `teacher-demo`; students `s01` … `s30` / "
-    "`student-demo`.",
-    "no_curriculum": "No curriculum is loaded. Run `tutor graph load default` and reload.",
-    "curriculum_loaded": "Curriculum: {name}",
-    "stat_knowledge_points": "knowledge points",
-    "stat_prerequisite_edges": "prerequisite edges",
-    "stat_roots": "roots",
-    "stat_leaves": "leaves",
-    "stat_longest_chain": "longest chain",
-    # practice
-    "no_goal": "You don't have a goal yet. Ask your teacher to set one.",
-    "goal_reached": "You have reached your goal. Well done! Ask your teacher for the next one.",
-    "problem_on": "A problem on: {kp}",
-    "item_caption": "Item {item_id} · level {level}",
-    "your_answer": "Your answer",
-    "show_working": "Show your working (one step per line, optional)",
-    "show_working_help": "If the answer is wrong, your working helps find the step that "
-    "went astray.",
-    "check": "Check my answer",
-    "empty_answer": "Type an answer first.",
-    "syntax_title": "How to write answers",
-    "syntax_help": "Whole numbers `12`, `-3`; fractions `3/4`, mixed numbers `1 1/2`; "
-    "decimals `0.75`; percentages `75%`; expressions `2x+3`; equations and inequalities "
-    "`x = 4`, `x > 3`; points `(2, -1)`; ratios `3:4`; units where asked, e.g. `24 cm²` or "
-    "`45°`. Full-width digits and Chinese punctuation are fine.",
-    "fb_correct": "Correct, well done!",
-    "fb_incorrect": "Not quite. Let's look at it together.",
-    "fb_not_simplified": "The value is right, but write it in its simplest form.",
-    "fb_unreadable": "I couldn't read that answer. Check how it is written and try again.",
-    "fb_misconception": "This looks like a very common mix-up: {description}. Lots of "
-    "students do this — the explanation below shows the way round it.",
-    "fb_gaps": "Worth a revisit: {names}",
-    "fb_try_again": "This try did not count. Write your answer again.",
-    "fb_not_recorded": "You already answered this problem; only the first answer counts.",
-    "answer_not_saved": "Several answers arrived at the same moment and this one was not saved. "
-    "Please submit it again.",
-    "show_hint": "Show a hint",
-    "hint_n": "Hint {n}:",
-    "no_more_hints": "No more hints for this problem.",
-    "explanation": "Explanation",
-    "style": "Style",
-    "style_friendly": "Friendly",
-    "style_casual": "Casual",
-    "style_formal": "Formal",
-    "explain_language": "Explanation language",
-    "lang_en": "English",
-    "lang_zh-Hans": "简体中文",
-    "explain_button": "Explain",
-    "next_problem": "Next problem",
-    # my path
-    "your_goal": "Your goal: **{goal}**",
-    "your_path": "Your learning path",
-    "path_empty": "No path yet: answer a first problem and it will appear here.",
-    "path_gap": "First we repair a gap: {kp}. Then the path goes back to your goal.",
-    "your_map": "Your map",
-    "map_legend": "Each box is a knowledge point: red not yet, yellow on the way, green "
-    "mastered, grey not tried. Arrows go from what you need first to what it leads to; the "
-    "thick box is next, the double octagon is your goal.",
-    "map_empty": "Your map appears after your first answers.",
-    "recent_answers": "Recent answers",
-    "no_attempts": "No answers yet.",
-    # teacher: dashboard
-    "class": "Class",
-    "student": "Student",
-    "no_classes": "You have no classes yet. Create one on the Roster page.",
-    "no_students": "This class has no students yet. Add them on the Roster page.",
-    "metric_students": "students",
-    "metric_points": "points practised",
-    "metric_need_help": "need help now",
-    "needs_help": "Who needs help now",
-    "nobody_needs_help": "Nobody needs help right now.",
-    "heatmap": "Mastery by student and knowledge point",
-    "weakest": "Weakest points",
-    "top_misconceptions": "Most frequent misconceptions",
-    "no_misconceptions": "No misconceptions seen yet.",
-    "misconception_line": "- **{description}** — {count}× (e.g. {examples})",
-    "cdm_title": "Cognitive diagnosis (DINA) profile",
-    "cdm_help": "Probability each student has mastered each point, from a DINA model fitted "
-    "to the whole class's answers.",
-    "class_goal": "Class goal",
-    "goal": "Goal",
-    "set_class_goal": "Set this goal for the whole class",
-    "goal_set_class": "Goal {kp} set for every student of {class_id}.",
-    "export_csv": "Export answers (CSV)",
-    "col_student": "Student",
-    "col_kp": "Knowledge point",
-    "col_mastery": "Mastery",
-    "col_mean_mastery": "Mean mastery",
-    "col_students": "Students",
-    "col_seq": "#",
-    "col_item": "Item",
-    "col_answer": "Answer",
-    "col_result": "Result",
-    "col_misconception": "Misconception",
-    "col_line": "Line",
-    "col_column": "Column",
-    "col_reason": "Problem",
-    "status_correct": "correct",
-    "status_incorrect": "wrong",
-    "status_unreadable": "unreadable",
-    "status_not_simplified": "not simplified",
-    # teacher: drill-down
-    "student_summary": "**{name}** · goal: {goal} · {n} answers, {correct} correct",
-    "none": "none",
-    "path": "Learning path",
-    "path_gap_teacher": "Diagnosed gap being repaired first: {kp}.",
-    "attempts": "Answers",
-    "mastery": "Mastery",
-    "set_student_goal": "Set this goal for the student",
-    "goal_set_student": "Goal {kp} set for {name}.",
-    # teacher: roster
-    "create_class": "Create a class",
-    "class_id": "Class id (letters, digits, - or _)",
-    "class_name": "Class name",
-    "create": "Create",
-    "class_created": "Class {class_id} created.",
-    "add_student": "Add a student",
-    "student_id": "Student id (letters, digits, - or _)",
-    "student_name": "Student name",
-    "password_rules": "8 to 128 characters.",
-    "add": "Add",
-    "student_added": "Student {student_id} added to {class_id}.",
-    "roster_size": "{n} students in {class_id}.",
-    "upload_roster": "Upload a roster (CSV)",
-    "roster_format": "UTF-8 CSV with the header `student_id,name,password` and an optional "
-    "`goal` column. Every row is checked first; if any row is wrong, nothing is added.",
-    "roster_file": "Roster file",
-    "import_roster": "Check and import",
-    "roster_too_big": "That file is over 1 MB: a roster is a short list. Check the file.",
-    "roster_not_utf8": "That file is not UTF-8 text. Save it as CSV UTF-8 and upload again.",
-    "roster_rejected": "Nothing was imported: {n} rows need fixing. Correct them and upload again.",
-    "roster_imported": "Imported {n} students.",
-    # curriculum
-    "search": "Search (id, name or description)",
-    "grade": "Grade",
-    "domain": "Domain",
-    "all": "all",
-    "points_found": "{n} of {total} knowledge points · {problems} imported problems",
-    "nothing_found": "No knowledge point matches. Try fewer words or another filter.",
-    "knowledge_point": "Knowledge point",
-    "kp_label": "{name} · grade {grade} · {id}",
-    "kp_meta": "{id} · grade {grade} · {domain}",
-    "prereqs_and_dependents": "Prerequisites and dependents",
-    "neighbourhood_legend": "Blue: what it needs (two steps back). Orange: what builds on it "
-    "(two steps on). Arrows point from a prerequisite to what needs it.",
-    "tab_items": "Items",
-    "tab_misconceptions": "Misconceptions",
-    "tab_standards": "Standards",
-    "tab_problems": "OATutor problems",
-    "no_items": "No item generator for this point yet.",
-    "item_level": "Level {level}: {prompt}",
-    "item_answer": "Answer: `{answer}`",
-    "no_misconceptions_kp": "No misconception signals this point.",
-    "no_standards": "Not aligned to a standard.",
-    "no_problems": "No imported problem is mapped to this point.",
-    "step_n": "Step {n}.",
-}
-
-_ZH: dict[str, str] = {
-    "app_title": "kptutor",
-    "tagline": "以知识点图谱为导航的自适应中小学数学辅导。",
-    "language": "语言",
-    "page_sign_in": "登录",
-    "page_practice": "练习",
-    "page_progress": "我的学习路径",
-    "page_dashboard": "班级总览",
-    "page_student": "学生详情",
-    "page_roster": "名单与班级",
-    "page_curriculum": "课程图谱",
-    "signed_in_as": "当前用户：{name}",
-    "sign_out": "退出登录",
-    "access_denied": "你无权查看此页面：它属于其他角色或其他班级。",
-    "sign_in_first": "请先登录（见“登录”页面）。",
-    "user_id": "用户名",
-    "password": "密码",
-    "sign_in": "登录",
-    "wrong_credentials": "用户名与密码不匹配，请检查后重试。",
-    "session_expired": "登录已失效，请重新登录。",
-    "demo_hint": "演示账号：教师 `teacher` / `teacher-demo`；学生 `s01` … `s30` / `student-demo`。",
-    "no_curriculum": "尚未加载课程。请运行 `tutor graph load default` 后刷新页面。",
-    "curriculum_loaded": "课程：{name}",
-    "stat_knowledge_points": "知识点",
-    "stat_prerequisite_edges": "先修关系",
-    "stat_roots": "起点",
-    "stat_leaves": "终点",
-    "stat_longest_chain": "最长先修链",
-    "no_goal": "你还没有学习目标，请让老师帮你设定一个。",
-    "goal_reached": "你已经达成目标，真棒！请老师给你设定下一个目标吧。",
-    "problem_on": "本题知识点：{kp}",
-    "item_caption": "题目编号 {item_id} · 难度 {level}",
-    "your_answer": "你的答案",
-    "show_working": "写出解题过程（每行一步，可不填）",
-    "show_working_help": "如果答案不对，解题过程能帮我们找到出错的那一步。",
-    "check": "检查答案",
-    "empty_answer": "请先输入答案。",
-    "syntax_title": "答案的写法",
-    "syntax_help": "整数 `12`、`-3`；分数 `3/4`，带分数 `1 1/2`；小数 `0.75`；百分数 `75%`；"
-    "代数式 `2x+3`；方程与不等式 `x = 4`、`x > 3`；坐标 `(2, -1)`；比 `3:4`；需要时写单位，"
-    "如 `24 cm²`、`45°`。全角数字和中文标点也可以。",
-    "fb_correct": "答对了，真棒！",
-    "fb_incorrect": "还差一点，我们一起来看看。",
-    "fb_not_simplified": "数值是对的，请写成最简形式。",
-    "fb_unreadable": "我没能读懂这个答案，请检查写法后再试一次。",
-    "fb_misconception": "这是一个很常见的误区：{description}。很多同学都会这样想——"
-    "下面的讲解会告诉你怎样避开它。",
-    "fb_gaps": "值得再复习一下：{names}",
-    "fb_try_again": "这次不计分，请重新写出答案。",
-    "fb_not_recorded": "这道题你已经答过了，只有第一次作答计入。",
-    "answer_not_saved": "同一时刻收到了好几个答案，这个答案没有保存下来，请再提交一次。",
-    "show_hint": "给我一个提示",
-    "hint_n": "提示 {n}：",
-    "no_more_hints": "这道题没有更多提示了。",
-    "explanation": "讲解",
-    "style": "讲解风格",
-    "style_friendly": "亲切",
-    "style_casual": "轻松",
-    "style_formal": "正式",
-    "explain_language": "讲解语言",
-    "lang_en": "English",
-    "lang_zh-Hans": "简体中文",
-    "explain_button": "讲解",
-    "next_problem": "下一题",
-    "your_goal": "你的目标：**{goal}**",
-    "your_path": "你的学习路径",
-    "path_empty": "还没有学习路径：做完第一道题后就会显示在这里。",
-    "path_gap": "先补上一个漏洞：{kp}。之后路径会回到你的目标。",
-    "your_map": "你的知识地图",
-    "map_legend": "每个方框是一个知识点：红色表示还没掌握，黄色表示正在进步，绿色表示已掌握，"
-    "灰色表示还没练过。箭头从需要先学的知识点指向后续知识点；粗框是下一步，双八边形是你的目标。",
-    "map_empty": "作答几道题后，你的知识地图就会出现。",
-    "recent_answers": "最近的作答",
-    "no_attempts": "还没有作答记录。",
-    "class": "班级",
-    "student": "学生",
-    "no_classes": "你还没有班级。请在“名单与班级”页面创建。",
-    "no_students": "这个班级还没有学生。请在“名单与班级”页面添加。",
-    "metric_students": "学生人数",
-    "metric_points": "已练知识点",
-    "metric_need_help": "需要帮助",
-    "needs_help": "现在需要帮助的学生",
-    "nobody_needs_help": "目前没有学生需要帮助。",
-    "heatmap": "各学生在各知识点上的掌握程度",
-    "weakest": "最薄弱的知识点",
-    "top_misconceptions": "最常见的误区",
-    "no_misconceptions": "暂未发现误区。",
-    "misconception_line": "- **{description}** —— {count} 次（例如 {examples}）",
-    "cdm_title": "认知诊断（DINA）画像",
-    "cdm_help": "根据全班作答拟合的 DINA 模型，估计每位学生掌握每个知识点的概率。",
-    "class_goal": "班级目标",
-    "goal": "目标",
-    "set_class_goal": "为全班设定这个目标",
-    "goal_set_class": "已为 {class_id} 的每位学生设定目标：{kp}。",
-    "export_csv": "导出作答记录（CSV）",
-    "col_student": "学生",
-    "col_kp": "知识点",
-    "col_mastery": "掌握程度",
-    "col_mean_mastery": "平均掌握程度",
-    "col_students": "学生数",
-    "col_seq": "序号",
-    "col_item": "题目",
-    "col_answer": "答案",
-    "col_result": "结果",
-    "col_misconception": "误区",
-    "col_line": "行号",
-    "col_column": "列",
-    "col_reason": "问题",
-    "status_correct": "正确",
-    "status_incorrect": "错误",
-    "status_unreadable": "无法识别",
-    "status_not_simplified": "未化简",
-    "student_summary": "**{name}** · 目标：{goal} · 共 {n} 次作答，答对 {correct} 次",
-    "none": "无",
-    "path": "学习路径",
-    "path_gap_teacher": "正在优先弥补诊断出的漏洞：{kp}。",
-    "attempts": "作答记录",
-    "mastery": "掌握程度",
-    "set_student_goal": "为这位学生设定这个目标",
-    "goal_set_student": "已为 {name} 设定目标：{kp}。",
-    "create_class": "创建班级",
-    "class_id": "班级编号（字母、数字、- 或 _）",
-    "class_name": "班级名称",
-    "create": "创建",
-    "class_created": "已创建班级 {class_id}。",
-    "add_student": "添加学生",
-    "student_id": "学生编号（字母、数字、- 或 _）",
-    "student_name": "学生姓名",
-    "password_rules": "8 到 128 个字符。",
-    "add": "添加",
-    "student_added": "已将学生 {student_id} 加入 {class_id}。",
-    "roster_size": "{class_id} 共有 {n} 名学生。",
-    "upload_roster": "上传名单（CSV）",
-    "roster_format": "UTF-8 编码的 CSV，表头为 `student_id,name,password`，可另加 `goal` 列。"
-    "系统会先检查每一行；只要有一行有误，就不会添加任何学生。",
-    "roster_file": "名单文件",
-    "import_roster": "检查并导入",
-    "roster_too_big": "文件超过 1 MB，名单不应这么大，请检查文件。",
-    "roster_not_utf8": "这个文件不是 UTF-8 文本。请另存为“CSV UTF-8”后重新上传。",
-    "roster_rejected": "未导入任何学生：有 {n} 行需要修改。请改正后重新上传。",
-    "roster_imported": "已导入 {n} 名学生。",
-    "search": "搜索（编号、名称或描述）",
-    "grade": "年级",
-    "domain": "领域",
-    "all": "全部",
-    "points_found": "共 {total} 个知识点，符合条件 {n} 个 · 导入题目 {problems} 道",
-    "nothing_found": "没有符合条件的知识点。请减少关键词或换一个筛选条件。",
-    "knowledge_point": "知识点",
-    "kp_label": "{name} · {grade} 年级 · {id}",
-    "kp_meta": "{id} · {grade} 年级 · {domain}",
-    "prereqs_and_dependents": "先修知识点与后续知识点",
-    "neighbourhood_legend": "蓝色：它需要的先修知识点（往前两步）。"
-    "橙色：以它为基础的知识点（往后两步）。"
-    "箭头从先修知识点指向需要它的知识点。",
-    "tab_items": "题目",
-    "tab_misconceptions": "误区",
-    "tab_standards": "课程标准",
-    "tab_problems": "OATutor 题目",
-    "no_items": "这个知识点还没有题目生成器。",
-    "item_level": "难度 {level}：{prompt}",
-    "item_answer": "答案：`{answer}`",
-    "no_misconceptions_kp": "没有误区指向这个知识点。",
-    "no_standards": "未对应任何课程标准。",
-    "no_problems": "没有导入的题目对应这个知识点。",
-    "step_n": "第 {n} 步。",
-}
-
-STRINGS: dict[str, dict[str, str]] = {"en": _EN, "zh-Hans": _ZH}
+#: The catalog codes of the app's strings start with this.
+PREFIX = "ui."
 
 
 def text(lang: str, key: str, **values: object) -> str:
-    """The string ``key`` in ``lang`` (English if the language is unknown), formatted.
+    """The app string ``key`` in ``lang`` (English if the language is unknown), formatted.
 
-    A key missing from the dictionaries is a bug; the key itself is shown (and logged)
+    A key missing from the catalog is a bug; the key itself is shown (and logged)
     rather than breaking the page.
     """
-    table = STRINGS.get(lang, _EN)
-    template = table.get(key)
-    if template is None:
+    code = PREFIX + key
+    if not known(code):
         logger.error("missing UI string %r for %s", key, lang)
         return key
-    return template.format(**values) if values else template
+    return render(code, values, lang)
+
+
+def message(lang: str, code: str, params: Mapping[str, object]) -> str:
+    """A message the engine gave as a code with parameters (the answer checker's, a
+    policy reason), in ``lang``."""
+    return render(code, params, lang)

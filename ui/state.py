@@ -10,14 +10,14 @@ Per-user keys start with :data:`USER_PREFIX`, so signing out forgets all of them
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import streamlit as st
 
 from tutor.errors import TutorError
 from tutor.settings import Settings
-from ui.i18n import DEFAULT_LANG, LANGUAGES, text
+from ui.i18n import DEFAULT_LANG, LANGUAGES, message, text
 
 if TYPE_CHECKING:
     from tutor.access import StudentAPI, TeacherAPI
@@ -182,19 +182,17 @@ def show_error(exc: TutorError) -> None:
     if isinstance(exc, AccessDenied):
         st.error(t("access_denied"))
     elif isinstance(exc, UnreadableAnswer):
-        st.error(checker_message(exc.message))
+        st.error(checker_message(exc.code, exc.params))
     elif isinstance(exc, StoreConflict):
         st.error(t("answer_not_saved"))
     else:
         st.error(str(exc))
 
 
-def checker_message(message: str) -> str:
-    """One of the answer checker's messages (English from the engine) in this tab's
+def checker_message(code: str, params: Mapping[str, object]) -> str:
+    """One of the answer checker's messages (a code and its parameters) in this tab's
     language."""
-    from tutor.content.messages import localize
-
-    return localize(message, lang())
+    return message(lang(), code, params)
 
 
 def user_state(key: str, default: Any = None) -> Any:

@@ -27,6 +27,7 @@ from tutor.domain import Curriculum, KnowledgePoint, check_person_id
 from tutor.engine import Engine
 from tutor.errors import InputError, NotFoundError, TutorError
 from tutor.graph import GraphStore, open_store
+from tutor.i18n import render
 from tutor.settings import Settings
 
 CASES = 10_000
@@ -85,14 +86,14 @@ def test_answer_checker_never_crashes(text: str, which: int) -> None:
     result = check_answer(text, item.answer, item.policy)
     assert result.status in {"correct", "incorrect", "unreadable", "not_simplified"}
     if result.status in {"unreadable", "not_simplified"}:
-        assert result.message  # says what to fix
+        assert render(result.code, result.params, "en")  # says what to fix
 
 
 def test_oversized_answer_is_refused_politely() -> None:
     item = ITEMS[0]
     result = check_answer("1" * (MAX_ANSWER_CHARS + 1), item.answer, item.policy)
     assert result.status == "unreadable"
-    assert "too long" in result.message
+    assert "too long" in render(result.code, result.params, "en")
 
 
 # ---------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from tutor.content.misconceptions import buggy_answer, misconceptions_for_genera
 from tutor.domain import Problem
 from tutor.engine import Engine
 from tutor.graph import open_store
+from tutor.i18n import render
 from tutor.settings import Settings
 from ui.i18n import text
 
@@ -247,7 +248,8 @@ def test_checker_details_are_in_chinese_on_a_chinese_page(
         ("1" * 300, "fb_unreadable", "这个答案太长了——请只写答案（最多 200 个字符）。"),
     ]
     for given, headline, chinese in cases:
-        english = check_answer(given, item.answer, item.policy).message
+        result = check_answer(given, item.answer, item.policy)
+        english = render(result.code, result.params, "en")
         answer(at, given, lang)
         page = shown(at)
         assert text(lang, headline) in page

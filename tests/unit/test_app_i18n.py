@@ -1,5 +1,6 @@
-"""The app's strings and drawings, checked without running Streamlit: both languages have the
-same keys, no page writes English of its own, placeholders match, graphs are valid DOT."""
+"""The app's strings and drawings, checked without running Streamlit: every key a page uses is
+in the catalog (tutor.i18n, codes ``ui.<key>``) in both languages, no page writes English of
+its own, graphs are valid DOT. (Same placeholders in every language: tests/unit/test_i18n.py.)"""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tutor.i18n import CATALOGS
 from ui import graphs
-from ui.i18n import LANGUAGES, STRINGS, text
+from ui.i18n import LANGUAGES, PREFIX, text
 
 UI = Path(__file__).resolve().parents[2] / "ui"
 
@@ -59,9 +61,21 @@ def hard_coded_strings(source: str) -> list[tuple[int, str]]:
     return found
 
 
+#: The app's strings by language: key (without the ``ui.`` prefix) -> template.
+STRINGS = {
+    lang: {
+        code.removeprefix(PREFIX): template
+        for code, template in CATALOGS[lang].messages.items()
+        if code.startswith(PREFIX)
+    }
+    for lang in ("en", "zh-Hans")
+}
+
+
 def test_both_languages_have_the_same_keys() -> None:
-    assert set(LANGUAGES) == set(STRINGS)
+    assert set(LANGUAGES) == set(CATALOGS)  # the switch offers every catalog
     keys = {lang: set(table) for lang, table in STRINGS.items()}
+    assert len(keys["en"]) > 100
     assert keys["en"] == keys["zh-Hans"], keys["en"] ^ keys["zh-Hans"]
     assert all(value.strip() for table in STRINGS.values() for value in table.values())
 
@@ -118,6 +132,18 @@ def test_text_formats_and_falls_back() -> None:
     assert text("zh-Hans", "signed_in_as", name="小明") == "当前用户：小明"
     assert text("fr", "sign_out") == "Sign out"  # an unknown language gets English
     assert text("en", "no-such-key") == "no-such-key"
+
+
+def test_the_engines_codes_are_shown_in_the_tabs_language() -> None:
+    from ui.i18n import message
+
+    params = {"text": "3//4", "hint": "answer.hint.double_slash"}
+    assert (
+        message("zh-Hans", "answer.unreadable", params) == "我没能读懂“3//4”——分数请写成 3/4 这样。"
+    )
+    assert message("en", "answer.unreadable", params) == (
+        'I couldn\'t read "3//4" — write a fraction like 3/4.'
+    )
 
 
 @pytest.mark.parametrize(("p", "colour"), [(None, "#e0e0e0"), (0.0, "#e45756"), (1.0, "#54a24b")])

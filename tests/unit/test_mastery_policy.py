@@ -8,11 +8,14 @@ Graph used throughout (b and c need a; d needs b and c; e needs d):
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutor.domain import MasteryState
+from tutor.i18n import render
 from tutor.learner.mastery import (
     GAP_DROP,
     MASTERED,
@@ -37,6 +40,7 @@ PATH = ["a", "b", "c", "d", "e"]
 LEVELS = {kp: (1, 2, 3) for kp in PATH}
 DAY = 86_400.0
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
 M = MasteryState
 KNOWN = M(0.97, 5, 0.0)
 
@@ -172,7 +176,9 @@ def test_policy_never_picks_a_point_with_unmastered_prerequisites(
     assert choice.kp is not None
     for prereq in PREREQS[choice.kp]:
         assert mastery.get(prereq, M(0.0)).p >= MASTERED, (choice, mastery)
-    assert choice.reason and choice.reason_zh
+    worded = choice.worded(render)
+    assert worded.reason and worded.reason_zh
+    assert CJK.search(worded.reason_zh) and not CJK.search(worded.reason)
 
 
 def test_gap_comes_first_after_its_own_missing_prerequisites() -> None:
@@ -191,14 +197,35 @@ def test_review_returns_for_faded_points_only_in_review_slots() -> None:
     assert choose(view(mastery, now=later, answers_since_review=0)).kind == "frontier"
     picked = choose(view(mastery, now=later, answers_since_review=REVIEW_EVERY))
     assert (picked.kind, picked.kp) == ("review", "a")
-    assert "review" in picked.reason.lower()
+    assert picked.code == "policy.review"
+    assert "review" in picked.worded(render).reason.lower()
+    assert "复习" in picked.worded(render).reason_zh
 
 
 def test_reasons_name_the_prerequisites() -> None:
     names = {"a": "Alpha", "b": "Beta", "c": "Gamma", "d": "Delta", "e": "Eps"}
     choice = choose(view({"a": KNOWN, "b": KNOWN, "c": KNOWN}, names=names))
     assert choice.kp == "d"
-    assert "Beta" in choice.reason and "Gamma" in choice.reason
+    reason = choice.worded(render).reason
+    assert "Beta" in reason and "Gamma" in reason
+
+
+def test_reasons_are_codes_worded_in_both_languages_with_each_languages_names() -> None:
+    names = {"a": "Alpha", "b": "Beta", "c": "Gamma", "d": "Delta", "e": "Eps"}
+    names_zh = {"b": "乙", "c": "丙", "d": "丁"}
+    choice = choose(view({"a": KNOWN, "b": KNOWN, "c": KNOWN}, names=names, names_zh=names_zh))
+    assert (choice.code, choice.reason, choice.reason_zh) == ("policy.ready", "", "")
+    worded = choice.worded(render)
+    assert worded.reason == (
+        "You're ready for Delta: you've mastered its prerequisites Beta and Gamma."
+    )
+    assert worded.reason_zh == "你可以学“丁”了：它的前提乙、丙你都已经掌握。"
+    assert worded.to_json()["reason_zh"] == worded.reason_zh
+    done = choose(view(dict.fromkeys(PATH, KNOWN))).worded(render)
+    assert (done.kind, done.reason_zh) == (
+        "goal_reached",
+        "通往目标的知识点你都掌握了，选一个新目标吧！",
+    )
 
 
 def test_difficulty_targets_the_success_band() -> None:

@@ -1,140 +1,107 @@
-"""The answer checker's messages in Simplified Chinese (tutor.content.messages).
+"""The answer checker's messages in Simplified Chinese (codes rendered by tutor.i18n).
 
-A scan of ``answers.py`` finds every message the checker can build (constants, the hints of
-"I couldn't read …", the f-strings with a value inside) and requires a Chinese version of
-each, so an English message added without one fails here. Real answers then go through
-``check_answer`` and come out in Chinese with their values kept.
+A scan of ``answers.py`` finds every message code the checker can give (the verdicts, the
+unreadable answers and the hints of "I couldn't read …") and requires that each is declared
+(``AnswerCode``/``HintCode``) and has natural Chinese in the catalog, so a message added
+without one fails here. Real answers then go through ``check_answer`` and come out in
+Chinese with their values kept.
 """
 
 from __future__ import annotations
 
 import ast
-import logging
 import re
+import string
 from collections import Counter
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from tutor.content import answers
 from tutor.content.answers import (
     UNIT_SETS,
+    AnswerCode,
     AnswerPolicy,
+    HintCode,
     UnreadableAnswer,
     check_answer,
     parse_answer,
 )
-from tutor.content.messages import (
-    CONSTANTS_ZH,
-    COULD_NOT_READ,
-    HINT_TEMPLATES,
-    HINTS_ZH,
-    TEMPLATES,
-    localize,
-    to_chinese,
-)
+from tutor.i18n import CATALOGS, render
 
 ANSWERS_PY = Path(answers.__file__)
+EN = CATALOGS["en"].messages
+ZH = CATALOGS["zh-Hans"].messages
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Characters of maths notation that must survive translation (prose brackets, colons and
 #: full stops change shape in Chinese, so they are not compared).
 MATHS = set("0123456789=<>≤≥≠%^√+−×÷/-")
+DECLARED = set(get_args(AnswerCode)) | set(get_args(HintCode))
 
 # -- what answers.py can say -----------------------------------------------------------------
 
-#: Calls whose argument (by position) is a whole message for the student.
-MESSAGE_ARGS = {"UnreadableAnswer": 0, "AnswerTooLong": 0, "_verdict": 1, "CheckResult": 1}
-#: Calls whose argument is the hint after "I couldn't read "…" —".
+#: Calls whose argument (by position) is a message code.
+CODE_ARGS = {"UnreadableAnswer": 0, "AnswerTooLong": 0, "_verdict": 1, "CheckResult": 1}
+#: Calls whose argument is the hint code of "I couldn't read "…" —".
 HINT_ARGS = {"fail": 0, "_could_not_read": 1}
-#: Arguments that pass on a message made elsewhere (already covered where it was made).
-PASS_THROUGH = {"hint", "message", "exc.message"}
-
-
-def _skeleton(node: ast.expr) -> str | None:
-    """A literal as it reads, an f-string with ``{}`` for each value; None otherwise."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
-    return None
+#: Arguments that pass on a code given elsewhere (already covered where it was given).
+PASS_THROUGH = {"hint", "code", "exc.code"}
 
 
 def scan() -> dict[str, set[str]]:
-    """Every message and hint ``answers.py`` builds, sorted by how it is built."""
-    found: dict[str, set[str]] = {
-        "msg_names": set(),
-        "messages": set(),
-        "message_templates": set(),
-        "hints": set(),
-        "hint_templates": set(),
-        "pass_through": set(),
-    }
+    """Every code ``answers.py`` gives, by kind, and what it passes on."""
+    found: dict[str, set[str]] = {"codes": set(), "hints": set(), "pass_through": set()}
     for node in ast.walk(ast.parse(ANSWERS_PY.read_text(encoding="utf-8"))):
         if not isinstance(node, ast.Call):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else ""
         name = name or getattr(node.func, "id", "")
-        for table, kind in ((MESSAGE_ARGS, "message"), (HINT_ARGS, "hint")):
+        for table, kind in ((CODE_ARGS, "codes"), (HINT_ARGS, "hints")):
             if name not in table or len(node.args) <= table[name]:
                 continue
             arg = node.args[table[name]]
-            text = _skeleton(arg)
-            if isinstance(arg, ast.Name) and arg.id.startswith("MSG_"):
-                found["msg_names"].add(arg.id)
-            elif isinstance(arg, ast.JoinedStr) and text is not None:
-                found[f"{kind}_templates"].add(text)
-            elif text is not None:
-                found[f"{kind}s"].add(text)
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found[kind].add(arg.value)
             else:
                 found["pass_through"].add(ast.unparse(arg))
     return found
 
 
 SCANNED = scan()
-MSG_CONSTANTS = {name: value for name, value in vars(answers).items() if name.startswith("MSG_")}
 
 
-def test_the_scan_finds_the_checkers_messages() -> None:
+def test_the_scan_finds_the_checkers_codes() -> None:
     # Guards the scan itself: these are known to be in answers.py.
-    assert "MSG_NOT_SIMPLIFIED" in SCANNED["msg_names"]
-    assert "write a fraction like 3/4." in SCANNED["hints"]
-    assert 'something is missing after "{}".' in SCANNED["hint_templates"]
-    assert "Please write the number too, like {}." in SCANNED["message_templates"]
-    # Only these pass a message on; anything else must be one of the kinds above.
+    assert {"answer.not_simplified", "answer.unreadable", "answer.wrong_unit"} <= SCANNED["codes"]
+    assert {"answer.hint.double_slash", "answer.hint.two_signs"} <= SCANNED["hints"]
+    # Only these pass a code on; every other message is a literal code.
     assert SCANNED["pass_through"] == PASS_THROUGH
 
 
-def test_every_constant_message_has_chinese() -> None:
-    assert len(MSG_CONSTANTS) >= 18
-    assert SCANNED["msg_names"] <= set(MSG_CONSTANTS), "a MSG_ name used but not defined?"
-    assert set(CONSTANTS_ZH) == set(MSG_CONSTANTS.values())  # none missing, none stale
-    for name, english in MSG_CONSTANTS.items():
-        assert localize(english, "zh-Hans") == CONSTANTS_ZH[english], name
+def test_every_code_given_is_declared_and_every_declared_code_is_given() -> None:
+    assert SCANNED["codes"] == set(get_args(AnswerCode)), SCANNED["codes"] ^ set(
+        get_args(AnswerCode)
+    )
+    assert SCANNED["hints"] == set(get_args(HintCode)), SCANNED["hints"] ^ set(get_args(HintCode))
+    assert all(c.startswith("answer.hint.") for c in get_args(HintCode))
 
 
-def test_every_literal_message_is_a_constant() -> None:
-    # A message written inline (not a MSG_ constant) would have no Chinese: keep them named.
-    assert SCANNED["messages"] <= set(CONSTANTS_ZH), SCANNED["messages"] - set(CONSTANTS_ZH)
+def test_every_code_has_english_and_chinese() -> None:
+    assert len(DECLARED) >= 50
+    assert set(EN) >= DECLARED, DECLARED - set(EN)
+    assert set(ZH) >= DECLARED, DECLARED - set(ZH)
+    # and the catalogs hold no checker code the checker cannot give
+    assert {c for c in EN if c.startswith("answer.")} == DECLARED
 
 
-def test_every_hint_has_chinese() -> None:
-    assert set(HINTS_ZH) == SCANNED["hints"], set(HINTS_ZH) ^ SCANNED["hints"]
-    for hint, chinese in HINTS_ZH.items():
-        message = f'I couldn\'t read "abc" — {hint}'
-        assert localize(message, "zh-Hans") == f"我没能读懂“abc”——{chinese}"
+def _words(template: str) -> str:
+    return "".join(text for text, *_ in string.Formatter().parse(template))
 
 
-def test_every_message_with_a_value_has_a_template() -> None:
-    templates = {t.skeleton for t in TEMPLATES} | {COULD_NOT_READ.skeleton}
-    assert templates == SCANNED["message_templates"], templates ^ SCANNED["message_templates"]
-    hint_templates = {t.skeleton for t in HINT_TEMPLATES}
-    assert hint_templates == SCANNED["hint_templates"], hint_templates ^ SCANNED["hint_templates"]
-
-
-@pytest.mark.parametrize(
-    ("english", "chinese"), [*CONSTANTS_ZH.items(), *HINTS_ZH.items()], ids=lambda s: s[:30]
-)
-def test_chinese_is_chinese_and_keeps_the_maths(english: str, chinese: str) -> None:
+@pytest.mark.parametrize("code", sorted(DECLARED))
+def test_chinese_is_chinese_and_keeps_the_maths(code: str) -> None:
+    english, chinese = _words(EN[code]), _words(ZH[code])
     assert CJK.search(chinese)
     assert not re.search(r"[A-Za-z]{2,}", chinese), "an English word was left in"
     wanted = Counter(c for c in english if c in MATHS)
@@ -189,54 +156,59 @@ EXAMPLES: list[tuple[str, str, AnswerPolicy, str]] = [
 def test_checker_messages_come_out_in_chinese(
     given: str, expected: str, policy: AnswerPolicy, chinese: str
 ) -> None:
-    english = check_answer(given, expected, policy).message
-    shown = localize(english, "zh-Hans")
+    result = check_answer(given, expected, policy)
+    shown = render(result.code, result.params, "zh-Hans")
     assert shown == chinese
-    assert localize(english, "zh") == shown  # the explanation's language code works too
-    assert localize(english, "en") == english  # English pages keep the engine's words
+    assert render(result.code, result.params, "zh") == shown  # the explanation's tag works too
+    # English pages get the English template (the student's text and units as written)
+    opening = next(string.Formatter().parse(EN[result.code]))[0]
+    assert render(result.code, result.params, "en").startswith(opening)
 
 
-def test_every_template_is_reached_by_a_real_answer() -> None:
-    said = [check_answer(g, e, p).message for g, e, p, _ in EXAMPLES]
-    hints = [m.split('" — ', 1)[1] for m in said if COULD_NOT_READ.match(m) is not None]
-    for template in TEMPLATES:
-        assert any(template.match(m) for m in said), template.en
-    for template in HINT_TEMPLATES:
-        assert any(template.match(h) for h in hints), template.en
+#: Answers read with no letters allowed (``parse_answer(..., variables=())``), in Chinese.
+NO_LETTERS = [
+    ("q", "这道题的答案用不到字母“q”——只写数就可以了。"),
+    ("3 & 4", "我没能读懂“3 & 4”——答案里不能用“&”。请只用数字、+ − × ÷ ^ 和括号。"),
+    ("eval(1)", "我没能读懂“eval(1)”——请只写答案，只用数字。"),
+]
 
 
-@pytest.mark.parametrize(
-    ("given", "chinese"),
-    [
-        ("q", "这道题的答案用不到字母“q”——只写数就可以了。"),
-        ("3 & 4", "我没能读懂“3 & 4”——答案里不能用“&”。请只用数字、+ − × ÷ ^ 和括号。"),
-        ("eval(1)", "我没能读懂“eval(1)”——请只写答案，只用数字。"),
-    ],
-)
+@pytest.mark.parametrize(("given", "chinese"), NO_LETTERS)
 def test_answers_without_letters_say_so(given: str, chinese: str) -> None:
     with pytest.raises(UnreadableAnswer) as info:
         parse_answer(given, variables=())
-    assert localize(info.value.message, "zh-Hans") == chinese
+    assert render(info.value.code, info.value.params, "zh-Hans") == chinese
+
+
+def _given(given: str, expected: str, policy: AnswerPolicy) -> set[str]:
+    result = check_answer(given, expected, policy)
+    return {result.code, str(result.params.get("hint", ""))}
+
+
+def _given_without_letters(given: str) -> set[str]:
+    with pytest.raises(UnreadableAnswer) as info:
+        parse_answer(given, variables=())
+    return {info.value.code, str(info.value.params.get("hint", ""))}
+
+
+def test_every_message_with_a_value_is_reached_by_a_real_answer() -> None:
+    reached = set().union(
+        *(_given(g, e, p) for g, e, p, _ in EXAMPLES),
+        *(_given_without_letters(g) for g, _ in NO_LETTERS),
+    )
+    with_values = {
+        code
+        for code in DECLARED
+        if any(name for _, name, _, _ in string.Formatter().parse(EN[code]))
+    }
+    assert len(with_values) >= 12
+    assert with_values <= reached, with_values - reached
 
 
 def test_the_students_text_may_hold_the_separator() -> None:
-    # The checker maps dashes to "-" first, but the reading must not depend on it.
-    message = 'I couldn\'t read "a" — b" — the brackets are empty.'
-    assert to_chinese(message) == '我没能读懂“a" — b”——括号里是空的。'
-
-
-def test_an_unknown_message_stays_english_and_is_not_logged(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    private = 'I couldn\'t read "my secret 42" — some hint nobody wrote yet.'
-    with caplog.at_level(logging.WARNING, logger="tutor.content.messages"):
-        assert localize(private, "zh-Hans") == private
-        assert localize("A brand-new message.", "zh-Hans") == "A brand-new message."
-    assert len(caplog.records) == 2
-    assert "secret" not in caplog.text  # what the student typed never reaches the log
-    assert to_chinese("Correct! ") is None  # exact messages only, not near misses
-
-
-def test_other_languages_get_the_english() -> None:
-    assert localize(answers.MSG_CORRECT, "fr") == answers.MSG_CORRECT
-    assert localize("", "zh-Hans") == ""
+    # The checker maps dashes to "-" first, but the wording must not depend on it.
+    params = {"text": 'a" — b', "hint": "answer.hint.empty_brackets"}
+    assert render("answer.unreadable", params, "zh-Hans") == '我没能读懂“a" — b”——括号里是空的。'
+    assert render("answer.unreadable", params, "en") == (
+        'I couldn\'t read "a" — b" — the brackets are empty.'
+    )

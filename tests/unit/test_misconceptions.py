@@ -63,7 +63,7 @@ def assert_readable_and_wrong(item: Item, answer: str) -> None:
     m and n), so "incorrect" here also means "readable": an unreadable one is "unreadable".
     """
     result = check_answer(answer, item.answer, item.policy)
-    assert result.status == "incorrect", (item.item_id, answer, result.message)
+    assert result.status == "incorrect", (item.item_id, answer, result.code)
     assert result.parsed is not None
 
 

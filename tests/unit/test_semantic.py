@@ -16,6 +16,7 @@ from tutor.content.misconceptions import buggy_answer, get_misconception
 from tutor.diagnosis import semantic
 from tutor.diagnosis.answer import diagnose_answer
 from tutor.errors import MissingDependency
+from tutor.i18n import render
 
 ADD = regenerate("fraction_add_unlike:2:3")  # 2/5 + 1/2 = 9/10
 ACROSS = get_misconception("mc.frac_add_across")
@@ -61,7 +62,7 @@ def test_prose_working_names_the_misconception_it_describes(fake: FakeBagOfWords
     assert (d.evidence, d.misconception) == ("semantic", ACROSS.id)
     assert d.gap_kps == ACROSS.signals
     assert 0.0 < d.confidence <= semantic.MAX_CONFIDENCE
-    assert ACROSS.description in d.message
+    assert ACROSS.description in d.message(render)
 
 
 def test_chinese_text_is_matched_against_the_chinese_descriptions(
@@ -70,7 +71,7 @@ def test_chinese_text_is_matched_against_the_chinese_descriptions(
     matcher = semantic.SemanticMatcher(fake)
     d = diagnose_answer(ADD, UNEXPLAINED, "我把分子和分子相加，分母和分母相加", semantic=matcher)
     assert (d.evidence, d.misconception) == ("semantic", ACROSS.id)
-    assert ACROSS.description_zh in d.message
+    assert ACROSS.description_zh in d.message(render)
     assert any(ACROSS.description_zh in batch for batch in fake.calls)
 
 

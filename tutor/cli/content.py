@@ -60,9 +60,11 @@ def content_check(item_id: str, answer: str, as_json: bool) -> None:
     """
     from tutor.content.items import regenerate
     from tutor.diagnosis.answer import diagnose_answer
+    from tutor.i18n import render
 
     found = diagnose_answer(regenerate(item_id), answer)
-    data = {"status": found.status, "message": found.message, "misconception": found.misconception}
+    message = found.message(render)  # English: the CLI's words are a contract
+    data = {"status": found.status, "message": message, "misconception": found.misconception}
     emit(
         data,
         as_json,

@@ -22,7 +22,7 @@ import math
 import random
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, NoReturn
 
@@ -33,9 +33,11 @@ from tutor.errors import InputError
 __all__ = [
     "MAX_ANSWER_CHARS",
     "UNIT_SETS",
+    "AnswerCode",
     "AnswerPolicy",
     "AnswerTooLong",
     "CheckResult",
+    "HintCode",
     "ParsedAnswer",
     "UnreadableAnswer",
     "check_answer",
@@ -78,41 +80,85 @@ _LITERAL_FORMS: frozenset[str] = frozenset(
     {"integer", "fraction", "mixed_number", "decimal", "percent"}
 )
 
-# Messages for the student (English, one line, kind, never revealing the answer).
-MSG_CORRECT = "Correct!"
-MSG_INCORRECT = "Not quite — have another look."
-MSG_NOT_SIMPLIFIED = "Right value — now write it in simplest form."
-MSG_WORK_IT_OUT = "Right value — now work it out to a single number."
-MSG_AS_FRACTION = "Right value — now write it as a fraction."
-MSG_ADD_PERCENT = "Right number — now add the % sign."
-MSG_NOT_SOLVED = "That's true, but it isn't solved yet — finish with the letter on its own."
-MSG_JUST_NUMBER = "Right value — now write just the number."
-MSG_WANT_POINT = "Not quite — this answer is a point: write it like (x, y)."
-MSG_EMPTY = "Please type an answer first."
-MSG_TOO_LONG = (
-    "That answer is too long — please write just the answer "
-    f"(at most {MAX_ANSWER_CHARS} characters)."
-)
-MSG_TOO_BIG = "That number is too big to work with — please check the powers in your answer."
-MSG_DIVIDE_BY_ZERO = "That divides by zero, which doesn't give a number — check your answer."
-MSG_NOT_REAL = "That isn't a real number — check for a square root of a negative number."
-MSG_TOO_DEEP = (
-    "That answer has too many brackets or powers inside each other — please write it more simply."
-)
-MSG_EXPAND = "Right value — now multiply out the brackets, like 2(x + 3) = 2x + 6."
-MSG_SIMPLIFY_ROOT = "Right value — now simplify the square root, like √12 = 2√3."
-MSG_CANNOT_CHECK = "Sorry — I couldn't check that answer. Please write it more simply."
+#: The message codes the checker gives: what to tell the student (kind, one line, never
+#: the answer), rendered into words above this layer by :mod:`tutor.i18n` (content gives
+#: codes, never sentences). The parameters each code takes are in the catalogs.
+AnswerCode = Literal[
+    "answer.correct",
+    "answer.incorrect",
+    "answer.not_simplified",
+    "answer.work_it_out",
+    "answer.as_fraction",
+    "answer.add_percent",
+    "answer.not_solved",
+    "answer.just_number",
+    "answer.equation_form",  # letter
+    "answer.want_point",
+    "answer.expand",
+    "answer.simplify_root",
+    "answer.empty",
+    "answer.too_long",  # limit
+    "answer.too_big",
+    "answer.divide_by_zero",
+    "answer.not_real",
+    "answer.too_deep",
+    "answer.cannot_check",
+    "answer.letter_not_used",  # letter, letters
+    "answer.letter_not_used_no_letters",  # letter
+    "answer.unit_without_number",  # example
+    "answer.wrong_unit",  # unit, number, example
+    "answer.unreadable",  # text, hint (a HintCode) and the hint's own parameters
+]
+#: What is wrong in text the checker could not read (``answer.unreadable``'s ``hint``).
+HintCode = Literal[
+    "answer.hint.double_slash",
+    "answer.hint.not_equal_sign",
+    "answer.hint.angle_not_equal",
+    "answer.hint.round_brackets",
+    "answer.hint.stray_dot",
+    "answer.hint.dot_without_digits",
+    "answer.hint.two_decimal_points",
+    "answer.hint.symbol",  # symbol ("" when it cannot be shown), letters
+    "answer.hint.symbol_no_letters",  # symbol
+    "answer.hint.letters_only",  # letters
+    "answer.hint.letters_only_no_letters",
+    "answer.hint.missing_after",  # sign
+    "answer.hint.empty_brackets",
+    "answer.hint.unopened_bracket",
+    "answer.hint.comma",
+    "answer.hint.percent_sign",
+    "answer.hint.ratio_colon",
+    "answer.hint.space_between_numbers",
+    "answer.hint.number_after",
+    "answer.hint.starts_with_sign",  # sign
+    "answer.hint.two_signs",  # first, second
+    "answer.hint.sign_after_bracket",  # sign
+    "answer.hint.check_again",
+    "answer.hint.no_letter_relation",
+    "answer.hint.too_many_relations",
+    "answer.hint.mixed_directions",
+    "answer.hint.ratio_letters",
+    "answer.hint.power_letters",
+    "answer.hint.power_fraction",
+    "answer.hint.comma_in_brackets",
+    "answer.hint.relation_in_brackets",
+    "answer.hint.unclosed_bracket",
+]
 
 
 class UnreadableAnswer(InputError):
     """The student's text could not be read as an answer.
 
-    ``message`` is a kind, specific one-liner that can be shown to the child as is.
+    ``code`` and ``params`` say what to fix, kindly and specifically: render them with
+    :func:`tutor.i18n.render` to show the child. ``str()`` is for logs and developers
+    (the code and its parameters).
     """
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, code: AnswerCode, params: Mapping[str, object] | None = None) -> None:
+        self.code: AnswerCode = code
+        self.params: Mapping[str, object] = dict(params or {})
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        super().__init__(f"{code} ({shown})" if shown else code)
 
 
 class AnswerTooLong(UnreadableAnswer):
@@ -153,10 +199,12 @@ class AnswerPolicy:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The verdict on one answer, with a one-line message for the student."""
+    """The verdict on one answer, with what to tell the student: a message ``code`` and
+    its ``params`` (render them with :func:`tutor.i18n.render`)."""
 
     status: Status
-    message: str
+    code: AnswerCode
+    params: Mapping[str, object]
     parsed: ParsedAnswer | None
 
 
@@ -280,17 +328,8 @@ def _shown(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def _could_not_read(text: str, hint: str) -> UnreadableAnswer:
-    return UnreadableAnswer(f'I couldn\'t read "{_shown(text)}" — {hint}')
-
-
-def _describe_variables(variables: Sequence[str]) -> str:
-    names = list(dict.fromkeys(variables))
-    if not names:
-        return "no letters"
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " or " + names[-1]
+def _could_not_read(text: str, hint: HintCode, params: Mapping[str, object]) -> UnreadableAnswer:
+    return UnreadableAnswer("answer.unreadable", {"text": _shown(text), "hint": hint, **params})
 
 
 class _Lexer:
@@ -303,11 +342,12 @@ class _Lexer:
         self.tokens: list[_Tok] = []
         self.depth = 0
 
-    def fail(self, hint: str) -> NoReturn:
-        raise _could_not_read(self.text, hint)
+    def fail(self, hint: HintCode, **params: object) -> NoReturn:
+        raise _could_not_read(self.text, hint, params)
 
-    def allowed(self) -> str:
-        return _describe_variables(self.variables)
+    def allowed(self) -> tuple[str, ...]:
+        """The letters the answer may use, each once, in order."""
+        return tuple(dict.fromkeys(self.variables))
 
     def run(self) -> list[_Tok]:
         s = self.text
@@ -339,7 +379,7 @@ class _Lexer:
                     i += 1
             elif c == "/":
                 if nxt == "/":
-                    self.fail("write a fraction like 3/4.")
+                    self.fail("answer.hint.double_slash")
                 self.tokens.append(_Tok("op", "/"))
                 i += 1
             elif c == "^":
@@ -365,17 +405,17 @@ class _Lexer:
                 self.tokens.append(_Tok("colon", c))
                 i += 1
             elif c == "≠" or (c == "!" and nxt == "="):
-                self.fail('"≠" can\'t be used in an answer — use =, <, >, ≤ or ≥.')
+                self.fail("answer.hint.not_equal_sign")
             elif c in "[]{}":
-                self.fail("please use round brackets ( ) here.")
+                self.fail("answer.hint.round_brackets")
             elif c == ".":
-                self.fail("a dot belongs inside a decimal number, like 0.5.")
+                self.fail("answer.hint.stray_dot")
             else:
-                shown = f'"{c}"' if c.isprintable() and c != '"' else "that symbol"
-                self.fail(
-                    f"{shown} isn't used in answers. Use numbers, + − × ÷ ^, brackets "
-                    f"and the letters {self.allowed()}."
-                )
+                # "" names a character that cannot be shown (the catalog says "that symbol")
+                symbol = c if c.isprintable() and c != '"' else ""
+                if self.allowed():
+                    self.fail("answer.hint.symbol", symbol=symbol, letters=self.allowed())
+                self.fail("answer.hint.symbol_no_letters", symbol=symbol)
         self.tokens.append(_Tok("end", ""))
         return self.tokens
 
@@ -414,15 +454,15 @@ class _Lexer:
             fraction = m.group(1)
             j = m.end()
         elif j < len(s) and s[j] == ".":
-            self.fail("a dot must have digits after it, like 2.5.")
+            self.fail("answer.hint.dot_without_digits")
         if j < len(s) and s[j] == ".":
-            self.fail("a number can have only one decimal point, like 2.5.")
+            self.fail("answer.hint.two_decimal_points")
         if not fraction and not grouped and self.operand_expected():
             m = _MIXED_TAIL.match(s, j)
             if m is not None:
                 numerator, denominator = int(m.group(1)), int(m.group(2))
                 if denominator == 0:
-                    raise UnreadableAnswer(MSG_DIVIDE_BY_ZERO)
+                    raise UnreadableAnswer("answer.divide_by_zero")
                 whole = int(digits)
                 value = sp.Integer(whole) + sp.Rational(numerator, denominator)
                 self.tokens.append(
@@ -453,11 +493,16 @@ class _Lexer:
                 continue
             name = self.match_variable(rest)
             if name is None:
+                letters = self.allowed()
                 if len(run) == 1:
-                    raise UnreadableAnswer(
-                        f'The letter "{run}" isn\'t used in this answer — use {self.allowed()}.'
-                    )
-                self.fail(f"write just the answer, with numbers and the letters {self.allowed()}.")
+                    if letters:
+                        raise UnreadableAnswer(
+                            "answer.letter_not_used", {"letter": run, "letters": letters}
+                        )
+                    raise UnreadableAnswer("answer.letter_not_used_no_letters", {"letter": run})
+                if letters:
+                    self.fail("answer.hint.letters_only", letters=letters)
+                self.fail("answer.hint.letters_only_no_letters")
             self.tokens.append(_Tok("var", rest[: len(name)], sp.Symbol(name)))
             k += len(name)
         return m.end()
@@ -480,7 +525,7 @@ class _Lexer:
             self.tokens.append(_Tok("rel", table[two]))
             return i + 2
         if two == "<>":
-            self.fail('"<>" can\'t be used in an answer — use =, <, >, ≤ or ≥.')
+            self.fail("answer.hint.angle_not_equal")
         self.tokens.append(_Tok("rel", s[i]))
         return i + 1
 
@@ -582,8 +627,8 @@ class _Parser:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def fail(self, hint: str) -> NoReturn:
-        raise _could_not_read(self.text, hint)
+    def fail(self, hint: HintCode, **params: object) -> NoReturn:
+        raise _could_not_read(self.text, hint, params)
 
     def peek(self) -> _Tok:
         return self.tokens[self.i]
@@ -600,7 +645,7 @@ class _Parser:
     def enter(self) -> None:
         self.depth += 1
         if self.depth > _MAX_DEPTH:
-            raise UnreadableAnswer(MSG_TOO_DEEP)
+            raise UnreadableAnswer("answer.too_deep")
 
     def leave(self) -> None:
         self.depth -= 1
@@ -613,36 +658,30 @@ class _Parser:
         prev = self.previous()
         if tok.kind == "end":
             if prev is None:
-                raise UnreadableAnswer(MSG_EMPTY)
-            self.fail(f'something is missing after "{prev.text}".')
+                raise UnreadableAnswer("answer.empty")
+            self.fail("answer.hint.missing_after", sign=prev.text)
         if tok.kind == "rpar":
             if prev is not None and prev.kind == "lpar":
-                self.fail("the brackets are empty.")
-            self.fail('there is a ")" without a "(" before it.')
+                self.fail("answer.hint.empty_brackets")
+            self.fail("answer.hint.unopened_bracket")
         if tok.kind == "comma":
-            self.fail("use a dot for decimals (like 0.5) and brackets for points (like (2, -1)).")
+            self.fail("answer.hint.comma")
         if tok.kind == "pct":
-            self.fail("a % sign goes right after a number, like 75%.")
+            self.fail("answer.hint.percent_sign")
         if tok.kind == "colon":
-            self.fail("write a ratio with one colon between two numbers, like 3:4.")
+            self.fail("answer.hint.ratio_colon")
         if tok.kind in ("num", "mixed"):
             if prev is not None and prev.kind in ("num", "mixed", "pct"):
-                self.fail(
-                    "there is a space between two numbers — write one number (like 1000) "
-                    "or a mixed number (like 1 1/2)."
-                )
-            self.fail(
-                "put numbers before letters and brackets (like 3x or 2(x+1)); "
-                "for a power use ^ (like x^2)."
-            )
+                self.fail("answer.hint.space_between_numbers")
+            self.fail("answer.hint.number_after")
         if tok.kind in ("op", "rel"):
             if prev is None:
-                self.fail(f'an answer can\'t start with "{tok.text}".')
+                self.fail("answer.hint.starts_with_sign", sign=tok.text)
             if prev.kind in ("op", "rel"):
-                self.fail(f'there are two signs in a row ("{prev.text} {tok.text}").')
+                self.fail("answer.hint.two_signs", first=prev.text, second=tok.text)
             if prev.kind == "lpar":
-                self.fail(f'"{tok.text}" can\'t come right after "(".')
-        self.fail("please check it and try again.")  # pragma: no cover - defensive
+                self.fail("answer.hint.sign_after_bracket", sign=tok.text)
+        self.fail("answer.hint.check_again")  # pragma: no cover - defensive
 
     # -- grammar ---------------------------------------------------------------------------
 
@@ -664,14 +703,14 @@ class _Parser:
             form: Form = first.form
             return kind, first.value, form, (first,)
         if not any(side.value.free_symbols for side in sides):
-            self.fail("write just the final answer (like 4), or use a letter (like x = 4).")
+            self.fail("answer.hint.no_letter_relation")
         if len(rels) == 1 and rels[0] == "=":
             value = sp.Eq(sides[0].value, sides[1].value, evaluate=False)
             return "equation", value, "equation", tuple(sides)
         if "=" in rels or len(rels) > 2:
-            self.fail('write just one "=" (like x = 4), or one inequality (like x > 3).')
+            self.fail("answer.hint.too_many_relations")
         if len(rels) == 2 and (rels[0] in ("<", "<=")) != (rels[1] in ("<", "<=")):
-            self.fail("both signs must point the same way, like 1 < x < 5.")
+            self.fail("answer.hint.mixed_directions")
         parts = [
             _RELATIONS[rel](sides[k].value, sides[k + 1].value, evaluate=False)
             for k, rel in enumerate(rels)
@@ -717,9 +756,9 @@ class _Parser:
         if self.peek().kind != "end":
             self.unexpected(self.peek())
         if first.value.free_symbols or second.value.free_symbols:
-            self.fail("a ratio like 3:4 uses numbers only.")
+            self.fail("answer.hint.ratio_letters")
         if second.value == 0:
-            raise UnreadableAnswer(MSG_DIVIDE_BY_ZERO)
+            raise UnreadableAnswer("answer.divide_by_zero")
         value = first.value / second.value
         if first.form == "integer" and second.form == "integer" and not second.signed:
             node = _Node(value, "fraction", 1, 0, (int(first.value), int(second.value)))
@@ -765,7 +804,7 @@ class _Parser:
                 break
             if op == "/":
                 if factor.value == 0:
-                    raise UnreadableAnswer(MSG_DIVIDE_BY_ZERO)
+                    raise UnreadableAnswer("answer.divide_by_zero")
                 value = value / factor.value
             else:
                 value = value * factor.value
@@ -827,18 +866,18 @@ class _Parser:
 
     def make_power(self, base: Any, exponent: Any) -> Any:
         if exponent.free_symbols:
-            self.fail("the power must be a number, like x^2.")
+            self.fail("answer.hint.power_letters")
         if not exponent.is_Rational or exponent.q > _MAX_ROOT:
             # roots of high order make sympy factor large integers: keep them small
-            self.fail("the power must be a whole number or a simple fraction, like x^2 or x^(1/2).")
+            self.fail("answer.hint.power_fraction")
         if abs(exponent) > _MAX_EXPONENT:
-            raise UnreadableAnswer(MSG_TOO_BIG)
+            raise UnreadableAnswer("answer.too_big")
         if base == 0 and exponent < 0:
-            raise UnreadableAnswer(MSG_DIVIDE_BY_ZERO)
+            raise UnreadableAnswer("answer.divide_by_zero")
         if _max_digits(base) * abs(float(exponent)) > _MAX_DIGITS:
-            raise UnreadableAnswer(MSG_TOO_BIG)
+            raise UnreadableAnswer("answer.too_big")
         if _degree(base) * abs(float(exponent)) > _MAX_DEGREE:
-            raise UnreadableAnswer(MSG_TOO_BIG)
+            raise UnreadableAnswer("answer.too_big")
         return sp.Pow(base, exponent)
 
     def primary(self) -> _Node:
@@ -865,7 +904,7 @@ class _Parser:
                 radicand = _Node(-radicand.value, "expression", radicand.ops, radicand.letters)
             self.leave()
             if not radicand.value.free_symbols and radicand.value.is_negative:
-                raise UnreadableAnswer(MSG_NOT_REAL)
+                raise UnreadableAnswer("answer.not_real")
             value = sp.sqrt(radicand.value)
             loose = radicand.loose_root or _has_square_factor(radicand.value)
             return _Node(
@@ -881,11 +920,11 @@ class _Parser:
             inner = self.sum()
             nxt = self.peek()
             if nxt.kind == "comma":
-                self.fail("commas only go between the numbers of a point, like (2, -1).")
+                self.fail("answer.hint.comma_in_brackets")
             if nxt.kind == "rel":
-                self.fail('brackets can\'t go around "=", "<" or ">" — write it like x = 4.')
+                self.fail("answer.hint.relation_in_brackets")
             if nxt.kind == "end":
-                self.fail('a bracket is missing — every "(" needs a ")".')
+                self.fail("answer.hint.unclosed_bracket")
             if nxt.kind != "rpar":
                 self.unexpected(nxt)
             self.advance()
@@ -908,29 +947,29 @@ def _validate_variables(variables: Sequence[str]) -> tuple[str, ...]:
 
 def _check_value(value: Any) -> None:
     if _is_bad_number(value):
-        raise UnreadableAnswer(MSG_DIVIDE_BY_ZERO)
+        raise UnreadableAnswer("answer.divide_by_zero")
     if value.has(sp.I):
-        raise UnreadableAnswer(MSG_NOT_REAL)
+        raise UnreadableAnswer("answer.not_real")
     # (-8)^(1/3) is sympy's complex principal root: not an answer a child means
     if (
         not value.free_symbols
         and not value.is_Rational
         and not _const_equal(sp.im(_numeric(value, 30)), sp.Integer(0))
     ):
-        raise UnreadableAnswer(MSG_NOT_REAL)
+        raise UnreadableAnswer("answer.not_real")
     if _degree(value) > _MAX_DEGREE:
-        raise UnreadableAnswer(MSG_TOO_BIG)
+        raise UnreadableAnswer("answer.too_big")
 
 
 def _analyse(text: str, variables: Sequence[str]) -> _Analysis:
     names = _validate_variables(variables)
     if len(text.strip()) > MAX_ANSWER_CHARS:
-        raise AnswerTooLong(MSG_TOO_LONG)
+        raise AnswerTooLong("answer.too_long", {"limit": MAX_ANSWER_CHARS})
     normalized = normalize(text)
     if len(normalized) > MAX_ANSWER_CHARS:
-        raise AnswerTooLong(MSG_TOO_LONG)
+        raise AnswerTooLong("answer.too_long", {"limit": MAX_ANSWER_CHARS})
     if not normalized:
-        raise UnreadableAnswer(MSG_EMPTY)
+        raise UnreadableAnswer("answer.empty")
     tokens = _Lexer(normalized, names).run()
     try:
         kind, value, form, parts = _Parser(normalized, tokens).parse()
@@ -940,7 +979,7 @@ def _analyse(text: str, variables: Sequence[str]) -> _Analysis:
         raise
     except Exception:  # a sympy corner we did not foresee must not reach the student
         logger.warning("unexpected failure parsing answer %r", normalized, exc_info=True)
-        raise UnreadableAnswer(MSG_CANNOT_CHECK) from None
+        raise UnreadableAnswer("answer.cannot_check") from None
     return _Analysis(ParsedAnswer(kind, value, form, normalized), parts)
 
 
@@ -956,7 +995,8 @@ def parse_answer(text: str, *, variables: Sequence[str] = DEFAULT_VARIABLES) -> 
 
     Raises:
         AnswerTooLong: more than :data:`MAX_ANSWER_CHARS` characters.
-        UnreadableAnswer: anything else that is not an answer; ``.message`` says what to fix.
+        UnreadableAnswer: anything else that is not an answer; ``.code`` and ``.params``
+            say what to fix.
         InputError: ``variables`` holds something that is not a plain name (a caller bug).
     """
     return _analyse(text, variables).parsed
@@ -1204,11 +1244,15 @@ def _lowest_terms(node: _Node) -> bool:
     return True
 
 
-def _verdict(status: Status, message: str) -> tuple[Status, str]:
-    return status, message
+#: A verdict: the status, the message code and its parameters.
+_Verdict = tuple[Status, AnswerCode, Mapping[str, object]]
 
 
-def _compare_values(given: _Node, expected: _Node, policy: AnswerPolicy) -> tuple[Status, str]:
+def _verdict(status: Status, code: AnswerCode, **params: object) -> _Verdict:
+    return status, code, params
+
+
+def _compare_values(given: _Node, expected: _Node, policy: AnswerPolicy) -> _Verdict:
     gv, ev = given.value, expected.value
     numeric = not gv.free_symbols and not ev.free_symbols
     equal = _const_equal(gv, ev, policy.tolerance) if numeric else _exprs_equal(gv, ev)
@@ -1219,32 +1263,32 @@ def _compare_values(given: _Node, expected: _Node, policy: AnswerPolicy) -> tupl
             and given.form in ("integer", "decimal", "fraction", "mixed_number")
             and _const_equal(gv, ev * 100, policy.tolerance)
         ):
-            return _verdict("not_simplified", MSG_ADD_PERCENT)
-        return _verdict("incorrect", MSG_INCORRECT)
+            return _verdict("not_simplified", "answer.add_percent")
+        return _verdict("incorrect", "answer.incorrect")
     if numeric and expected.form in _LITERAL_FORMS and given.form == "expression":
-        return _verdict("not_simplified", MSG_WORK_IT_OUT)
+        return _verdict("not_simplified", "answer.work_it_out")
     if expected.form == "integer" and given.form in ("fraction", "mixed_number"):
-        return _verdict("not_simplified", MSG_NOT_SIMPLIFIED)  # "6/2" or "4/2" for 3 or 2
+        return _verdict("not_simplified", "answer.not_simplified")  # "6/2" or "4/2" for 3 or 2
     if (
         not policy.accept_decimal_for_fraction
         and expected.form in ("fraction", "mixed_number")
         and given.form in ("decimal", "percent")
     ):
-        return _verdict("not_simplified", MSG_AS_FRACTION)
+        return _verdict("not_simplified", "answer.as_fraction")
     if policy.require_expanded and given.grouped and not expected.grouped:
-        return _verdict("not_simplified", MSG_EXPAND)
+        return _verdict("not_simplified", "answer.expand")
     if policy.require_simplified and given.loose_root and not expected.loose_root:
-        return _verdict("not_simplified", MSG_SIMPLIFY_ROOT)
+        return _verdict("not_simplified", "answer.simplify_root")
     if policy.require_simplified and (
         not _lowest_terms(given)
         or given.ops > expected.ops
         or (not numeric and given.letters > expected.letters)
     ):
-        return _verdict("not_simplified", MSG_NOT_SIMPLIFIED)
-    return _verdict("correct", MSG_CORRECT)
+        return _verdict("not_simplified", "answer.not_simplified")
+    return _verdict("correct", "answer.correct")
 
 
-def _compare(given: _Analysis, expected: _Analysis, policy: AnswerPolicy) -> tuple[Status, str]:
+def _compare(given: _Analysis, expected: _Analysis, policy: AnswerPolicy) -> _Verdict:
     g, e = given.parsed, expected.parsed
     if e.kind in ("number", "expression"):
         if g.kind in ("number", "expression"):
@@ -1252,11 +1296,11 @@ def _compare(given: _Analysis, expected: _Analysis, policy: AnswerPolicy) -> tup
         if g.kind == "equation" and e.kind == "number":
             solved = _solved_variable(given.parts[0].value, given.parts[1].value)
             if solved is not None and not given.parts[solved[1]].value.free_symbols:
-                status, message = _compare_values(given.parts[solved[1]], expected.parts[0], policy)
-                if status == "correct" and not policy.allow_equation_form:
-                    return _verdict("not_simplified", MSG_JUST_NUMBER)
-                return status, message
-        return _verdict("incorrect", MSG_INCORRECT)
+                verdict = _compare_values(given.parts[solved[1]], expected.parts[0], policy)
+                if verdict[0] == "correct" and not policy.allow_equation_form:
+                    return _verdict("not_simplified", "answer.just_number")
+                return verdict
+        return _verdict("incorrect", "answer.incorrect")
 
     if e.kind == "equation":
         lhs, rhs = expected.parts[0].value, expected.parts[1].value
@@ -1267,44 +1311,41 @@ def _compare(given: _Analysis, expected: _Analysis, policy: AnswerPolicy) -> tup
                 g.kind in ("number", "expression")
                 and symbol not in given.parts[0].value.free_symbols
             ):
-                status, message = _compare_values(given.parts[0], expected.parts[index], policy)
-                if status == "correct" and not policy.allow_equation_form:
-                    return _verdict(
-                        "not_simplified",
-                        f"Right value — now write it as an equation: {symbol} = …",
-                    )
-                return status, message
+                verdict = _compare_values(given.parts[0], expected.parts[index], policy)
+                if verdict[0] == "correct" and not policy.allow_equation_form:
+                    return _verdict("not_simplified", "answer.equation_form", letter=str(symbol))
+                return verdict
             if g.kind == "equation":
                 gindex = _solved_for(given.parts[0].value, given.parts[1].value, symbol)
                 if gindex is not None:
                     return _compare_values(given.parts[gindex], expected.parts[index], policy)
                 if _equations_equivalent(g.value, e.value):
-                    return _verdict("not_simplified", MSG_NOT_SOLVED)
-            return _verdict("incorrect", MSG_INCORRECT)
+                    return _verdict("not_simplified", "answer.not_solved")
+            return _verdict("incorrect", "answer.incorrect")
         if g.kind == "equation" and _equations_equivalent(g.value, e.value):
-            return _verdict("correct", MSG_CORRECT)
-        return _verdict("incorrect", MSG_INCORRECT)
+            return _verdict("correct", "answer.correct")
+        return _verdict("incorrect", "answer.incorrect")
 
     if e.kind == "inequality":
         if g.kind == "inequality" and _inequalities_equivalent(g.value, e.value):
             if _inequality_solved(e.value) and not _inequality_solved(g.value):
-                return _verdict("not_simplified", MSG_NOT_SOLVED)
-            return _verdict("correct", MSG_CORRECT)
-        return _verdict("incorrect", MSG_INCORRECT)
+                return _verdict("not_simplified", "answer.not_solved")
+            return _verdict("correct", "answer.correct")
+        return _verdict("incorrect", "answer.incorrect")
 
     # a point
     if g.kind != "tuple":
-        return _verdict("incorrect", MSG_WANT_POINT)
+        return _verdict("incorrect", "answer.want_point")
     if len(given.parts) != len(expected.parts):
-        return _verdict("incorrect", MSG_INCORRECT)
+        return _verdict("incorrect", "answer.incorrect")
     verdicts = [
         _compare_values(gp, ep, policy) for gp, ep in zip(given.parts, expected.parts, strict=True)
     ]
     for wanted in ("incorrect", "not_simplified"):
-        for status, message in verdicts:
-            if status == wanted:
-                return status, message
-    return _verdict("correct", MSG_CORRECT)
+        for verdict in verdicts:
+            if verdict[0] == wanted:
+                return verdict
+    return _verdict("correct", "answer.correct")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1435,7 +1476,9 @@ def _without_unit(given: str, units: tuple[str, ...]) -> str:
     shown = units[0]
     if key in {_unit_key(u) for u in units}:
         if not rest:
-            raise UnreadableAnswer(f"Please write the number too, like {_with_unit('12', shown)}.")
+            raise UnreadableAnswer(
+                "answer.unit_without_number", {"example": _with_unit("12", shown)}
+            )
         return rest
     example = "12"
     try:
@@ -1444,7 +1487,8 @@ def _without_unit(given: str, units: tuple[str, ...]) -> str:
     except UnreadableAnswer:
         pass
     raise UnreadableAnswer(
-        f"This answer is in {shown} — write it like {example} or {_with_unit(example, shown)}."
+        "answer.wrong_unit",
+        {"unit": shown, "number": example, "example": _with_unit(example, shown)},
     )
 
 
@@ -1456,7 +1500,7 @@ def _analyse_expected(expected: str) -> _Analysis:
     try:
         return _analyse(expected, _EXPECTED_LETTERS)
     except UnreadableAnswer as exc:
-        raise InputError(f"expected answer {expected!r} is not valid: {exc.message}") from None
+        raise InputError(f"expected answer {expected!r} is not valid: {exc}") from None
 
 
 def check_answer(given: str, expected: str, policy: AnswerPolicy = AnswerPolicy()) -> CheckResult:
@@ -1488,13 +1532,13 @@ def check_answer(given: str, expected: str, policy: AnswerPolicy = AnswerPolicy(
             given = _without_unit(given, policy.units)
         analysed_given = _analyse(given, variables)
     except UnreadableAnswer as exc:
-        return CheckResult("unreadable", exc.message, None)
+        return CheckResult("unreadable", exc.code, exc.params, None)
     try:
-        status, message = _compare(analysed_given, analysed_expected, policy)
+        status, code, params = _compare(analysed_given, analysed_expected, policy)
     except Exception:  # a sympy corner must never crash a student's submission
         logger.warning("could not compare answer %r with %r", given, expected, exc_info=True)
-        return CheckResult("unreadable", MSG_CANNOT_CHECK, analysed_given.parsed)
-    return CheckResult(status, message, analysed_given.parsed)
+        return CheckResult("unreadable", "answer.cannot_check", {}, analysed_given.parsed)
+    return CheckResult(status, code, params, analysed_given.parsed)
 
 
 def _free_symbols(value: Any) -> set[Any]:

@@ -23,7 +23,8 @@ The diagnosis never raises on what a student types.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 from tutor.content.answers import (
@@ -40,6 +41,8 @@ from tutor.diagnosis.semantic import SemanticMatcher, is_chinese
 __all__ = ["Diagnosis", "diagnose_answer", "first_wrong_step"]
 
 Evidence = Literal["rule", "steps", "semantic", "none"]
+#: How a layer above words a message code (``tutor.i18n.render``: code, params, language).
+Render = Callable[[str, Mapping[str, object], str], str]
 
 RULE_CONFIDENCE = 0.9
 STEPS_CONFIDENCE = 0.6
@@ -60,9 +63,19 @@ class Diagnosis:
     evidence: Evidence
     #: for step evidence: the 1-based line of the working that went wrong
     line: int | None = None
-    #: what to tell the student: the checker's one-liner, and a matched misconception's
-    #: description after it
-    message: str = ""
+    #: what to tell the student: the checker's message code and its parameters (content
+    #: gives codes; :meth:`message` words them) …
+    code: str = ""
+    params: Mapping[str, object] = field(default_factory=dict)
+    #: … and a matched misconception's description, said after it
+    note: str = ""
+
+    def message(self, render: Render, language: str = "en") -> str:
+        """The checker's message in ``language`` (worded by ``render``, e.g.
+        :func:`tutor.i18n.render`), then the misconception's description when one matched
+        (the ``message`` of ``tutor content check`` in English)."""
+        said = render(self.code, self.params, language)
+        return f"{said} {self.note}" if self.note else said
 
     def to_json(self) -> dict[str, object]:
         """``{"status", "misconception", "gap_kps", "confidence", "evidence"}``."""
@@ -136,11 +149,11 @@ def diagnose_answer(
     loads a model.
     """
     result = check_answer(answer, item.answer, item.policy)
-    said = result.message
+    code, params = result.code, result.params
     if result.status == "correct":
-        return Diagnosis("correct", None, (), 1.0, "none", message=said)
+        return Diagnosis("correct", None, (), 1.0, "none", code=code, params=params)
     if result.status in ("unreadable", "not_simplified"):
-        return Diagnosis(result.status, None, (), 0.0, "none", message=said)
+        return Diagnosis(result.status, None, (), 0.0, "none", code=code, params=params)
     matches = match_misconceptions(item, answer)
     if matches:
         best = matches[0]
@@ -150,14 +163,16 @@ def diagnose_answer(
             tuple(best.signals),
             RULE_CONFIDENCE / len(matches),
             "rule",
-            message=f"{said} {best.description}",
+            note=best.description,
+            code=code,
+            params=params,
         )
     if working:
         found = first_wrong_step(item, working)
         if found is not None:
             line, kp = found
             return Diagnosis(
-                "incorrect", None, (kp,), STEPS_CONFIDENCE, "steps", line, message=said
+                "incorrect", None, (kp,), STEPS_CONFIDENCE, "steps", line, code=code, params=params
             )
         if semantic is not None:
             found_mc = semantic.match(working, item)
@@ -170,6 +185,8 @@ def diagnose_answer(
                     tuple(mc.signals),
                     found_mc.confidence,
                     "semantic",
-                    message=f"{said} {why}",
+                    note=why,
+                    code=code,
+                    params=params,
                 )
-    return Diagnosis("incorrect", None, (), 0.0, "none", message=said)
+    return Diagnosis("incorrect", None, (), 0.0, "none", code=code, params=params)

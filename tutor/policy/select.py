@@ -18,12 +18,17 @@ passed over and do not block what depends on them (they are reported by
 
 The difficulty level is the one whose predicted success is closest to
 :data:`TARGET_SUCCESS`, preferring levels inside :data:`SUCCESS_BAND`.
+
+The reason is a message code with parameters (:data:`ReasonCode`), not a sentence: the
+engine words it in English and Chinese with :mod:`tutor.i18n` (:meth:`Choice.worded`).
+Points' names go in as ``{"en": name, "zh-Hans": name}`` (names are data, in both
+languages); the catalogs join lists and pick the language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from tutor.domain import MasteryState
@@ -35,6 +40,7 @@ __all__ = [
     "SUCCESS_BAND",
     "TARGET_SUCCESS",
     "Choice",
+    "ReasonCode",
     "StudentView",
     "answers_since_review",
     "choose",
@@ -58,6 +64,18 @@ STUCK_AFTER = 6
 STUCK_BELOW = 0.5
 
 Kind = Literal["gap", "review", "frontier", "goal_reached"]
+#: Why a point was chosen (parameters: points' names as ``{language: name}``; ``days``).
+ReasonCode = Literal[
+    "policy.gap",  # gap
+    "policy.gap_prerequisite",  # gap, target
+    "policy.review",  # point, days
+    "policy.recheck",  # point, prerequisite
+    "policy.ready",  # point, prerequisites (a list)
+    "policy.start",  # point
+    "policy.goal_reached",
+]
+#: How the engine words a code (``tutor.i18n.render``: code, params, language).
+Render = Callable[[str, Mapping[str, object], str], str]
 
 
 @dataclass(frozen=True)
@@ -82,14 +100,30 @@ class StudentView:
 
 @dataclass(frozen=True)
 class Choice:
-    """What to practise next, why, and how hard."""
+    """What to practise next, why, and how hard.
+
+    Why is ``code`` with ``params``; ``reason`` and ``reason_zh`` are its English and
+    Chinese words, empty until :meth:`worded` fills them (the engine does, so every
+    choice it hands out, and its JSON, has both).
+    """
 
     kind: Kind
     kp: str | None
     difficulty: int | None
     predicted_success: float | None
-    reason: str
-    reason_zh: str
+    code: ReasonCode
+    params: Mapping[str, object] = field(default_factory=dict)
+    reason: str = ""
+    reason_zh: str = ""
+
+    def worded(self, render: Render) -> Choice:
+        """This choice with ``reason`` (English) and ``reason_zh`` (Chinese) worded by
+        ``render`` (:func:`tutor.i18n.render`)."""
+        return replace(
+            self,
+            reason=render(self.code, self.params, "en"),
+            reason_zh=render(self.code, self.params, "zh-Hans"),
+        )
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict."""
@@ -146,23 +180,15 @@ def frontier(view: StudentView) -> list[str]:
     return list(_frontier(view))
 
 
-def _name(view: StudentView, kp: str, zh: bool = False) -> str:
-    names = view.names_zh if zh else view.names
-    return names.get(kp) or view.names.get(kp) or kp
+def _name(view: StudentView, kp: str) -> dict[str, str]:
+    """A point's name in each language (a reason's parameter); its id when it has none."""
+    en = view.names.get(kp) or kp
+    return {"en": en, "zh-Hans": view.names_zh.get(kp) or en}
 
 
-def _list(view: StudentView, kps: Sequence[str], zh: bool = False) -> str:
-    shown = [_name(view, k, zh) for k in kps[:3]]
-    if zh:
-        return "、".join(shown) + ("等" if len(kps) > 3 else "")
-    if len(shown) == 1:
-        return shown[0]
-    return ", ".join(shown[:-1]) + " and " + shown[-1] + (" (and more)" if len(kps) > 3 else "")
-
-
-def _choice(view: StudentView, kind: Kind, kp: str, reason: str, reason_zh: str) -> Choice:
+def _choice(view: StudentView, kind: Kind, kp: str, code: ReasonCode, **params: object) -> Choice:
     level, p = choose_level(view.mastery.get(kp), view.levels[kp])
-    return Choice(kind, kp, level, round(p, 3), reason, reason_zh)
+    return Choice(kind, kp, level, round(p, 3), code, params)
 
 
 def _gap_choice(view: StudentView) -> Choice | None:
@@ -183,20 +209,16 @@ def _gap_choice(view: StudentView) -> Choice | None:
             seen.add(target)
         if target not in view.levels:
             continue
-        name = _name(view, gap)
         if target == gap:
-            reason = f"Your last answers showed a gap in {name}; let's fix it before moving on."
-            reason_zh = f"刚才的答题显示“{_name(view, gap, True)}”还没掌握，我们先把它补上。"
-        else:
-            reason = (
-                f"Your last answers showed a gap in {name}; {_name(view, target)} comes first, "
-                "because it is needed for it."
-            )
-            reason_zh = (
-                f"刚才的答题显示“{_name(view, gap, True)}”还没掌握；先练"
-                f"“{_name(view, target, True)}”，因为它是前提。"
-            )
-        return _choice(view, "gap", target, reason, reason_zh)
+            return _choice(view, "gap", target, "policy.gap", gap=_name(view, gap))
+        return _choice(
+            view,
+            "gap",
+            target,
+            "policy.gap_prerequisite",
+            gap=_name(view, gap),
+            target=_name(view, target),
+        )
     return None
 
 
@@ -212,13 +234,7 @@ def _review_choice(view: StudentView) -> Choice | None:
         return None
     _, kp = min(due)
     days = (view.now - view.mastery[kp].updated_at) / 86_400
-    return _choice(
-        view,
-        "review",
-        kp,
-        f"Time to review {_name(view, kp)}: you mastered it, but it's been {days:.0f} days.",
-        f"该复习“{_name(view, kp, True)}”了：你已经掌握过，但已经{days:.0f}天没练了。",
-    )
+    return _choice(view, "review", kp, "policy.review", point=_name(view, kp), days=days)
 
 
 def _recheck_choice(view: StudentView, kp: str) -> Choice | None:
@@ -247,8 +263,9 @@ def _recheck_choice(view: StudentView, kp: str) -> Choice | None:
         view,
         "review",
         target,
-        f"{_name(view, kp)} has been hard; let's check {_name(view, target)}, which it needs.",
-        f"“{_name(view, kp, True)}”有点难；先检查一下它需要的“{_name(view, target, True)}”。",
+        "policy.recheck",
+        point=_name(view, kp),
+        prerequisite=_name(view, target),
     )
 
 
@@ -265,24 +282,11 @@ def choose(view: StudentView) -> Choice:
             return recheck
         prereqs = [p for p in view.prerequisites.get(kp, ()) if p in view.levels]
         if prereqs:
-            reason = (
-                f"You're ready for {_name(view, kp)}: you've mastered its prerequisites "
-                f"{_list(view, prereqs)}."
+            # The catalogs name the first three (then "and more").
+            names = [_name(view, p) for p in prereqs]
+            return _choice(
+                view, "frontier", kp, "policy.ready", point=_name(view, kp), prerequisites=names
             )
-            reason_zh = (
-                f"你可以学“{_name(view, kp, True)}”了：它的前提"
-                f"{_list(view, prereqs, True)}你都已经掌握。"
-            )
-        else:
-            reason = f"{_name(view, kp)} is a starting point on the way to your goal."
-            reason_zh = f"“{_name(view, kp, True)}”是通向目标的起点。"
-        return _choice(view, "frontier", kp, reason, reason_zh)
+        return _choice(view, "frontier", kp, "policy.start", point=_name(view, kp))
     goal = view.path[-1] if view.path else None
-    return Choice(
-        "goal_reached",
-        goal,
-        None,
-        None,
-        "You've mastered everything on the way to your goal. Pick a new goal!",
-        "通往目标的知识点你都掌握了，选一个新目标吧！",
-    )
+    return Choice("goal_reached", goal, None, None, "policy.goal_reached")

@@ -68,8 +68,8 @@ def _feedback(fb: Feedback) -> None:
         st.info(t("fb_misconception", description=description.rstrip(".。 ")))
     elif fb.message:
         # The checker's own words (what it could not read, which form it wants), which
-        # the engine gives in English.
-        st.caption(state.checker_message(fb.message))
+        # the engine gives as a code: worded in the tab's language.
+        st.caption(state.checker_message(fb.code, fb.params))
     if fb.gap_kps:
         names = ", ".join(state.kp_name(kp) for kp in fb.gap_kps)
         st.caption(t("fb_gaps", names=names))

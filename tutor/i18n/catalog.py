@@ -1,0 +1,135 @@
+"""What a language's catalog holds, and how a code with parameters becomes text.
+
+A :class:`Catalog` is one language: a ``code -> template`` mapping (``str.format``
+templates) and the named formats its templates may apply to a parameter
+(``{letters:or}``, ``{prerequisites:and}``, ``{unit:unit}``). The formats are where a
+language's grammar lives: how a list is joined ("x, y or n" / "x、y 或 n"), how a unit is
+named in a sentence. Standard format specs (``{days:.0f}``) and conversions
+(``{column!r}``) work as in ``str.format``.
+
+Parameters are plain values, so the layers that choose a message (``tutor.content``,
+``tutor.policy``…) need not import this package:
+
+* ``str``, ``int``, ``float``: shown as they are (numbers, maths, what a student typed);
+* a ``Mapping`` from language code to text (``{"en": "Fractions", "zh-Hans": "分数"}``):
+  a name that is data, not a message (a knowledge point's name); the catalog's language
+  is picked, English when it is missing;
+* a ``list``/``tuple`` of the above: for the list formats;
+* the spec ``code`` renders the parameter's value as another message code, with the same
+  parameters (``'I couldn't read "{text}" — {hint:code}'``: ``hint`` names the hint).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = ["CODE_SPEC", "Catalog", "Format", "as_list", "fill", "join_list", "localized"]
+
+logger = logging.getLogger(__name__)
+
+#: A named format: the parameter's value (localized already) to the text shown.
+Format = Callable[[object], str]
+
+#: The spec that renders a parameter as a nested message code.
+CODE_SPEC = "code"
+#: How deep messages may nest (``I couldn't read … — {hint:code}`` is one level).
+_MAX_NESTING = 3
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One language: its code (``en``, ``zh-Hans``), templates and named formats."""
+
+    language: str
+    messages: Mapping[str, str]
+    formats: Mapping[str, Format]
+
+
+def localized(value: object, language: str) -> object:
+    """``value`` with every language mapping in it resolved to ``language`` (English when
+    the mapping has no text for it)."""
+    if isinstance(value, Mapping):
+        text = value.get(language) or value.get("en")
+        return "" if text is None else text
+    if isinstance(value, list | tuple):
+        return [localized(v, language) for v in value]
+    return value
+
+
+class _Value:
+    """A parameter as ``str.format`` sees it: applies the catalog's named formats."""
+
+    def __init__(
+        self,
+        value: object,
+        catalog: Catalog,
+        params: Mapping[str, object],
+        fallback: Catalog,
+        depth: int,
+    ) -> None:
+        self.value = localized(value, catalog.language)
+        self.catalog = catalog
+        self.params = params
+        self.fallback = fallback
+        self.depth = depth
+
+    def __format__(self, spec: str) -> str:
+        if spec == CODE_SPEC:
+            return fill(str(self.value), self.params, self.catalog, self.fallback, self.depth + 1)
+        named = self.catalog.formats.get(spec)
+        if named is not None:
+            return named(self.value)
+        if isinstance(self.value, list):
+            return ", ".join(str(v) for v in self.value)
+        return format(self.value, spec)
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+def fill(
+    code: str,
+    params: Mapping[str, object],
+    catalog: Catalog,
+    fallback: Catalog,
+    depth: int = 0,
+) -> str:
+    """The template of ``code`` in ``catalog`` (else in ``fallback``, else the code itself),
+    filled with ``params``. Never raises: a page always shows something, and the error is
+    logged (the unit tests make sure no code or parameter is missing)."""
+    if depth > _MAX_NESTING:  # a code that names itself through {x:code}
+        logger.error("message code %r nests too deep", code)
+        return code
+    template = catalog.messages.get(code)
+    used = catalog
+    if template is None:
+        logger.error("no %s text for message code %r", catalog.language, code)
+        template = fallback.messages.get(code)
+        used = fallback
+        if template is None:
+            return code
+    values = {k: _Value(v, used, params, fallback, depth) for k, v in params.items()}
+    try:
+        return template.format_map(values)
+    except (KeyError, IndexError, ValueError, TypeError):
+        # Parameter names are not personal; their values may be, so they are not logged.
+        logger.error("message %r could not be filled with %s", code, sorted(params))
+        return template
+
+
+def join_list(items: Sequence[object], separator: str, last: str) -> str:
+    """``a{separator}b{last}c``: a list as a sentence says it."""
+    shown = [str(i) for i in items]
+    if len(shown) <= 1:
+        return "".join(shown)
+    return separator.join(shown[:-1]) + last + shown[-1]
+
+
+def as_list(value: object) -> list[object]:
+    """The parameter as a list (one value is a list of one)."""
+    return list(value) if isinstance(value, list | tuple) else [value]
