@@ -106,6 +106,77 @@ class ResponseLog:
         return ResponseLog(self.skills[rows], self.correct[rows], offsets, self.folds[idx])
 
 
+@dataclass(frozen=True)
+class ResponseTable:
+    """A class's answers for cognitive diagnosis: one entry per answer, and the Q-matrix.
+
+    Answer ``n`` is student ``users[n]``'s answer to item ``items[n]``, right when
+    ``correct[n]`` is 1 (a student may answer an item more than once). ``q`` is
+    items × skills, 0/1: item ``j`` needs skill ``k``. Students are ``0 … n_users - 1``
+    (some may have no answer here: they are predicted as the model's average student).
+    Checked on construction; bad input raises :class:`InputError`.
+    """
+
+    users: IntArray
+    items: IntArray
+    correct: IntArray
+    q: IntArray
+    n_users: int
+
+    def __post_init__(self) -> None:
+        n = len(self.users)
+        if len(self.items) != n or len(self.correct) != n:
+            raise InputError(
+                f"{n} students, {len(self.items)} items and {len(self.correct)} answers: "
+                "give one student and one item per answer"
+            )
+        if self.q.ndim != 2:
+            raise InputError("the Q-matrix must be a 2-D array (items × skills)")
+        if n and (self.users.min() < 0 or self.users.max() >= self.n_users):
+            raise InputError(f"student indices must lie in 0..{self.n_users - 1}")
+        if n and (self.items.min() < 0 or self.items.max() >= self.q.shape[0]):
+            raise InputError(
+                f"item indices must lie in 0..{self.q.shape[0] - 1} (one Q-matrix row per item)"
+            )
+        if not np.isin(self.correct, (0, 1)).all():
+            raise InputError("answers must be 0 or 1; recode correctness as 0/1")
+
+    @classmethod
+    def from_matrix(
+        cls, responses: npt.ArrayLike, mask: npt.ArrayLike, q: npt.ArrayLike
+    ) -> ResponseTable:
+        """The observed cells (``mask`` True) of a students × items 0/1 matrix, row by row."""
+        x = np.asarray(responses)
+        m = np.asarray(mask, dtype=bool)
+        if x.ndim != 2 or x.shape != m.shape:
+            raise InputError(
+                f"responses {x.shape} and mask {m.shape} must be matrices of the same shape"
+            )
+        users, items = np.nonzero(m)
+        return cls(
+            users.astype(np.int64),
+            items.astype(np.int64),
+            np.asarray(x[users, items], dtype=np.int64),
+            np.asarray(q, dtype=np.int64),
+            int(x.shape[0]),
+        )
+
+    @property
+    def n_answers(self) -> int:
+        """Number of answers."""
+        return len(self.users)
+
+    @property
+    def n_items(self) -> int:
+        """Number of items (rows of the Q-matrix)."""
+        return int(self.q.shape[0])
+
+    @property
+    def n_skills(self) -> int:
+        """Number of skills (columns of the Q-matrix)."""
+        return int(self.q.shape[1])
+
+
 def from_sequences(
     sequences: Sequence[tuple[Sequence[int], Sequence[int]]],
     folds: Sequence[int] | None = None,
