@@ -345,8 +345,9 @@ class NcdmEstimator:
 
 
 def ncdm_estimator(options: EstimatorOptions) -> NcdmEstimator:
-    """NCDM with the default configuration, ``options.epochs`` epochs at most when given.
-    Registered as ``ncdm``."""
-    if options.epochs is None:
-        return NcdmEstimator()
-    return NcdmEstimator(NcdmConfig(epochs=options.epochs))
+    """NCDM with ``options.ncdm`` (else the default configuration), ``options.epochs``
+    epochs at most when given. Registered as ``ncdm``."""
+    cfg = options.ncdm if options.ncdm is not None else NcdmConfig()
+    if options.epochs is not None:
+        cfg = replace(cfg, epochs=options.epochs)
+    return NcdmEstimator(cfg)

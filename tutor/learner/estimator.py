@@ -42,6 +42,7 @@ from tutor.errors import InputError
 
 if TYPE_CHECKING:
     from tutor.learner.data import ResponseLog, ResponseTable
+    from tutor.diagnosis.ncdm import NcdmConfig
     from tutor.learner.dkt import DKTConfig
 
 FloatArray = npt.NDArray[np.float64]
@@ -68,6 +69,8 @@ class EstimatorOptions:
     device: str = "cpu"
     #: DKT: a whole configuration, used instead of ``preset`` (benchmarks set every field).
     dkt: DKTConfig | None = None
+    #: NCDM: a whole configuration, used instead of the default (``epochs`` still applies).
+    ncdm: NcdmConfig | None = None
 
 
 @runtime_checkable
