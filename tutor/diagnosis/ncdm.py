@@ -347,7 +347,9 @@ class NcdmEstimator:
 def ncdm_estimator(options: EstimatorOptions) -> NcdmEstimator:
     """NCDM with ``options.ncdm`` (else the default configuration), ``options.epochs``
     epochs at most when given. Registered as ``ncdm``."""
-    cfg = options.ncdm if options.ncdm is not None else NcdmConfig()
+    cfg = NcdmConfig() if options.ncdm is None else options.ncdm
+    if not isinstance(cfg, NcdmConfig):
+        raise InputError(f"options.ncdm must be an NcdmConfig, not {type(cfg).__name__}")
     if options.epochs is not None:
         cfg = replace(cfg, epochs=options.epochs)
     return NcdmEstimator(cfg)

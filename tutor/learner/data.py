@@ -23,7 +23,7 @@ import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -111,8 +111,10 @@ class ResponseTable:
     """A class's answers for cognitive diagnosis: one entry per answer, and the Q-matrix.
 
     Answer ``n`` is student ``users[n]``'s answer to item ``items[n]``, right when
-    ``correct[n]`` is 1 (a student may answer an item more than once). ``q`` is
-    items × skills, 0/1: item ``j`` needs skill ``k``. Students are ``0 … n_users - 1``
+    ``correct[n]`` is 1 (a student may answer an item more than once). ``q`` is the
+    Q-matrix, items × skills: 1 where item ``j`` needs skill ``k``, else 0 (DINA and NCDM
+    read 0/1; the class model of :mod:`tutor.diagnosis.class_cdm` also reads weights in
+    between: a skill needed with that probability). Students are ``0 … n_users - 1``
     (some may have no answer here: they are predicted as the model's average student).
     Checked on construction; bad input raises :class:`InputError`.
     """
@@ -120,7 +122,7 @@ class ResponseTable:
     users: IntArray
     items: IntArray
     correct: IntArray
-    q: IntArray
+    q: npt.NDArray[Any]  # items × skills, integer 0/1 or float weights in [0, 1]
     n_users: int
 
     def __post_init__(self) -> None:
@@ -130,8 +132,8 @@ class ResponseTable:
                 f"{n} students, {len(self.items)} items and {len(self.correct)} answers: "
                 "give one student and one item per answer"
             )
-        if self.q.ndim != 2:
-            raise InputError("the Q-matrix must be a 2-D array (items × skills)")
+        if self.q.ndim != 2 or not ((self.q >= 0) & (self.q <= 1)).all():
+            raise InputError("the Q-matrix must be items × skills with values between 0 and 1")
         if n and (self.users.min() < 0 or self.users.max() >= self.n_users):
             raise InputError(f"student indices must lie in 0..{self.n_users - 1}")
         if n and (self.items.min() < 0 or self.items.max() >= self.q.shape[0]):

@@ -42,7 +42,6 @@ from tutor.errors import InputError
 
 if TYPE_CHECKING:
     from tutor.learner.data import ResponseLog, ResponseTable
-    from tutor.diagnosis.ncdm import NcdmConfig
     from tutor.learner.dkt import DKTConfig
 
 FloatArray = npt.NDArray[np.float64]
@@ -69,8 +68,10 @@ class EstimatorOptions:
     device: str = "cpu"
     #: DKT: a whole configuration, used instead of ``preset`` (benchmarks set every field).
     dkt: DKTConfig | None = None
-    #: NCDM: a whole configuration, used instead of the default (``epochs`` still applies).
-    ncdm: NcdmConfig | None = None
+    #: NCDM: a whole :class:`~tutor.diagnosis.ncdm.NcdmConfig`, used instead of the default
+    #: (``epochs`` still applies). Typed loosely because learner does not import diagnosis;
+    #: the NCDM factory checks the type.
+    ncdm: Any = None
 
 
 @runtime_checkable
@@ -91,7 +92,10 @@ class FittedKT(Protocol):
 class KTEstimator(Protocol):
     """Fits a knowledge-tracing model to response sequences."""
 
-    kind: Literal["kt"]
+    @property
+    def kind(self) -> Literal["kt"]:
+        """``"kt"``: which protocol this is (models declare it as a constant field)."""
+        ...
 
     def fit(
         self,
@@ -129,7 +133,10 @@ class FittedCDM(Protocol):
 class CDMEstimator(Protocol):
     """Fits a cognitive-diagnosis model to a class's answers and Q-matrix."""
 
-    kind: Literal["cdm"]
+    @property
+    def kind(self) -> Literal["cdm"]:
+        """``"cdm"``: which protocol this is (models declare it as a constant field)."""
+        ...
 
     def fit(
         self, data: ResponseTable, *, seed: int = 0, on_progress: ProgressFn | None = None
