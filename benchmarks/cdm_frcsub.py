@@ -39,7 +39,8 @@ from typing import Any
 import numpy as np
 from _report import write_section
 
-from tutor.diagnosis.cdm_data import MatrixData, holdout_cells, read_matrix_data
+from tutor.data.cdm import read_matrix_data
+from tutor.diagnosis.cdm_data import MatrixData, holdout_cells
 from tutor.learner.data import ResponseTable
 from tutor.learner.estimator import FittedCDM, cdm_estimator
 from tutor.learner.metrics import Scores, score

@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kt_assist2015 import default_data_dir
 
-from tutor.learner.data import read_pykt
+from tutor.data.kt_logs import read_pykt
 from tutor.learner.dkt import DKTConfig, DKTEstimator, DKTModel
 from tutor.learner.metrics import score
 

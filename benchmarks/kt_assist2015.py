@@ -41,7 +41,8 @@ from typing import Any
 import numpy as np
 from _report import write_section
 
-from tutor.learner.data import ResponseLog, read_pykt
+from tutor.data.kt_logs import read_pykt
+from tutor.learner.data import ResponseLog
 from tutor.learner.estimator import EstimatorOptions
 from tutor.learner.evaluation import EvalOptions, EvalResult, evaluate
 from tutor.learner.metrics import Scores, score

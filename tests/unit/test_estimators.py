@@ -358,3 +358,27 @@ def test_response_table_refuses_bad_answers(
     users, items, correct = (np.asarray(c, dtype=np.int64) for c in columns)
     with pytest.raises(InputError, match=message):
         ResponseTable(users, items, correct, Q, 3)
+
+
+def test_learner_does_no_file_io() -> None:
+    # DESIGN: the models read plain arrays; files are read by tutor.data.
+    import ast
+
+    file_modules = {"csv", "pathlib", "io", "pickle", "shutil"}
+    file_calls = {"open", "read_text", "write_text", "read_bytes", "write_bytes", "load", "save"}
+    found = []
+    for path in sorted((REPO / "tutor" / "learner").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                names = {(node.module or "").split(".")[0]}
+            elif isinstance(node, ast.Call):
+                f = node.func
+                names = {f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")}
+                names = {f"{n}()" for n in names & file_calls}
+            else:
+                continue
+            bad = (names & file_modules) | {n for n in names if n.endswith("()")}
+            found += [f"{path.name}:{node.lineno}: {n}" for n in sorted(bad)]
+    assert not found, "file I/O in tutor/learner (move it to tutor/data):\n" + "\n".join(found)

@@ -89,8 +89,8 @@ def diagnose_cdm(
     --seed, is hidden from the fit and predicted) or --train, --test and --items (the test
     answers are predicted). Prints AUC, accuracy at 0.5 and RMSE.
     """
+    from tutor.data.cdm import read_long_data, read_matrix_data
     from tutor.diagnosis.cdm import evaluate_long, evaluate_matrix
-    from tutor.diagnosis.cdm_data import read_long_data, read_matrix_data
 
     matrix = (responses_path, q_matrix_path)
     long = (train_path, test_path, items_path)

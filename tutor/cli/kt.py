@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from tutor.cli._common import cli, emit, progress_callback
-from tutor.learner.data import FORMATS
+from tutor.data.kt_logs import FORMATS
 from tutor.learner.estimator import estimator_names
 
 
@@ -96,7 +96,7 @@ def kt_evaluate(
     Each test response is predicted from the same student's earlier responses only (the
     first from the prior); prints AUC, accuracy at 0.5, RMSE and the number of predictions.
     """
-    from tutor.learner.data import read_log
+    from tutor.data.kt_logs import read_log
     from tutor.learner.estimator import EstimatorOptions
     from tutor.learner.evaluation import EvalOptions, evaluate
 
