@@ -25,7 +25,14 @@ first use, so this module imports none of the models (nor torch, which DKT and N
 only while fitting), and nothing here branches on a model's name: adding a model is one
 line here (or :func:`register_estimator`) and a factory beside the model. The CLI's model
 choices (``tutor kt evaluate --model``, ``tutor diagnose cdm --model``) are
-:func:`estimator_names` of each kind.
+:func:`estimator_names` of each kind. The targets are strings, not imports, so the
+cognitive-diagnosis models in :mod:`tutor.diagnosis` register here without
+:mod:`tutor.learner` importing anything above it. One estimator follows the contract
+without being registered: the class report's model
+(:class:`tutor.diagnosis.class_cdm.ClassDinaEstimator`), which no one picks by name;
+registering it would add a choice to ``tutor diagnose cdm --model``, a CLI contract.
+The contract tests (``tests/unit/test_estimators.py``) run over every registered model
+and that one.
 """
 
 from __future__ import annotations
