@@ -39,9 +39,10 @@ from typing import Any
 import numpy as np
 from _report import write_section
 
-from tutor.diagnosis.cdm import fit_dina, predict, skill_mastery
-from tutor.diagnosis.cdm_data import MatrixData, holdout_cells, read_matrix_data
-from tutor.diagnosis.ncdm import NcdmConfig, fit_ncdm, predict_ncdm
+from tutor.data.cdm import read_matrix_data
+from tutor.diagnosis.cdm_data import MatrixData, holdout_cells
+from tutor.learner.data import ResponseTable
+from tutor.learner.estimator import FittedCDM, cdm_estimator
 from tutor.learner.metrics import Scores, score
 
 REPO = Path(__file__).resolve().parents[1]
@@ -151,30 +152,18 @@ def run_educdm(
     )
 
 
-def run_dina(data: MatrixData, held: np.ndarray[Any, Any]) -> tuple[Scores, float, Any]:
-    """Our DINA on the observed cells; scores of the held-out cells, fit seconds, model."""
+def run_model(
+    name: str, data: MatrixData, held: np.ndarray[Any, Any], seed: int
+) -> tuple[Scores, float, FittedCDM]:
+    """The registered model ``name`` fitted on the observed cells; scores of the held-out
+    cells, fit seconds, and the fitted model."""
+    train = ResponseTable.from_matrix(data.responses, ~held, data.q)
     start = time.perf_counter()
-    model = fit_dina(data.responses, ~held, data.q)
-    seconds = time.perf_counter() - start
-    predicted = predict(model, data.responses, ~held)
-    return score(data.responses[held], predicted[held]), seconds, model
-
-
-def run_ncdm(data: MatrixData, held: np.ndarray[Any, Any], seed: int) -> tuple[Scores, float]:
-    """Our NCDM on the observed cells; scores of the held-out cells and fit seconds."""
-    users, items = np.nonzero(~held)
-    start = time.perf_counter()
-    model = fit_ncdm(
-        users,
-        items,
-        data.responses[users, items],
-        data.q,
-        n_users=data.n_students,
-        config=NcdmConfig(seed=seed),
-    )
+    fitted = cdm_estimator(name).fit(train, seed=seed)
     seconds = time.perf_counter() - start
     test_users, test_items = np.nonzero(held)
-    return score(data.responses[held], predict_ncdm(model, test_users, test_items)), seconds
+    predicted = fitted.predict_proba(test_users, test_items)
+    return score(data.responses[held], predicted), seconds, fitted
 
 
 def plot(results: dict[str, list[Scores]], seeds: list[int], mastery: Any, path: Path) -> None:
@@ -314,15 +303,15 @@ def main() -> int:
     for seed in seeds:
         held = holdout_cells(data.responses.shape, HOLDOUT, seed)
         print(f"seed {seed}: {int(held.sum())} held-out cells", file=sys.stderr)
-        s, sec, model = run_dina(data, held)
+        s, sec, dina = run_model("dina", data, held, seed)
         add("kptutor DINA", s, sec)
         if mastery is None:
-            mastery = skill_mastery(model, data.responses, ~held)
+            mastery = dina.mastery()
         if not args.no_educdm:
             s, sec, version = run_educdm(data, held, args.educdm_epoch, args.educdm_epsilon)
             add(f"EduCDM {version} EMDINA", s, sec)
         if not args.no_ncdm:
-            s, sec = run_ncdm(data, held, seed)
+            s, sec, _ = run_model("ncdm", data, held, seed)
             add("kptutor NCDM", s, sec)
     assert mastery is not None
     plot(results, seeds, mastery, FIGURE)

@@ -30,8 +30,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kt_assist2015 import default_data_dir
 
-from tutor.learner.data import read_pykt
-from tutor.learner.dkt import DKTConfig, DKTModel, fit_dkt, predict_dkt
+from tutor.data.kt_logs import read_pykt
+from tutor.learner.dkt import DKTConfig, DKTEstimator, DKTModel
 from tutor.learner.metrics import score
 
 BASE = DKTConfig(embed=128, hidden=256, student_features=True, input_features=True)
@@ -65,7 +65,7 @@ def parse_candidate(text: str, base: DKTConfig) -> tuple[str, DKTConfig]:
 def member_predictions(model: DKTModel, data: Any) -> list[np.ndarray]:
     """Each network's own predictions (the ensemble's are their mean)."""
     cfg = dataclasses.replace(model.config, ensemble=1)
-    return [predict_dkt(DKTModel(net, model.n_skills, cfg), data) for net in model.nets]
+    return [DKTModel(net, model.n_skills, cfg).predict_proba(data) for net in model.nets]
 
 
 def main() -> int:
@@ -105,8 +105,9 @@ def main() -> int:
     preds: dict[str, list[np.ndarray]] = {}
     for name, cfg in candidates:
         cfg = dataclasses.replace(cfg, device=args.device, seed=args.seed, val_fold=val_fold)
+        estimator = DKTEstimator(cfg, val_fold=val_fold)
         start = time.perf_counter()
-        model = fit_dkt(train, cfg, n_skills=log.n_skills)
+        model = estimator.fit(train, n_skills=log.n_skills, seed=args.seed)
         seconds = time.perf_counter() - start
         preds[name] = member_predictions(model, held)
         if args.save_preds:

@@ -41,7 +41,9 @@ from typing import Any
 import numpy as np
 from _report import write_section
 
-from tutor.learner.data import ResponseLog, read_pykt
+from tutor.data.kt_logs import read_pykt
+from tutor.learner.data import ResponseLog
+from tutor.learner.estimator import EstimatorOptions
 from tutor.learner.evaluation import EvalOptions, EvalResult, evaluate
 from tutor.learner.metrics import Scores, score
 
@@ -400,10 +402,10 @@ def main() -> int:
         attention=args.dkt_attention,
         device=args.dkt_device,
     )
+    # Every model gets the same options; only DKT reads its configuration.
+    options = EvalOptions(seed=args.seed, estimator=EstimatorOptions(dkt=dkt), on_progress=progress)
     for name in models:
-        result: EvalResult = evaluate(
-            name, train, test, EvalOptions(seed=args.seed, dkt=dkt, on_progress=progress)
-        )
+        result: EvalResult = evaluate(name, train, test, options)
         notes = ", ".join(
             f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"
             for k, v in result.details.items()

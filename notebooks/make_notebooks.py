@@ -573,7 +573,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from tutor.learner.data import read_log
+from tutor.data.kt_logs import read_log
 from tutor.learner.evaluation import evaluate
 from tutor.settings import Settings
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tutor.learner.data import ResponseLog, read_log
+from tutor.data.kt_logs import read_log
+from tutor.learner.data import ResponseLog
 from tutor.learner.evaluation import evaluate
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,6 +13,13 @@ from click.testing import CliRunner
 
 import tutor.cli.diagnose  # noqa: F401 - registers `tutor diagnose` on the root group
 from tutor.cli._common import cli
+from tutor.data.cdm import (
+    read_binary_matrix,
+    read_items,
+    read_long_data,
+    read_long_responses,
+    read_matrix_data,
+)
 from tutor.diagnosis.cdm import (
     MAX_EXACT_SKILLS,
     DinaConfig,
@@ -24,14 +31,7 @@ from tutor.diagnosis.cdm import (
     skill_mastery,
     weakest_skills,
 )
-from tutor.diagnosis.cdm_data import (
-    holdout_cells,
-    read_binary_matrix,
-    read_items,
-    read_long_data,
-    read_long_responses,
-    read_matrix_data,
-)
+from tutor.diagnosis.cdm_data import holdout_cells
 from tutor.errors import InputError, MissingDependency
 
 REPO = Path(__file__).resolve().parents[2]

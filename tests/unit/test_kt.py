@@ -22,17 +22,11 @@ from hypothesis import strategies as st
 import tutor.cli.kt  # noqa: F401 - registers `tutor kt` on the root group
 from tutor.cli import main
 from tutor.cli._common import cli
+from tutor.data.kt_logs import read_dkt3, read_log, read_pykt
 from tutor.errors import InputError, MissingDependency
 from tutor.learner import BKTParams, EloParams, Rating, bkt_posterior, bkt_update, elo_update
 from tutor.learner.bkt import BKTModel, fit_bkt, predict_bkt
-from tutor.learner.data import (
-    ResponseLog,
-    check_compatible,
-    from_sequences,
-    read_dkt3,
-    read_log,
-    read_pykt,
-)
+from tutor.learner.data import ResponseLog, check_compatible, from_sequences
 from tutor.learner.elo import (
     EloKTParams,
     EloModel,

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import click
 
 from tutor.cli._common import cli, emit, progress_callback
-from tutor.diagnosis.cdm import MODELS, ModelName
+from tutor.learner.estimator import estimator_names
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,7 +50,7 @@ def _path_option(name: str, help_text: str) -> Callable[[F], F]:
 @_path_option("--items", "Items and their skills, item_id,knowledge_code CSV.")
 @click.option(
     "--model",
-    type=click.Choice(MODELS),
+    type=click.Choice(estimator_names("cdm")),
     default="dina",
     show_default=True,
     help="dina: exact DINA (up to 12 skills); ncdm: neural CDM for many skills (needs torch).",
@@ -89,8 +89,8 @@ def diagnose_cdm(
     --seed, is hidden from the fit and predicted) or --train, --test and --items (the test
     answers are predicted). Prints AUC, accuracy at 0.5 and RMSE.
     """
+    from tutor.data.cdm import read_long_data, read_matrix_data
     from tutor.diagnosis.cdm import evaluate_long, evaluate_matrix
-    from tutor.diagnosis.cdm_data import read_long_data, read_matrix_data
 
     matrix = (responses_path, q_matrix_path)
     long = (train_path, test_path, items_path)
@@ -101,7 +101,7 @@ def diagnose_cdm(
             data = read_matrix_data(responses_path, q_matrix_path)
             scores = evaluate_matrix(
                 data,
-                cast(ModelName, model),  # click.Choice(MODELS) checked it
+                model,
                 seed=seed,
                 holdout=holdout,
                 epochs=epochs,
@@ -111,7 +111,7 @@ def diagnose_cdm(
             long_data = read_long_data(train_path, test_path, items_path)
             scores = evaluate_long(
                 long_data,
-                cast(ModelName, model),
+                model,
                 seed=seed,
                 epochs=epochs,
                 on_progress=progress,

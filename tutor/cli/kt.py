@@ -15,8 +15,8 @@ from typing import Any
 import click
 
 from tutor.cli._common import cli, emit, progress_callback
-from tutor.learner.data import FORMATS
-from tutor.learner.evaluation import BACKENDS
+from tutor.data.kt_logs import FORMATS
+from tutor.learner.estimator import estimator_names
 
 
 @cli.group()
@@ -49,7 +49,7 @@ def _scores_text(d: dict[str, Any]) -> str:
     required=True,
     help="pykt: fold,uid,concepts,responses CSV; dkt3: count / skills / 0-1 lines per student.",
 )
-@click.option("--model", type=click.Choice(sorted(BACKENDS)), required=True)
+@click.option("--model", type=click.Choice(estimator_names("kt")), required=True)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option(
     "--val-fold",
@@ -96,26 +96,18 @@ def kt_evaluate(
     Each test response is predicted from the same student's earlier responses only (the
     first from the prior); prints AUC, accuracy at 0.5, RMSE and the number of predictions.
     """
-    from dataclasses import replace
-
-    from tutor.learner.data import read_log
+    from tutor.data.kt_logs import read_log
+    from tutor.learner.estimator import EstimatorOptions
     from tutor.learner.evaluation import EvalOptions, evaluate
 
     train = read_log(train_path, fmt)  # type: ignore[arg-type]  # click.Choice checked it
     test = read_log(test_path, fmt)  # type: ignore[arg-type]
-    dkt_config = None
-    if model == "dkt":
-        from tutor.learner.dkt import PRESETS
-
-        dkt_config = replace(PRESETS[dkt_preset], device=device)
-        if epochs is not None:
-            dkt_config = replace(dkt_config, max_epochs=epochs)
+    # Every model gets the same settings; each reads those that apply to it (DKT: the
+    # preset, device and epochs; Elo and DKT: the validation fold).
+    settings = EstimatorOptions(val_fold=val_fold, epochs=epochs, preset=dkt_preset, device=device)
     # stdout carries the JSON; the progress bars go to stderr, so they can always be shown.
     with progress_callback() as on_progress:
         result = evaluate(
-            model,
-            train,
-            test,
-            EvalOptions(seed=seed, val_fold=val_fold, dkt=dkt_config, on_progress=on_progress),
+            model, train, test, EvalOptions(seed=seed, estimator=settings, on_progress=on_progress)
         )
     emit(result.scores.to_json(), as_json, _scores_text)

@@ -26,7 +26,7 @@ All functions are pure: they take arrays and return new ones or frozen dataclass
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -35,6 +35,13 @@ import numpy.typing as npt
 
 from tutor.diagnosis.cdm_data import LongData, MatrixData, holdout_cells
 from tutor.errors import InputError
+from tutor.learner.data import ResponseTable
+from tutor.learner.estimator import (
+    EstimatorOptions,
+    ProgressFn,
+    cdm_estimator,
+    estimator_names,
+)
 from tutor.learner.metrics import Scores, score
 
 log = logging.getLogger(__name__)
@@ -50,9 +57,10 @@ _EPS: Final = 1e-6
 #: Rows of test pairs scored at a time (bounds the pairs × profiles temporary).
 _CHUNK: Final = 8192
 
-ModelName = Literal["dina", "ncdm"]
-MODELS: Final[tuple[ModelName, ...]] = ("dina", "ncdm")
-ProgressFn = Callable[[str, int, int], None]
+#: A response table at least this full (answers / (students × items)) keeps its answer
+#: counts and predictions as dense matrices; sparser ones (the long format, where a student
+#: meets few of the items) as scipy sparse matrices and per-pair sums.
+DENSE_FILL: Final = 0.5
 
 
 @dataclass(frozen=True)
@@ -344,78 +352,135 @@ def weakest_skills(
     ]
 
 
+# -- the estimator contract --------------------------------------------------------------
+
+
+def _table_counts(data: ResponseTable) -> tuple[Any, Any, bool]:
+    """Right and wrong answer counts per (student, item) cell, and whether they are dense."""
+    shape = (data.n_users, data.n_items)
+    y = data.correct.astype(np.float64)
+    dense = data.n_answers >= DENSE_FILL * shape[0] * shape[1]
+    if dense:
+        right = np.zeros(shape)
+        wrong = np.zeros(shape)
+        # Repeated answers to one item add up.
+        np.add.at(right, (data.users, data.items), y)
+        np.add.at(wrong, (data.users, data.items), 1.0 - y)
+        return right, wrong, True
+    from scipy import sparse
+
+    cells = (data.users, data.items)
+    right_s = sparse.csr_matrix((y, cells), shape=shape)
+    wrong_s = sparse.csr_matrix((1.0 - y, cells), shape=shape)
+    return right_s, wrong_s, False
+
+
+@dataclass(frozen=True)
+class FittedDina:
+    """A DINA model and the profile posterior of each student it was fitted on."""
+
+    model: DinaModel
+    posterior: FloatArray  # students × profiles
+    #: Whether predictions are read off the whole students × items matrix (a full class)
+    #: or summed pair by pair (a sparse long table: the matrix could be huge).
+    dense: bool
+
+    def predict_proba(self, users: npt.ArrayLike, items: npt.ArrayLike) -> FloatArray:
+        """P(correct) of each (student, item) pair, the profile averaged over its posterior."""
+        u = np.asarray(users, dtype=np.int64)
+        j = np.asarray(items, dtype=np.int64)
+        if len(u) != len(j):
+            raise InputError("give as many items as students to predict")
+        if len(u) and (
+            min(u.min(), j.min()) < 0
+            or u.max() >= len(self.posterior)
+            or j.max() >= len(self.model.slip)
+        ):
+            raise InputError("a student or item index is outside the fitted model")
+        if self.dense:
+            full: FloatArray = self.posterior @ self.model.p_correct
+            picked: FloatArray = full[u, j]
+            return picked
+        return predict_pairs(self.model, self.posterior, u, j)
+
+    def mastery(self) -> FloatArray:
+        """P(student i has mastered skill k | the answers fitted on), students × skills."""
+        mastery: FloatArray = self.posterior @ self.model.profiles
+        return mastery
+
+    def details(self) -> dict[str, Any]:
+        """EM iterations, convergence and the final objective per answer."""
+        return {
+            "iterations": self.model.iterations,
+            "converged": self.model.converged,
+            "objective": self.model.objective,
+        }
+
+
+@dataclass(frozen=True)
+class DinaEstimator:
+    """DINA behind the estimator contract (:mod:`tutor.learner.estimator`): MAP-EM over
+    every profile (:func:`fit_dina_counts`), then each student's profile posterior."""
+
+    config: DinaConfig = field(default_factory=DinaConfig)
+    kind: Literal["cdm"] = field(default="cdm", init=False)
+
+    def fit(
+        self, data: ResponseTable, *, seed: int = 0, on_progress: ProgressFn | None = None
+    ) -> FittedDina:
+        """Fit on every answer of ``data`` (EM is deterministic: ``seed`` is not used)."""
+        right, wrong, dense = _table_counts(data)
+        model = fit_dina_counts(right, wrong, data.q, self.config)
+        return FittedDina(model, _posterior_counts(model, right, wrong), dense)
+
+
+def dina_estimator(_options: EstimatorOptions) -> DinaEstimator:
+    """DINA with the benchmarked configuration: registered as ``dina``."""
+    return DinaEstimator()
+
+
 # -- evaluation on held-out answers ------------------------------------------------------
+
+
+def _options(epochs: int | None) -> EstimatorOptions:
+    return EstimatorOptions(epochs=epochs)
 
 
 def evaluate_matrix(
     data: MatrixData,
-    model: ModelName = "dina",
+    model: str = "dina",
     seed: int = 0,
     holdout: float = 0.2,
     epochs: int | None = None,
     on_progress: ProgressFn | None = None,
 ) -> Scores:
-    """Hold out a seeded random ``holdout`` share of the cells, fit on the rest, and score
-    the predictions of the held-out cells (AUC, accuracy at 0.5, RMSE)."""
+    """Hold out a seeded random ``holdout`` share of the cells, fit ``model`` (a registered
+    cognitive-diagnosis name) on the rest, and score the predictions of the held-out cells
+    (AUC, accuracy at 0.5, RMSE)."""
+    estimator = cdm_estimator(model, _options(epochs))
     held = holdout_cells(data.responses.shape, holdout, seed)
-    y = data.responses[held]
-    if model == "dina":
-        fitted = fit_dina(data.responses, ~held, data.q)
-        predicted = predict(fitted, data.responses, ~held)[held]
-    elif model == "ncdm":
-        from tutor.diagnosis.ncdm import NcdmConfig, fit_ncdm, predict_ncdm
-
-        users, items = np.nonzero(~held)
-        cfg = NcdmConfig(seed=seed) if epochs is None else NcdmConfig(seed=seed, epochs=epochs)
-        net = fit_ncdm(
-            users,
-            items,
-            data.responses[users, items],
-            data.q,
-            n_users=data.n_students,
-            config=cfg,
-            on_progress=on_progress,
-        )
-        test_users, test_items = np.nonzero(held)
-        predicted = predict_ncdm(net, test_users, test_items)
-    else:
-        raise InputError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
-    return score(y, predicted)
+    train = ResponseTable.from_matrix(data.responses, ~held, data.q)
+    fitted = estimator.fit(train, seed=seed, on_progress=on_progress)
+    test_users, test_items = np.nonzero(held)
+    return score(data.responses[held], fitted.predict_proba(test_users, test_items))
 
 
 def evaluate_long(
     data: LongData,
-    model: ModelName = "dina",
+    model: str = "dina",
     seed: int = 0,
     epochs: int | None = None,
     on_progress: ProgressFn | None = None,
 ) -> Scores:
-    """Fit on the training answers and score the predictions of the test answers."""
-    if model == "dina":
-        from scipy import sparse
+    """Fit ``model`` on the training answers and score its predictions of the test answers."""
+    estimator = cdm_estimator(model, _options(epochs))
+    train = ResponseTable(
+        data.train_users, data.train_items, data.train_scores, data.q, data.n_users
+    )
+    fitted = estimator.fit(train, seed=seed, on_progress=on_progress)
+    return score(data.test_scores, fitted.predict_proba(data.test_users, data.test_items))
 
-        shape = (data.n_users, len(data.item_ids))
-        cells = (data.train_users, data.train_items)
-        # Sparse counts: a student meets few of the items; repeated answers add up.
-        right = sparse.csr_matrix((data.train_scores.astype(np.float64), cells), shape=shape)
-        wrong = sparse.csr_matrix(((1 - data.train_scores).astype(np.float64), cells), shape=shape)
-        fitted = fit_dina_counts(right, wrong, data.q)
-        post = _posterior_counts(fitted, right, wrong)
-        predicted = predict_pairs(fitted, post, data.test_users, data.test_items)
-    elif model == "ncdm":
-        from tutor.diagnosis.ncdm import NcdmConfig, fit_ncdm, predict_ncdm
 
-        cfg = NcdmConfig(seed=seed) if epochs is None else NcdmConfig(seed=seed, epochs=epochs)
-        net = fit_ncdm(
-            data.train_users,
-            data.train_items,
-            data.train_scores,
-            data.q,
-            n_users=data.n_users,
-            config=cfg,
-            on_progress=on_progress,
-        )
-        predicted = predict_ncdm(net, data.test_users, data.test_items)
-    else:
-        raise InputError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
-    return score(data.test_scores, predicted)
+def cdm_models() -> tuple[str, ...]:
+    """The registered cognitive-diagnosis model names (``tutor diagnose cdm --model``)."""
+    return estimator_names("cdm")

@@ -23,13 +23,15 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from tutor.errors import InputError, MissingDependency
+from tutor.learner.data import ResponseTable
+from tutor.learner.estimator import EstimatorOptions
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,14 @@ class NcdmModel:
     def mastery(self) -> FloatArray:
         """Each student's proficiency on each skill, in (0, 1): students × skills."""
         return _sigmoid(self.theta)
+
+    def predict_proba(self, users: npt.ArrayLike, items: npt.ArrayLike) -> FloatArray:
+        """P(correct) of each (student, item) pair (:func:`predict_ncdm`)."""
+        return predict_ncdm(self, users, items)
+
+    def details(self) -> dict[str, Any]:
+        """Epochs run and the best validation AUC (None without early stopping)."""
+        return {"epochs": self.epochs_run, "val_auc": self.best_val_auc}
 
 
 def _sigmoid(x: FloatArray) -> FloatArray:
@@ -309,3 +319,37 @@ def predict_ncdm(model: NcdmModel, users: npt.ArrayLike, items: npt.ArrayLike) -
         if layer < 2:
             x = _sigmoid(x)  # dropout is off at prediction time
     return _sigmoid(x[:, 0])
+
+
+@dataclass(frozen=True)
+class NcdmEstimator:
+    """NCDM behind the estimator contract (:mod:`tutor.learner.estimator`): :func:`fit_ncdm`
+    with ``config``, seeded by ``fit``'s ``seed``."""
+
+    config: NcdmConfig = field(default_factory=NcdmConfig)
+    kind: Literal["cdm"] = field(default="cdm", init=False)
+
+    def fit(
+        self, data: ResponseTable, *, seed: int = 0, on_progress: ProgressFn | None = None
+    ) -> NcdmModel:
+        """Train on every answer of ``data`` (torch needed); progress counts epochs."""
+        return fit_ncdm(
+            data.users,
+            data.items,
+            data.correct,
+            data.q,
+            n_users=data.n_users,
+            config=replace(self.config, seed=seed),
+            on_progress=on_progress,
+        )
+
+
+def ncdm_estimator(options: EstimatorOptions) -> NcdmEstimator:
+    """NCDM with ``options.ncdm`` (else the default configuration), ``options.epochs``
+    epochs at most when given. Registered as ``ncdm``."""
+    cfg = NcdmConfig() if options.ncdm is None else options.ncdm
+    if not isinstance(cfg, NcdmConfig):
+        raise InputError(f"options.ncdm must be an NcdmConfig, not {type(cfg).__name__}")
+    if options.epochs is not None:
+        cfg = replace(cfg, epochs=options.epochs)
+    return NcdmEstimator(cfg)

@@ -5,9 +5,12 @@
 * :mod:`tutor.learner.elo`: Elo ratings (:func:`elo_update`) and a batch 1PL refit of
   difficulties.
 * :mod:`tutor.learner.dkt`: a GRU deep-knowledge-tracing model (needs torch, imported lazily).
-* :mod:`tutor.learner.evaluation`: the models by name and the held-out evaluation protocol;
-  :mod:`tutor.learner.data` reads response logs (the only file I/O here),
-  :mod:`tutor.learner.metrics` scores predictions.
+* :mod:`tutor.learner.estimator`: the one contract every fitted model follows (fit returns
+  a fitted model; ``predict_proba``) and the registry of models by name;
+  :mod:`tutor.learner.evaluation` the held-out evaluation protocol of knowledge tracing;
+  :mod:`tutor.learner.data` the response data the models read (plain arrays: the files
+  are read by :mod:`tutor.data`, nothing here does I/O); :mod:`tutor.learner.metrics`
+  scores predictions.
 
 Nothing here mutates a state in place: every update returns the new state.
 """

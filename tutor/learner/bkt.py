@@ -30,12 +30,14 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from tutor.errors import InputError
 from tutor.learner.data import ResponseLog
+from tutor.learner.estimator import EstimatorOptions, ProgressFn
 from tutor.learner.packed import Packing, pack
 
 log = logging.getLogger(__name__)
@@ -160,6 +162,18 @@ class BKTFit:
     def iterations(self) -> int:
         """Number of EM iterations (E-steps) run, over all restarts."""
         return len(self.log_likelihood)
+
+    def predict_proba(self, data: ResponseLog) -> FloatArray:
+        """P(correct) of every response given the earlier ones (:func:`predict_bkt`)."""
+        return predict_bkt(self.model, data)
+
+    def details(self) -> dict[str, Any]:
+        """EM iterations, convergence and the final training log-likelihood per response."""
+        return {
+            "iterations": self.iterations,
+            "converged": self.converged,
+            "train_ll": self.final_log_likelihood,
+        }
 
 
 @dataclass(frozen=True)
@@ -414,3 +428,50 @@ def predict_bkt(model: BKTModel, data: ResponseLog) -> FloatArray:
     p = pred * (1.0 - model.slip[k]) + (1.0 - pred) * model.guess[k]
     out: FloatArray = p[ch.packing.position]
     return out
+
+
+@dataclass(frozen=True)
+class BKTEstimator:
+    """BKT behind the estimator contract (:mod:`tutor.learner.estimator`): EM over every
+    skill with :func:`fit_bkt`; ``forget`` also fits a per-skill forgetting rate."""
+
+    forget: bool = False
+    max_iter: int = 100
+    kind: Literal["kt"] = field(default="kt", init=False)
+
+    def fit(
+        self,
+        data: ResponseLog,
+        *,
+        n_skills: int | None = None,
+        seed: int = 0,
+        on_progress: ProgressFn | None = None,
+    ) -> BKTFit:
+        """Fit by EM; progress counts EM iterations (at most ``max_iter + 1``)."""
+        task = "BKT+forget EM iterations" if self.forget else "BKT EM iterations"
+        total = self.max_iter + 1
+
+        def on_iteration(i: int, _ll: float) -> None:
+            if on_progress is not None:
+                on_progress(task, i + 1, total)
+
+        return fit_bkt(
+            data,
+            n_skills=n_skills,
+            max_iter=self.max_iter,
+            fit_forget=self.forget,
+            seed=seed,
+            on_iteration=on_iteration,
+        )
+
+
+def bkt_estimator(_options: EstimatorOptions) -> BKTEstimator:
+    """Classic BKT (no forgetting), as the engine uses it: registered as ``bkt``."""
+    return BKTEstimator(forget=False)
+
+
+def bkt_forget_estimator(_options: EstimatorOptions) -> BKTEstimator:
+    """BKT with a fitted per-skill forgetting rate (pyBKT's ``forgets=True``): better
+    predictions, but the engine keeps classic BKT so that a right answer never lowers
+    mastery. Registered as ``bkt-forget``."""
+    return BKTEstimator(forget=True)

@@ -34,13 +34,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from tutor.errors import InputError, MissingDependency
 from tutor.learner.data import ResponseLog
+from tutor.learner.estimator import EstimatorOptions, ProgressFn
 from tutor.learner.metrics import score
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,33 @@ class DKTModel:
     def nets(self) -> tuple[Any, ...]:
         """Every network whose predictions are averaged."""
         return (self.net, *self.members)
+
+    def predict_proba(self, data: ResponseLog) -> FloatArray:
+        """P(correct) of every response given the earlier ones (:func:`predict_dkt`)."""
+        return predict_dkt(self, data)
+
+    def details(self) -> dict[str, Any]:
+        """Epochs run, the best epoch and its validation AUC, and the configuration."""
+        best = max(
+            (r for r in self.history if r.val_auc is not None),
+            key=lambda r: r.val_auc or 0.0,
+            default=None,
+        )
+        cfg = self.config
+        return {
+            "epochs": len(self.history),
+            "best_epoch": None if best is None else best.epoch + 1,
+            "val_auc": None if best is None else best.val_auc,
+            "embed": cfg.embed,
+            "hidden": cfg.hidden,
+            "layers": cfg.layers,
+            "ensemble": cfg.ensemble,
+            "student_features": cfg.student_features,
+            "input_features": cfg.input_features,
+            "rotate_folds": cfg.rotate_folds,
+            "attention": cfg.attention,
+            "device": cfg.device,
+        }
 
 
 @contextmanager
@@ -560,3 +588,53 @@ def predict_dkt(model: DKTModel, data: ResponseLog, batch_size: int = 256) -> Fl
             total = total + _predict_net(net, data, batch_size, model.config)
     out: FloatArray = total / len(model.nets)
     return out
+
+
+@dataclass(frozen=True)
+class DKTEstimator:
+    """DKT behind the estimator contract (:mod:`tutor.learner.estimator`): :func:`fit_dkt`
+    with ``config``, early-stopping on ``val_fold`` and seeded by ``fit``'s ``seed``."""
+
+    config: DKTConfig = field(default_factory=DKTConfig)
+    val_fold: int | None = 0
+    kind: Literal["kt"] = field(default="kt", init=False)
+
+    def fit(
+        self,
+        data: ResponseLog,
+        *,
+        n_skills: int | None = None,
+        seed: int = 0,
+        on_progress: ProgressFn | None = None,
+    ) -> DKTModel:
+        """Train; progress counts the batches of each epoch."""
+        cfg = replace(self.config, seed=seed, val_fold=self.val_fold)
+        epoch = 0
+
+        def on_batch(done: int, total: int) -> None:
+            if on_progress is not None:
+                on_progress(f"DKT epoch {epoch + 1}/{cfg.max_epochs}", done, total)
+
+        def on_epoch(report: EpochReport) -> None:
+            nonlocal epoch
+            epoch = report.epoch + 1
+
+        return fit_dkt(data, cfg, n_skills=n_skills, on_epoch=on_epoch, on_batch=on_batch)
+
+
+def dkt_estimator(options: EstimatorOptions) -> DKTEstimator:
+    """DKT from ``options``: its ``dkt`` configuration, else the named ``preset`` on
+    ``device``; ``epochs`` caps the training epochs. Registered as ``dkt``."""
+    if options.dkt is not None:
+        cfg = options.dkt
+    else:
+        try:
+            preset = PRESETS[options.preset]
+        except KeyError:
+            raise InputError(
+                f"unknown DKT preset {options.preset!r}; use one of {', '.join(PRESETS)}"
+            ) from None
+        cfg = replace(preset, device=options.device)
+    if options.epochs is not None:
+        cfg = replace(cfg, max_epochs=options.epochs)
+    return DKTEstimator(config=cfg, val_fold=options.val_fold)

@@ -21,13 +21,15 @@ import itertools
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from tutor.errors import InputError
 from tutor.learner.data import ResponseLog
+from tutor.learner.estimator import EstimatorOptions, ProgressFn
 from tutor.learner.packed import pack
 
 log = logging.getLogger(__name__)
@@ -162,6 +164,18 @@ class EloModel:
         """Number of skills the difficulties cover."""
         return len(self.difficulty)
 
+    def predict_proba(self, data: ResponseLog) -> FloatArray:
+        """P(correct) of every response given the earlier ones (:func:`predict_elo`)."""
+        return predict_elo(self, data)
+
+    def details(self) -> dict[str, Any]:
+        """The step sizes chosen."""
+        return {
+            "alpha": self.params.alpha,
+            "alpha_skill": self.params.alpha_skill,
+            "beta": self.params.beta,
+        }
+
 
 def predict_elo(model: EloModel, data: ResponseLog) -> FloatArray:
     """P(correct) of every response given the student's earlier responses (all skills).
@@ -236,3 +250,39 @@ def fit_elo(
                 best, best_ll = prm, ll
         log.info("Elo: best step sizes %s (validation mean ll %.5f)", best, best_ll)
     return EloModel(fit_difficulty(data, n_skills=n_skills), best)
+
+
+@dataclass(frozen=True)
+class EloEstimator:
+    """Concept-specific Elo behind the estimator contract (:mod:`tutor.learner.estimator`):
+    :func:`fit_elo`, step sizes tuned on the students of ``val_fold``."""
+
+    val_fold: int | None = 0
+    kind: Literal["kt"] = field(default="kt", init=False)
+
+    def fit(
+        self,
+        data: ResponseLog,
+        *,
+        n_skills: int | None = None,
+        seed: int = 0,
+        on_progress: ProgressFn | None = None,
+    ) -> EloModel:
+        """Fit (deterministic: ``seed`` is not used); progress counts the grid's candidates."""
+        if data.n_responses == 0:
+            raise InputError("cannot fit Elo on an empty response log")
+        total = math.prod(len(v) for v in ELO_GRID.values())
+        seen = 0
+
+        def on_candidate(_prm: EloKTParams, _ll: float) -> None:
+            nonlocal seen
+            seen += 1
+            if on_progress is not None:
+                on_progress("Elo step-size search", seen, total)
+
+        return fit_elo(data, n_skills=n_skills, val_fold=self.val_fold, on_candidate=on_candidate)
+
+
+def elo_estimator(options: EstimatorOptions) -> EloEstimator:
+    """Concept-specific Elo tuned on ``options.val_fold``: registered as ``elo``."""
+    return EloEstimator(val_fold=options.val_fold)

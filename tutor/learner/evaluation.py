@@ -1,4 +1,7 @@
-"""Evaluate knowledge-tracing models on held-out students: one registry, one protocol.
+"""Evaluate knowledge-tracing models on held-out students: the models by name, one protocol.
+
+The models are those of the estimator registry (:mod:`tutor.learner.estimator`) of kind
+``kt``; :func:`evaluate` fits one and scores it the same way for all.
 
 Protocol (what ``tutor kt evaluate`` reports): fit on every training student (for DKT and
 Elo one training fold, ``val_fold``, is used for early stopping / step-size tuning), then
@@ -22,39 +25,23 @@ trains on whole sequences.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from tutor.errors import InputError
-from tutor.learner.bkt import BKTFit, fit_bkt, predict_bkt
 from tutor.learner.data import FloatArray, ResponseLog, check_compatible
-from tutor.learner.elo import EloModel, fit_elo, predict_elo
+from tutor.learner.estimator import EstimatorOptions, KTEstimator, ProgressFn, kt_estimator
 from tutor.learner.metrics import Scores, score
-
-#: ``on_progress(task, done, total)``: what is running and how far along it is.
-ProgressFn = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
 class EvalOptions:
-    """Options shared by every model; ``dkt`` holds a :class:`~tutor.learner.dkt.DKTConfig`."""
+    """How :func:`evaluate` fits: the seed, progress, and the settings given to the model's
+    factory (:class:`~tutor.learner.estimator.EstimatorOptions`: validation fold, epochs,
+    DKT preset/device/configuration)."""
 
     seed: int = 0
-    val_fold: int | None = 0
-    dkt: Any = None
+    estimator: EstimatorOptions = field(default_factory=EstimatorOptions)
     on_progress: ProgressFn | None = None
-
-
-@dataclass(frozen=True)
-class Backend:
-    """How to fit a model on a training log and predict a test log with it."""
-
-    fit: Callable[[ResponseLog, int, EvalOptions], Any]
-    predict: Callable[[Any, ResponseLog], FloatArray]
-    details: Callable[[Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -69,119 +56,6 @@ class EvalResult:
     predictions: FloatArray | None = None
 
 
-def _bkt_fitter(forget: bool) -> Callable[[ResponseLog, int, EvalOptions], BKTFit]:
-    """Classic BKT (``forget`` False) or BKT with a fitted per-skill forgetting rate."""
-    max_iter = 100
-    task = "BKT+forget EM iterations" if forget else "BKT EM iterations"
-
-    def fit(train: ResponseLog, n_skills: int, opt: EvalOptions) -> BKTFit:
-        progress = opt.on_progress
-
-        def on_iteration(i: int, _ll: float) -> None:
-            if progress is not None:
-                progress(task, i + 1, max_iter + 1)
-
-        return fit_bkt(
-            train,
-            n_skills=n_skills,
-            max_iter=max_iter,
-            fit_forget=forget,
-            seed=opt.seed,
-            on_iteration=on_iteration,
-        )
-
-    return fit
-
-
-def _bkt_details(fit: BKTFit) -> dict[str, Any]:
-    return {
-        "iterations": fit.iterations,
-        "converged": fit.converged,
-        "train_ll": fit.final_log_likelihood,
-    }
-
-
-def _fit_elo(train: ResponseLog, n_skills: int, opt: EvalOptions) -> EloModel:
-    from tutor.learner.elo import ELO_GRID
-
-    total = int(np.prod([len(v) for v in ELO_GRID.values()]))
-    seen = [0]
-    progress = opt.on_progress
-
-    def on_candidate(_prm: object, _ll: float) -> None:
-        seen[0] += 1
-        if progress is not None:
-            progress("Elo step-size search", seen[0], total)
-
-    return fit_elo(train, n_skills=n_skills, val_fold=opt.val_fold, on_candidate=on_candidate)
-
-
-def _fit_dkt(train: ResponseLog, n_skills: int, opt: EvalOptions) -> Any:
-    from dataclasses import replace
-
-    from tutor.learner.dkt import DKTConfig, EpochReport, fit_dkt
-
-    cfg = opt.dkt if opt.dkt is not None else DKTConfig()
-    cfg = replace(cfg, seed=opt.seed, val_fold=opt.val_fold)
-    progress = opt.on_progress
-    epoch = [0]
-
-    def on_batch(done: int, total: int) -> None:
-        if progress is not None:
-            progress(f"DKT epoch {epoch[0] + 1}/{cfg.max_epochs}", done, total)
-
-    def on_epoch(report: EpochReport) -> None:
-        epoch[0] = report.epoch + 1
-
-    return fit_dkt(train, cfg, n_skills=n_skills, on_epoch=on_epoch, on_batch=on_batch)
-
-
-def _predict_dkt(model: Any, data: ResponseLog) -> FloatArray:
-    from tutor.learner.dkt import predict_dkt
-
-    return predict_dkt(model, data)
-
-
-def _dkt_details(model: Any) -> dict[str, Any]:
-    history = model.history
-    best = max((r for r in history if r.val_auc is not None), key=lambda r: r.val_auc, default=None)
-    cfg = model.config
-    return {
-        "epochs": len(history),
-        "best_epoch": None if best is None else best.epoch + 1,
-        "val_auc": None if best is None else best.val_auc,
-        "embed": cfg.embed,
-        "hidden": cfg.hidden,
-        "layers": cfg.layers,
-        "ensemble": cfg.ensemble,
-        "student_features": cfg.student_features,
-        "input_features": cfg.input_features,
-        "rotate_folds": cfg.rotate_folds,
-        "attention": cfg.attention,
-        "device": cfg.device,
-    }
-
-
-#: The models ``tutor kt evaluate --model`` knows, by name.
-BACKENDS: Mapping[str, Backend] = {
-    "bkt": Backend(_bkt_fitter(False), lambda m, d: predict_bkt(m.model, d), _bkt_details),
-    # BKT with forgetting (pyBKT's ``forgets=True``): a per-skill P(known -> unknown)
-    # between attempts. Better predictions; the engine keeps classic BKT (forget 0) so
-    # that a right answer can never lower mastery.
-    "bkt-forget": Backend(_bkt_fitter(True), lambda m, d: predict_bkt(m.model, d), _bkt_details),
-    "elo": Backend(
-        _fit_elo,
-        predict_elo,
-        lambda m: {
-            "alpha": m.params.alpha,
-            "alpha_skill": m.params.alpha_skill,
-            "beta": m.params.beta,
-        },
-    ),
-    "dkt": Backend(_fit_dkt, _predict_dkt, _dkt_details),
-}
-
-
 def evaluate(
     model: str,
     train: ResponseLog,
@@ -190,30 +64,47 @@ def evaluate(
     *,
     keep_predictions: bool = False,
 ) -> EvalResult:
-    """Fit ``model`` (a name in :data:`BACKENDS`) on ``train`` and score it on ``test``.
+    """Fit ``model`` (a registered knowledge-tracing name) on ``train``; score it on ``test``.
 
     Raises :class:`InputError` for an unknown model or a test skill never seen in training.
     """
-    try:
-        backend = BACKENDS[model]
-    except KeyError:
-        raise InputError(
-            f"unknown model {model!r}; use one of {', '.join(sorted(BACKENDS))}"
-        ) from None
     opt = options or EvalOptions()
+    estimator = kt_estimator(model, opt.estimator)
+    return evaluate_estimator(
+        estimator,
+        train,
+        test,
+        name=model,
+        seed=opt.seed,
+        on_progress=opt.on_progress,
+        keep_predictions=keep_predictions,
+    )
+
+
+def evaluate_estimator(
+    estimator: KTEstimator,
+    train: ResponseLog,
+    test: ResponseLog,
+    *,
+    name: str,
+    seed: int = 0,
+    on_progress: ProgressFn | None = None,
+    keep_predictions: bool = False,
+) -> EvalResult:
+    """The protocol of :func:`evaluate` for an estimator built by the caller."""
     check_compatible(train, test)
     n_skills = max(train.n_skills, test.n_skills)
     start = time.perf_counter()
-    fitted = backend.fit(train, n_skills, opt)
+    fitted = estimator.fit(train, n_skills=n_skills, seed=seed, on_progress=on_progress)
     fit_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    predicted = backend.predict(fitted, test)
+    predicted = fitted.predict_proba(test)
     predict_seconds = time.perf_counter() - start
     return EvalResult(
-        model,
+        name,
         score(test.correct, predicted),
         fit_seconds,
         predict_seconds,
-        backend.details(fitted),
+        fitted.details(),
         predicted if keep_predictions else None,
     )
