@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from tutor.access import School
 from tutor.content.answers import check_answer
 from tutor.content.bank import default_content_bank
 from tutor.content.curricula import default_curriculum
@@ -237,11 +238,11 @@ def test_names_never_reach_a_prompt(tmp_path: Path) -> None:
         store.load_content(default_content_bank())
         model = ObedientFakeModel()
         engine = Engine(store, model=model)
-        engine.add_teacher("t-names", NAME_ATTACKS[1])
-        engine.create_class("c-names", NAME_ATTACKS[2], "t-names")
+        School(engine).add_teacher("t-names", NAME_ATTACKS[1])
+        School(engine).create_class("c-names", NAME_ATTACKS[2], "t-names")
         for n, name in enumerate(NAME_ATTACKS):
             sid = f"names-{n}"
-            engine.add_student(sid, name, "c-names", ITEMS[0].kp)
+            School(engine).add_student(sid, name, "c-names", ITEMS[0].kp)
             item = ITEMS[0]
             engine.explain(sid, item.item_id, "5")
             engine.grade(sid, item.item_id, "I added the fractions and got 5/6.")
