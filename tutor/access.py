@@ -23,21 +23,22 @@ from __future__ import annotations
 import contextlib
 import logging
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tutor.auth import MAX_PASSWORD_LEN, Role, Session, SessionTable, hash_password, verify_password
 from tutor.domain import Attempt, ClassGroup, MasteryState, StoredPath, Student, Teacher
-from tutor.engine import ClassReport, Engine, Feedback, NextItem
+from tutor.engine import ClassReport, Engine, ExplainOptions, Feedback, NextItem
 from tutor.errors import AccessDenied, AuthError, NotFoundError
 from tutor.roster import MAX_ROSTER_BYTES, RosterReport, import_roster
 
 if TYPE_CHECKING:
-    from tutor.llm.explain import Explanation, ExplanationStream, Kind, Language, Style
+    from tutor.llm.explain import Explanation, ExplanationStream
     from tutor.llm.grading import Grade
 
 __all__ = [
     "MAX_ROSTER_BYTES",
     "SESSION_TTL_S",
+    "ExplainOptions",
     "RosterReport",
     "School",
     "StudentAPI",
@@ -222,33 +223,16 @@ class StudentAPI(_Facade):
         return self._engine.store.attempts(self._user_id, limit=limit)
 
     def explain(
-        self,
-        item_id: str,
-        answer: str | None = None,
-        *,
-        kind: Kind = "explanation",
-        hint_index: int = 0,
-        style: Style = "friendly",
-        language: Language = "en",
-        temperature: float = 0.3,
+        self, item_id: str, answer: str | None = None, options: ExplainOptions | None = None
     ) -> Explanation:
         """An explanation or hint for an item (``tutor.llm.explain.Explanation``)."""
-        return self._engine.explain(
-            self._user_id,
-            item_id,
-            answer,
-            kind=kind,
-            hint_index=hint_index,
-            style=style,
-            language=language,
-            temperature=temperature,
-        )
+        return self._engine.explain(self._user_id, item_id, answer, options)
 
     def explain_stream(
-        self, item_id: str, answer: str | None = None, **options: Any
+        self, item_id: str, answer: str | None = None, options: ExplainOptions | None = None
     ) -> ExplanationStream:
-        """The explanation streamed (options as for :meth:`explain`)."""
-        return self._engine.explain_stream(self._user_id, item_id, answer, **options)
+        """The explanation streamed (``tutor.llm.explain.ExplanationStream``)."""
+        return self._engine.explain_stream(self._user_id, item_id, answer, options)
 
     def grade(self, item_id: str, reasoning: str, final_answer: str | None = None) -> Grade:
         """Grade own free-text reasoning (``tutor.llm.grading.Grade``)."""

@@ -13,11 +13,10 @@ One answer, end to end (DESIGN.md):
    same student got in first), and returns the feedback with the revised next step.
 
 The engine keeps one :class:`~tutor.policy.index.CurriculumIndex` (cached views of the graph
-for the stored curriculum's fingerprint) and passes it to the policy. The engine decides;
-nothing here words explanations (that is the language model's job, checked by the guard).
-Unreadable answers and right values in the wrong form are not recorded: the student is asked
-to write them again. Only the first answer to an item is recorded; trying the same item
-again is checked but changes nothing.
+for the stored curriculum) and passes it to the policy. The engine decides; the language
+model only words explanations (checked by the guard). Unreadable answers and right values in
+the wrong form are not recorded (the student writes them again); nor is a second answer to
+the same item.
 
 Elsewhere: people, accounts, sign-in and the role facades live in :mod:`tutor.access`
 (which imports this module, never the reverse); class reports in :mod:`tutor.reports`;
@@ -34,23 +33,23 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tutor.content.items import (
-    GENERATORS,
     Generator,
     Item,
-    ensure_generators_loaded,
     generate,
+    generators_by_kp,
     levels_by_kp,
     regenerate,
 )
 from tutor.content.misconceptions import Misconception, get_misconception
 from tutor.diagnosis.answer import Diagnosis, diagnose_answer
-from tutor.domain import Attempt, MasteryState, StoredPath
+from tutor.domain import Attempt, StoredPath
 from tutor.errors import StoreConflict
 from tutor.graph import GraphStore, LearnerState
 from tutor.learner.mastery import DEFAULT_BKT, Observation, observe
+from tutor.llm.options import ExplainOptions
 from tutor.policy import paths
 from tutor.policy.index import CurriculumIndex
 from tutor.policy.select import Choice, choose
@@ -58,10 +57,10 @@ from tutor.reports import ClassReport, class_report, export_class_csv
 
 if TYPE_CHECKING:
     from tutor.llm.base import LanguageModel
-    from tutor.llm.explain import Explanation, ExplanationStream, Kind, Language, Style
+    from tutor.llm.explain import Explanation, ExplanationStream
     from tutor.llm.grading import Grade
 
-__all__ = ["ClassReport", "Engine", "Feedback", "NextItem"]
+__all__ = ["ClassReport", "Engine", "ExplainOptions", "Feedback", "NextItem"]
 
 log = logging.getLogger(__name__)
 
@@ -162,16 +161,7 @@ class Engine:
 
     @cached_property
     def _generators(self) -> dict[str, list[Generator]]:
-        """Generators by knowledge point, by name (not a scan of the registry per item)."""
-        ensure_generators_loaded()
-        by_kp: dict[str, list[Generator]] = {}
-        for gen in sorted(GENERATORS.values(), key=lambda g: g.name):
-            by_kp.setdefault(gen.kp, []).append(gen)
-        return by_kp
-
-    @cached_property
-    def _levels(self) -> dict[str, tuple[int, ...]]:
-        return levels_by_kp()
+        return generators_by_kp()  # once, not a scan of the registry per item
 
     def index(self, fingerprint: str | None = None) -> CurriculumIndex:
         """The cached views of the stored curriculum (``fingerprint``: as just read with the
@@ -180,7 +170,7 @@ class Engine:
             fingerprint = self.store.curriculum_fingerprint() or ""
         with self._index_lock:
             if self._index is None or self._index.fingerprint != fingerprint:
-                self._index = CurriculumIndex(fingerprint, self.store, self._levels)
+                self._index = CurriculumIndex(fingerprint, self.store, levels_by_kp())
             return self._index
 
     # -- the loop --------------------------------------------------------------------------
@@ -292,7 +282,7 @@ class Engine:
             expected_seq=seen,
             path=path,
         )
-        before = {kp: _p(mastery.get(kp)) for kp in changes}
+        before = {kp: mastery[kp].p if kp in mastery else DEFAULT_BKT.prior for kp in changes}
         return Feedback(
             diagnosis.status,
             diagnosis.message,
@@ -334,21 +324,7 @@ class Engine:
 
     def path_summary(self, student_id: str) -> dict[str, object]:
         """The CLI contract of ``tutor student path``: the path and the next step."""
-        student = self.store.get_student(student_id)
-        stored = self.path(student_id)
-        nxt: dict[str, object] = {
-            "kind": stored.kind,
-            "kp": stored.next_kp,
-            "reason": stored.reason,
-            "reason_zh": stored.reason_zh,
-        }
-        return {
-            "student": student.id,
-            "goal": student.goal,
-            "path": list(stored.kps),
-            "next": nxt,
-            "diagnosed_gap": stored.diagnosed_gap,
-        }
+        return paths.summary(self.store.get_student(student_id), self.path(student_id))
 
     # -- explanations and grading (the model words; the engine decides) --------------------
 
@@ -367,47 +343,37 @@ class Engine:
         student_id: str,
         item_id: str,
         answer: str | None = None,
-        *,
-        kind: Kind = "explanation",
-        hint_index: int = 0,
-        style: Style = "friendly",
-        language: Language = "en",
-        temperature: float = 0.3,
+        options: ExplainOptions | None = None,
     ) -> Explanation:
         """An explanation or a hint for an item (``tutor.llm.explain.Explanation``): the
         verified steps worded by the model, with the diagnosis of ``answer`` when given."""
         from tutor.llm.explain import explain
 
-        self.store.get_student(student_id)
-        item = regenerate(item_id)
-        diagnosis = diagnose_answer(item, answer) if answer is not None else None
-        return explain(
-            item,
-            model=self.model,
-            answer=answer,
-            diagnosis=diagnosis,
-            kind=kind,
-            hint_index=hint_index,
-            style=style,
-            language=language,
-            temperature=temperature,
-        )
+        item, diagnosis = self._explained(student_id, item_id, answer)
+        return explain(item, model=self.model, answer=answer, diagnosis=diagnosis, options=options)
 
     def explain_stream(
         self,
         student_id: str,
         item_id: str,
         answer: str | None = None,
-        **options: Any,
+        options: ExplainOptions | None = None,
     ) -> ExplanationStream:
-        """Like :meth:`explain`, streamed (``tutor.llm.explain.explain_stream``); the
-        options are those of :meth:`explain`."""
+        """Like :meth:`explain`, streamed (``tutor.llm.explain.explain_stream``)."""
         from tutor.llm.explain import explain_stream
 
+        item, diagnosis = self._explained(student_id, item_id, answer)
+        return explain_stream(
+            item, model=self.model, answer=answer, diagnosis=diagnosis, options=options
+        )
+
+    def _explained(
+        self, student_id: str, item_id: str, answer: str | None
+    ) -> tuple[Item, Diagnosis | None]:
+        """The item to explain to an existing student, and the diagnosis of ``answer``."""
         self.store.get_student(student_id)
         item = regenerate(item_id)
-        diagnosis = diagnose_answer(item, answer) if answer is not None else None
-        return explain_stream(item, model=self.model, answer=answer, diagnosis=diagnosis, **options)
+        return item, diagnose_answer(item, answer) if answer is not None else None
 
     def grade(
         self,
@@ -433,7 +399,3 @@ class Engine:
     def export_class_csv(self, class_id: str) -> str:
         """A class's attempts as spreadsheet-safe CSV (:func:`tutor.reports.export_class_csv`)."""
         return export_class_csv(self.store, class_id)
-
-
-def _p(state: MasteryState | None) -> float:
-    return DEFAULT_BKT.prior if state is None else state.p

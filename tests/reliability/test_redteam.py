@@ -32,7 +32,7 @@ from tutor.content.items import Item, generate
 from tutor.engine import Engine
 from tutor.graph import open_store
 from tutor.llm.base import Message
-from tutor.llm.explain import explain
+from tutor.llm.explain import ExplainOptions, explain
 from tutor.llm.grading import grade
 from tutor.llm.guard import final_answer_text, item_letters
 from tutor.llm.safety import check_text
@@ -213,7 +213,12 @@ def test_jailbreaks_show_nothing_unsafe_or_wrong(
         assert "999" not in shown.text
         assert shown.guard in {"regenerated", "fallback"}
         assert shown.reasons  # why the model's text was refused
-        hint = explain(item, model=model, answer=attack[:200], kind="hint", hint_index=0)
+        hint = explain(
+            item,
+            model=model,
+            answer=attack[:200],
+            options=ExplainOptions(kind="hint", hint_index=0),
+        )
         assert check_text(hint.text, source="model").ok
         assert not re.search(rf"(?<![\d/]){re.escape(item.answer)}(?![\d/])", hint.text) or (
             item.answer in item.steps[0].claim.split("=")[0]

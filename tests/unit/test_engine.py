@@ -203,7 +203,7 @@ def test_a_changed_goal_makes_the_stored_path_stale(engine: Engine) -> None:
 
 
 def test_explain_and_grade_use_the_engine_model_with_the_diagnosis(engine: Engine) -> None:
-    from tutor.llm.explain import Explanation
+    from tutor.llm.explain import ExplainOptions, Explanation
     from tutor.llm.grading import Grade
 
     item = regenerate("fraction_add_unlike:1:5")
@@ -214,7 +214,7 @@ def test_explain_and_grade_use_the_engine_model_with_the_diagnosis(engine: Engin
     assert explained.text.strip()
     plain = engine.explain("s1", item.item_id)
     assert plain.text != explained.text  # the diagnosis of the wrong answer was used
-    hint = engine.explain("s1", item.item_id, kind="hint", language="zh")
+    hint = engine.explain("s1", item.item_id, options=ExplainOptions(kind="hint", language="zh"))
     assert hint.text.strip() and hint.text != plain.text
     graded = engine.grade("s1", item.item_id, "I made both fractions into sixths.")
     assert isinstance(graded, Grade) and 0 <= graded.score <= 2

@@ -55,6 +55,7 @@ __all__ = [
     "ensure_generators_loaded",
     "generate",
     "generator",
+    "generators_by_kp",
     "generators_for_kp",
     "items_for_kp",
     "levels_by_kp",
@@ -195,6 +196,15 @@ def _generate_cached(name: str, difficulty: int, seed: int) -> Item:
 def regenerate(item_id: str) -> Item:
     """Make again the item that ``item_id`` names."""
     return generate(*parse_item_id(item_id))
+
+
+def generators_by_kp() -> dict[str, list[Generator]]:
+    """Every generator by its primary knowledge point, each list by name."""
+    ensure_generators_loaded()
+    by_kp: dict[str, list[Generator]] = {}
+    for gen in sorted(GENERATORS.values(), key=lambda g: g.name):
+        by_kp.setdefault(gen.kp, []).append(gen)
+    return by_kp
 
 
 def generators_for_kp(kp: str) -> list[Generator]:

@@ -18,7 +18,15 @@ from tutor.learner.mastery import is_mastered
 from tutor.policy.index import CurriculumIndex
 from tutor.policy.select import Choice, StudentView, answers_since_review, choose
 
-__all__ = ["PATH_FRESH_S", "is_fresh", "no_goal_path", "path_after", "revised_path", "view_of"]
+__all__ = [
+    "PATH_FRESH_S",
+    "is_fresh",
+    "no_goal_path",
+    "path_after",
+    "revised_path",
+    "summary",
+    "view_of",
+]
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +151,23 @@ def no_goal_path(now: float) -> StoredPath:
         None,
         "no_goal",
     )
+
+
+def summary(student: Student, stored: StoredPath) -> dict[str, object]:
+    """A student's path and next step as JSON (the ``tutor student path`` contract)."""
+    nxt: dict[str, object] = {
+        "kind": stored.kind,
+        "kp": stored.next_kp,
+        "reason": stored.reason,
+        "reason_zh": stored.reason_zh,
+    }
+    return {
+        "student": student.id,
+        "goal": student.goal,
+        "path": list(stored.kps),
+        "next": nxt,
+        "diagnosed_gap": stored.diagnosed_gap,
+    }
 
 
 def _diagnosed_gap(index: CurriculumIndex, view: StudentView, choice: Choice) -> str | None:
