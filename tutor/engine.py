@@ -157,8 +157,6 @@ class Engine:
         self._index: CurriculumIndex | None = None
         self._index_lock = threading.Lock()
 
-    # -- the curriculum the policy sees ------------------------------------------------------
-
     @cached_property
     def _generators(self) -> dict[str, list[Generator]]:
         return generators_by_kp()  # once, not a scan of the registry per item
