@@ -184,7 +184,7 @@ def populate(
             for h in range(history):
                 kp = orders[goal][min(h, len(orders[goal]) - 1)]
                 if kp not in prereqs:
-                    prereqs[kp] = engine._prerequisite_layers(kp)
+                    prereqs[kp] = engine.index().prerequisite_layers(kp)
                 obs = MasteryObservation(kp, rng.random() < RIGHT_RATE, 1.7e9 + h, {kp: 1.0}, ())
                 changes = observe(mastery, obs, prereqs[kp])
                 mastery.update(changes)
@@ -391,7 +391,7 @@ def measure(store: GraphStore, args: argparse.Namespace) -> dict[str, Any]:
         # after its first minutes (the cache holds 4,096 goals; the students have at most 400).
         t0 = time.perf_counter()
         for goal in sorted(goals_used):
-            eng._goal_graph(goal)
+            eng.index().goal_graph(goal)
         warm_s = time.perf_counter() - t0
         log.warning("  %s: goal paths warmed in %.1fs", variant, warm_s)
         added = run_pairs(eng, students, args.warmup, rng).recorded

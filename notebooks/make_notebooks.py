@@ -290,6 +290,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from tutor.access import School
 from tutor.content.bank import default_content_bank
 from tutor.content.curricula import default_curriculum
 from tutor.content.items import generate
@@ -326,12 +327,13 @@ population = replace(DEFAULT_POPULATION, misconception_rate=(0.2, 0.5), goal_gra
 rng = random.Random(SEED)
 clock = [1_767_000_000.0]
 engine = Engine(store, clock=lambda: clock[0])
-engine.add_teacher("t.li", "Ms Li")
-engine.create_class("2A", "Class 2A", "t.li")
+school = School(engine)
+school.add_teacher("t.li", "Ms Li")
+school.create_class("2A", "Class 2A", "t.li")
 hidden = {}
 for i in range(STUDENTS):
     sid = f"s{i + 1:02d}"
-    engine.add_student(sid, f"Student {i + 1}", "2A", goal=GOAL)
+    school.add_student(sid, f"Student {i + 1}", "2A", goal=GOAL)
     hidden[sid] = draw_student(world, population, rng)
 path = store.learning_order(GOAL)
 held = Counter(m for s in hidden.values() for m in s.misconceptions)

@@ -1,75 +1,197 @@
-"""Who may see what: the facades the app uses for a signed-in user, and roster import.
+"""Who may do what: people, accounts and sessions (:class:`School`), and the facades the
+app uses for a signed-in user.
 
-:meth:`tutor.engine.Engine.as_user` gives a :class:`StudentAPI` or a :class:`TeacherAPI`
-bound to a session token. Every method first checks the session (it may have expired or
-been signed out: :class:`~tutor.errors.SessionExpired`), then what the user may reach:
+A :class:`School` wraps one :class:`~tutor.engine.Engine` and owns what is about people:
+teachers, classes, students, rosters, passwords, sign-in and the sessions (which live in the
+School's memory, so a process keeps one School, as it keeps one engine). Its
+:meth:`School.as_user` gives a :class:`StudentAPI` or a :class:`TeacherAPI` bound to a
+session token. Every facade method first checks the session (it may have expired or been
+signed out: :class:`~tutor.errors.SessionExpired`), then what the user may reach:
 
 * a student reaches only their own data — the facade has no way to name anyone else;
 * a teacher reaches only their own classes and the students in them; asking for anything
   else raises :class:`~tutor.errors.AccessDenied` with the same message whether the thing
   exists or not (so a teacher cannot probe for other classes' students).
 
-Engine-level methods (``engine.submit(student_id, …)``, ``engine.store``) stay for the CLI
-and the operator; the app calls only these facades for user data.
+Engine-level methods (``engine.submit(student_id, …)``, ``engine.store``) and the School's
+own methods stay for the CLI and the operator; the app calls only the facades for user data.
+This module imports the engine; the engine never imports it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+import contextlib
+import logging
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from tutor.auth import MAX_PASSWORD_LEN, MIN_PASSWORD_LEN
-from tutor.domain import (
-    Attempt,
-    ClassGroup,
-    MasteryState,
-    StoredPath,
-    Student,
-    Teacher,
-    check_name,
-    check_person_id,
-)
-from tutor.errors import AccessDenied, InputError, NotFoundError
+from tutor.auth import MAX_PASSWORD_LEN, Role, Session, SessionTable, hash_password, verify_password
+from tutor.domain import Attempt, ClassGroup, MasteryState, StoredPath, Student, Teacher
+from tutor.engine import ClassReport, Engine, ExplainOptions, Feedback, NextItem
+from tutor.errors import AccessDenied, AuthError, NotFoundError
+from tutor.roster import MAX_ROSTER_BYTES, RosterReport, import_roster
 
 if TYPE_CHECKING:
-    from tutor.engine import ClassReport, Engine, Feedback, NextItem
-    from tutor.llm.explain import Explanation, ExplanationStream, Kind, Language, Style
+    from tutor.llm.explain import Explanation, ExplanationStream
     from tutor.llm.grading import Grade
 
 __all__ = [
     "MAX_ROSTER_BYTES",
-    "MAX_ROSTER_ROWS",
-    "RosterProblem",
+    "SESSION_TTL_S",
+    "ExplainOptions",
     "RosterReport",
-    "RosterRow",
+    "School",
     "StudentAPI",
     "TeacherAPI",
-    "parse_roster",
 ]
 
-#: A class roster is small; anything bigger is a mistake (or an attack), refused whole.
-MAX_ROSTER_BYTES = 1_000_000
-MAX_ROSTER_ROWS = 2_000
-#: No single cell may be longer than this (ids and names are shorter still).
-MAX_ROSTER_FIELD = 200
-ROSTER_COLUMNS = ("student_id", "name", "password")
-ROSTER_OPTIONAL = ("goal",)
+log = logging.getLogger(__name__)
+
+#: Default session lifetime (sliding): a school day.
+SESSION_TTL_S = 8 * 3600.0
+
+
+class School:
+    """People, accounts and sessions over one engine (one per process, like the engine).
+
+    Sessions live in this object's memory and expire ``session_ttl_s`` seconds after
+    their last use, by the engine's clock.
+    """
+
+    def __init__(self, engine: Engine, *, session_ttl_s: float = SESSION_TTL_S) -> None:
+        self.engine = engine
+        self._sessions = SessionTable(ttl_s=session_ttl_s, clock=engine.clock)
+
+    # -- people ------------------------------------------------------------------------
+
+    def add_teacher(self, teacher_id: str, name: str) -> Teacher:
+        """Create a teacher account record."""
+        teacher = Teacher(teacher_id, name)
+        self.engine.store.add_teacher(teacher)
+        return teacher
+
+    def create_class(self, class_id: str, name: str, teacher_id: str) -> ClassGroup:
+        """Create a class taught by an existing teacher."""
+        group = ClassGroup(class_id, name, teacher_id)
+        self.engine.store.add_class(group)
+        return group
+
+    def add_student(
+        self, student_id: str, name: str, class_id: str | None = None, goal: str | None = None
+    ) -> Student:
+        """Add a student, optionally to a class and with a goal knowledge point."""
+        student = Student(student_id, name, class_id, goal)
+        self.engine.store.add_student(student)
+        return student
+
+    def add_student_with_password(
+        self,
+        student_id: str,
+        name: str,
+        class_id: str | None,
+        password: str,
+        goal: str | None = None,
+    ) -> Student:
+        """Add a student who can sign in: the student and the password hash in one write.
+
+        The password is checked against the rules before anything is written.
+        """
+        student = Student(student_id, name, class_id, goal)
+        digest = hash_password(password)
+        self.engine.store.add_students([student], {student_id: digest})
+        return student
+
+    def set_goal(self, student_id: str, kp_id: str | None) -> Student:
+        """Assign a goal knowledge point to a student (None clears it)."""
+        return self.engine.store.set_goal(student_id, kp_id)
+
+    def set_class_goal(self, class_id: str, kp_id: str) -> list[Student]:
+        """Assign a goal to every student of a class."""
+        store = self.engine.store
+        store.get_class(class_id)
+        store.get_node(kp_id)
+        return [store.set_goal(s.id, kp_id) for s in store.list_students(class_id)]
+
+    def import_roster(self, class_id: str, csv_text: str) -> RosterReport:
+        """Add a class's students from CSV text (see :func:`tutor.roster.import_roster`)."""
+        return import_roster(self.engine.store, class_id, csv_text)
+
+    # -- accounts and sessions -----------------------------------------------------------
+
+    def set_password(self, user_id: str, password: str) -> None:
+        """Set the password of an existing teacher or student (only its KDF hash is stored).
+
+        Every session of that user ends (they sign in again with the new password).
+        """
+        self.engine.store.set_password_hash(user_id, hash_password(password))
+        self._sessions.close_user(user_id)
+
+    @cached_property
+    def _decoy_hash(self) -> str:
+        # Verified against when the user id is unknown, so a wrong id costs as long as a
+        # wrong password and the timing does not reveal which ids exist.
+        return hash_password("decoy-password-never-matches")
+
+    def sign_in(self, user_id: str, password: str) -> Session:
+        """Check a user id and password; a new session, or AuthError (same for both faults)."""
+        refused = AuthError(
+            "the user id or password is wrong: check both and try again "
+            "(your teacher can reset a forgotten password)"
+        )
+        if not isinstance(password, str) or len(password) > MAX_PASSWORD_LEN:
+            raise refused
+        stored = self.engine.store.password_hash(user_id) if user_id else None
+        if stored is None:
+            verify_password(password, self._decoy_hash)
+            log.info("sign-in refused")
+            raise refused
+        if not verify_password(password, stored):
+            log.info("sign-in refused")
+            raise refused
+        role, name = self._role_of(user_id)
+        if role is None:
+            raise refused
+        log.info("sign-in accepted (%s)", role)
+        return self._sessions.open(user_id, role, name)
+
+    def _role_of(self, user_id: str) -> tuple[Role | None, str]:
+        found: list[tuple[Role, str]] = []
+        with contextlib.suppress(NotFoundError):
+            found.append(("teacher", self.engine.store.get_teacher(user_id).name))
+        with contextlib.suppress(NotFoundError):
+            found.append(("student", self.engine.store.get_student(user_id).name))
+        if len(found) != 1:
+            return None, ""
+        return found[0]
+
+    def sign_out(self, token: str) -> None:
+        """End a session (harmless if it already ended)."""
+        self._sessions.close(token)
+
+    def session(self, token: str) -> Session:
+        """The live session for a token (its expiry slides forward); SessionExpired if not."""
+        return self._sessions.get(token)
+
+    def as_user(self, token: str) -> StudentAPI | TeacherAPI:
+        """The facade for the signed-in user: every method checks what they may see."""
+        session = self.session(token)
+        if session.role == "teacher":
+            return TeacherAPI(self, token)
+        return StudentAPI(self, token)
 
 
 class _Facade:
     """What both facades share: the engine, the token, and the session check."""
 
-    def __init__(self, engine: Engine, token: str) -> None:
-        self._engine = engine
+    def __init__(self, school: School, token: str) -> None:
+        self._school = school
+        self._engine = school.engine
         self._token = token
 
     @property
     def _user_id(self) -> str:
         # Every call goes through the session: an expired or signed-out token stops here.
-        return self._engine.session(self._token).user_id
+        return self._school.session(self._token).user_id
 
 
 class StudentAPI(_Facade):
@@ -101,33 +223,16 @@ class StudentAPI(_Facade):
         return self._engine.store.attempts(self._user_id, limit=limit)
 
     def explain(
-        self,
-        item_id: str,
-        answer: str | None = None,
-        *,
-        kind: Kind = "explanation",
-        hint_index: int = 0,
-        style: Style = "friendly",
-        language: Language = "en",
-        temperature: float = 0.3,
+        self, item_id: str, answer: str | None = None, options: ExplainOptions | None = None
     ) -> Explanation:
         """An explanation or hint for an item (``tutor.llm.explain.Explanation``)."""
-        return self._engine.explain(
-            self._user_id,
-            item_id,
-            answer,
-            kind=kind,
-            hint_index=hint_index,
-            style=style,
-            language=language,
-            temperature=temperature,
-        )
+        return self._engine.explain(self._user_id, item_id, answer, options)
 
     def explain_stream(
-        self, item_id: str, answer: str | None = None, **options: Any
+        self, item_id: str, answer: str | None = None, options: ExplainOptions | None = None
     ) -> ExplanationStream:
-        """The explanation streamed (options as for :meth:`explain`)."""
-        return self._engine.explain_stream(self._user_id, item_id, answer, **options)
+        """The explanation streamed (``tutor.llm.explain.ExplanationStream``)."""
+        return self._engine.explain_stream(self._user_id, item_id, answer, options)
 
     def grade(self, item_id: str, reasoning: str, final_answer: str | None = None) -> Grade:
         """Grade own free-text reasoning (``tutor.llm.grading.Grade``)."""
@@ -177,19 +282,19 @@ class TeacherAPI(_Facade):
 
     def create_class(self, class_id: str, name: str) -> ClassGroup:
         """Create a class taught by the signed-in teacher."""
-        return self._engine.create_class(class_id, name, self._user_id)
+        return self._school.create_class(class_id, name, self._user_id)
 
     def add_student(
         self, student_id: str, name: str, class_id: str, password: str, goal: str | None = None
     ) -> Student:
         """Add a student who can sign in to one of the own classes."""
         self._own_class(class_id)
-        return self._engine.add_student_with_password(student_id, name, class_id, password, goal)
+        return self._school.add_student_with_password(student_id, name, class_id, password, goal)
 
     def import_roster(self, class_id: str, csv_text: str) -> RosterReport:
-        """Add students to an own class from CSV text (see :func:`parse_roster`)."""
+        """Add students to an own class from CSV text (see :func:`tutor.roster.parse_roster`)."""
         self._own_class(class_id)
-        return self._engine.import_roster(class_id, csv_text)
+        return self._school.import_roster(class_id, csv_text)
 
     def students(self, class_id: str) -> list[Student]:
         """The students of an own class, sorted by id."""
@@ -214,12 +319,12 @@ class TeacherAPI(_Facade):
     def set_goal(self, student_id: str, kp_id: str) -> Student:
         """Set a student's goal (own classes only)."""
         self._own_student(student_id)
-        return self._engine.set_goal(student_id, kp_id)
+        return self._school.set_goal(student_id, kp_id)
 
     def set_class_goal(self, class_id: str, kp_id: str) -> list[Student]:
         """Set the goal of every student of an own class."""
         self._own_class(class_id)
-        return self._engine.set_class_goal(class_id, kp_id)
+        return self._school.set_class_goal(class_id, kp_id)
 
     def class_report(self, class_id: str) -> ClassReport:
         """The diagnostics of an own class."""
@@ -230,274 +335,3 @@ class TeacherAPI(_Facade):
         """An own class's attempts as CSV text."""
         self._own_class(class_id)
         return self._engine.export_class_csv(class_id)
-
-
-# -- roster import ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    """One checked row of a roster."""
-
-    line: int
-    student_id: str
-    name: str
-    password: str
-    goal: str | None
-
-    def __repr__(self) -> str:  # never show a password in a log or a traceback
-        return f"RosterRow(line={self.line}, student_id={self.student_id!r})"
-
-
-@dataclass(frozen=True)
-class RosterProblem:
-    """Why one row (or the whole file, line 0 or 1) was refused."""
-
-    line: int
-    column: str
-    reason: str
-    reason_zh: str = ""
-
-    def to_json(self) -> dict[str, object]:
-        """A JSON-ready dict."""
-        return {
-            "line": self.line,
-            "column": self.column,
-            "reason": self.reason,
-            "reason_zh": self.reason_zh,
-        }
-
-
-@dataclass(frozen=True)
-class RosterReport:
-    """The outcome of a roster import: who was added, or every bad row (then nobody)."""
-
-    class_id: str
-    added: list[str]
-    problems: list[RosterProblem]
-
-    @property
-    def ok(self) -> bool:
-        """Whether the roster was imported."""
-        return not self.problems
-
-    def to_json(self) -> dict[str, object]:
-        """A JSON-ready dict."""
-        return {
-            "class": self.class_id,
-            "ok": self.ok,
-            "added": list(self.added),
-            "problems": [p.to_json() for p in self.problems],
-        }
-
-
-def parse_roster(
-    csv_text: str,
-    *,
-    known_kps: Collection[str],
-    taken: Callable[[Sequence[str]], Collection[str]],
-) -> tuple[list[RosterRow], list[RosterProblem]]:
-    """Check a whole roster: the rows, and every problem found (empty when all is well).
-
-    Columns ``student_id,name,password`` and optionally ``goal`` (a knowledge point id),
-    in any order, with a header line. Cells are trimmed. ``known_kps`` are the stored
-    points; ``taken(ids)`` says which ids already belong to a teacher or a student.
-    Line numbers count from 1 (the header), as an editor shows them.
-    """
-    problems: list[RosterProblem] = []
-    if len(csv_text.encode("utf-8", errors="replace")) > MAX_ROSTER_BYTES:
-        return [], [
-            RosterProblem(
-                0,
-                "",
-                f"the file is larger than {MAX_ROSTER_BYTES // 1000} kB; split the class",
-                f"文件超过 {MAX_ROSTER_BYTES // 1000} kB，请把班级分成几个文件",
-            )
-        ]
-    text = csv_text.removeprefix("\ufeff")  # spreadsheets save UTF-8 with a BOM
-    if "\x00" in text:
-        return [], [
-            RosterProblem(0, "", "the file is not text (it contains NUL bytes)", "文件不是文本文件")
-        ]
-    records = _records(text)
-    try:
-        header_line, header = next(records)
-    except StopIteration:
-        return [], [
-            RosterProblem(
-                1,
-                "",
-                "the file is empty: the first line must be a header",
-                "文件是空的：第一行应是表头",
-            )
-        ]
-    except csv.Error as exc:
-        return [], [
-            RosterProblem(1, "", f"the header cannot be read as CSV ({exc})", "表头无法按 CSV 读取")
-        ]
-    columns = [c.strip().lower() for c in header]
-    missing = [c for c in ROSTER_COLUMNS if c not in columns]
-    unknown = [c for c in columns if c not in ROSTER_COLUMNS + ROSTER_OPTIONAL]
-    doubled = sorted({c for c in columns if columns.count(c) > 1})
-    for c in missing:
-        problems.append(
-            RosterProblem(header_line, c, f"the header has no {c!r} column", f"表头缺少“{c}”列")
-        )
-    for c in unknown:
-        problems.append(
-            RosterProblem(
-                header_line,
-                c,
-                f"unknown column {c!r}; the columns are student_id, name, password and goal",
-                f"未知的列“{c}”；可用的列是 student_id、name、password 和 goal",
-            )
-        )
-    for c in doubled:
-        problems.append(
-            RosterProblem(header_line, c, f"the column {c!r} appears twice", f"“{c}”列重复")
-        )
-    if problems:
-        return [], problems
-    where = {c: columns.index(c) for c in columns}
-    rows: list[RosterRow] = []
-    first_line: dict[str, int] = {}
-    try:
-        for line, record in records:
-            if not any(cell.strip() for cell in record):
-                continue  # blank lines are harmless
-            if len(rows) + len(problems) >= MAX_ROSTER_ROWS:
-                problems.append(
-                    RosterProblem(
-                        line,
-                        "",
-                        f"more than {MAX_ROSTER_ROWS} rows; split the class",
-                        f"超过 {MAX_ROSTER_ROWS} 行，请把班级分成几个文件",
-                    )
-                )
-                break
-            if len(record) != len(columns):
-                problems.append(
-                    RosterProblem(
-                        line,
-                        "",
-                        f"{len(record)} cells where the header has {len(columns)}",
-                        f"这一行有 {len(record)} 格，表头有 {len(columns)} 格",
-                    )
-                )
-                continue
-            cells = {c: record[i].strip() for c, i in where.items()}
-            row_problems = _check_row(line, cells, known_kps)
-            sid = cells["student_id"]
-            if not row_problems and sid in first_line:
-                row_problems.append(
-                    RosterProblem(
-                        line,
-                        "student_id",
-                        f"{sid!r} is already on line {first_line[sid]}",
-                        f"“{sid}”已在第 {first_line[sid]} 行出现",
-                    )
-                )
-            if row_problems:
-                problems.extend(row_problems)
-                continue
-            first_line[sid] = line
-            rows.append(
-                RosterRow(line, sid, cells["name"], cells["password"], cells.get("goal") or None)
-            )
-    except csv.Error as exc:
-        problems.append(
-            RosterProblem(0, "", f"the file cannot be read as CSV ({exc})", "文件无法按 CSV 读取")
-        )
-    already = set(taken([r.student_id for r in rows]))
-    for r in rows:
-        if r.student_id in already:
-            problems.append(
-                RosterProblem(
-                    r.line,
-                    "student_id",
-                    f"{r.student_id!r} is already taken; choose another id",
-                    f"“{r.student_id}”已被使用，请换一个编号",
-                )
-            )
-    if not rows and not problems:
-        problems.append(
-            RosterProblem(
-                header_line, "", "the file has a header but no students", "文件只有表头，没有学生"
-            )
-        )
-    problems.sort(key=lambda p: (p.line, p.column))
-    return (rows if not problems else []), problems
-
-
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the line each starts on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    start = 1
-    for record in reader:
-        yield start, record
-        start = reader.line_num + 1
-
-
-def _check_row(line: int, cells: dict[str, str], known_kps: Collection[str]) -> list[RosterProblem]:
-    out: list[RosterProblem] = []
-    for column, value in cells.items():
-        if len(value) > MAX_ROSTER_FIELD:
-            out.append(
-                RosterProblem(
-                    line,
-                    column,
-                    f"longer than {MAX_ROSTER_FIELD} characters",
-                    f"超过 {MAX_ROSTER_FIELD} 个字符",
-                )
-            )
-    if out:
-        return out
-    sid, name, password = cells["student_id"], cells["name"], cells["password"]
-    try:
-        check_person_id("student", sid)
-        if not all(ch.isalnum() or ch in "-_." for ch in sid):
-            raise InputError("use only letters, digits, '-', '_' and '.' in a student id")
-    except InputError as exc:
-        out.append(
-            RosterProblem(
-                line,
-                "student_id",
-                str(exc),
-                "学生编号不可用：只能用字母、数字、“-”、“_”和“.”，不能为空",
-            )
-        )
-    try:
-        check_name("student", name)
-    except InputError as exc:
-        out.append(
-            RosterProblem(line, "name", str(exc), "姓名不可用：不能为空、不能换行，最多 100 个字符")
-        )
-    if len(password) < MIN_PASSWORD_LEN:
-        out.append(
-            RosterProblem(
-                line,
-                "password",
-                f"shorter than {MIN_PASSWORD_LEN} characters",
-                f"密码少于 {MIN_PASSWORD_LEN} 个字符",
-            )
-        )
-    elif len(password) > MAX_PASSWORD_LEN:
-        out.append(
-            RosterProblem(
-                line,
-                "password",
-                f"longer than {MAX_PASSWORD_LEN} characters",
-                f"密码超过 {MAX_PASSWORD_LEN} 个字符",
-            )
-        )
-    goal = cells.get("goal") or ""
-    if goal and goal not in known_kps:
-        out.append(
-            RosterProblem(
-                line,
-                "goal",
-                f"no knowledge point {goal[:60]!r}; find ids with `tutor graph list`",
-                f"没有知识点“{goal[:60]}”；可用 `tutor graph list` 查看编号",
-            )
-        )
-    return out

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from tutor.access import School
 from tutor.content.items import GENERATORS, Item, generate, levels_by_kp
 from tutor.engine import Engine
 from tutor.errors import InputError, NotFoundError
@@ -151,13 +152,14 @@ def seed_demo(
     if not 1 <= n_students <= N_STUDENTS:
         raise InputError(f"the demo has 1 to {N_STUDENTS} students, not {n_students}")
     store = engine.store
+    school = School(engine)
     _ensure_curriculum(engine)
-    _ensure_teacher(engine)
+    _ensure_teacher(school)
     for class_id, name, _goal in DEMO_CLASSES:
         try:
             store.get_class(class_id)
         except NotFoundError:
-            engine.create_class(class_id, name, DEMO_TEACHER)
+            school.create_class(class_id, name, DEMO_TEACHER)
     ids = _student_ids(n_students)
     half = (len(ids) + 1) // 2
     for n, sid in enumerate(ids):
@@ -166,12 +168,12 @@ def seed_demo(
         try:
             store.get_student(sid)
         except NotFoundError:
-            engine.add_student_with_password(sid, _NAMES[n], class_id, DEMO_STUDENT_PASSWORD, goal)
+            school.add_student_with_password(sid, _NAMES[n], class_id, DEMO_STUDENT_PASSWORD, goal)
         if store.password_hash(sid) is None:
-            engine.set_password(sid, DEMO_STUDENT_PASSWORD)
+            school.set_password(sid, DEMO_STUDENT_PASSWORD)
     added = 0
     levels = levels_by_kp()
-    now = engine._clock()
+    now = engine.clock()
     # A private engine on the same store, whose clock walks through each history.
     clock = _Clock(now)
     player = Engine(store, clock=clock)
@@ -205,13 +207,13 @@ def _ensure_curriculum(engine: Engine) -> None:
         engine.store.load_content(default_content_bank())
 
 
-def _ensure_teacher(engine: Engine) -> None:
+def _ensure_teacher(school: School) -> None:
     try:
-        engine.store.get_teacher(DEMO_TEACHER)
+        school.engine.store.get_teacher(DEMO_TEACHER)
     except NotFoundError:
-        engine.add_teacher(DEMO_TEACHER, DEMO_TEACHER_NAME)
-    if engine.store.password_hash(DEMO_TEACHER) is None:
-        engine.set_password(DEMO_TEACHER, DEMO_TEACHER_PASSWORD)
+        school.add_teacher(DEMO_TEACHER, DEMO_TEACHER_NAME)
+    if school.engine.store.password_hash(DEMO_TEACHER) is None:
+        school.set_password(DEMO_TEACHER, DEMO_TEACHER_PASSWORD)
 
 
 def _world(engine: Engine, goal: str, levels: dict[str, tuple[int, ...]]) -> World:

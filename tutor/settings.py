@@ -10,10 +10,18 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal, get_args
 
 from tutor.errors import InputError
 
 APP_NAME = "kptutor"
+
+#: Where the transformers backend runs (``TUTOR_LLM_DEVICE``).
+LlmDevice = Literal["auto", "cpu", "cuda"]
+#: How it decodes on the CPU (``TUTOR_LLM_CPU_DECODE``).
+LlmCpuDecode = Literal["quantized", "float32", "generate"]
+LLM_DEVICES: tuple[LlmDevice, ...] = get_args(LlmDevice)
+LLM_CPU_DECODES: tuple[LlmCpuDecode, ...] = get_args(LlmCpuDecode)
 
 
 def default_data_dir() -> Path:
@@ -50,12 +58,20 @@ class Settings:
     #: Bearer token for that server, if it wants one (``TUTOR_LLM_API_KEY``).
     llm_api_key: str | None = None
     #: Where the transformers backend runs: ``auto`` (CUDA when present), ``cpu`` or ``cuda``.
-    llm_device: str = "auto"
+    llm_device: LlmDevice = "auto"
     #: How it decodes on the CPU (``TUTOR_LLM_CPU_DECODE``): ``quantized`` (4-bit weights where
     #: the model's lie on a 4-bit grid, as the pulled SmolLM2's do), ``float32`` or ``generate``.
-    llm_cpu_decode: str = "quantized"
+    llm_cpu_decode: LlmCpuDecode = "quantized"
     #: Where pulled model weights are cached; None means ``<data_dir>/models``.
     models_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        # The Literal fields are checked when the object is made, not only when read from
+        # the environment (where the message names the variable instead).
+        for name, allowed in (("llm_device", LLM_DEVICES), ("llm_cpu_decode", LLM_CPU_DECODES)):
+            value = getattr(self, name)
+            if value not in allowed:
+                raise InputError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
 
     @property
     def resolved_store_url(self) -> str:
@@ -104,10 +120,6 @@ class Settings:
                 ) from None
         kwargs.update(_llm_from_env(env))
         return cls(**kwargs)  # type: ignore[arg-type]
-
-
-LLM_DEVICES = ("auto", "cpu", "cuda")
-LLM_CPU_DECODES = ("quantized", "float32", "generate")
 
 
 def _llm_from_env(env: Mapping[str, str]) -> dict[str, object]:

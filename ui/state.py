@@ -20,7 +20,7 @@ from tutor.settings import Settings
 from ui.i18n import DEFAULT_LANG, LANGUAGES, message, text
 
 if TYPE_CHECKING:
-    from tutor.access import StudentAPI, TeacherAPI
+    from tutor.access import School, StudentAPI, TeacherAPI
     from tutor.auth import Session
     from tutor.engine import Engine
     from tutor.llm.base import LanguageModel
@@ -72,6 +72,18 @@ def engine() -> Engine:
     return _engine(Settings.from_env().resolved_store_url)
 
 
+@st.cache_resource(show_spinner=False)
+def _school(url: str) -> School:
+    from tutor.access import School
+
+    return School(_engine(url))
+
+
+def school() -> School:
+    """The process-wide accounts and sessions over :func:`engine` (made on first use)."""
+    return _school(Settings.from_env().resolved_store_url)
+
+
 # -- language ---------------------------------------------------------------------------
 
 
@@ -111,7 +123,7 @@ def _forget_user() -> None:
 
 def sign_in(user_id: str, password: str) -> Session:
     """Check the credentials and keep the new session's token (raises ``AuthError``)."""
-    session = engine().sign_in(user_id.strip(), password)
+    session = school().sign_in(user_id.strip(), password)
     _forget_user()
     st.session_state[TOKEN] = session.token
     st.session_state.pop(EXPIRED, None)
@@ -122,7 +134,7 @@ def sign_out() -> None:
     """End this tab's session in the engine and forget everything about the user."""
     token = st.session_state.get(TOKEN)
     if token:
-        engine().sign_out(token)
+        school().sign_out(token)
     _forget_user()
 
 
@@ -134,7 +146,7 @@ def current_session() -> Session | None:
     if not token:
         return None
     try:
-        return engine().session(token)
+        return school().session(token)
     except AuthError:
         _forget_user()
         st.session_state[EXPIRED] = True
@@ -170,7 +182,7 @@ def require_teacher() -> TeacherAPI:
 def _facade() -> StudentAPI | TeacherAPI:
     if current_session() is None:
         denied("sign_in_first")
-    return engine().as_user(st.session_state[TOKEN])
+    return school().as_user(st.session_state[TOKEN])
 
 
 def show_error(exc: TutorError) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS, start_app
+from tutor.access import School
 from tutor.content.bank import content_bank_for
 from tutor.content.curricula import default_curriculum
 from tutor.content.items import Item, regenerate
@@ -42,10 +43,11 @@ def seed(data_dir: Path) -> None:
     store.load_curriculum(curriculum)
     store.load_content(content_bank_for(curriculum.name))
     engine = Engine(store)
-    engine.add_teacher(TEACHER[0], "Ms Lin")
-    engine.set_password(*TEACHER)
-    engine.create_class("c1", "Class 1", TEACHER[0])
-    engine.add_student_with_password(STUDENT[0], "Ann", "c1", STUDENT[1], GOAL)
+    school = School(engine)
+    school.add_teacher(TEACHER[0], "Ms Lin")
+    school.set_password(*TEACHER)
+    school.create_class("c1", "Class 1", TEACHER[0])
+    school.add_student_with_password(STUDENT[0], "Ann", "c1", STUDENT[1], GOAL)
     for _ in range(HISTORY):
         item = engine.next_item(STUDENT[0]).item
         assert item is not None

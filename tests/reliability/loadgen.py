@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from tutor.access import School
 from tutor.content.bank import default_content_bank
 from tutor.content.curricula import default_curriculum
 from tutor.content.items import Item, regenerate
@@ -90,11 +91,11 @@ def prepare_store(store: GraphStore, students: int, *, goal: str = GOAL) -> list
         store.load_curriculum(default_curriculum())
         store.load_content(default_content_bank())
     engine = Engine(store)
-    engine.add_teacher("load-teacher", "Load Teacher")
-    engine.create_class("load-class", "Load class", "load-teacher")
+    School(engine).add_teacher("load-teacher", "Load Teacher")
+    School(engine).create_class("load-class", "Load class", "load-teacher")
     ids = [f"load-{i:04d}" for i in range(students)]
     for sid in ids:
-        engine.add_student(sid, f"Student {sid}", "load-class", goal)
+        School(engine).add_student(sid, f"Student {sid}", "load-class", goal)
     return ids
 
 

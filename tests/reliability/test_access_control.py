@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tutor.access import StudentAPI, TeacherAPI
+from tutor.access import School, StudentAPI, TeacherAPI
 from tutor.content.bank import default_content_bank
 from tutor.content.curricula import default_curriculum
 from tutor.engine import Engine
@@ -23,22 +23,23 @@ def test_access_is_enforced_by_the_engine(store: GraphStore) -> None:
     store.load_curriculum(default_curriculum())
     store.load_content(default_content_bank())
     engine = Engine(store)
-    engine.add_teacher("t1", "Ms Li")
-    engine.add_teacher("t2", "Mr Wang")
-    engine.create_class("c1", "5A", "t1")
-    engine.create_class("c2", "5B", "t2")
-    engine.add_student_with_password("s1", "Ann", "c1", "ann-password", GOAL)
-    engine.add_student_with_password("s3", "Cy", "c2", "cy-password", GOAL)
-    engine.set_password("t1", "li-password")
+    school = School(engine)
+    school.add_teacher("t1", "Ms Li")
+    school.add_teacher("t2", "Mr Wang")
+    school.create_class("c1", "5A", "t1")
+    school.create_class("c2", "5B", "t2")
+    school.add_student_with_password("s1", "Ann", "c1", "ann-password", GOAL)
+    school.add_student_with_password("s3", "Cy", "c2", "cy-password", GOAL)
+    school.set_password("t1", "li-password")
 
     # Cy answers once, so there is something of his to protect.
-    cy = engine.as_user(engine.sign_in("s3", "cy-password").token)
+    cy = school.as_user(school.sign_in("s3", "cy-password").token)
     assert isinstance(cy, StudentAPI)
     item = cy.next_item().item
     assert item is not None
     assert cy.submit(item.item_id, "12345").recorded
 
-    ann = engine.as_user(engine.sign_in("s1", "ann-password").token)
+    ann = school.as_user(school.sign_in("s1", "ann-password").token)
     assert isinstance(ann, StudentAPI)
     assert ann.attempts() == [] and ann.me.id == "s1"
     # A student's facade has no way to name another student or reach teacher data.
@@ -55,11 +56,11 @@ def test_access_is_enforced_by_the_engine(store: GraphStore) -> None:
         assert not hasattr(ann, name), name
     # A student cannot sign in as the teacher, nor use a made-up session.
     with pytest.raises(AuthError):
-        engine.sign_in("t1", "ann-password")
+        school.sign_in("t1", "ann-password")
     with pytest.raises(AuthError):
-        engine.as_user("not-a-session-token")
+        school.as_user("not-a-session-token")
 
-    li = engine.as_user(engine.sign_in("t1", "li-password").token)
+    li = school.as_user(school.sign_in("t1", "li-password").token)
     assert isinstance(li, TeacherAPI)
     assert [c.id for c in li.classes()] == ["c1"]
     refused: list[Callable[[], object]] = [

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import wipe_neo4j
+from tutor.access import School
 from tutor.content.answers import MAX_ANSWER_CHARS, check_answer
 from tutor.content.curricula import csv_curriculum
 from tutor.content.items import generate
@@ -210,8 +211,8 @@ def _fresh_engine(store: GraphStore) -> Engine:
     try:
         store.get_teacher("fuzz-teacher")
     except NotFoundError:
-        engine.add_teacher("fuzz-teacher", "Fuzz Teacher")
-        engine.create_class("fuzz-class", "Fuzz class", "fuzz-teacher")
+        School(engine).add_teacher("fuzz-teacher", "Fuzz Teacher")
+        School(engine).create_class("fuzz-class", "Fuzz class", "fuzz-teacher")
     return engine
 
 
@@ -223,7 +224,7 @@ def _check_person(engine: Engine, sid: str, name: str) -> None:
     store = engine.store
     before = _people(store)
     try:
-        engine.add_student(sid, name, "fuzz-class", "fractions.add_unlike")
+        School(engine).add_student(sid, name, "fuzz-class", "fractions.add_unlike")
     except InputError as exc:
         assert str(exc)
         assert _people(store) == before  # refused: nothing written
@@ -268,7 +269,7 @@ def test_answers_are_checked_and_stored_verbatim(field_store: GraphStore, answer
     try:
         field_store.get_student(sid)
     except NotFoundError:
-        engine.add_student(sid, "Answerer", "fuzz-class", "fractions.add_unlike")
+        School(engine).add_student(sid, "Answerer", "fuzz-class", "fractions.add_unlike")
     nxt = engine.next_item(sid)
     assert nxt.item is not None
     before = len(field_store.attempts(sid))
@@ -288,7 +289,7 @@ def _injection_round_trip(store: GraphStore) -> None:
     added = 0
     for n, text in enumerate(INJECTIONS):
         sid = f"inj-{n}"
-        engine.add_student(sid, text, "fuzz-class", "fractions.add_unlike")
+        School(engine).add_student(sid, text, "fuzz-class", "fractions.add_unlike")
         assert store.get_student(sid).name == text
         item = engine.next_item(sid).item
         assert item is not None
@@ -299,9 +300,9 @@ def _injection_round_trip(store: GraphStore) -> None:
             check_person_id("student", text)
         except InputError:
             with pytest.raises(InputError):  # as an id, an injection string is refused
-                engine.add_student(text, "x", "fuzz-class")
+                School(engine).add_student(text, "x", "fuzz-class")
         else:  # a harmless word such as NULL is a valid id, stored as it is
-            engine.add_student(text, "x", "fuzz-class")
+            School(engine).add_student(text, "x", "fuzz-class")
             assert store.get_student(text).id == text
             added += 1
     # The graph is untouched and only the new students were added.

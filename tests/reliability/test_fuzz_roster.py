@@ -14,12 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.reliability.test_fuzz import INJECTIONS
-from tutor.access import parse_roster
+from tutor.access import School
 from tutor.auth import verify_password
 from tutor.domain import check_name, check_person_id
 from tutor.engine import Engine
 from tutor.errors import InputError
 from tutor.graph import GraphStore, open_store
+from tutor.roster import parse_roster
 from tutor.settings import Settings
 
 KPS = {"fractions.add_unlike", "equations.two_step"}
@@ -94,8 +95,8 @@ def roster_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     store: GraphStore = open_store(f"sqlite:///{tmp / 'r.db'}", Settings(data_dir=tmp))
     store.load_curriculum(default_curriculum())
     engine = Engine(store)
-    engine.add_teacher("roster-teacher", "Teacher")
-    engine.create_class("roster-class", "Class", "roster-teacher")
+    School(engine).add_teacher("roster-teacher", "Teacher")
+    School(engine).create_class("roster-class", "Class", "roster-teacher")
     yield engine
     store.close()
 
@@ -113,7 +114,7 @@ def test_roster_import_is_all_or_nothing(roster_engine: Engine, text: str, tag: 
     store = roster_engine.store
     before = {s.id for s in store.list_students()}
     try:
-        report = roster_engine.import_roster("roster-class", text)
+        report = School(roster_engine).import_roster("roster-class", text)
     except InputError as exc:  # e.g. a file too big or not text: refused as a whole
         assert str(exc)
         assert {s.id for s in store.list_students()} == before
@@ -137,7 +138,7 @@ def test_roster_with_one_bad_row_writes_nobody(roster_engine: Engine, tmp_path: 
     store = roster_engine.store
     before = len(store.list_students())
     text = "student_id,name,password\ngood-1,Ann,password-one\nbad id!,Bo,password-two\n"
-    report = roster_engine.import_roster("roster-class", text)
+    report = School(roster_engine).import_roster("roster-class", text)
     assert not report.ok
     assert [(p.line, p.column) for p in report.problems] == [(3, "student_id")]
     assert len(store.list_students()) == before

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from tutor.access import School
 from tutor.content.answers import check_answer
 from tutor.content.bank import default_content_bank
 from tutor.content.curricula import default_curriculum
@@ -31,7 +32,7 @@ from tutor.content.items import Item, generate
 from tutor.engine import Engine
 from tutor.graph import open_store
 from tutor.llm.base import Message
-from tutor.llm.explain import explain
+from tutor.llm.explain import ExplainOptions, explain
 from tutor.llm.grading import grade
 from tutor.llm.guard import final_answer_text, item_letters
 from tutor.llm.safety import check_text
@@ -212,7 +213,12 @@ def test_jailbreaks_show_nothing_unsafe_or_wrong(
         assert "999" not in shown.text
         assert shown.guard in {"regenerated", "fallback"}
         assert shown.reasons  # why the model's text was refused
-        hint = explain(item, model=model, answer=attack[:200], kind="hint", hint_index=0)
+        hint = explain(
+            item,
+            model=model,
+            answer=attack[:200],
+            options=ExplainOptions(kind="hint", hint_index=0),
+        )
         assert check_text(hint.text, source="model").ok
         assert not re.search(rf"(?<![\d/]){re.escape(item.answer)}(?![\d/])", hint.text) or (
             item.answer in item.steps[0].claim.split("=")[0]
@@ -237,11 +243,11 @@ def test_names_never_reach_a_prompt(tmp_path: Path) -> None:
         store.load_content(default_content_bank())
         model = ObedientFakeModel()
         engine = Engine(store, model=model)
-        engine.add_teacher("t-names", NAME_ATTACKS[1])
-        engine.create_class("c-names", NAME_ATTACKS[2], "t-names")
+        School(engine).add_teacher("t-names", NAME_ATTACKS[1])
+        School(engine).create_class("c-names", NAME_ATTACKS[2], "t-names")
         for n, name in enumerate(NAME_ATTACKS):
             sid = f"names-{n}"
-            engine.add_student(sid, name, "c-names", ITEMS[0].kp)
+            School(engine).add_student(sid, name, "c-names", ITEMS[0].kp)
             item = ITEMS[0]
             engine.explain(sid, item.item_id, "5")
             engine.grade(sid, item.item_id, "I added the fractions and got 5/6.")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tutor.access import School
 from tutor.content.answers import check_answer
 from tutor.content.bank import content_bank_for
 from tutor.content.curricula import default_curriculum
@@ -54,13 +55,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [Problem("p1", "oatutor", "equations.two_step", ("s",), "Two-step", json.dumps(problem))],
     )
     engine = Engine(store)
+    school = School(engine)
     for teacher, name, group in (("t1", "Ms Lin", "c1"), ("t2", "Mr Ode", "c2")):
-        engine.add_teacher(teacher, name)
-        engine.set_password(teacher, PASSWORDS[teacher])
-        engine.create_class(group, f"Class {group}", teacher)
-    engine.add_student_with_password("s1", "Ann", "c1", PASSWORDS["s1"], GOAL)
-    engine.add_student_with_password("s2", "Bo", "c1", PASSWORDS["s2"], GOAL)
-    engine.add_student_with_password("x9", "Other", "c2", "other-student", GOAL)
+        school.add_teacher(teacher, name)
+        school.set_password(teacher, PASSWORDS[teacher])
+        school.create_class(group, f"Class {group}", teacher)
+    school.add_student_with_password("s1", "Ann", "c1", PASSWORDS["s1"], GOAL)
+    school.add_student_with_password("s2", "Bo", "c1", PASSWORDS["s2"], GOAL)
+    school.add_student_with_password("x9", "Other", "c2", "other-student", GOAL)
     for _ in range(HISTORY):
         item = engine.next_item("s1").item
         assert item is not None
@@ -418,7 +420,7 @@ def test_teacher_creates_a_class_and_adds_a_student(store_url: str, other_store:
     button(at, text("zh-Hans", "add"))
     assert not at.exception
     assert [(s.id, s.name) for s in other_store.store.list_students("c3")] == [("m1", "小明")]
-    assert other_store.sign_in("m1", "xiaoming-pw").role == "student"
+    assert School(other_store).sign_in("m1", "xiaoming-pw").role == "student"
 
 
 # -- curriculum ---------------------------------------------------------------------------

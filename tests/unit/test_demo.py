@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import run_cli
-from tutor.access import StudentAPI, TeacherAPI
+from tutor.access import School, StudentAPI, TeacherAPI
 from tutor.content.items import regenerate
 from tutor.demo import DEMO_STUDENT_PASSWORD, DEMO_TEACHER_PASSWORD, seed_demo
 from tutor.engine import Engine
@@ -23,15 +23,16 @@ def test_a_small_demo_school_is_real_and_idempotent(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'demo.db'}", Settings(data_dir=tmp_path))
     engine = Engine(store)
     accounts = seed_demo(engine, seed=1, n_students=4)
+    school = School(engine)
     assert accounts.students == ("s01", "s02", "s03", "s04")
     assert accounts.attempts_added > 4 * 15
     assert [c.id for c in store.list_classes("teacher")] == ["class-7a", "class-7b"]
     assert [s.id for s in store.list_students("class-7a")] == ["s01", "s02"]
     # The published credentials sign in, with the right roles.
     assert isinstance(
-        engine.as_user(engine.sign_in("teacher", DEMO_TEACHER_PASSWORD).token), TeacherAPI
+        school.as_user(school.sign_in("teacher", DEMO_TEACHER_PASSWORD).token), TeacherAPI
     )
-    api = engine.as_user(engine.sign_in("s03", DEMO_STUDENT_PASSWORD).token)
+    api = school.as_user(school.sign_in("s03", DEMO_STUDENT_PASSWORD).token)
     assert isinstance(api, StudentAPI)
     # Histories went through engine.submit: the stored mastery is a replay of the log,
     # and a path was stored after the answers.
@@ -42,7 +43,7 @@ def test_a_small_demo_school_is_real_and_idempotent(tmp_path: Path) -> None:
             Observation(a.kp, a.correct, a.at, regenerate(a.item_id).assesses, a.gap_kps)
             for a in log
         ]
-        layers = {a.kp: engine._prerequisite_layers(a.kp) for a in log}
+        layers = {a.kp: engine.index().prerequisite_layers(a.kp) for a in log}
         assert replay(observations, layers) == store.mastery(sid)
         path = store.get_path(sid)
         assert path is not None and path.updated_at == log[-1].at
@@ -59,7 +60,7 @@ def test_a_small_demo_school_is_real_and_idempotent(tmp_path: Path) -> None:
     assert again.attempts_added == 0
     assert {sid: len(store.attempts(sid)) for sid in accounts.students} == before
     assert [s.id for s in store.list_students()] == list(accounts.students)
-    assert engine.sign_in("s01", DEMO_STUDENT_PASSWORD).user_id == "s01"
+    assert school.sign_in("s01", DEMO_STUDENT_PASSWORD).user_id == "s01"
     with pytest.raises(InputError, match="1 to 30"):
         seed_demo(engine, n_students=31)
     store.close()

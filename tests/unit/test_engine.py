@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tutor.access import School
 from tutor.content.items import levels_by_kp, regenerate
 from tutor.content.misconceptions import buggy_answer
 from tutor.engine import Engine
@@ -14,16 +15,22 @@ from tutor.learner.mastery import MASTERED, Observation, replay
 
 @pytest.fixture
 def engine(store: GraphStore) -> Engine:
+    return make_engine(store)
+
+
+def make_engine(store: GraphStore) -> Engine:
+    """An engine with a minute-step clock; Ann (goal: adding unlike fractions) in class 5A."""
     clock = iter(float(t) for t in range(1_000_000, 2_000_000, 60))
     e = Engine(store, clock=lambda: next(clock))
-    e.add_teacher("t1", "Ms Li")
-    e.create_class("c1", "5A", "t1")
-    e.add_student("s1", "Ann", "c1", goal="fractions.add_unlike")
+    people = School(e)
+    people.add_teacher("t1", "Ms Li")
+    people.create_class("c1", "5A", "t1")
+    people.add_student("s1", "Ann", "c1", goal="fractions.add_unlike")
     return e
 
 
 def test_a_student_without_a_goal_is_told_what_to_do(engine: Engine) -> None:
-    engine.add_student("s2", "Bo", "c1")
+    School(engine).add_student("s2", "Bo", "c1")
     with pytest.raises(InputError, match="tutor student goal s2"):
         engine.next_item("s2")
     with pytest.raises(NotFoundError, match="no student"):
@@ -91,13 +98,13 @@ def test_stored_mastery_equals_a_replay_of_the_attempt_log(engine: Engine) -> No
     observations = [
         Observation(a.kp, a.correct, a.at, regenerate(a.item_id).assesses, a.gap_kps) for a in log
     ]
-    layers = {a.kp: engine._prerequisite_layers(a.kp) for a in log}
+    layers = {a.kp: engine.index().prerequisite_layers(a.kp) for a in log}
     assert replay(observations, layers) == engine.store.mastery("s1")
 
 
 def test_class_goal_and_path(engine: Engine) -> None:
-    engine.add_student("s3", "Cy", "c1")
-    students = engine.set_class_goal("c1", "ratio.solve_proportions")
+    School(engine).add_student("s3", "Cy", "c1")
+    students = School(engine).set_class_goal("c1", "ratio.solve_proportions")
     assert {s.id for s in students} == {"s1", "s3"}
     path = engine.path("s3")
     assert path.goal == "ratio.solve_proportions"
@@ -185,18 +192,18 @@ def test_a_gap_below_unmastered_prerequisites_puts_them_first(engine: Engine) ->
 def test_a_changed_goal_makes_the_stored_path_stale(engine: Engine) -> None:
     first = engine.path("s1")
     assert first.goal == "fractions.add_unlike"
-    engine.set_goal("s1", "ratio.unit_rate")
+    School(engine).set_goal("s1", "ratio.unit_rate")
     again = engine.path("s1")
     assert again.goal == "ratio.unit_rate" and again.kps[-1] == "ratio.unit_rate"
-    engine.set_goal("s1", None)
+    School(engine).set_goal("s1", None)
     assert engine.path("s1").kind == "no_goal"
 
 
-# -- explanations, grading, class report, export -----------------------------------------
+# -- explanations and grading ---------------------------------------------------------
 
 
 def test_explain_and_grade_use_the_engine_model_with_the_diagnosis(engine: Engine) -> None:
-    from tutor.llm.explain import Explanation
+    from tutor.llm.explain import ExplainOptions, Explanation
     from tutor.llm.grading import Grade
 
     item = regenerate("fraction_add_unlike:1:5")
@@ -207,51 +214,9 @@ def test_explain_and_grade_use_the_engine_model_with_the_diagnosis(engine: Engin
     assert explained.text.strip()
     plain = engine.explain("s1", item.item_id)
     assert plain.text != explained.text  # the diagnosis of the wrong answer was used
-    hint = engine.explain("s1", item.item_id, kind="hint", language="zh")
+    hint = engine.explain("s1", item.item_id, options=ExplainOptions(kind="hint", language="zh"))
     assert hint.text.strip() and hint.text != plain.text
     graded = engine.grade("s1", item.item_id, "I made both fractions into sixths.")
     assert isinstance(graded, Grade) and 0 <= graded.score <= 2
     with pytest.raises(NotFoundError):
         engine.explain("nobody", item.item_id)
-
-
-def test_class_report(engine: Engine) -> None:
-    engine.add_student("s2", "Bo", "c1", goal="fractions.add_unlike")
-    wrongs = []
-    for seed in (5, 6, 7):
-        item = regenerate(f"fraction_add_unlike:1:{seed}")
-        wrong = buggy_answer("mc.frac_add_across", item)
-        assert wrong is not None
-        wrongs.append(wrong)
-        engine.submit("s1", item.item_id, wrong)
-    nxt = engine.next_item("s2")
-    assert nxt.item is not None
-    engine.submit("s2", nxt.item.item_id, nxt.item.answer)
-    report = engine.class_report("c1")
-    assert report.students == ["s1", "s2"]
-    assert set(report.kps) == {"fractions.add_unlike", nxt.item.kp}
-    assert set(report.mastery) == {"s1", "s2"}
-    assert all(set(row) == set(report.kps) for row in report.mastery.values())
-    assert report.weakest[0][0] == "fractions.add_unlike" and report.weakest[0][2] == 1
-    mc, count, examples = report.misconceptions[0]
-    assert (mc, count) == ("mc.frac_add_across", 3)
-    assert examples == list(dict.fromkeys(reversed(wrongs)))  # distinct, newest first
-    helped = {sid: (en, zh) for sid, en, zh in report.needs_help}
-    assert set(helped) == {"s1"}
-    assert "3 wrong answers in a row" in helped["s1"][0] and "gap" in helped["s1"][0]
-    assert "连续答错3题" in helped["s1"][1]
-    assert report.cdm is None  # too few answers for the class-level model
-    data = report.to_json()
-    assert data["misconceptions"] == [["mc.frac_add_across", 3, examples]]
-
-
-def test_export_class_csv_is_safe_for_spreadsheets(engine: Engine) -> None:
-    import csv
-    import io
-
-    engine.add_student("s2", "=HYPERLINK(1)", "c1", goal="fractions.add_unlike")
-    engine.submit("s2", "fraction_add_unlike:1:5", "-3")
-    rows = list(csv.DictReader(io.StringIO(engine.export_class_csv("c1"))))
-    assert [r["student_id"] for r in rows] == ["s2"]
-    assert rows[0]["name"] == "'=HYPERLINK(1)" and rows[0]["answer"] == "-3"
-    assert rows[0]["status"] == "incorrect" and rows[0]["correct"] == "0"

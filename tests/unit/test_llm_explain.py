@@ -9,7 +9,7 @@ import pytest
 from tutor.content.items import regenerate
 from tutor.errors import InputError
 from tutor.llm.base import LanguageModel, Message, complete
-from tutor.llm.explain import Explanation, explain, explain_stream
+from tutor.llm.explain import ExplainOptions, Explanation, explain, explain_stream
 from tutor.llm.guard import GuardStats, Reference
 from tutor.llm.prompts import build_explain_messages, read_payload
 from tutor.llm.template import TemplateModel
@@ -50,7 +50,10 @@ def test_explanation_renders_every_verified_step(item) -> None:  # type: ignore[
 def test_styles_and_languages_differ(item) -> None:  # type: ignore[no-untyped-def]
     texts = {
         (style, language): explain(
-            item, model=TemplateModel(), style=style, language=language, stats=GuardStats()
+            item,
+            model=TemplateModel(),
+            stats=GuardStats(),
+            options=ExplainOptions(style=style, language=language),
         ).text
         for style in ("formal", "casual", "friendly")
         for language in ("en", "zh")
@@ -88,7 +91,12 @@ def test_prompt_carries_item_steps_answer_and_misconception(item) -> None:  # ty
 
 def test_hints_go_one_step_at_a_time_without_the_answer(item) -> None:  # type: ignore[no-untyped-def]
     hints = [
-        explain(item, model=TemplateModel(), kind="hint", hint_index=k, stats=GuardStats())
+        explain(
+            item,
+            model=TemplateModel(),
+            stats=GuardStats(),
+            options=ExplainOptions(kind="hint", hint_index=k),
+        )
         for k in range(len(item.steps))
     ]
     assert all(h.guard == "accepted" for h in hints)
@@ -96,7 +104,12 @@ def test_hints_go_one_step_at_a_time_without_the_answer(item) -> None:  # type: 
     for hint in hints:
         assert "3/2" not in hint.text and "9/6" not in hint.text  # 9/6 is the answer too
     assert "least common multiple" in hints[0].text  # step 1's own wording
-    zh = explain(item, model=TemplateModel(), kind="hint", language="zh", stats=GuardStats())
+    zh = explain(
+        item,
+        model=TemplateModel(),
+        stats=GuardStats(),
+        options=ExplainOptions(kind="hint", language="zh"),
+    )
     assert CJK.search(zh.text)
 
 
@@ -113,18 +126,27 @@ def test_hints_go_one_step_at_a_time_without_the_answer(item) -> None:  # type: 
     ],
 )
 def test_bad_options_are_refused(item, kwargs: dict[str, object], message: str) -> None:  # type: ignore[no-untyped-def]
+    max_tries = kwargs.pop("max_tries", 3)
     with pytest.raises(InputError, match=message):
-        explain(item, model=TemplateModel(), **kwargs)  # type: ignore[arg-type]
+        options = ExplainOptions(**kwargs)  # type: ignore[arg-type]
+        explain(item, model=TemplateModel(), options=options, max_tries=max_tries)  # type: ignore[arg-type]
 
 
 def test_stream_validates_before_generating(item) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match="temperature"):
-        explain_stream(item, model=TemplateModel(), temperature=2.0)
+        explain_stream(item, model=TemplateModel(), options=ExplainOptions(temperature=2.0))
+    with pytest.raises(InputError, match="has 3 step"):  # checked before the first piece
+        explain_stream(item, model=TemplateModel(), options=ExplainOptions("hint", 3))
 
 
 def test_temperature_bounds_are_accepted(item) -> None:  # type: ignore[no-untyped-def]
     for temperature in (0.1, 1.0):
-        result = explain(item, model=TemplateModel(), temperature=temperature, stats=GuardStats())
+        result = explain(
+            item,
+            model=TemplateModel(),
+            stats=GuardStats(),
+            options=ExplainOptions(temperature=temperature),
+        )
         assert result.guard == "accepted"
 
 

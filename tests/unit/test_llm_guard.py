@@ -13,7 +13,7 @@ import pytest
 
 from tutor.content.items import GENERATORS, ensure_generators_loaded, generate, regenerate
 from tutor.llm.base import LanguageModel, Message
-from tutor.llm.explain import explain, explain_stream
+from tutor.llm.explain import ExplainOptions, explain, explain_stream
 from tutor.llm.guard import (
     GuardStats,
     Reference,
@@ -91,7 +91,7 @@ def test_wrong_final_answer_is_regenerated(item) -> None:  # type: ignore[no-unt
     wrong = "9 + 1 = 10, and 10 + 2 = 12. So the answer is 13."
     right = "9 + 1 = 10, and 10 + 2 = 12. So the answer is 12."
     model = ScriptedModel(wrong, right)
-    result = explain(item, model=model, temperature=0.8)
+    result = explain(item, model=model, options=ExplainOptions(temperature=0.8))
     assert result.guard == "regenerated"
     assert result.text == right
     assert "wrong_final_answer: said 13, verified 12" in result.reasons
@@ -166,7 +166,7 @@ def test_hint_that_reveals_the_answer_is_rejected(item) -> None:  # type: ignore
     assert not reveals_answer("Make a ten first: 9 + 1 = 10.", ref)
     assert not reveals_answer("Look at step 2 again.", ref)
     model = ScriptedModel("Easy: 9 + 3 = 12.", "Think: 10 + 2 makes 12.")
-    result = explain(item, model=model, kind="hint", hint_index=1)
+    result = explain(item, model=model, options=ExplainOptions(kind="hint", hint_index=1))
     assert result.guard == "fallback"
     assert "reveals_answer" in result.reasons
     assert not reveals_answer(result.text, ref)
@@ -174,7 +174,7 @@ def test_hint_that_reveals_the_answer_is_rejected(item) -> None:  # type: ignore
 
 def test_hint_prompt_never_carries_the_final_answer(item) -> None:  # type: ignore[no-untyped-def]
     model = ScriptedModel("Make a ten first: 9 + 1 = 10.")
-    result = explain(item, model=model, kind="hint", hint_index=2)
+    result = explain(item, model=model, options=ExplainOptions(kind="hint", hint_index=2))
     assert result.guard == "accepted"
     messages = model.calls[0][0]
     payload = read_payload(messages)
@@ -267,10 +267,17 @@ def test_template_explanations_and_hints_pass_the_guard_for_sampled_generators()
         gen = GENERATORS[name]
         it = generate(name, gen.levels[0], 7)
         for language in ("en", "zh"):
-            result = explain(it, model=TemplateModel(), language=language, stats=stats)
+            result = explain(
+                it, model=TemplateModel(), stats=stats, options=ExplainOptions(language=language)
+            )
             assert result.guard == "accepted", (it.item_id, language, result.reasons)
         for k in range(len(it.steps)):
-            hint = explain(it, model=TemplateModel(), kind="hint", hint_index=k, stats=stats)
+            hint = explain(
+                it,
+                model=TemplateModel(),
+                stats=stats,
+                options=ExplainOptions(kind="hint", hint_index=k),
+            )
             assert hint.guard == "accepted", (it.item_id, k, hint.reasons)
             assert not reveals_answer(hint.text, Reference.from_item(it))
     assert stats.snapshot()["fallback"] == 0

@@ -83,12 +83,17 @@ def explain_cmd(
     stated as a result, that a hint does not give the answer away, and the safety filter.
     A rejected text is regenerated, then replaced by the template explanation.
     """
+    from dataclasses import replace
+
     from tutor.content.items import regenerate
     from tutor.errors import InputError
-    from tutor.llm.explain import explain
-    from tutor.llm.prompts import validate_options
+    from tutor.llm.explain import ExplainOptions, explain
 
-    validate_options(style=style, language=language, temperature=temperature)
+    options = ExplainOptions(
+        style=style,  # type: ignore[arg-type]
+        language=language,  # type: ignore[arg-type]
+        temperature=temperature,
+    )
     item = regenerate(item_id)
     if hint is not None and not 1 <= hint <= len(item.steps):
         raise InputError(
@@ -96,16 +101,9 @@ def explain_cmd(
             f"{len(item.steps)}, not {hint}"
         )
     model = _load_model(model_spec)
-    result = explain(
-        item,
-        model=model,
-        answer=answer,
-        kind="hint" if hint is not None else "explanation",
-        hint_index=(hint - 1) if hint is not None else 0,
-        style=style,  # type: ignore[arg-type]
-        language=language,  # type: ignore[arg-type]
-        temperature=temperature,
-    )
+    if hint is not None:
+        options = replace(options, kind="hint", hint_index=hint - 1)
+    result = explain(item, model=model, answer=answer, options=options)
     emit(result.to_json(), as_json, _explain_text)
 
 

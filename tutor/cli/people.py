@@ -20,10 +20,11 @@ def teacher() -> None:
 @common_options
 def teacher_add(teacher_id: str, name: str, store_url: str | None, as_json: bool) -> None:
     """Add a teacher."""
+    from tutor.access import School
     from tutor.engine import Engine
 
     with open_cli_store(store_url) as store:
-        t = Engine(store).add_teacher(teacher_id, name)
+        t = School(Engine(store)).add_teacher(teacher_id, name)
     emit({"id": t.id, "name": t.name}, as_json, lambda d: f"added teacher {d['id']}")
 
 
@@ -41,10 +42,11 @@ def class_create(
     class_id: str, name: str, teacher_id: str, store_url: str | None, as_json: bool
 ) -> None:
     """Create a class taught by an existing teacher."""
+    from tutor.access import School
     from tutor.engine import Engine
 
     with open_cli_store(store_url) as store:
-        group = Engine(store).create_class(class_id, name, teacher_id)
+        group = School(Engine(store)).create_class(class_id, name, teacher_id)
     emit(
         {"id": group.id, "name": group.name, "teacher": group.teacher_id},
         as_json,
@@ -58,10 +60,11 @@ def class_create(
 @common_options
 def class_goal(class_id: str, kp_id: str, store_url: str | None, as_json: bool) -> None:
     """Set the goal knowledge point of every student in a class."""
+    from tutor.access import School
     from tutor.engine import Engine
 
     with open_cli_store(store_url) as store:
-        students = Engine(store).set_class_goal(class_id, kp_id)
+        students = School(Engine(store)).set_class_goal(class_id, kp_id)
     emit(
         {"class": class_id, "goal": kp_id, "students": [s.id for s in students]},
         as_json,
@@ -89,10 +92,11 @@ def student_add(
     as_json: bool,
 ) -> None:
     """Add a student."""
+    from tutor.access import School
     from tutor.engine import Engine
 
     with open_cli_store(store_url) as store:
-        s = Engine(store).add_student(student_id, name, class_id, goal)
+        s = School(Engine(store)).add_student(student_id, name, class_id, goal)
     emit(s.to_json(), as_json, lambda d: f"added student {d['id']}")
 
 
@@ -102,10 +106,11 @@ def student_add(
 @common_options
 def student_goal(student_id: str, kp_id: str, store_url: str | None, as_json: bool) -> None:
     """Set a student's goal knowledge point."""
+    from tutor.access import School
     from tutor.engine import Engine
 
     with open_cli_store(store_url) as store:
-        s = Engine(store).set_goal(student_id, kp_id)
+        s = School(Engine(store)).set_goal(student_id, kp_id)
     emit(s.to_json(), as_json, lambda d: f"goal of {d['id']}: {d['goal']}")
 
 
@@ -183,7 +188,7 @@ def class_import_roster(class_id: str, path: str, store_url: str | None, as_json
     """
     from pathlib import Path
 
-    from tutor.access import MAX_ROSTER_BYTES
+    from tutor.access import MAX_ROSTER_BYTES, School
     from tutor.engine import Engine
     from tutor.errors import InputError
 
@@ -201,7 +206,7 @@ def class_import_roster(class_id: str, path: str, store_url: str | None, as_json
             f"roster file {path} is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'"
         ) from None
     with open_cli_store(store_url) as store:
-        report = Engine(store).import_roster(class_id, text)
+        report = School(Engine(store)).import_roster(class_id, text)
 
     def human(d: dict[str, Any]) -> str:
         if d["ok"]:

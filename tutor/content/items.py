@@ -7,8 +7,10 @@ claim is read with the safe answer parser (never ``sympify``) and proved with sy
 canonical answer must be accepted by :func:`~tutor.content.answers.check_answer`. A generator
 bug therefore raises here instead of reaching a student.
 
-Generators register themselves by name in :data:`GENERATORS` (with :func:`register` or the
-:func:`generator` decorator); nothing dispatches on names with ``if``/``elif``.
+Generators register themselves by name in :data:`~tutor.content.registry.GENERATORS` (with
+``register`` or the ``generator`` decorator of :mod:`tutor.content.registry`, re-exported
+here); nothing dispatches on names with ``if``/``elif``. The registry imports no generator;
+:func:`ensure_generators_loaded` imports them all (the package ``tutor.content.generators``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import sympy as sp
 
@@ -29,6 +31,16 @@ from tutor.content.answers import (
     check_answer,
     normalize,
     parse_answer,
+)
+from tutor.content.registry import (
+    GENERATORS,
+    ITEM_ID,
+    Draft,
+    FunctionGenerator,
+    Generator,
+    Step,
+    generator,
+    register,
 )
 from tutor.errors import InputError, NotFoundError, TutorError
 
@@ -43,6 +55,7 @@ __all__ = [
     "ensure_generators_loaded",
     "generate",
     "generator",
+    "generators_by_kp",
     "generators_for_kp",
     "items_for_kp",
     "levels_by_kp",
@@ -57,44 +70,10 @@ ITEM_ID_HELP = (
     'an item id looks like "generator_name:difficulty:seed", e.g. "fraction_add_like:2:17" '
     "(difficulty and seed are whole numbers, seed 0 or more)"
 )
-_ITEM_ID = re.compile(r"([a-z][a-z0-9_.]*):(\d{1,3}):(\d{1,18})")
 
 
 class ItemVerificationError(TutorError):
     """A generated item failed verification: a generator bug, never the student's fault."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """One worked step: what to do (en, zh), the equation it rests on, and the skill it uses.
-
-    ``claim`` is written in the answer syntax: ``3/4 + 1/6 = 11/12`` (both sides equal, for
-    every value of any letters), a chain ``a = b = c``, or a comparison of numbers such as
-    ``3/4 > 2/3``.
-    """
-
-    text: str
-    text_zh: str
-    claim: str
-    kp: str
-
-    def to_json(self) -> dict[str, str]:
-        """The step as a plain dict."""
-        return {"text": self.text, "text_zh": self.text_zh, "claim": self.claim, "kp": self.kp}
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What a generator's ``make`` returns: the parts of an item that depend on the draw."""
-
-    prompt: str
-    prompt_zh: str
-    answer: str
-    steps: tuple[Step, ...]
-    policy: AnswerPolicy = field(default_factory=AnswerPolicy)
-    #: The drawn parameters (operands, etc.) as JSON-ready values; misconception rules read
-    #: them to compute the answer a buggy procedure would give.
-    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -127,82 +106,11 @@ class Item:
         }
 
 
-@runtime_checkable
-class Generator(Protocol):
-    """Makes items for one knowledge point at several difficulty levels."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def kp(self) -> str: ...
-
-    @property
-    def assesses(self) -> Mapping[str, float]: ...
-
-    @property
-    def levels(self) -> tuple[int, ...]: ...
-
-    def make(self, difficulty: int, rng: random.Random) -> Draft: ...
-
-
-@dataclass(frozen=True)
-class FunctionGenerator:
-    """A :class:`Generator` whose ``make`` is a plain function ``(difficulty, rng) -> Draft``."""
-
-    name: str
-    kp: str
-    assesses: Mapping[str, float]
-    levels: tuple[int, ...]
-    func: Callable[[int, random.Random], Draft]
-
-    def make(self, difficulty: int, rng: random.Random) -> Draft:
-        """Draw one item's parts."""
-        return self.func(difficulty, rng)
-
-
-GENERATORS: dict[str, Generator] = {}
-
-
-def register(gen: Generator) -> Generator:
-    """Add ``gen`` to :data:`GENERATORS` under its name (names must be unique)."""
-    if not _ITEM_ID.fullmatch(f"{gen.name}:1:0"):
-        raise ValueError(f"generator name {gen.name!r} must be lower-case letters, digits, _ or .")
-    if gen.name in GENERATORS:
-        raise ValueError(f"a generator named {gen.name!r} is already registered")
-    if len(gen.levels) < 3 or any(level < 1 for level in gen.levels):
-        raise ValueError(f"generator {gen.name!r} needs at least 3 levels, each 1 or more")
-    if gen.assesses.get(gen.kp) != 1.0:
-        raise ValueError(f"generator {gen.name!r} must assess its own kp {gen.kp!r} with 1.0")
-    GENERATORS[gen.name] = gen
-    return gen
-
-
-def generator(
-    name: str,
-    kp: str,
-    *,
-    also: Mapping[str, float] | None = None,
-    levels: tuple[int, ...] = (1, 2, 3),
-) -> Callable[[Callable[[int, random.Random], Draft]], FunctionGenerator]:
-    """Decorator: register a function as the generator ``name`` for knowledge point ``kp``.
-
-    ``also`` gives the other knowledge points the items assess, with weights below 1.
-    """
-
-    def wrap(func: Callable[[int, random.Random], Draft]) -> FunctionGenerator:
-        assesses = MappingProxyType({kp: 1.0, **(also or {})})
-        gen = FunctionGenerator(name, kp, assesses, levels, func)
-        register(gen)
-        return gen
-
-    return wrap
-
-
 def ensure_generators_loaded() -> None:
     """Import the generator modules, which register themselves in :data:`GENERATORS`.
 
-    (Imported here, not at the top, because the modules import this one.)
+    (Imported when first needed, not at the top: loading ~200 generators is not free, and
+    a program that only reads item ids should not pay for it.)
     """
     import tutor.content.generators  # noqa: F401
 
@@ -218,7 +126,7 @@ def parse_item_id(text: str) -> tuple[str, int, int]:
     Raises:
         InputError: ``text`` is not an item id; the message says what one looks like.
     """
-    m = _ITEM_ID.fullmatch(text.strip()) if isinstance(text, str) else None
+    m = ITEM_ID.fullmatch(text.strip()) if isinstance(text, str) else None
     if m is None:
         raise InputError(f"{str(text)[:60]!r} is not an item id: {ITEM_ID_HELP}")
     return m.group(1), int(m.group(2)), int(m.group(3))
@@ -288,6 +196,15 @@ def _generate_cached(name: str, difficulty: int, seed: int) -> Item:
 def regenerate(item_id: str) -> Item:
     """Make again the item that ``item_id`` names."""
     return generate(*parse_item_id(item_id))
+
+
+def generators_by_kp() -> dict[str, list[Generator]]:
+    """Every generator by its primary knowledge point, each list by name."""
+    ensure_generators_loaded()
+    by_kp: dict[str, list[Generator]] = {}
+    for gen in sorted(GENERATORS.values(), key=lambda g: g.name):
+        by_kp.setdefault(gen.kp, []).append(gen)
+    return by_kp
 
 
 def generators_for_kp(kp: str) -> list[Generator]:

@@ -7,6 +7,6 @@ prerequisite probes when the cause is unknown; :mod:`tutor.diagnosis.cdm` holds
 class-level cognitive diagnosis with DINA (exact, up to a dozen skills),
 :mod:`tutor.diagnosis.ncdm` the neural model for many skills,
 :mod:`tutor.diagnosis.class_cdm` the per-point factorised DINA over a class's attempt logs
-(what the teacher's class report uses), and :mod:`tutor.diagnosis.cdm_data` the class response data types (the files are read by
-:mod:`tutor.data.cdm`).
+(what the teacher's class report uses), and :mod:`tutor.diagnosis.cdm_data` the class
+response data types (the files are read by :mod:`tutor.data.cdm`).
 """

@@ -49,7 +49,7 @@ from tutor.errors import InputError
 
 if TYPE_CHECKING:
     from tutor.learner.data import ResponseLog, ResponseTable
-    from tutor.learner.dkt import DKTConfig
+    from tutor.learner.dkt_config import DKTConfig
 
 FloatArray = npt.NDArray[np.float64]
 Kind = Literal["kt", "cdm"]

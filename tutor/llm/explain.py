@@ -19,7 +19,7 @@ has checked the whole text before the first piece is yielded.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -34,15 +34,20 @@ from tutor.llm.guard import (
     default_guard_stats,
     log_rejection,
 )
-from tutor.llm.prompts import build_explain_messages, generic_nudge, validate_options
+from tutor.llm.options import ExplainOptions, Kind, Language, Style
+from tutor.llm.prompts import build_explain_messages, generic_nudge
 from tutor.llm.safety import check_text
 from tutor.llm.template import render, render_minimal, stream_pieces
 
 __all__ = [
     "MAX_TRIES_LIMIT",
+    "ExplainOptions",
     "Explanation",
     "ExplanationStream",
     "GuardedRun",
+    "Kind",
+    "Language",
+    "Style",
     "explain",
     "explain_stream",
     "run_guarded",
@@ -51,9 +56,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 GuardOutcome = Literal["accepted", "regenerated", "fallback"]
-Kind = Literal["explanation", "hint"]
-Style = Literal["formal", "casual", "friendly"]
-Language = Literal["en", "zh"]
 
 MAX_TRIES_LIMIT = 10
 _MIN_TEMPERATURE = 0.1
@@ -177,29 +179,22 @@ def explain(
     model: LanguageModel,
     answer: str | None = None,
     diagnosis: Diagnosis | None = None,
-    kind: Kind = "explanation",
-    hint_index: int = 0,
-    style: Style = "friendly",
-    language: Language = "en",
-    temperature: float = 0.3,
+    options: ExplainOptions | None = None,
     max_tries: int = 3,
     stats: GuardStats | None = None,
 ) -> Explanation:
-    """A guarded worked explanation of ``item`` (or hint ``hint_index``, 0-based) for a student.
+    """A guarded worked explanation of ``item`` (or a hint, as ``options`` say) for a student.
 
     With ``answer`` (what the student wrote) the answer is diagnosed unless ``diagnosis`` is
-    given; a wrong answer and its misconception go into the prompt.
+    given; a wrong answer and its misconception go into the prompt. ``options`` default to
+    :class:`~tutor.llm.options.ExplainOptions` ``()`` (a friendly English explanation).
 
     Raises:
-        InputError: an unknown style/language/kind, a temperature outside 0.1–1.0, a hint
-            index the item has no step for, or ``max_tries`` outside 1–10.
+        InputError: a hint index the item has no step for, or ``max_tries`` outside 1–10
+            (the options themselves were checked when they were made).
     """
-    validate_options(style=style, language=language, temperature=temperature, kind=kind)
-    if kind == "hint" and not 0 <= hint_index < len(item.steps):
-        raise InputError(
-            f"item {item.item_id} has {len(item.steps)} step(s): ask for a hint "
-            f"0 to {len(item.steps) - 1}, not {hint_index}"
-        )
+    options = options or ExplainOptions()
+    options.check_hint(item.item_id, len(item.steps))
     if answer is not None and diagnosis is None:
         diagnosis = diagnose_answer(item, answer)
     wrong = (
@@ -208,15 +203,16 @@ def explain(
         and diagnosis.status == "incorrect"
         and check_text(answer, source="student").ok  # never echo unsafe student text
     )
+    kind, language = options.kind, options.language
     misconception = _misconception_text(diagnosis, language) if kind == "explanation" else None
     ref = Reference.from_item(item, extra=misconception or "")
     messages = build_explain_messages(
         item,
         kind=kind,
-        style=style,
+        style=options.style,
         language=language,
         ref=ref,
-        hint_index=hint_index,
+        hint_index=options.hint_index,
         answer=answer if wrong else None,
         misconception=misconception,
     )
@@ -226,7 +222,7 @@ def explain(
         model=model,
         kind=kind,
         student_answer=answer if wrong else None,
-        temperature=temperature,
+        temperature=options.temperature,
         max_tries=max_tries,
         language=language,
         stats=stats,
@@ -242,9 +238,8 @@ class ExplanationStream(Iterator[str]):
     then tells the guard outcome.
     """
 
-    def __init__(self, item: Item, kwargs: dict[str, Any]) -> None:
-        self._item = item
-        self._kwargs = kwargs
+    def __init__(self, make: Callable[[], Explanation]) -> None:
+        self._make = make
         self._result: Explanation | None = None
         self._pieces: Iterator[str] | None = None
 
@@ -252,7 +247,7 @@ class ExplanationStream(Iterator[str]):
     def explanation(self) -> Explanation:
         """The guarded explanation being streamed."""
         if self._result is None:
-            self._result = explain(self._item, **self._kwargs)
+            self._result = self._make()
         return self._result
 
     def __iter__(self) -> ExplanationStream:
@@ -270,29 +265,25 @@ def explain_stream(
     model: LanguageModel,
     answer: str | None = None,
     diagnosis: Diagnosis | None = None,
-    kind: Kind = "explanation",
-    hint_index: int = 0,
-    style: Style = "friendly",
-    language: Language = "en",
-    temperature: float = 0.3,
+    options: ExplainOptions | None = None,
     max_tries: int = 3,
     stats: GuardStats | None = None,
 ) -> ExplanationStream:
     """Like :func:`explain`, but yields the accepted text in pieces (nothing unchecked).
 
-    Options are validated here, before anything is generated.
+    The options (and a hint index against the item's steps) are checked here, before
+    anything is generated.
     """
-    validate_options(style=style, language=language, temperature=temperature, kind=kind)
-    kwargs: dict[str, Any] = {
-        "model": model,
-        "answer": answer,
-        "diagnosis": diagnosis,
-        "kind": kind,
-        "hint_index": hint_index,
-        "style": style,
-        "language": language,
-        "temperature": temperature,
-        "max_tries": max_tries,
-        "stats": stats,
-    }
-    return ExplanationStream(item, kwargs)
+    options = options or ExplainOptions()
+    options.check_hint(item.item_id, len(item.steps))
+    return ExplanationStream(
+        lambda: explain(
+            item,
+            model=model,
+            answer=answer,
+            diagnosis=diagnosis,
+            options=options,
+            max_tries=max_tries,
+            stats=stats,
+        )
+    )

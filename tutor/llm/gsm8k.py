@@ -28,7 +28,8 @@ from tutor.errors import InputError, NotFoundError
 from tutor.llm.base import LanguageModel
 from tutor.llm.explain import GuardedRun, run_guarded
 from tutor.llm.guard import GuardStats, Reference, final_answer_text, stated_answer_correct
-from tutor.llm.prompts import build_explain_messages, validate_options
+from tutor.llm.options import ExplainOptions
+from tutor.llm.prompts import build_explain_messages
 
 __all__ = [
     "GsmProblem",
@@ -180,7 +181,7 @@ def evaluate(
     mix with the process-wide counters of real students. ``on_result`` sees each problem's
     run (raw tries included) as it finishes, e.g. to save them for inspection.
     """
-    validate_options(style="friendly", language="en", temperature=temperature)
+    ExplainOptions(temperature=temperature)  # refuses a temperature outside 0.1–1.0
     stats = GuardStats()
     raw_wrong = raw_missing = shown_wrong = claims = dropped_total = 0
     started = time.perf_counter()

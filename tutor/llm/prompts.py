@@ -19,12 +19,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 from tutor.content.items import Item
-from tutor.errors import InputError
 from tutor.llm.base import Message
 from tutor.llm.guard import Reference, reveals_answer
+from tutor.llm.options import DEFAULT_TEMPERATURE, Kind, Language, Style
+from tutor.llm.options import LANGUAGES as _LANGUAGES
+from tutor.llm.options import STYLES as _STYLES
 
 __all__ = [
     "DEFAULT_TEMPERATURE",
@@ -35,18 +37,13 @@ __all__ = [
     "generic_nudge",
     "hint_core",
     "read_payload",
-    "validate_options",
 ]
 
-Style = Literal["formal", "casual", "friendly"]
-Language = Literal["en", "zh"]
-Kind = Literal["explanation", "hint"]
 
-STYLES: tuple[str, ...] = ("formal", "casual", "friendly")
-LANGUAGES: tuple[str, ...] = ("en", "zh")
-DEFAULT_TEMPERATURE = 0.3
-MIN_TEMPERATURE = 0.1
-MAX_TEMPERATURE = 1.0
+# The option values live with ExplainOptions (validated there); here as plain strings for
+# pages that list them.
+STYLES: tuple[str, ...] = _STYLES
+LANGUAGES: tuple[str, ...] = _LANGUAGES
 
 _OPEN, _CLOSE = "<tutor-data>", "</tutor-data>"
 _BLOCK = re.compile(re.escape(_OPEN) + r"(.*?)" + re.escape(_CLOSE), re.DOTALL)
@@ -61,29 +58,6 @@ _STYLE_ZH = {
     "casual": "用轻松随意的口吻，像一位热心的学长。",
     "friendly": "用温暖、鼓励的语气，像一位亲切的老师。",
 }
-
-
-def validate_options(
-    *, style: str, language: str, temperature: float, kind: str = "explanation"
-) -> None:
-    """Refuse options outside the contract, with a message that says what is allowed.
-
-    Raises:
-        InputError: an unknown style, language or kind, or a temperature outside 0.1–1.0.
-    """
-    if style not in STYLES:
-        raise InputError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
-    if language not in LANGUAGES:
-        raise InputError(f"language must be en or zh, not {language!r}")
-    if kind not in ("explanation", "hint"):
-        raise InputError(f"kind must be explanation or hint, not {kind!r}")
-    if not isinstance(temperature, int | float) or not (
-        MIN_TEMPERATURE <= temperature <= MAX_TEMPERATURE
-    ):
-        raise InputError(
-            f"temperature must be between {MIN_TEMPERATURE} and {MAX_TEMPERATURE}, "
-            f"not {temperature!r}"
-        )
 
 
 def _dump(payload: dict[str, Any]) -> str:

@@ -41,10 +41,11 @@ def _stream(text: str) -> None:
 
 
 def _explain(api: StudentAPI, item_id: str, answer: str | None, style: Style, lang: str) -> None:
+    from tutor.access import ExplainOptions
+
     try:
-        explanation = api.explain(
-            item_id, answer, kind="explanation", style=style, language=EXPLAIN_LANG[lang]
-        )
+        options = ExplainOptions(kind="explanation", style=style, language=EXPLAIN_LANG[lang])
+        explanation = api.explain(item_id, answer, options)
     except TutorError as exc:
         state.show_error(exc)
         return
@@ -88,10 +89,13 @@ def _hints(api: StudentAPI, item_id: str, steps: int) -> None:
         st.caption(t("no_more_hints"))
         return
     if st.button(t("show_hint"), key=state.USER_PREFIX + "hint_button"):
+        from tutor.access import ExplainOptions
+
         try:
-            hint_text = api.explain(
-                item_id, kind="hint", hint_index=len(shown), language=EXPLAIN_LANG[state.lang()]
-            ).text
+            options = ExplainOptions(
+                kind="hint", hint_index=len(shown), language=EXPLAIN_LANG[state.lang()]
+            )
+            hint_text = api.explain(item_id, options=options).text
         except InputError:
             st.caption(t("no_more_hints"))
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-from tutor.content.items import Step
+from tutor.content.registry import Step
 
 __all__ = ["F", "dec", "fr", "mixed", "neg", "pick_nonzero", "step"]
 

@@ -7,7 +7,7 @@ import random
 
 from tutor.content.answers import AnswerPolicy
 from tutor.content.generators._util import F, fr, neg, pick_nonzero, step
-from tutor.content.items import Draft, Step, generator
+from tutor.content.registry import Draft, Step, generator
 
 SIMPLEST = AnswerPolicy(require_simplified=True)
 #: For expansions: the bracketed question typed back (3(x + 4) for 3x + 12) is not an answer.

@@ -14,7 +14,7 @@ import random
 from fractions import Fraction
 
 from tutor.content.generators._util import F, dec, step
-from tutor.content.items import Draft, Step, generator
+from tutor.content.registry import Draft, Step, generator
 
 __all__ = ["decimal_compare_hundredths", "decimal_compare_thousandths", "integer_compare"]
 

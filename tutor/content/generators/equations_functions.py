@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from tutor.content.answers import AnswerPolicy, parse_answer
 from tutor.content.generators._util import F, dec, fr, neg, pick_nonzero, step
-from tutor.content.items import Draft, Step, generator
+from tutor.content.registry import Draft, Step, generator
 
 SIMPLEST = AnswerPolicy(require_simplified=True)
 

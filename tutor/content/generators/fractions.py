@@ -7,7 +7,7 @@ import random
 
 from tutor.content.answers import AnswerPolicy
 from tutor.content.generators._util import F, dec, fr, mixed, step
-from tutor.content.items import Draft, Step, generator
+from tutor.content.registry import Draft, Step, generator
 
 SIMPLEST = AnswerPolicy(require_simplified=True)
 _DENOMS = ((2, 3, 4, 5, 6), (2, 3, 4, 5, 6, 8, 10), (3, 4, 6, 7, 8, 9, 10, 12))

@@ -13,7 +13,7 @@ from fractions import Fraction
 from tutor.content.answers import UNIT_SETS, AnswerPolicy
 from tutor.content.generators._util import F, dec, fr, neg, pick_nonzero, step
 from tutor.content.generators.measurement import units
-from tutor.content.items import Draft, Step, generator
+from tutor.content.registry import Draft, Step, generator
 
 DEGREES = AnswerPolicy(units=UNIT_SETS["°"])
 SIMPLEST = AnswerPolicy(require_simplified=True)

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from tutor.content.answers import UNIT_SETS, AnswerPolicy
 from tutor.content.generators._util import F, dec, fr, step
-from tutor.content.items import Draft, Step, generator
+from tutor.content.registry import Draft, Step, generator
 
 #: Length units an item may use: (symbol, English word, Chinese word).
 LENGTHS = (("cm", "cm", "厘米"), ("m", "m", "米"))

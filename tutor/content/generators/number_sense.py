@@ -23,7 +23,7 @@ from typing import Any
 
 from tutor.content.answers import AnswerPolicy
 from tutor.content.generators._util import step
-from tutor.content.items import Draft, Step, generator
+from tutor.content.registry import Draft, Step, generator
 
 __all__: list[str] = []  # generators register themselves; nothing here is imported by name
 

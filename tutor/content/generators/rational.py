@@ -17,7 +17,7 @@ from typing import Any
 
 from tutor.content.answers import AnswerPolicy
 from tutor.content.generators._util import F, dec, fr, mixed, neg, step
-from tutor.content.items import Draft, Step, generator
+from tutor.content.registry import Draft, Step, generator
 
 PLAIN = AnswerPolicy()
 SIMPLEST = AnswerPolicy(require_simplified=True)

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from tutor.content.answers import AnswerPolicy
 from tutor.content.generators._util import F, dec, fr, neg, step
-from tutor.content.items import Draft, Step, generator
+from tutor.content.registry import Draft, Step, generator
 
 SIMPLEST = AnswerPolicy(require_simplified=True)
 NAMES = (("Mia", "小红"), ("Leo", "小明"), ("Sara", "小丽"), ("Tom", "小刚"), ("Lily", "小芳"))

@@ -6,7 +6,7 @@ import math
 import random
 
 from tutor.content.generators._util import step
-from tutor.content.items import Draft, Step, generator
+from tutor.content.registry import Draft, Step, generator
 
 _PLACES = ("ones", "tens", "hundreds", "thousands", "ten-thousands", "hundred-thousands")
 _PLACES_ZH = ("个位", "十位", "百位", "千位", "万位", "十万位")

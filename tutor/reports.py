@@ -1,0 +1,249 @@
+"""What a teacher reads about a class: the class report and the CSV export of its answers.
+
+Functions of the store (read only): :func:`class_report` gathers the stored mastery and
+answers of a class's students into a :class:`ClassReport` (the weakest points, the most
+frequent misconceptions, who needs help and why, and — with enough answers — the class-level
+cognitive diagnosis); :func:`export_class_csv` writes every recorded answer as CSV that is
+safe to open in a spreadsheet. The engine and the teacher's facade call these.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tutor.domain import Attempt, MasteryState
+from tutor.errors import TutorError
+from tutor.learner.mastery import DEFAULT_BKT, is_mastered
+
+if TYPE_CHECKING:
+    from tutor.diagnosis.class_cdm import ClassDiagnosis
+    from tutor.graph import GraphStore
+
+__all__ = ["CDM_MIN_RESPONSES", "ClassReport", "class_report", "export_class_csv"]
+
+log = logging.getLogger(__name__)
+
+#: needs_help: this many wrong answers in a row …
+WRONG_IN_A_ROW = 3
+#: … or fewer than half right in the last this-many answers (no progress).
+NO_PROGRESS_WINDOW = 8
+#: Example wrong answers shown per misconception.
+MISCONCEPTION_EXAMPLES = 3
+#: The class-level cognitive diagnosis runs only with at least this many answers.
+CDM_MIN_RESPONSES = 40
+#: Cells of an exported CSV that a spreadsheet would run as a formula get a quote first.
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ClassReport:
+    """What a teacher reads about one class (JSON-ready via :meth:`to_json`).
+
+    ``kps`` are the points the class has practised, in curriculum order; ``mastery`` the
+    stored BKT mastery per student and point (the prior where a student has no evidence
+    yet); ``weakest`` (point, mean mastery, students with evidence), lowest first, top 10;
+    ``misconceptions`` (id, count, example answers), most frequent first; ``needs_help``
+    (student, reason in English, reason in Chinese); ``cdm`` the class-level DINA
+    mastery probabilities when the class has enough answers, else None.
+    """
+
+    class_id: str
+    students: list[str]
+    kps: list[str]
+    mastery: dict[str, dict[str, float]]
+    weakest: list[tuple[str, float, int]]
+    misconceptions: list[tuple[str, int, list[str]]]
+    needs_help: list[tuple[str, str, str]]
+    cdm: dict[str, dict[str, float]] | None
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict (tuples as lists)."""
+        return {
+            "class_id": self.class_id,
+            "students": list(self.students),
+            "kps": list(self.kps),
+            "mastery": {s: dict(m) for s, m in self.mastery.items()},
+            "weakest": [[kp, mean, n] for kp, mean, n in self.weakest],
+            "misconceptions": [[mc, n, list(ex)] for mc, n, ex in self.misconceptions],
+            "needs_help": [[s, en, zh] for s, en, zh in self.needs_help],
+            "cdm": None if self.cdm is None else {s: dict(m) for s, m in self.cdm.items()},
+        }
+
+
+def class_report(store: GraphStore, class_id: str) -> ClassReport:
+    """The class diagnostics a teacher reads (see :class:`ClassReport`)."""
+    store.get_class(class_id)
+    students = [s.id for s in store.list_students(class_id)]
+    mastery = {sid: store.mastery(sid) for sid in students}
+    attempts = {sid: store.attempts(sid) for sid in students}
+    practised = {a.kp for log_ in attempts.values() for a in log_}
+    order = {kp.id: n for n, kp in enumerate(store.list_nodes())}
+    kps = sorted(practised, key=lambda kp: (order.get(kp, len(order)), kp))
+    heat = {sid: {kp: round(_p(mastery[sid].get(kp)), 4) for kp in kps} for sid in students}
+    weakest: list[tuple[str, float, int]] = []
+    for kp in kps:
+        seen = [mastery[sid][kp].p for sid in students if kp in mastery[sid]]
+        if seen:
+            weakest.append((kp, round(sum(seen) / len(seen), 4), len(seen)))
+    weakest.sort(key=lambda row: (row[1], row[0]))
+    counts: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
+    for sid in students:
+        for a in reversed(attempts[sid]):  # newest first, so examples are recent
+            if a.misconception is None:
+                continue
+            counts[a.misconception] += 1
+            shown = examples.setdefault(a.misconception, [])
+            if a.answer not in shown and len(shown) < MISCONCEPTION_EXAMPLES:
+                shown.append(a.answer)
+    misconceptions = [
+        (mc, n, examples[mc]) for mc, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+    ]
+    cdm = _class_cdm(store, attempts)
+    flagged = {} if cdm is None else {h.student: h.points for h in cdm.needs_help}
+    needs_help = []
+    for sid in students:
+        reasons = _needs_help(store, attempts[sid], mastery[sid])
+        if sid in flagged:
+            names = [store.get_node(kp) for kp in flagged[sid][:2]]
+            reasons.append(
+                (
+                    "the class model finds these not yet mastered: "
+                    + ", ".join(n.name for n in names),
+                    "班级诊断模型认为还没掌握：" + "、".join(n.name_zh or n.name for n in names),
+                )
+            )
+        if reasons:
+            needs_help.append(
+                (
+                    sid,
+                    "; ".join(r[0] for r in reasons),
+                    "；".join(r[1] for r in reasons),
+                    len(reasons),
+                )
+            )
+    needs_help.sort(key=lambda row: (-row[3], row[0]))
+    return ClassReport(
+        class_id=class_id,
+        students=students,
+        kps=kps,
+        mastery=heat,
+        weakest=weakest[:10],
+        misconceptions=misconceptions,
+        needs_help=[(sid, en, zh) for sid, en, zh, _ in needs_help],
+        cdm=None if cdm is None else {s: dict(m) for s, m in cdm.mastery.items()},
+    )
+
+
+def _needs_help(
+    store: GraphStore, log_: Sequence[Attempt], mastery: Mapping[str, MasteryState]
+) -> list[tuple[str, str]]:
+    """Why a student needs help now (English, Chinese), most urgent first."""
+    reasons: list[tuple[str, str]] = []
+    tail = log_[-WRONG_IN_A_ROW:]
+    if len(tail) == WRONG_IN_A_ROW and not any(a.correct for a in tail):
+        reasons.append(
+            (
+                f"{WRONG_IN_A_ROW} wrong answers in a row",
+                f"连续答错{WRONG_IN_A_ROW}题",
+            )
+        )
+    gaps = sorted(kp for kp, s in mastery.items() if s.gap and not is_mastered(s))
+    if gaps:
+        names = [store.get_node(kp) for kp in gaps[:2]]
+        more = len(gaps) - len(names)
+        en = ", ".join(n.name for n in names) + (f" and {more} more" if more else "")
+        zh = "、".join(n.name_zh or n.name for n in names) + (f"等{len(gaps)}个" if more else "")
+        reasons.append((f"a diagnosed gap not yet repaired: {en}", f"诊断出的漏洞还没补上：{zh}"))
+    window = log_[-NO_PROGRESS_WINDOW:]
+    if len(window) == NO_PROGRESS_WINDOW and sum(a.correct for a in window) * 2 < len(window):
+        right = sum(a.correct for a in window)
+        reasons.append(
+            (
+                f"no progress: only {right} of the last {NO_PROGRESS_WINDOW} answers right",
+                f"没有进步：最近{NO_PROGRESS_WINDOW}题只答对{right}题",
+            )
+        )
+    return reasons
+
+
+def _class_cdm(
+    store: GraphStore, attempts: Mapping[str, Sequence[Attempt]]
+) -> ClassDiagnosis | None:
+    """The class-level DINA diagnosis when the class has enough answers (else None)."""
+    if sum(len(log_) for log_ in attempts.values()) < CDM_MIN_RESPONSES:
+        return None
+    from tutor.diagnosis.class_cdm import fit_class_dina
+
+    # The Q-matrix rows by generator (the first part of an item id), from the graph.
+    q_matrix = {f.generator: dict(f.assesses) for f in store.item_families()}
+    try:
+        return fit_class_dina({sid: log_ for sid, log_ in attempts.items() if log_}, q_matrix)
+    except TutorError:
+        log.info("class-level diagnosis skipped", exc_info=True)
+        return None
+
+
+def export_class_csv(store: GraphStore, class_id: str) -> str:
+    """Every recorded attempt of a class's students as CSV text (oldest first per
+    student), safe to open in a spreadsheet (no cell starts a formula)."""
+    store.get_class(class_id)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "student_id",
+            "name",
+            "seq",
+            "at",
+            "item_id",
+            "kp",
+            "answer",
+            "status",
+            "correct",
+            "misconception",
+            "gap_kps",
+        ]
+    )
+    for student in store.list_students(class_id):
+        for a in store.attempts(student.id):
+            writer.writerow(
+                [
+                    _cell(v)
+                    for v in (
+                        student.id,
+                        student.name,
+                        a.seq,
+                        f"{a.at:.0f}",
+                        a.item_id,
+                        a.kp,
+                        a.answer,
+                        a.status,
+                        int(a.correct),
+                        a.misconception or "",
+                        ";".join(a.gap_kps),
+                    )
+                ]
+            )
+    return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: a quote before a formula start (a
+    leading minus only when it does not start a number, so "-3" stays an answer)."""
+    text = str(value)
+    if text.startswith(_FORMULA_START) or (
+        text.startswith("-") and not text[1:2].isdigit() and text != "-"
+    ):
+        return "'" + text
+    return text
+
+
+def _p(state: MasteryState | None) -> float:
+    return DEFAULT_BKT.prior if state is None else state.p
