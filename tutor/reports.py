@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from tutor.domain import Attempt, MasteryState
 from tutor.errors import TutorError
+from tutor.i18n import render
 from tutor.learner.mastery import DEFAULT_BKT, is_mastered
 
 if TYPE_CHECKING:
@@ -111,23 +112,11 @@ def class_report(store: GraphStore, class_id: str) -> ClassReport:
     for sid in students:
         reasons = _needs_help(store, attempts[sid], mastery[sid])
         if sid in flagged:
-            names = [store.get_node(kp) for kp in flagged[sid][:2]]
-            reasons.append(
-                (
-                    "the class model finds these not yet mastered: "
-                    + ", ".join(n.name for n in names),
-                    "班级诊断模型认为还没掌握：" + "、".join(n.name_zh or n.name for n in names),
-                )
-            )
+            points = _names(store, flagged[sid][:2])
+            reasons.append(("report.class_model", {"points": points}))
         if reasons:
-            needs_help.append(
-                (
-                    sid,
-                    "; ".join(r[0] for r in reasons),
-                    "；".join(r[1] for r in reasons),
-                    len(reasons),
-                )
-            )
+            en, zh = _worded(reasons, "en"), _worded(reasons, "zh-Hans")
+            needs_help.append((sid, en, zh, len(reasons)))
     needs_help.sort(key=lambda row: (-row[3], row[0]))
     return ClassReport(
         class_id=class_id,
@@ -143,34 +132,37 @@ def class_report(store: GraphStore, class_id: str) -> ClassReport:
 
 def _needs_help(
     store: GraphStore, log_: Sequence[Attempt], mastery: Mapping[str, MasteryState]
-) -> list[tuple[str, str]]:
-    """Why a student needs help now (English, Chinese), most urgent first."""
-    reasons: list[tuple[str, str]] = []
+) -> list[tuple[str, dict[str, object]]]:
+    """Why a student needs help now (message codes with their parameters), most urgent
+    first."""
+    reasons: list[tuple[str, dict[str, object]]] = []
     tail = log_[-WRONG_IN_A_ROW:]
     if len(tail) == WRONG_IN_A_ROW and not any(a.correct for a in tail):
-        reasons.append(
-            (
-                f"{WRONG_IN_A_ROW} wrong answers in a row",
-                f"连续答错{WRONG_IN_A_ROW}题",
-            )
-        )
+        reasons.append(("report.wrong_in_a_row", {"count": WRONG_IN_A_ROW}))
     gaps = sorted(kp for kp, s in mastery.items() if s.gap and not is_mastered(s))
     if gaps:
-        names = [store.get_node(kp) for kp in gaps[:2]]
-        more = len(gaps) - len(names)
-        en = ", ".join(n.name for n in names) + (f" and {more} more" if more else "")
-        zh = "、".join(n.name_zh or n.name for n in names) + (f"等{len(gaps)}个" if more else "")
-        reasons.append((f"a diagnosed gap not yet repaired: {en}", f"诊断出的漏洞还没补上：{zh}"))
+        # Two are named; the rest only count (the catalogs say "and 3 more" / "等5个").
+        reasons.append(
+            ("report.gap_not_repaired", {"points": [*_names(store, gaps[:2]), *gaps[2:]]})
+        )
     window = log_[-NO_PROGRESS_WINDOW:]
     if len(window) == NO_PROGRESS_WINDOW and sum(a.correct for a in window) * 2 < len(window):
         right = sum(a.correct for a in window)
-        reasons.append(
-            (
-                f"no progress: only {right} of the last {NO_PROGRESS_WINDOW} answers right",
-                f"没有进步：最近{NO_PROGRESS_WINDOW}题只答对{right}题",
-            )
-        )
+        reasons.append(("report.no_progress", {"right": right, "window": NO_PROGRESS_WINDOW}))
     return reasons
+
+
+def _worded(reasons: Sequence[tuple[str, Mapping[str, object]]], language: str) -> str:
+    """The reasons (codes with parameters) as one line in ``language``."""
+    lines = [render(code, params, language) for code, params in reasons]
+    return render("report.reasons", {"reasons": lines}, language)
+
+
+def _names(store: GraphStore, kps: Sequence[str]) -> list[dict[str, str]]:
+    """The points' names in each language (the English one where there is no Chinese)."""
+    return [
+        {"en": n.name, "zh-Hans": n.name_zh or n.name} for n in (store.get_node(kp) for kp in kps)
+    ]
 
 
 def _class_cdm(

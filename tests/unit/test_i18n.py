@@ -132,6 +132,8 @@ def test_the_scan_finds_the_codes() -> None:
     # Guards the scan: these files are known to give codes.
     assert "answer.hint.double_slash" in USED["tutor/content/answers.py"]
     assert "policy.goal_reached" in USED["tutor/policy/select.py"]
+    assert "roster.id_control" in USED["tutor/roster.py"]
+    assert "report.class_model" in USED["tutor/reports.py"]
     assert any(
         c.startswith("ui.") for path, c_ in USED.items() if path.startswith("ui/") for c in c_
     )
@@ -143,13 +145,12 @@ def test_the_scan_finds_the_codes() -> None:
     assert not known("answer.hint.no_such_hint") and not known("ui.no_such_key")
 
 
-def test_no_checker_or_policy_code_is_stale() -> None:
-    # The answer and policy codes are used where they are given (roster and report codes
-    # wait for their call sites to switch; the app's strings are checked per page).
+def test_no_checker_policy_roster_or_report_code_is_stale() -> None:
+    # Every answer, policy, roster and report code is used where it is given (the app's
+    # strings are checked per page).
     used = set().union(*USED.values())
-    stale = {c for c in EN.messages if c.startswith(("answer.", "policy.")) and c not in used} - {
-        "policy.no_goal"
-    }
+    given = ("answer.", "policy.", "roster.", "report.")
+    stale = {c for c in EN.messages if c.startswith(given) and c not in used}
     assert stale == set()
 
 
@@ -231,10 +232,10 @@ def test_a_code_missing_from_one_language_falls_back_to_english(
     assert "answer.correct" in caplog.text
 
 
-# -- roster and class-report codes: today's words, for the call sites that will use them ----
+# -- roster and class-report codes: the words those wrote by hand, unchanged ----------------
 
-#: (code, params, English, Chinese) as tutor/access.py's parse_roster and the engine's class
-#: report word them today; the codes must give the same text when those switch to them.
+#: (code, params, English, Chinese) as tutor/roster.py's parse_roster and tutor/reports.py's
+#: class report worded them by hand, before they used the codes: the text must not change.
 TODAYS_WORDS = [
     ("roster.file_too_large", {"kb": 1000}, "the file is larger than 1000 kB; split the class",
      "文件超过 1000 kB，请把班级分成几个文件"),

@@ -13,8 +13,9 @@ from tests.factories import run_cli
 from tests.unit.test_access import BAD_ROSTER, ROSTER, FakeClock, make_school, student, teacher
 from tutor.access import School
 from tutor.engine import Engine
-from tutor.errors import NotFoundError
+from tutor.errors import InputError, NotFoundError
 from tutor.graph import GraphStore, open_store
+from tutor.roster import parse_roster
 from tutor.settings import Settings
 
 
@@ -72,6 +73,47 @@ def test_broken_roster_files_are_refused_clearly(school: School, text: str, reas
     assert not report.ok and any(reason in p.reason for p in report.problems), report
     assert all(p.reason_zh for p in report.problems)
     assert [s.id for s in school.engine.store.list_students("c1")] == ["s1", "s2"]
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "english", "chinese"),
+    [
+        ("student_id", "", "student id is empty", "学生编号不能为空"),
+        ("student_id", "a\tb", "student id 'a\\tb' contains control characters",
+         "学生编号“a\tb”里有控制字符"),
+        ("student_id", "x" * 150, "the student id is longer than 100 characters",
+         "学生编号超过 100 个字符"),
+        ("student_id", "a/b", "use only letters, digits, '-', '_' and '.' in a student id",
+         "学生编号只能用字母、数字、“-”、“_”和“.”"),
+        ("name", "", "the student name is empty: give a name", "姓名不能为空"),
+        ("name", "A\nB", "the student name contains control characters (such as a line break)",
+         "姓名里不能有控制字符（比如换行）"),
+        ("name", "N" * 150, "the student name is longer than 100 characters",
+         "姓名超过 100 个字符"),
+    ],
+)  # fmt: skip
+def test_a_bad_id_or_name_is_said_in_both_languages(
+    column: str, cell: str, english: str, chinese: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # English: tutor.domain's own words; Chinese: the same case (not one line for all).
+    cells = {"student_id": "ok1", "name": "Ann", "password": "password1", column: cell}
+    text = "student_id,name,password\n" + ",".join(f'"{v}"' for v in cells.values()) + "\n"
+    rows, problems = parse_roster(text, known_kps=set(), taken=lambda ids: set())
+    assert rows == [] and [(p.column, p.reason, p.reason_zh) for p in problems] == [
+        (column, english, chinese)
+    ]
+    assert not caplog.records  # every refusal of the domain has its code
+
+
+def test_a_domain_refusal_without_a_code_is_still_said(caplog: pytest.LogCaptureFixture) -> None:
+    from tutor.roster import _refusal
+
+    def refuse() -> None:
+        raise InputError("a rule the catalog does not know")
+
+    problem = _refusal(4, "name", refuse, [("roster.name_empty", {})])
+    assert problem is not None and problem.reason == "a rule the catalog does not know"
+    assert "no roster message code" in caplog.text
 
 
 def test_cli_imports_a_roster(tmp_path: Path, template_db: Path) -> None:
