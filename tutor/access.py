@@ -35,6 +35,7 @@ from tutor.domain import (
 from tutor.errors import AccessDenied, InputError, NotFoundError
 
 if TYPE_CHECKING:
+    from tutor.catalog import Catalog
     from tutor.engine import ClassReport, Engine, Feedback, NextItem
     from tutor.llm.explain import Explanation, ExplanationStream, Kind, Language, Style
     from tutor.llm.grading import Grade
@@ -70,6 +71,11 @@ class _Facade:
     def _user_id(self) -> str:
         # Every call goes through the session: an expired or signed-out token stops here.
         return self._engine.session(self._token).user_id
+
+    @property
+    def catalog(self) -> Catalog:
+        """The curriculum and content, read-only (the same for every user)."""
+        return self._engine.catalog
 
 
 class StudentAPI(_Facade):

@@ -67,6 +67,7 @@ from tutor.policy.select import Choice, StudentView, answers_since_review, choos
 
 if TYPE_CHECKING:
     from tutor.access import RosterReport, StudentAPI, TeacherAPI
+    from tutor.catalog import Catalog
     from tutor.diagnosis.class_cdm import ClassDiagnosis
     from tutor.llm.base import LanguageModel
     from tutor.llm.explain import Explanation, ExplanationStream, Kind, Language, Style
@@ -273,6 +274,13 @@ class Engine:
         self._names_for = ""
         self._names: tuple[dict[str, str], dict[str, str]] = ({}, {})
         self._sessions = SessionTable(ttl_s=session_ttl_s, clock=clock)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The curriculum and content, read-only: what pages and the CLI look up."""
+        from tutor.catalog import Catalog
+
+        return Catalog(self.store)
 
     # -- people ------------------------------------------------------------------------
 
