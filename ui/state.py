@@ -1,10 +1,13 @@
-"""What the app shares across users (engine, store, model) and what each user keeps.
+"""What the app shares across users (the tutor, its store and model) and what each user keeps.
 
-The engine, its store and the language model are made once per server process with
-``st.cache_resource`` (keyed by the store URL, so a test that points ``TUTOR_STORE``
-somewhere else gets its own engine). Everything about one browser tab — the session
-token, the language, the current item, the hints shown — lives in ``st.session_state``.
-Per-user keys start with :data:`USER_PREFIX`, so signing out forgets all of them at once.
+The tutor — its store, language model and engine, opened by :func:`tutor.service.open_school`
+— is made once per server process with ``st.cache_resource`` (keyed by the store URL, so
+a test that points ``TUTOR_STORE`` somewhere else gets its own). Pages reach it only
+through :func:`school` (sign-in), :func:`catalog` (the curriculum anyone may read) and
+the signed-in user's role facade (:func:`require_student`, :func:`require_teacher`).
+Everything about one browser tab — the session token, the language, the current item,
+the hints shown — lives in ``st.session_state``. Per-user keys start with
+:data:`USER_PREFIX`, so signing out forgets all of them at once.
 """
 
 from __future__ import annotations
@@ -15,15 +18,13 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import streamlit as st
 
-from tutor.errors import TutorError
+from tutor.errors import AuthError, TutorError
 from tutor.settings import Settings
 from ui.i18n import DEFAULT_LANG, LANGUAGES, text
 
 if TYPE_CHECKING:
     from tutor.access import StudentAPI, TeacherAPI
-    from tutor.auth import Session
-    from tutor.engine import Engine
-    from tutor.llm.base import LanguageModel
+    from tutor.service import Catalog, LanguageModel, School, Session
 
 logger = logging.getLogger(__name__)
 
@@ -37,39 +38,30 @@ USER_PREFIX = "u_"
 EXPIRED = "session_expired"
 
 
-def _load_model() -> LanguageModel:
-    """The configured language model (``TUTOR_LLM``; by default SmolLM2 when pulled, else
-    the template model). A model that cannot be built falls back to the template, with the
-    reason logged: explanations always work."""
-    from tutor.llm.registry import get_model
-    from tutor.llm.template import TemplateModel
-
-    try:
-        return get_model(Settings.from_env())
-    except TutorError as exc:
-        logger.warning("language model unavailable, using the template model: %s", exc)
-        return TemplateModel()
-
-
 @st.cache_resource(show_spinner=False)
 def _model(models_dir: str) -> LanguageModel:
     # Keyed by the models folder: a pulled model there is the default (else the template).
-    return _load_model()
+    from tutor.service import app_model
+
+    return app_model(Settings.from_env())
 
 
 @st.cache_resource(show_spinner=False)
-def _engine(url: str) -> Engine:
-    from tutor.engine import Engine
-    from tutor.graph import open_store
+def _school(url: str) -> School:
+    from tutor.service import open_school
 
-    store = open_store(url, Settings.from_env())
-    logger.info("app engine opened on %s", store.url)
-    return Engine(store, model=_model(str(Settings.from_env().resolved_models_dir)))
+    settings = Settings.from_env()
+    return open_school(settings, url, model=_model(str(settings.resolved_models_dir)))
 
 
-def engine() -> Engine:
-    """The process-wide engine on the configured store (made on first use)."""
-    return _engine(Settings.from_env().resolved_store_url)
+def school() -> School:
+    """The process-wide tutor on the configured store (opened on first use)."""
+    return _school(Settings.from_env().resolved_store_url)
+
+
+def catalog() -> Catalog:
+    """The curriculum and content, read-only: what every visitor may look up."""
+    return school().catalog
 
 
 # -- language ---------------------------------------------------------------------------
@@ -93,11 +85,7 @@ def zh() -> bool:
 
 def kp_name(kp_id: str) -> str:
     """A knowledge point's name in this tab's language (its id if it is not stored)."""
-    try:
-        node = engine().store.get_node(kp_id)
-    except TutorError:
-        return kp_id
-    return (node.name_zh or node.name) if zh() else node.name
+    return catalog().name(kp_id, zh=zh())
 
 
 # -- signing in and out -------------------------------------------------------------------
@@ -111,7 +99,7 @@ def _forget_user() -> None:
 
 def sign_in(user_id: str, password: str) -> Session:
     """Check the credentials and keep the new session's token (raises ``AuthError``)."""
-    session = engine().sign_in(user_id.strip(), password)
+    session = school().sign_in(user_id.strip(), password)
     _forget_user()
     st.session_state[TOKEN] = session.token
     st.session_state.pop(EXPIRED, None)
@@ -122,19 +110,17 @@ def sign_out() -> None:
     """End this tab's session in the engine and forget everything about the user."""
     token = st.session_state.get(TOKEN)
     if token:
-        engine().sign_out(token)
+        school().sign_out(token)
     _forget_user()
 
 
 def current_session() -> Session | None:
     """The signed-in user's session, or None (an expired one is forgotten and noted)."""
-    from tutor.errors import AuthError
-
     token = st.session_state.get(TOKEN)
     if not token:
         return None
     try:
-        return engine().session(token)
+        return school().session(token)
     except AuthError:
         _forget_user()
         st.session_state[EXPIRED] = True
@@ -170,7 +156,7 @@ def require_teacher() -> TeacherAPI:
 def _facade() -> StudentAPI | TeacherAPI:
     if current_session() is None:
         denied("sign_in_first")
-    return engine().as_user(st.session_state[TOKEN])
+    return school().as_user(st.session_state[TOKEN])
 
 
 def show_error(exc: TutorError) -> None:

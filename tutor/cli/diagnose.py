@@ -154,15 +154,11 @@ def diagnose_answer_command(
     working reads like ("semantic", with a calibrated confidence; the embedding model is
     loaded only then), or none ("none": unknown cause).
     """
-    from tutor.content.items import regenerate
-    from tutor.diagnosis.answer import diagnose_answer
-    from tutor.diagnosis.semantic import default_matcher
-    from tutor.diagnosis.working import read_working
+    from tutor import lab
 
-    item = regenerate(item_id)
-    working = read_working(working_path) if working_path else None
-    matcher = default_matcher() if semantic and working else None
-    result = diagnose_answer(item, answer, working, semantic=matcher)
+    lab.item(item_id)  # an unknown item id is refused before the working file is read
+    working = lab.read_working(working_path) if working_path else None
+    result = lab.diagnose(item_id, answer, working, semantic=semantic)
     emit(
         result.to_json(),
         as_json,
