@@ -149,10 +149,11 @@ class Catalog:
         return self._store.dependents(kp_id, depth)
 
     def prerequisite_edges(self, kp_ids: Collection[str]) -> list[tuple[str, str]]:
-        """The arrows ``(prerequisite, point)`` between the points of ``kp_ids``' direct
-        prerequisites (for drawing a part of the graph)."""
+        """The direct prerequisite arrows ``(prerequisite, point)`` among the points of
+        ``kp_ids`` (for drawing a part of the graph)."""
+        wanted = set(kp_ids)
         direct = self._store.direct_prerequisites(kp_ids)
-        return [(pre, kp) for kp, pres in direct.items() for pre in pres]
+        return [(pre, kp) for kp, pres in direct.items() for pre in pres if pre in wanted]
 
     def neighbourhood(self, kp_id: str, depth: int) -> Neighbourhood:
         """A point's prerequisites and dependents within ``depth`` hops each way, with the
