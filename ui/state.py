@@ -12,7 +12,6 @@ the hints shown — lives in ``st.session_state``. Per-user keys start with
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -25,8 +24,6 @@ from ui.i18n import DEFAULT_LANG, LANGUAGES, text
 if TYPE_CHECKING:
     from tutor.access import StudentAPI, TeacherAPI
     from tutor.service import Catalog, LanguageModel, School, Session
-
-logger = logging.getLogger(__name__)
 
 #: Session-state key of the signed-in user's token (absent when signed out).
 TOKEN = "token"  # noqa: S105 (a session-state key name, not a secret)
