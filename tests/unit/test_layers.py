@@ -29,6 +29,7 @@ _BELOW_ENGINE = (
     "tutor.llm",
     "tutor.i18n",
     "tutor.auth",
+    "tutor.data",
 )
 #: Engine-level parts that are the engine's helpers, below the engine itself.
 _REPORTS = ("tutor.reports", "tutor.roster", "tutor.class_export")
@@ -44,6 +45,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "tutor.learner":   (),                      # knowledge tracing, pure
     "tutor.i18n":      (),                      # message catalogs
     "tutor.auth":      (),                      # passwords and sessions
+    "tutor.data":      (),                      # dataset readers (response logs, Q-matrices)
     "tutor.policy":    ("tutor.learner",),
     "tutor.diagnosis": ("tutor.content", "tutor.learner"),
     "tutor.llm":       ("tutor.content", "tutor.i18n"),
@@ -61,7 +63,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "tutor.access":  ("tutor.engine", "tutor.catalog", *_REPORTS, "tutor.auth", "tutor.i18n"),
     "tutor.service": ("tutor.access", "tutor.engine", "tutor.catalog", "tutor.lab",
                       "tutor.auth", "tutor.i18n", "tutor.demo"),  # opening the app
-    "tutor.demo":    ("tutor.access", "tutor.engine"),
+    "tutor.demo":    ("tutor.access", "tutor.engine", "tutor.catalog", "tutor.lab"),
     # -- above the engine --------------------------------------------------------------
     # The simulator drives the real engine; it may open a store, and its hidden truth
     # answers with the library's buggy rules.
