@@ -166,3 +166,21 @@ def test_the_checker_finds_a_new_cycle(tmp_path: Path) -> None:
     assert set(check_layers(root, LAYERS, FOUNDATION)) == set(
         check_layers(fresh, LAYERS, FOUNDATION)
     )
+
+
+def test_the_checker_resolves_every_spelling_of_an_import(tmp_path: Path) -> None:
+    root = _copy_tree(tmp_path)
+    before = set(check_layers(root, LAYERS, FOUNDATION))
+    spellings = [
+        "from tutor import engine\n",  # a module imported from the root package
+        "from ..engine import Engine\n",  # relative, two levels up
+        "import tutor.engine as eng\n",
+        "from tutor import graph as g\n",  # a package imported from the root package
+    ]
+    lines = [_append(root / "tutor/learner/mastery.py", code) for code in spellings]
+    # A relative import inside the layer is no finding.
+    _append(root / "tutor/learner/mastery.py", "from . import bkt\n")
+    new = sorted(set(check_layers(root, LAYERS, FOUNDATION)) - before)
+    assert [(v.line, v.imported) for v in new] == list(
+        zip(lines, ["tutor.engine", "tutor.engine", "tutor.engine", "tutor.graph"], strict=True)
+    )
