@@ -45,7 +45,9 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "tutor.learner":   (),                      # knowledge tracing, pure
     "tutor.i18n":      (),                      # message catalogs
     "tutor.auth":      (),                      # passwords and sessions
-    "tutor.data":      (),                      # dataset readers (response logs, Q-matrices)
+    # Dataset readers: response logs and Q-matrices into the learner's and diagnosis'
+    # data types (so that learner and diagnosis do no file I/O themselves).
+    "tutor.data":      ("tutor.learner", "tutor.diagnosis"),
     "tutor.policy":    ("tutor.learner",),
     "tutor.diagnosis": ("tutor.content", "tutor.learner"),
     "tutor.llm":       ("tutor.content", "tutor.i18n"),
@@ -69,8 +71,9 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # answers with the library's buggy rules.
     "tutor.sim":     ("tutor.engine", "tutor.catalog", "tutor.lab", "tutor.graph",
                       "tutor.content.misconceptions"),
+    # The CLI prints messages in English: it may render message codes (tutor.i18n).
     "tutor.cli":     ("tutor.access", "tutor.service", "tutor.engine", "tutor.lab",
-                      "tutor.catalog", "tutor.sim", "tutor.demo"),
+                      "tutor.catalog", "tutor.sim", "tutor.demo", "tutor.i18n"),
     "ui":            ("tutor.access", "tutor.service", "tutor.i18n"),
 }
 # fmt: on
