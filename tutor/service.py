@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from tutor.engine import NextItem as NextItem
     from tutor.lab import LanguageModel as LanguageModel
 
-__all__ = ["School", "app_model", "open_school"]
+__all__ = ["School", "app_model", "demo_ready", "open_school"]
 
 log = logging.getLogger(__name__)
 
@@ -44,47 +44,39 @@ class School:
     curriculum anyone may read. Thread-safe as the engine is (one per server process)."""
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-
-    @property
-    def url(self) -> str:
-        """The store's URL, without a password (for logs and messages)."""
-        return self._engine.store.url
+        self.engine = engine
 
     @property
     def catalog(self) -> Catalog:
         """The curriculum and content, read-only (the same for every visitor)."""
-        return self._engine.catalog
+        return self.engine.catalog
 
     def sign_in(self, user_id: str, password: str) -> Session:
         """Check the credentials; a new session (AuthError, the same for both faults)."""
-        return self._engine.sign_in(user_id, password)
+        return self.engine.sign_in(user_id, password)
 
     def sign_out(self, token: str) -> None:
         """End a session (harmless if it already ended)."""
-        self._engine.sign_out(token)
+        self.engine.sign_out(token)
 
     def session(self, token: str) -> Session:
         """The live session of a token (SessionExpired when it ended)."""
-        return self._engine.session(token)
+        return self.engine.session(token)
 
     def as_user(self, token: str) -> StudentAPI | TeacherAPI:
         """The signed-in user's facade: every method checks what they may see."""
-        return self._engine.as_user(token)
+        return self.engine.as_user(token)
 
-    def demo_ready(self) -> bool:
-        """Whether the demo school (``tutor demo seed``) is in the store, so the sign-in
-        page may tell a newcomer its accounts."""
-        from tutor.demo import DEMO_TEACHER
 
-        with contextlib.suppress(NotFoundError):
-            self._engine.store.get_teacher(DEMO_TEACHER)
-            return True
-        return False
+def demo_ready(school: School) -> bool:
+    """Whether the demo school (``tutor demo seed``) is in the store, so the sign-in page
+    may tell a newcomer its accounts."""
+    from tutor.demo import DEMO_TEACHER
 
-    def close(self) -> None:
-        """Close the store."""
-        self._engine.store.close()
+    with contextlib.suppress(NotFoundError):
+        school.engine.store.get_teacher(DEMO_TEACHER)
+        return True
+    return False
 
 
 def app_model(settings: Settings) -> LanguageModel:

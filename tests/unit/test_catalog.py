@@ -13,7 +13,7 @@ from tutor.content.items import generators_for_kp
 from tutor.engine import Engine
 from tutor.errors import AuthError, NotFoundError
 from tutor.graph import GraphStore, open_store
-from tutor.service import app_model, open_school
+from tutor.service import app_model, demo_ready, open_school
 from tutor.settings import Settings
 
 GOAL = "whole_ops.add_2digit_regroup"
@@ -108,23 +108,23 @@ def test_open_school_signs_in_and_knows_the_demo(template_db: Path, tmp_path: Pa
     settings = Settings(data_dir=tmp_path)
     school = open_school(settings)  # the settings' store: <data_dir>/kptutor.db
     try:
-        assert school.url.endswith("kptutor.db")
+        assert school.engine.store.url.endswith("kptutor.db")
         assert school.catalog.point(GOAL).id == GOAL
-        assert not school.demo_ready()
+        assert not demo_ready(school)
         with pytest.raises(AuthError):
             school.sign_in("teacher", "teacher-demo")
         other = open_store(settings.resolved_store_url, settings)  # as `tutor demo seed`
         Engine(other).add_teacher("teacher", "Demo")
         Engine(other).set_password("teacher", "teacher-demo")
         other.close()
-        assert school.demo_ready()
+        assert demo_ready(school)
         session = school.sign_in("teacher", "teacher-demo")
         assert isinstance(school.as_user(session.token), TeacherAPI)
         school.sign_out(session.token)
         with pytest.raises(AuthError):
             school.session(session.token)
     finally:
-        school.close()
+        school.engine.store.close()
 
 
 def test_app_model_falls_back_to_the_template(tmp_path: Path) -> None:

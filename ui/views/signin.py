@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from tutor.errors import AuthError, TutorError
+from tutor.service import demo_ready
 from ui import state
 from ui.state import t
 
 
 def _demo_hint() -> None:
     """Tell a newcomer the demo accounts, but only when the demo class is really there."""
-    if state.school().demo_ready():
+    if demo_ready(state.school()):
         st.info(t("demo_hint"))
 
 
