@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 
 from tutor.access import StudentAPI, TeacherAPI
+from tutor.auth import hash_password
 from tutor.catalog import Catalog
 from tutor.content.items import generators_for_kp
+from tutor.domain import ClassGroup, Student, Teacher
 from tutor.engine import Engine
 from tutor.errors import AuthError, NotFoundError
 from tutor.graph import GraphStore, open_store
-from tutor.service import app_model, demo_ready, open_school
+from tutor.service import School, app_model, demo_ready, open_school
 from tutor.settings import Settings
 
 GOAL = "whole_ops.add_2digit_regroup"
@@ -88,16 +90,21 @@ def test_library_reads(catalog: Catalog) -> None:
     assert catalog.info() is not None and catalog.stats().to_json()
 
 
+def _accounts(store: GraphStore) -> None:
+    """Teacher t1 with class c1 and student s1, written straight to the store."""
+    store.add_teacher(Teacher("t1", "T"))
+    store.set_password_hash("t1", hash_password("teacher-pass"))
+    store.add_class(ClassGroup("c1", "C", "t1"))
+    store.add_students([Student("s1", "Ann", "c1", GOAL)], {"s1": hash_password("student-pass")})
+
+
 def test_the_engine_and_the_facades_share_one_read_only_catalog(store: GraphStore) -> None:
-    engine = Engine(store)
-    engine.add_teacher("t1", "T")
-    engine.set_password("t1", "teacher-pass")
-    engine.create_class("c1", "C", "t1")
-    engine.add_student_with_password("s1", "Ann", "c1", "student-pass", GOAL)
-    teacher = engine.as_user(engine.sign_in("t1", "teacher-pass").token)
-    student = engine.as_user(engine.sign_in("s1", "student-pass").token)
+    _accounts(store)
+    school = School(Engine(store))
+    teacher = school.as_user(school.sign_in("t1", "teacher-pass").token)
+    student = school.as_user(school.sign_in("s1", "student-pass").token)
     assert isinstance(teacher, TeacherAPI) and isinstance(student, StudentAPI)
-    assert teacher.catalog is engine.catalog is student.catalog
+    assert teacher.catalog is school.engine.catalog is student.catalog is school.catalog
     with pytest.raises(AttributeError):
         student.catalog = Catalog(store)  # type: ignore[misc]
 
@@ -114,8 +121,8 @@ def test_open_school_signs_in_and_knows_the_demo(template_db: Path, tmp_path: Pa
         with pytest.raises(AuthError):
             school.sign_in("teacher", "teacher-demo")
         other = open_store(settings.resolved_store_url, settings)  # as `tutor demo seed`
-        Engine(other).add_teacher("teacher", "Demo")
-        Engine(other).set_password("teacher", "teacher-demo")
+        other.add_teacher(Teacher("teacher", "Demo"))
+        other.set_password_hash("teacher", hash_password("teacher-demo"))
         other.close()
         assert demo_ready(school)
         session = school.sign_in("teacher", "teacher-demo")
