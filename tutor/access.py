@@ -32,8 +32,8 @@ from tutor.errors import AccessDenied, AuthError, NotFoundError
 from tutor.roster import MAX_ROSTER_BYTES, RosterReport, import_roster
 
 if TYPE_CHECKING:
-    from tutor.llm.explain import Explanation, ExplanationStream
-    from tutor.llm.grading import Grade
+    from tutor.catalog import Catalog
+    from tutor.engine import Explanation, ExplanationStream, Grade
 
 __all__ = [
     "MAX_ROSTER_BYTES",
@@ -61,6 +61,11 @@ class School:
     def __init__(self, engine: Engine, *, session_ttl_s: float = SESSION_TTL_S) -> None:
         self.engine = engine
         self._sessions = SessionTable(ttl_s=session_ttl_s, clock=engine.clock)
+
+    @property
+    def catalog(self) -> Catalog:
+        """The curriculum and content, read-only (the same for every visitor)."""
+        return self.engine.catalog
 
     # -- people ------------------------------------------------------------------------
 
@@ -192,6 +197,11 @@ class _Facade:
     def _user_id(self) -> str:
         # Every call goes through the session: an expired or signed-out token stops here.
         return self._school.session(self._token).user_id
+
+    @property
+    def catalog(self) -> Catalog:
+        """The curriculum and content, read-only (the same for every user)."""
+        return self._engine.catalog
 
 
 class StudentAPI(_Facade):

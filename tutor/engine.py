@@ -57,9 +57,14 @@ from tutor.policy.select import Choice, choose
 from tutor.reports import ClassReport, class_report, export_class_csv
 
 if TYPE_CHECKING:
+    from tutor.catalog import Catalog
     from tutor.llm.base import LanguageModel
-    from tutor.llm.explain import Explanation, ExplanationStream
-    from tutor.llm.grading import Grade
+
+    # Named here for the layers above (access, service): they see the model's results
+    # through the engine, never tutor.llm itself.
+    from tutor.llm.explain import Explanation as Explanation
+    from tutor.llm.explain import ExplanationStream as ExplanationStream
+    from tutor.llm.grading import Grade as Grade
 
 __all__ = ["ClassReport", "Engine", "ExplainOptions", "Feedback", "NextItem"]
 
@@ -161,6 +166,13 @@ class Engine:
         self._model_lock = threading.Lock()
         self._index: CurriculumIndex | None = None
         self._index_lock = threading.Lock()
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The curriculum and content, read-only: what pages and the CLI look up."""
+        from tutor.catalog import Catalog
+
+        return Catalog(self.store)
 
     @cached_property
     def _generators(self) -> dict[str, list[Generator]]:

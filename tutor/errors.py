@@ -7,6 +7,8 @@ and what to do about it, in one line.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class TutorError(Exception):
     """Root of all kptutor errors."""
@@ -17,6 +19,22 @@ class InputError(TutorError):
 
     Raising it guarantees that nothing was written.
     """
+
+
+class CodedInputError(InputError):
+    """Bad input whose words for a person come from the message catalog: ``code`` and
+    ``params`` render in any language (:func:`tutor.i18n.render`); ``str()`` is for logs.
+
+    Layers below the engine raise it with a code, never a finished sentence (the answer
+    checker's :class:`~tutor.content.answers.UnreadableAnswer` is one); a page shows it in
+    its own language without knowing where it came from.
+    """
+
+    def __init__(self, code: str, params: Mapping[str, object] | None = None) -> None:
+        self.code = code
+        self.params: Mapping[str, object] = dict(params or {})
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        super().__init__(f"{code} ({shown})" if shown else code)
 
 
 class NotFoundError(InputError):

@@ -1,31 +1,29 @@
-"""What the app shares across users (engine, store, model) and what each user keeps.
+"""What the app shares across users (the tutor, its store and model) and what each user keeps.
 
-The engine, its store and the language model are made once per server process with
-``st.cache_resource`` (keyed by the store URL, so a test that points ``TUTOR_STORE``
-somewhere else gets its own engine). Everything about one browser tab — the session
-token, the language, the current item, the hints shown — lives in ``st.session_state``.
-Per-user keys start with :data:`USER_PREFIX`, so signing out forgets all of them at once.
+The tutor — its store, language model and engine, opened by :func:`tutor.service.open_school`
+— is made once per server process with ``st.cache_resource`` (keyed by the store URL, so
+a test that points ``TUTOR_STORE`` somewhere else gets its own). Pages reach it only
+through :func:`school` (sign-in), :func:`catalog` (the curriculum anyone may read) and
+the signed-in user's role facade (:func:`require_student`, :func:`require_teacher`).
+Everything about one browser tab — the session token, the language, the current item,
+the hints shown — lives in ``st.session_state``. Per-user keys start with
+:data:`USER_PREFIX`, so signing out forgets all of them at once.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import streamlit as st
 
-from tutor.errors import TutorError
+from tutor.errors import AuthError, TutorError
 from tutor.settings import Settings
 from ui.i18n import DEFAULT_LANG, LANGUAGES, message, text
 
 if TYPE_CHECKING:
-    from tutor.access import School, StudentAPI, TeacherAPI
-    from tutor.auth import Session
-    from tutor.engine import Engine
-    from tutor.llm.base import LanguageModel
-
-logger = logging.getLogger(__name__)
+    from tutor.access import StudentAPI, TeacherAPI
+    from tutor.service import Catalog, LanguageModel, School, Session
 
 #: Session-state key of the signed-in user's token (absent when signed out).
 TOKEN = "token"  # noqa: S105 (a session-state key name, not a secret)
@@ -37,51 +35,30 @@ USER_PREFIX = "u_"
 EXPIRED = "session_expired"
 
 
-def _load_model() -> LanguageModel:
-    """The configured language model (``TUTOR_LLM``; by default SmolLM2 when pulled, else
-    the template model). A model that cannot be built falls back to the template, with the
-    reason logged: explanations always work."""
-    from tutor.llm.registry import get_model
-    from tutor.llm.template import TemplateModel
-
-    try:
-        return get_model(Settings.from_env())
-    except TutorError as exc:
-        logger.warning("language model unavailable, using the template model: %s", exc)
-        return TemplateModel()
-
-
 @st.cache_resource(show_spinner=False)
 def _model(models_dir: str) -> LanguageModel:
     # Keyed by the models folder: a pulled model there is the default (else the template).
-    return _load_model()
+    from tutor.service import app_model
 
-
-@st.cache_resource(show_spinner=False)
-def _engine(url: str) -> Engine:
-    from tutor.engine import Engine
-    from tutor.graph import open_store
-
-    store = open_store(url, Settings.from_env())
-    logger.info("app engine opened on %s", store.url)
-    return Engine(store, model=_model(str(Settings.from_env().resolved_models_dir)))
-
-
-def engine() -> Engine:
-    """The process-wide engine on the configured store (made on first use)."""
-    return _engine(Settings.from_env().resolved_store_url)
+    return app_model(Settings.from_env())
 
 
 @st.cache_resource(show_spinner=False)
 def _school(url: str) -> School:
-    from tutor.access import School
+    from tutor.service import open_school
 
-    return School(_engine(url))
+    settings = Settings.from_env()
+    return open_school(settings, url, model=_model(str(settings.resolved_models_dir)))
 
 
 def school() -> School:
-    """The process-wide accounts and sessions over :func:`engine` (made on first use)."""
+    """The process-wide tutor on the configured store (opened on first use)."""
     return _school(Settings.from_env().resolved_store_url)
+
+
+def catalog() -> Catalog:
+    """The curriculum and content, read-only: what every visitor may look up."""
+    return school().catalog
 
 
 # -- language ---------------------------------------------------------------------------
@@ -105,11 +82,7 @@ def zh() -> bool:
 
 def kp_name(kp_id: str) -> str:
     """A knowledge point's name in this tab's language (its id if it is not stored)."""
-    try:
-        node = engine().store.get_node(kp_id)
-    except TutorError:
-        return kp_id
-    return (node.name_zh or node.name) if zh() else node.name
+    return catalog().name(kp_id, zh=zh())
 
 
 # -- signing in and out -------------------------------------------------------------------
@@ -140,8 +113,6 @@ def sign_out() -> None:
 
 def current_session() -> Session | None:
     """The signed-in user's session, or None (an expired one is forgotten and noted)."""
-    from tutor.errors import AuthError
-
     token = st.session_state.get(TOKEN)
     if not token:
         return None
@@ -188,12 +159,11 @@ def _facade() -> StudentAPI | TeacherAPI:
 def show_error(exc: TutorError) -> None:
     """Show an engine error: a refusal, an answer the checker could not read and a lost
     race between two answers in the tab's language, anything else as it says."""
-    from tutor.content.answers import UnreadableAnswer
-    from tutor.errors import AccessDenied, StoreConflict
+    from tutor.errors import AccessDenied, CodedInputError, StoreConflict
 
     if isinstance(exc, AccessDenied):
         st.error(t("access_denied"))
-    elif isinstance(exc, UnreadableAnswer):
+    elif isinstance(exc, CodedInputError):
         st.error(checker_message(exc.code, exc.params))
     elif isinstance(exc, StoreConflict):
         st.error(t("answer_not_saved"))

@@ -46,10 +46,7 @@ def pick_student(api: TeacherAPI, class_id: str, *, key: str = "student") -> Stu
 
 def practisable_points() -> list[KnowledgePoint]:
     """The knowledge points items can be made for (so a goal can be practised), by grade."""
-    from tutor.content.items import levels_by_kp
-
-    levels = levels_by_kp()
-    return [kp for kp in state.engine().store.list_nodes() if kp.id in levels]
+    return state.catalog().practisable_points()
 
 
 def kp_label(kp: KnowledgePoint) -> str:

@@ -16,7 +16,7 @@ from tests.e2e.conftest import ARTIFACTS, start_app
 from tutor.access import School
 from tutor.content.bank import content_bank_for
 from tutor.content.curricula import default_curriculum
-from tutor.content.items import Item, regenerate
+from tutor.content.items import Item, generate, generators_for_kp, regenerate
 from tutor.content.misconceptions import buggy_answer, misconceptions_for_generator
 from tutor.engine import Engine
 from tutor.graph import open_store
@@ -84,7 +84,7 @@ class Page:
     def wait_text(self, *needles: str) -> str:
         return self.wait_for(lambda body: all(n in body for n in needles), repr(needles))
 
-    def type(self, label: str, value: str) -> None:
+    def type(self, label: str, value: str, *, enter: bool = False) -> None:
         from selenium.webdriver.common.by import By
         from selenium.webdriver.common.keys import Keys
 
@@ -93,6 +93,8 @@ class Page:
         box.send_keys(Keys.CONTROL, "a")
         box.send_keys(Keys.DELETE)
         box.send_keys(value)
+        if enter:  # a text box outside a form sends its value on Enter
+            box.send_keys(Keys.ENTER)
 
     def click(self, label: str) -> None:
         from selenium.webdriver.common.by import By
@@ -112,6 +114,25 @@ class Page:
         WebDriverWait(self.driver, WAIT).until(
             lambda d: len(d.find_elements(By.CSS_SELECTOR, drawn)) >= count
         )
+
+    def wait_graph(self) -> None:
+        """Wait until a graphviz drawing is on the page."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        drawn = '[data-testid="stGraphVizChart"] svg'
+        WebDriverWait(self.driver, WAIT).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, drawn)) >= 1
+        )
+
+    def open_expander(self, label: str) -> None:
+        """Scroll to the expander labelled ``label`` and open it."""
+        from selenium.webdriver.common.by import By
+
+        xpath = f'//details/summary[contains(normalize-space(.), "{label}")]'
+        summary = self.driver.find_element(By.XPATH, xpath)
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", summary)
+        summary.click()
 
     def open_page(self, url_path: str) -> None:
         from selenium.webdriver.common.by import By
@@ -194,6 +215,23 @@ def test_student_then_teacher_in_chromium(driver: Any, tmp_path: Path) -> None:
         body = page.wait_text(text("en", "page_student"), first.item_id, second.item_id)
         assert wrong in body and first.answer in body
         page.shot("teacher-drill-down")
+
+        # The curriculum: search for the goal, see its neighbourhood and a worked item per
+        # level (the first level's item is the one the catalog previews: seed 1).
+        page.open_page("curriculum")
+        page.wait_text(text("en", "page_curriculum"), text("en", "search"))
+        page.type(text("en", "search"), GOAL, enter=True)
+        preview = generate(next(g for g in generators_for_kp(GOAL) if 1 in g.levels).name, 1, 1)
+        page.wait_text(
+            f"{GOAL} · grade",
+            text("en", "prereqs_and_dependents"),
+            text("en", "item_level", level=1, prompt=preview.prompt),
+        )
+        page.wait_graph()
+        page.shot("teacher-curriculum")
+        page.open_expander(text("en", "item_level", level=1, prompt=preview.prompt))
+        page.wait_text(*(step.text for step in preview.steps))  # the worked steps
+        page.shot("teacher-curriculum-items")
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -29,6 +29,7 @@ from tutor.content.answers import check_answer
 from tutor.content.bank import default_content_bank
 from tutor.content.curricula import default_curriculum
 from tutor.content.items import Item, generate
+from tutor.diagnosis.answer import diagnose_answer
 from tutor.engine import Engine
 from tutor.graph import open_store
 from tutor.llm.base import Message
@@ -207,7 +208,8 @@ def test_jailbreaks_show_nothing_unsafe_or_wrong(
     model = ObedientFakeModel()
     for item in ITEMS:
         # The attack rides in as the student's answer (what reaches the prompt from them).
-        shown = explain(item, model=model, answer=attack[:200])
+        diagnosis = diagnose_answer(item, attack[:200])
+        shown = explain(item, model=model, answer=attack[:200], diagnosis=diagnosis)
         assert check_text(shown.text, source="model").ok, shown
         assert _shown_answer_is_right(item, shown.text), shown
         assert "999" not in shown.text
@@ -217,6 +219,7 @@ def test_jailbreaks_show_nothing_unsafe_or_wrong(
             item,
             model=model,
             answer=attack[:200],
+            diagnosis=diagnosis,
             options=ExplainOptions(kind="hint", hint_index=0),
         )
         assert check_text(hint.text, source="model").ok

@@ -160,7 +160,13 @@ def test_json_contract(item) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_a_right_answer_is_not_called_wrong(item) -> None:  # type: ignore[no-untyped-def]
-    result = explain(item, model=TemplateModel(), answer="3/2", stats=GuardStats())
+    from tutor.diagnosis.answer import diagnose_answer
+
+    right = diagnose_answer(item, "3/2")
+    result = explain(item, model=TemplateModel(), answer="3/2", diagnosis=right, stats=GuardStats())
     assert "You answered" not in result.text
-    wrong = explain(item, model=TemplateModel(), answer="7/9", stats=GuardStats())
+    diagnosed = diagnose_answer(item, "7/9")
+    wrong = explain(
+        item, model=TemplateModel(), answer="7/9", diagnosis=diagnosed, stats=GuardStats()
+    )
     assert "You answered 7/9" in wrong.text and wrong.guard == "accepted"

@@ -13,13 +13,17 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from tutor import __version__
-from tutor.graph import GraphStore, open_store
 from tutor.settings import Settings
+
+if TYPE_CHECKING:
+    from tutor.catalog import Catalog
+    from tutor.engine import Engine
+    from tutor.lab import GraphStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,11 +67,32 @@ def current_settings() -> Settings:
 @contextmanager
 def open_cli_store(store_url: str | None) -> Iterator[GraphStore]:
     """The store named by ``--store`` (or the settings), closed afterwards."""
+    from tutor.lab import open_store
+
     store = open_store(store_url, current_settings())
     try:
         yield store
     finally:
         store.close()
+
+
+@contextmanager
+def open_cli_catalog(store_url: str | None) -> Iterator[Catalog]:
+    """The read-only curriculum of the store named by ``--store``, closed afterwards (the
+    engine is not needed to read it, nor imported: queries start fast)."""
+    from tutor.catalog import Catalog
+
+    with open_cli_store(store_url) as store:
+        yield Catalog(store)
+
+
+@contextmanager
+def open_cli_engine(store_url: str | None) -> Iterator[Engine]:
+    """The engine over the store named by ``--store`` (or the settings), closed afterwards."""
+    from tutor.engine import Engine
+
+    with open_cli_store(store_url) as store:
+        yield Engine(store)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from tutor import lab
 from tutor.cli._common import cli, common_options, current_settings, emit, open_cli_store
 from tutor.errors import InputError
 
@@ -17,8 +18,6 @@ _FILE = click.Path(dir_okay=True, path_type=Path)
 
 def _sqlite_path(store_url: str | None, command: str) -> Path:
     """The file of the embedded store named by ``--store`` (or the settings)."""
-    from tutor.graph.sqlite_store import sqlite_path_from_url
-
     url = store_url or current_settings().resolved_store_url
     if urlsplit(url).scheme != "sqlite":
         raise InputError(
@@ -26,7 +25,7 @@ def _sqlite_path(store_url: str | None, command: str) -> Path:
             " for Neo4j, copy each class with `tutor export --class C FILE` and "
             "`tutor import-class FILE`"
         )
-    return sqlite_path_from_url(url)
+    return lab.sqlite_file(url)
 
 
 def _counts_text(counts: dict[str, int]) -> str:
@@ -43,9 +42,7 @@ def backup(file: Path, force: bool, store_url: str | None, as_json: bool) -> Non
     The copy is one consistent snapshot, checked with SQLite's integrity check before it
     is put in place.
     """
-    from tutor.graph.sqlite_backup import backup_sqlite
-
-    report = backup_sqlite(_sqlite_path(store_url, "backup"), file, overwrite=force)
+    report = lab.backup_sqlite(_sqlite_path(store_url, "backup"), file, overwrite=force)
 
     def human(d: dict[str, Any]) -> str:
         return (
@@ -65,9 +62,7 @@ def restore(file: Path, store_url: str | None, as_json: bool) -> None:
     FILE is checked before anything changes: a damaged file, or one that is not a kptutor
     backup, is refused and the store stays as it was.
     """
-    from tutor.graph.sqlite_backup import restore_sqlite
-
-    report = restore_sqlite(file, _sqlite_path(store_url, "restore"))
+    report = lab.restore_sqlite(file, _sqlite_path(store_url, "restore"))
 
     def human(d: dict[str, Any]) -> str:
         return f"restored {d['store']} from {d['file']} ({_counts_text(d['counts'])})"
@@ -94,11 +89,9 @@ def export(
     as_json: bool,
 ) -> None:
     """Write one class (teacher, students, goals, attempts, mastery) to FILE as JSON."""
-    from tutor.class_export import export_class, write_class_export
-
     with open_cli_store(store_url) as store:
-        doc = export_class(store, class_id, include_credentials=include_credentials)
-    size = write_class_export(doc, file, overwrite=force)
+        doc = lab.export_class(store, class_id, include_credentials=include_credentials)
+    size = lab.write_class_export(doc, file, overwrite=force)
     data = {
         "file": str(file),
         "bytes": size,
@@ -126,11 +119,9 @@ def export(
 @common_options
 def import_class_command(file: Path, replace: bool, store_url: str | None, as_json: bool) -> None:
     """Re-create a class exported with `tutor export --class` (all or nothing)."""
-    from tutor.class_export import import_class, read_class_export
-
-    doc = read_class_export(file, max_bytes=current_settings().max_import_bytes)
+    doc = lab.read_class_export(file, max_bytes=current_settings().max_import_bytes)
     with open_cli_store(store_url) as store:
-        report = import_class(store, doc, replace=replace)
+        report = lab.import_class(store, doc, replace=replace)
 
     def human(d: dict[str, Any]) -> str:
         lines = [

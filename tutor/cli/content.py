@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
+from tutor import lab
 from tutor.cli._common import cli, common_options, current_settings, emit, open_cli_store
-from tutor.errors import InputError
 
 
 @cli.group()
@@ -43,9 +42,7 @@ def content_items(kp_id: str, count: int, seed: int, difficulty: int | None, as_
     Items rotate over the point's generators and difficulty levels; item k uses seed
     SEED + k. Each item id regenerates the same item (`tutor content check --item`).
     """
-    from tutor.content.items import items_for_kp
-
-    items = items_for_kp(kp_id, count, seed=seed, difficulty=difficulty)
+    items = lab.items_for_kp(kp_id, count, seed=seed, difficulty=difficulty)
     emit([item.to_json() for item in items], as_json, _items_text)
 
 
@@ -58,11 +55,9 @@ def content_check(item_id: str, answer: str, as_json: bool) -> None:
 
     A wrong answer that a known buggy procedure would give names that misconception.
     """
-    from tutor.content.items import regenerate
-    from tutor.diagnosis.answer import diagnose_answer
     from tutor.i18n import render
 
-    found = diagnose_answer(regenerate(item_id), answer)
+    found = lab.diagnose(item_id, answer)
     message = found.message(render)  # English: the CLI's words are a contract
     data = {"status": found.status, "message": message, "misconception": found.misconception}
     emit(
@@ -83,11 +78,8 @@ def content_stats(store_url: str | None, as_json: bool) -> None:
     Knowledge points, generators and misconceptions are counted in the shipped default
     pack and code; imported problems in the store (after `tutor content import oatutor`).
     """
-    from tutor.content.coverage import coverage
-
     with open_cli_store(store_url) as store:
-        counts = store.content_counts()
-    report = coverage(imported=counts.problems, imported_mapped=counts.problems_mapped)
+        report = lab.coverage(store)
     emit(report.to_json(), as_json, lambda _: report.table())
 
 
@@ -120,29 +112,9 @@ def content_import_oatutor(path: str | None, store_url: str | None, as_json: boo
     Problems are mapped to knowledge points of the stored curriculum where the mapping is
     clear, and kept under their own skills otherwise. Re-importing replaces them.
     """
-    from tutor.content.oatutor import read_oatutor
-    from tutor.domain import Problem
-
     folder = _oatutor_folder(path)
     with open_cli_store(store_url) as store:
-        kp_ids = {kp.id for kp in store.list_nodes()}
-        if not kp_ids:
-            raise InputError(
-                f"the store {store.url} holds no curriculum: run `tutor graph load default` first"
-            )
-        problems, report = read_oatutor(folder, kp_ids=kp_ids)
-        stored = [
-            Problem(
-                id=p.id,
-                source="oatutor",
-                kp=p.kp,
-                skills=tuple(p.skills),
-                title=p.title,
-                data=json.dumps(p.to_json(), ensure_ascii=False, sort_keys=True),
-            )
-            for p in problems
-        ]
-        store.load_problems("oatutor", stored)
+        report = lab.import_oatutor(store, folder)
     data = report.to_json()
 
     emit(

@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 
 import click
 
+from tutor import lab
 from tutor.cli._common import cli, emit, progress_callback
-from tutor.learner.estimator import estimator_names
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,7 +50,7 @@ def _path_option(name: str, help_text: str) -> Callable[[F], F]:
 @_path_option("--items", "Items and their skills, item_id,knowledge_code CSV.")
 @click.option(
     "--model",
-    type=click.Choice(estimator_names("cdm")),
+    type=click.Choice(lab.cdm_models()),
     default="dina",
     show_default=True,
     help="dina: exact DINA (up to 12 skills); ncdm: neural CDM for many skills (needs torch).",
@@ -89,18 +89,15 @@ def diagnose_cdm(
     --seed, is hidden from the fit and predicted) or --train, --test and --items (the test
     answers are predicted). Prints AUC, accuracy at 0.5 and RMSE.
     """
-    from tutor.data.cdm import read_long_data, read_matrix_data
-    from tutor.diagnosis.cdm import evaluate_long, evaluate_matrix
-
     matrix = (responses_path, q_matrix_path)
     long = (train_path, test_path, items_path)
     if any(p is not None for p in matrix) and any(p is not None for p in long):
         raise click.UsageError("give --responses/--q-matrix or --train/--test/--items, not both")
     with progress_callback() as progress:
         if responses_path is not None and q_matrix_path is not None:
-            data = read_matrix_data(responses_path, q_matrix_path)
-            scores = evaluate_matrix(
-                data,
+            scores = lab.evaluate_cdm_matrix(
+                responses_path,
+                q_matrix_path,
                 model,
                 seed=seed,
                 holdout=holdout,
@@ -108,9 +105,10 @@ def diagnose_cdm(
                 on_progress=progress,
             )
         elif train_path is not None and test_path is not None and items_path is not None:
-            long_data = read_long_data(train_path, test_path, items_path)
-            scores = evaluate_long(
-                long_data,
+            scores = lab.evaluate_cdm_long(
+                train_path,
+                test_path,
+                items_path,
                 model,
                 seed=seed,
                 epochs=epochs,
@@ -154,15 +152,9 @@ def diagnose_answer_command(
     working reads like ("semantic", with a calibrated confidence; the embedding model is
     loaded only then), or none ("none": unknown cause).
     """
-    from tutor.content.items import regenerate
-    from tutor.diagnosis.answer import diagnose_answer
-    from tutor.diagnosis.semantic import default_matcher
-    from tutor.diagnosis.working import read_working
-
-    item = regenerate(item_id)
-    working = read_working(working_path) if working_path else None
-    matcher = default_matcher() if semantic and working else None
-    result = diagnose_answer(item, answer, working, semantic=matcher)
+    lab.item(item_id)  # an unknown item id is refused before the working file is read
+    working = lab.read_working(working_path) if working_path else None
+    result = lab.diagnose(item_id, answer, working, semantic=semantic)
     emit(
         result.to_json(),
         as_json,

@@ -7,7 +7,14 @@ from typing import Any
 
 import click
 
-from tutor.cli._common import cli, common_options, current_settings, emit, open_cli_store
+from tutor.cli._common import (
+    cli,
+    common_options,
+    current_settings,
+    emit,
+    open_cli_catalog,
+    open_cli_store,
+)
 from tutor.errors import NotFoundError
 
 
@@ -33,24 +40,12 @@ def _load_report_text(report: dict[str, Any]) -> str:
 @common_options
 def graph_load(name: str, store_url: str | None, as_json: bool) -> None:
     """Load a named curriculum (ccss, default), replacing the stored one."""
-    from tutor.content.bank import content_bank_for
-    from tutor.content.curricula import named_curriculum
-    from tutor.domain import validate_content
+    from tutor import lab
 
-    curriculum = named_curriculum(name)  # validated before the store is touched
-    bank = content_bank_for(name)
-    validate_content(bank, {kp.id for kp in curriculum.knowledge_points})
+    pack = lab.named_pack(name)  # validated before the store is touched
     with open_cli_store(store_url) as store:
-        report = store.load_curriculum(curriculum)
-        store.load_content(bank)
-    data = report.to_json()
-    if bank.families or bank.misconceptions:
-        data["notes"] = [
-            *data["notes"],  # type: ignore[misc]
-            f"content: {len(bank.families)} item families, "
-            f"{len(bank.misconceptions)} misconceptions",
-        ]
-    emit(data, as_json, _load_report_text)
+        report = lab.load_pack(store, pack)
+    emit(report.to_json(), as_json, _load_report_text)
 
 
 @graph.command("import")
@@ -66,14 +61,14 @@ def graph_import(
     ``from`` is a prerequisite of ``to``. The whole import is checked first (duplicate
     ids, unknown nodes, self-loops, cycles); nothing is written unless all of it is valid.
     """
-    from tutor.content.curricula import csv_curriculum
+    from tutor import lab
 
     settings = current_settings()
-    curriculum = csv_curriculum(
+    curriculum = lab.csv_curriculum(
         nodes_path, edges_path, name=name, max_bytes=settings.max_import_bytes
     )
     with open_cli_store(store_url) as store:
-        report = store.load_curriculum(curriculum)
+        report = lab.load_curriculum(store, curriculum)
     emit(report.to_json(), as_json, _load_report_text)
 
 
@@ -83,8 +78,8 @@ def graph_import(
 @common_options
 def graph_list(grade: str | None, domain: str | None, store_url: str | None, as_json: bool) -> None:
     """List knowledge points, ordered by grade then id."""
-    with open_cli_store(store_url) as store:
-        kps = store.list_nodes(grade=grade, domain=domain)
+    with open_cli_catalog(store_url) as catalog:
+        kps = catalog.points(grade=grade, domain=domain)
     rows = [{"id": k.id, "name": k.name, "grade": k.grade, "domain": k.domain} for k in kps]
     emit(
         rows,
@@ -101,12 +96,8 @@ def graph_list(grade: str | None, domain: str | None, store_url: str | None, as_
 @common_options
 def graph_show(kp_id: str, store_url: str | None, as_json: bool) -> None:
     """Show one knowledge point with its direct prerequisites and dependents."""
-    with open_cli_store(store_url) as store:
-        kp = store.get_node(kp_id)
-        data = kp.to_json()
-        data["prerequisites"] = store.prerequisites(kp_id, depth=1)
-        data["dependents"] = store.dependents(kp_id, depth=1)
-        data["related"] = store.related(kp_id)
+    with open_cli_catalog(store_url) as catalog:
+        data = catalog.details(kp_id).to_json()
 
     def human(d: dict[str, Any]) -> str:
         lines = [f"{d['id']}  {d['name']}"]
@@ -127,8 +118,8 @@ def graph_show(kp_id: str, store_url: str | None, as_json: bool) -> None:
 @common_options
 def graph_stats(store_url: str | None, as_json: bool) -> None:
     """Counts: knowledge points, prerequisite edges, roots, leaves, longest chain."""
-    with open_cli_store(store_url) as store:
-        stats = store.stats()
+    with open_cli_catalog(store_url) as catalog:
+        stats = catalog.stats()
     emit(
         stats.to_json(),
         as_json,
@@ -138,11 +129,11 @@ def graph_stats(store_url: str | None, as_json: bool) -> None:
 
 def _closure_command(kind: str) -> Callable[..., None]:
     def command(kp_id: str, depth: int | None, store_url: str | None, as_json: bool) -> None:
-        with open_cli_store(store_url) as store:
+        with open_cli_catalog(store_url) as catalog:
             ids = (
-                store.prerequisites(kp_id, depth)
+                catalog.prerequisites(kp_id, depth)
                 if kind == "prerequisites"
-                else store.dependents(kp_id, depth)
+                else catalog.dependents(kp_id, depth)
             )
         emit(
             {"id": kp_id, kind: ids},
@@ -177,13 +168,13 @@ def graph_dependents(kp_id: str, depth: int | None, store_url: str | None, as_js
 @common_options
 def graph_path(target: str, student: str | None, store_url: str | None, as_json: bool) -> None:
     """A valid learning order for ID: every prerequisite before what needs it."""
-    with open_cli_store(store_url) as store:
+    with open_cli_catalog(store_url) as catalog:
         known: set[str] = set()
         if student is not None:
             # Student records arrive with the learner model; until a store holds
             # students, every id is unknown and we say so rather than guess.
             raise NotFoundError(
-                f"no student {student!r} in {store.url}; add students with `tutor student add`"
+                f"no student {student!r} in {catalog.url}; add students with `tutor student add`"
             )
-        order = store.learning_order(target, known)
+        order = catalog.learning_order(target, known)
     emit({"to": target, "order": order}, as_json, lambda d: "\n".join(d["order"]))

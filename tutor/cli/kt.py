@@ -14,9 +14,8 @@ from typing import Any
 
 import click
 
+from tutor import lab
 from tutor.cli._common import cli, emit, progress_callback
-from tutor.data.kt_logs import FORMATS
-from tutor.learner.estimator import estimator_names
 
 
 @cli.group()
@@ -45,11 +44,11 @@ def _scores_text(d: dict[str, Any]) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(lab.kt_formats()),
     required=True,
     help="pykt: fold,uid,concepts,responses CSV; dkt3: count / skills / 0-1 lines per student.",
 )
-@click.option("--model", type=click.Choice(estimator_names("kt")), required=True)
+@click.option("--model", type=click.Choice(lab.kt_models()), required=True)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option(
     "--val-fold",
@@ -96,18 +95,18 @@ def kt_evaluate(
     Each test response is predicted from the same student's earlier responses only (the
     first from the prior); prints AUC, accuracy at 0.5, RMSE and the number of predictions.
     """
-    from tutor.data.kt_logs import read_log
-    from tutor.learner.estimator import EstimatorOptions
-    from tutor.learner.evaluation import EvalOptions, evaluate
-
-    train = read_log(train_path, fmt)  # type: ignore[arg-type]  # click.Choice checked it
-    test = read_log(test_path, fmt)  # type: ignore[arg-type]
-    # Every model gets the same settings; each reads those that apply to it (DKT: the
-    # preset, device and epochs; Elo and DKT: the validation fold).
-    settings = EstimatorOptions(val_fold=val_fold, epochs=epochs, preset=dkt_preset, device=device)
     # stdout carries the JSON; the progress bars go to stderr, so they can always be shown.
     with progress_callback() as on_progress:
-        result = evaluate(
-            model, train, test, EvalOptions(seed=seed, estimator=settings, on_progress=on_progress)
+        scores = lab.evaluate_kt(
+            model,
+            train_path,
+            test_path,
+            fmt,
+            seed=seed,
+            val_fold=val_fold,
+            epochs=epochs,
+            dkt_preset=dkt_preset,
+            device=device,
+            on_progress=on_progress,
         )
-    emit(result.scores.to_json(), as_json, _scores_text)
+    emit(scores.to_json(), as_json, _scores_text)

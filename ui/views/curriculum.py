@@ -16,7 +16,7 @@ from ui.state import t
 
 if TYPE_CHECKING:
     from tutor.domain import KnowledgePoint
-    from tutor.graph import GraphStore
+    from tutor.service import Catalog
 
 CCSS_NOTICE = (
     "Common Core State Standards © Copyright 2010. National Governors Association Center for "
@@ -28,43 +28,22 @@ DEPTH = 2
 ITEM_SEED = 1
 
 
-def matching(points: list[KnowledgePoint], query: str) -> list[KnowledgePoint]:
-    """The points whose id, English or Chinese name or description contains ``query``."""
-    q = query.strip().casefold()
-    if not q:
-        return points
-    return [
-        kp
-        for kp in points
-        if any(
-            q in field.casefold()
-            for field in (kp.id, kp.name, kp.name_zh, kp.description, kp.description_zh)
-        )
-    ]
-
-
-def neighbourhood(store: GraphStore, kp_id: str) -> str:
+def neighbourhood(catalog: Catalog, kp_id: str) -> str:
     """DOT of a point, its prerequisites and its dependents (``DEPTH`` hops each way)."""
-    pre = store.prerequisites(kp_id, DEPTH)
-    dep = store.dependents(kp_id, DEPTH)
-    kps = [*pre, kp_id, *dep]
-    direct = store.direct_prerequisites(kps)
-    edges = [(p, k) for k, ps in direct.items() for p in ps]
-    labels = {kp: state.kp_name(kp) for kp in kps}
-    return graphs.neighbourhood_graph(kp_id, labels, edges, pre, dep)
+    near = catalog.neighbourhood(kp_id, DEPTH)
+    labels = {kp: state.kp_name(kp) for kp in near.points}
+    return graphs.neighbourhood_graph(
+        kp_id, labels, near.edges, near.prerequisites, near.dependents
+    )
 
 
-def _items(kp_id: str) -> None:
-    from tutor.content.items import generate, generators_for_kp
-
-    gens = generators_for_kp(kp_id)
-    if not gens:
+def _items(catalog: Catalog, kp_id: str) -> None:
+    items = catalog.item_previews(kp_id, ITEM_SEED)
+    if not items:
         st.caption(t("no_items"))
         return
-    levels = sorted({level for gen in gens for level in gen.levels})
-    for level in levels:
-        gen = next(g for g in gens if level in g.levels)
-        item = generate(gen.name, level, ITEM_SEED)
+    for item in items:
+        level = item.difficulty
         prompt = item.prompt_zh if state.zh() and item.prompt_zh else item.prompt
         with st.expander(t("item_level", level=level, prompt=prompt)):
             st.caption(t("item_caption", item_id=item.item_id, level=level))
@@ -74,8 +53,8 @@ def _items(kp_id: str) -> None:
             st.markdown(t("item_answer", answer=item.answer))
 
 
-def _misconceptions(store: GraphStore, kp_id: str) -> None:
-    found = store.misconceptions(kp_id)
+def _misconceptions(catalog: Catalog, kp_id: str) -> None:
+    found = catalog.misconceptions(kp_id)
     if not found:
         st.caption(t("no_misconceptions_kp"))
     for mc in found:
@@ -83,13 +62,13 @@ def _misconceptions(store: GraphStore, kp_id: str) -> None:
         st.markdown(f"- {description} (`{mc.id}`)")
 
 
-def _standards(store: GraphStore, kp: KnowledgePoint) -> None:
+def _standards(catalog: Catalog, kp: KnowledgePoint) -> None:
     if not kp.standards:
         st.caption(t("no_standards"))
         return
     for standard_id in kp.standards:
         try:
-            standard = store.get_standard(standard_id)
+            standard = catalog.standard(standard_id)
         except TutorError:
             st.markdown(f"- **{standard_id}**")
             continue
@@ -97,8 +76,8 @@ def _standards(store: GraphStore, kp: KnowledgePoint) -> None:
     st.caption(CCSS_NOTICE)
 
 
-def _problems(store: GraphStore, kp_id: str) -> None:
-    problems = store.problems(kp_id=kp_id, limit=5)
+def _problems(catalog: Catalog, kp_id: str) -> None:
+    problems = catalog.problems(kp_id, limit=5)
     if not problems:
         st.caption(t("no_problems"))
         return
@@ -116,11 +95,11 @@ def _problems(store: GraphStore, kp_id: str) -> None:
 def render() -> None:
     """Explore the stored curriculum."""
     st.title(t("page_curriculum"))
-    store = state.engine().store
-    if store.curriculum_info() is None:
+    catalog = state.catalog()
+    if catalog.info() is None:
         st.warning(t("no_curriculum"))
         return
-    all_points = store.list_nodes()
+    all_points = catalog.points()
     grades = sorted({kp.grade for kp in all_points if kp.grade}, key=_grade_key)
     domains = sorted({kp.domain for kp in all_points if kp.domain})
     c1, c2, c3 = st.columns([2, 1, 1])
@@ -138,12 +117,8 @@ def render() -> None:
         format_func=lambda d: every if d is None else d,
         key="cur_domain",
     )
-    points = [
-        kp
-        for kp in matching(all_points, query)
-        if (grade is None or kp.grade == grade) and (domain is None or kp.domain == domain)
-    ]
-    counts = store.content_counts()
+    points = catalog.search(query, grade=grade, domain=domain)
+    counts = catalog.content_counts()
     st.caption(t("points_found", n=len(points), total=len(all_points), problems=counts.problems))
     if not points:
         st.info(t("nothing_found"))
@@ -152,7 +127,7 @@ def render() -> None:
     kp_id: str = st.selectbox(
         t("knowledge_point"), list(labels), format_func=labels.__getitem__, key="cur_kp"
     )
-    kp = store.get_node(kp_id)
+    kp = catalog.point(kp_id)
     st.header(state.kp_name(kp.id))
     description = kp.description_zh if state.zh() and kp.description_zh else kp.description
     if description:
@@ -160,16 +135,16 @@ def render() -> None:
     st.caption(t("kp_meta", id=kp.id, grade=kp.grade or "?", domain=kp.domain or "?"))
     st.subheader(t("prereqs_and_dependents"))
     st.caption(t("neighbourhood_legend"))
-    st.graphviz_chart(neighbourhood(store, kp.id))
+    st.graphviz_chart(neighbourhood(catalog, kp.id))
     tabs = st.tabs([t("tab_items"), t("tab_misconceptions"), t("tab_standards"), t("tab_problems")])
     with tabs[0]:
-        _items(kp.id)
+        _items(catalog, kp.id)
     with tabs[1]:
-        _misconceptions(store, kp.id)
+        _misconceptions(catalog, kp.id)
     with tabs[2]:
-        _standards(store, kp)
+        _standards(catalog, kp)
     with tabs[3]:
-        _problems(store, kp.id)
+        _problems(catalog, kp.id)
 
 
 def _grade_key(grade: str) -> tuple[int, str]:

@@ -15,7 +15,7 @@ from ui.state import t
 if TYPE_CHECKING:
     import altair as alt
 
-    from tutor.engine import ClassReport
+    from tutor.service import ClassReport
 
 
 def heatmap(
@@ -83,14 +83,12 @@ def weakest_chart(report: ClassReport, names: dict[str, str]) -> alt.Chart:
 
 
 def _misconceptions(report: ClassReport) -> None:
-    from tutor.content.misconceptions import get_misconception
-
     if not report.misconceptions:
         st.caption(t("no_misconceptions"))
         return
     for mc_id, count, examples in report.misconceptions:
         try:
-            mc = get_misconception(mc_id)
+            mc = state.catalog().misconception(mc_id)
             description = (mc.description_zh or mc.description) if state.zh() else mc.description
         except TutorError:
             description = mc_id

@@ -4,7 +4,7 @@ with several steps, a box to show working."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -14,8 +14,7 @@ from ui.state import t
 
 if TYPE_CHECKING:
     from tutor.access import StudentAPI
-    from tutor.engine import Feedback, NextItem
-    from tutor.llm.explain import Language, Style
+    from tutor.service import Feedback, Language, NextItem, Style
 
 #: Interface language -> the language code the explanation is asked in.
 EXPLAIN_LANG: dict[str, Language] = {"en": "en", "zh-Hans": "zh"}
@@ -167,19 +166,15 @@ def render() -> None:
 def _explanation_box(api: StudentAPI, item_id: str, fb: Feedback, *, fresh: bool) -> None:
     """The explanation: streamed at once after a wrong answer, on request otherwise, in the
     style and language the student picks."""
-    from tutor.llm.prompts import STYLES
-
+    styles = list(api.catalog.styles())
     st.subheader(t("explanation"))
     left, right = st.columns(2)
-    style = cast(
-        "Style",
-        left.selectbox(
-            t("style"),
-            STYLES,
-            index=STYLES.index("friendly"),
-            format_func={s: t(f"style_{s}") for s in STYLES}.__getitem__,
-            key=state.USER_PREFIX + "style",
-        ),
+    style: Style = left.selectbox(
+        t("style"),
+        styles,
+        index=styles.index("friendly"),
+        format_func={s: t(f"style_{s}") for s in styles}.__getitem__,
+        key=state.USER_PREFIX + "style",
     )
     lang = right.selectbox(
         t("explain_language"),

@@ -23,14 +23,12 @@ def student_map(
 ) -> str:
     """DOT for the student's part of the graph: the path to the goal and the points with
     evidence, each filled by its mastery, with the prerequisite arrows between them."""
-    store = state.engine().store
     kps: list[str] = []
     for kp in [*path, *(goal,), *sorted(mastery, key=lambda k: -mastery[k].attempts)]:
         if kp and kp not in kps:
             kps.append(kp)
     kps = kps[:MAP_LIMIT]
-    direct = store.direct_prerequisites(kps)
-    edges = [(pre, kp) for kp, pres in direct.items() for pre in pres]
+    edges = state.catalog().prerequisite_edges(kps)
     labels = {kp: state.kp_name(kp) for kp in kps}
     return graphs.mastery_graph(
         labels, edges, {kp: s.p for kp, s in mastery.items()}, focus=focus, goal=goal

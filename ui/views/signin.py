@@ -5,25 +5,23 @@ from __future__ import annotations
 import streamlit as st
 
 from tutor.errors import AuthError, TutorError
+from tutor.service import demo_ready
 from ui import state
 from ui.state import t
 
 
 def _demo_hint() -> None:
     """Tell a newcomer the demo accounts, but only when the demo class is really there."""
-    try:
-        state.engine().store.get_teacher("teacher")
-    except TutorError:
-        return
-    st.info(t("demo_hint"))
+    if demo_ready(state.school()):
+        st.info(t("demo_hint"))
 
 
 def render() -> None:
     """The sign-in form, the curriculum's size, and what to do on an empty store."""
     st.title(t("app_title"))
     st.caption(t("tagline"))
-    store = state.engine().store
-    info = store.curriculum_info()
+    catalog = state.catalog()
+    info = catalog.info()
     if info is None:
         st.warning(t("no_curriculum"))
     if st.session_state.pop(state.EXPIRED, False):
@@ -45,7 +43,7 @@ def render() -> None:
     _demo_hint()
     if info is not None:
         st.subheader(t("curriculum_loaded", name=info.name))
-        stats = store.stats().to_json()
+        stats = catalog.stats().to_json()
         cols = st.columns(len(stats))
         for col, (key, value) in zip(cols, stats.items(), strict=True):
             col.metric(t(f"stat_{key}"), value)

@@ -21,12 +21,10 @@ LATEST = 30
 
 def _misconception(mc_id: str | None) -> str:
     """A misconception's description in the tab's language, shortened for a table cell."""
-    from tutor.content.misconceptions import get_misconception
-
     if mc_id is None:
         return ""
     try:
-        mc = get_misconception(mc_id)
+        mc = state.catalog().misconception(mc_id)
     except TutorError:
         return mc_id
     words = (mc.description_zh or mc.description) if state.zh() else mc.description

@@ -1,0 +1,189 @@
+"""The layer table of DESIGN.md as a test: every import in ``tutor/`` and ``ui/`` points the
+allowed way, and no ``tutor`` module takes part in an import cycle.
+
+Read the table below as "a module of this layer may import its own layer, the foundation,
+and these". Every import counts: at module level, inside a function and under
+``if TYPE_CHECKING:`` (a type-only arrow is still an arrow a reader follows). The mutation
+tests show the checker fails on a new wrong arrow and on a new cycle.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.layers import Violation, check_layers, import_cycles
+
+REPO = Path(__file__).resolve().parents[2]
+
+#: Importable by every layer; they import only each other.
+FOUNDATION = ("tutor", "tutor.domain", "tutor.errors", "tutor.settings", "tutor.resources")
+
+#: What the engine is built from: the parts below it.
+_BELOW_ENGINE = (
+    "tutor.graph",
+    "tutor.content",
+    "tutor.learner",
+    "tutor.policy",
+    "tutor.diagnosis",
+    "tutor.llm",
+    "tutor.i18n",
+    "tutor.auth",
+    "tutor.data",
+)
+#: Engine-level parts that are the engine's helpers, below the engine itself.
+_REPORTS = ("tutor.reports", "tutor.roster", "tutor.class_export")
+
+# fmt: off
+#: layer -> what it may import besides itself and the FOUNDATION (DESIGN.md, "Layout").
+LAYERS: dict[str, tuple[str, ...]] = {
+    # -- foundation --------------------------------------------------------------------
+    **{name: () for name in FOUNDATION},
+    # -- the parts ---------------------------------------------------------------------
+    "tutor.graph":     (),                      # store role protocols and both engines
+    "tutor.content":   (),                      # packs, generators, checker, misconceptions
+    "tutor.learner":   (),                      # knowledge tracing, pure
+    "tutor.i18n":      (),                      # message catalogs
+    "tutor.auth":      (),                      # passwords and sessions
+    # Dataset readers: response logs and Q-matrices into the learner's and diagnosis'
+    # data types (so that learner and diagnosis do no file I/O themselves).
+    "tutor.data":      ("tutor.learner", "tutor.diagnosis"),
+    "tutor.policy":    ("tutor.learner",),
+    "tutor.diagnosis": ("tutor.content", "tutor.learner"),
+    "tutor.llm":       ("tutor.content", "tutor.i18n"),
+    # -- engine level ------------------------------------------------------------------
+    "tutor.reports":      ("tutor.graph", "tutor.content", "tutor.learner", "tutor.diagnosis",
+                           "tutor.i18n", "tutor.auth"),
+    "tutor.roster":       ("tutor.graph", "tutor.content", "tutor.learner", "tutor.diagnosis",
+                           "tutor.i18n", "tutor.auth"),
+    "tutor.class_export": ("tutor.graph", "tutor.content", "tutor.learner", "tutor.diagnosis",
+                           "tutor.i18n", "tutor.auth"),
+    "tutor.catalog":      _BELOW_ENGINE,        # curriculum and content reads for pages, CLI
+    "tutor.lab":          (*_BELOW_ENGINE, *_REPORTS),  # the CLI's offline operations
+    "tutor.engine":       (*_BELOW_ENGINE, *_REPORTS, "tutor.catalog"),
+    # -- access level ------------------------------------------------------------------
+    "tutor.access":  ("tutor.engine", "tutor.catalog", *_REPORTS, "tutor.auth", "tutor.i18n"),
+    "tutor.service": ("tutor.access", "tutor.engine", "tutor.catalog", "tutor.lab",
+                      "tutor.auth", "tutor.i18n", "tutor.demo"),  # opening the app
+    "tutor.demo":    ("tutor.access", "tutor.engine", "tutor.catalog", "tutor.lab"),
+    # -- above the engine --------------------------------------------------------------
+    # The simulator drives the real engine; it may open a store, and its hidden truth
+    # answers with the library's buggy rules.
+    "tutor.sim":     ("tutor.engine", "tutor.catalog", "tutor.lab", "tutor.graph",
+                      "tutor.content.misconceptions"),
+    # The CLI prints messages in English: it may render message codes (tutor.i18n).
+    "tutor.cli":     ("tutor.access", "tutor.service", "tutor.engine", "tutor.lab",
+                      "tutor.catalog", "tutor.sim", "tutor.demo", "tutor.i18n"),
+    "ui":            ("tutor.access", "tutor.service", "tutor.i18n"),
+}
+# fmt: on
+
+
+def test_every_import_points_the_allowed_way() -> None:
+    found = check_layers(REPO, LAYERS, FOUNDATION)
+    assert not found, "imports the layer table does not allow:\n" + "\n".join(map(str, found))
+
+
+def test_no_import_cycle_in_tutor() -> None:
+    cycles = import_cycles(REPO)
+    assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
+
+
+def _copy_tree(tmp_path: Path) -> Path:
+    for package in ("tutor", "ui"):
+        shutil.copytree(
+            REPO / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    return tmp_path
+
+
+def _append(file: Path, code: str) -> int:
+    """Append ``code`` (its first line an import) to ``file``; the line it landed on.
+    Appending keeps every earlier line number, so the earlier findings do not move."""
+    text = file.read_text(encoding="utf-8")
+    if not text.endswith("\n"):
+        text += "\n"
+    line = text.count("\n") + 1
+    file.write_text(text + code, encoding="utf-8")
+    return line
+
+
+def test_the_checker_reports_exactly_the_new_wrong_arrows(tmp_path: Path) -> None:
+    root = _copy_tree(tmp_path)
+    before = set(check_layers(root, LAYERS, FOUNDATION))
+    # A type-only arrow from the learner up to the engine...
+    bkt = _append(
+        root / "tutor/learner/bkt.py",
+        "if TYPE_CHECKING:\n    from tutor.engine import Engine\n",
+    )
+    # ...a page opening the store itself, inside a function...
+    page = _append(
+        root / "ui/views/curriculum.py",
+        "def _sneak():\n    from tutor.graph import open_store\n",
+    )
+    # ...and an allowed arrow (a policy module reading the learner), which is no finding.
+    _append(root / "tutor/policy/select.py", "from tutor.learner import mastery\n")
+    after = set(check_layers(root, LAYERS, FOUNDATION))
+    assert after - before == {
+        Violation(
+            "tutor/learner/bkt.py",
+            bkt + 1,
+            "tutor.learner.bkt",
+            "tutor.engine",
+            "tutor.learner may import only the foundation",
+        ),
+        Violation(
+            "ui/views/curriculum.py",
+            page + 1,
+            "ui.views.curriculum",
+            "tutor.graph",
+            "ui may import only tutor.access, tutor.service, tutor.i18n and the foundation",
+        ),
+    }
+    assert before <= after
+
+
+def test_the_checker_places_every_new_module(tmp_path: Path) -> None:
+    root = _copy_tree(tmp_path)
+    before = set(check_layers(root, LAYERS, FOUNDATION))
+    (root / "tutor/newthing.py").write_text("from tutor.errors import TutorError\n")
+    (root / "ui/views/peek.py").write_text("import tutor.newthing\n")
+    new = sorted(set(check_layers(root, LAYERS, FOUNDATION)) - before)
+    assert [(v.path, v.line, v.imported) for v in new] == [
+        ("tutor/newthing.py", 1, "tutor.newthing"),  # the module itself is in no layer
+        ("ui/views/peek.py", 1, "tutor.newthing"),  # and no one may import it
+    ]
+
+
+def test_the_checker_finds_a_new_cycle(tmp_path: Path) -> None:
+    root = _copy_tree(tmp_path)
+    before = import_cycles(root)
+    # errors <- settings already; settings <- errors closes a cycle inside the foundation,
+    # which the layer rules allow: only the cycle check can catch it.
+    _append(root / "tutor/errors.py", "def _late():\n    from tutor.settings import Settings\n")
+    after = import_cycles(root)
+    new = [c for c in after if c not in before]
+    assert new == [["tutor.errors", "tutor.settings", "tutor.errors"]]
+    # The layer rules see nothing new: foundation modules may import each other.
+    fresh = _copy_tree(tmp_path / "fresh")
+    assert set(check_layers(root, LAYERS, FOUNDATION)) == set(
+        check_layers(fresh, LAYERS, FOUNDATION)
+    )
+
+
+def test_the_checker_resolves_every_spelling_of_an_import(tmp_path: Path) -> None:
+    root = _copy_tree(tmp_path)
+    before = set(check_layers(root, LAYERS, FOUNDATION))
+    spellings = [
+        "from tutor import engine\n",  # a module imported from the root package
+        "from ..engine import Engine\n",  # relative, two levels up
+        "import tutor.engine as eng\n",
+        "from tutor import graph as g\n",  # a package imported from the root package
+    ]
+    lines = [_append(root / "tutor/learner/mastery.py", code) for code in spellings]
+    # A relative import inside the layer is no finding.
+    _append(root / "tutor/learner/mastery.py", "from . import bkt\n")
+    new = sorted(set(check_layers(root, LAYERS, FOUNDATION)) - before)
+    assert [(v.line, v.imported) for v in new] == list(
+        zip(lines, ["tutor.engine", "tutor.engine", "tutor.engine", "tutor.graph"], strict=True)
+    )

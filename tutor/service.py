@@ -1,0 +1,76 @@
+"""Opening the tutor for an app: the store, the language model, the engine and the way in.
+
+:func:`open_school` is all the Streamlit app does to start: it opens the configured store,
+builds the configured language model (falling back to the template model, so explanations
+always work) and the engine over them, and hands back a :class:`School` — sign-in, the
+signed-in user's role facade (:class:`~tutor.access.StudentAPI` or
+:class:`~tutor.access.TeacherAPI`) and the public, read-only curriculum
+(:class:`~tutor.catalog.Catalog`). Pages talk to these only.
+
+This module also names the types the pages mention (for type hints), so a page imports
+nothing below this level.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+from tutor.access import School
+from tutor.errors import NotFoundError, TutorError
+from tutor.settings import Settings
+
+if TYPE_CHECKING:
+    from tutor.access import RosterReport as RosterReport
+    from tutor.access import StudentAPI as StudentAPI
+    from tutor.access import TeacherAPI as TeacherAPI
+    from tutor.auth import Session as Session
+    from tutor.catalog import Catalog as Catalog
+    from tutor.catalog import Language as Language
+    from tutor.catalog import Style as Style
+    from tutor.engine import ClassReport as ClassReport
+    from tutor.engine import Feedback as Feedback
+    from tutor.engine import NextItem as NextItem
+    from tutor.lab import LanguageModel as LanguageModel
+
+__all__ = ["School", "app_model", "demo_ready", "open_school"]
+
+log = logging.getLogger(__name__)
+
+
+def demo_ready(school: School) -> bool:
+    """Whether the demo school (``tutor demo seed``) is in the store, so the sign-in page
+    may tell a newcomer its accounts."""
+    from tutor.demo import DEMO_TEACHER
+
+    with contextlib.suppress(NotFoundError):
+        school.engine.store.get_teacher(DEMO_TEACHER)
+        return True
+    return False
+
+
+def app_model(settings: Settings) -> LanguageModel:
+    """The configured language model (``TUTOR_LLM``; by default SmolLM2 when pulled, else
+    the template model). A model that cannot be built falls back to the template, with the
+    reason logged: explanations always work."""
+    from tutor import lab
+
+    try:
+        return lab.load_model(settings)
+    except TutorError as exc:
+        log.warning("language model unavailable, using the template model: %s", exc)
+        return lab.template_model()
+
+
+def open_school(
+    settings: Settings, url: str | None = None, *, model: LanguageModel | None = None
+) -> School:
+    """The tutor on the store at ``url`` (default: the settings' store), with ``model``
+    (default: :func:`app_model`) wording explanations."""
+    from tutor import lab
+    from tutor.engine import Engine
+
+    store = lab.open_store(url or settings.resolved_store_url, settings)
+    log.info("app engine opened on %s", store.url)
+    return School(Engine(store, model=model if model is not None else app_model(settings)))
