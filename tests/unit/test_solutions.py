@@ -18,6 +18,7 @@ from tutor.diagnosis.solutions import (
     EXTRA_QUANTITY,
     LABEL_FIELDS,
     MISUNDERSTANDING,
+    PROCEEDED,
     UNIT,
     SolutionSettings,
     diagnose_record,
@@ -100,6 +101,29 @@ def test_units_missing_conversion() -> None:
     assert out["first_wrong_step"] == 0
     assert out["category"] == UNIT
     assert "measurement.unit_conversion" in out["kps"]
+
+
+def test_going_on_after_the_answer() -> None:
+    steps = ["3 x 4 = 12 apples.", "12 - 2 = 10 apples.", "Half of them is 10 / 2 = 5.", " 5"]
+    out = diagnose_record(record(APPLES, APPLES_REF, steps))
+    assert out["first_wrong_step"] == 2
+    assert out["category"] == PROCEEDED
+    assert "step 1 already reached the answer 10" in out["evidence"]
+
+
+def test_algebra_error_is_placed_at_the_equation_set_up() -> None:
+    problem = "Mia has 30 stickers, 6 more than Leo. How many stickers do they have together?"
+    reference = "Leo has 30 - 6 = 24 stickers.\nTogether they have 24 + 30 = 54 stickers.\n 54"
+    steps = [
+        "Let x be the number of stickers Leo has.",
+        "Then x + (x + 6) = 30.",
+        "So 2x = 24 and x = 12.",
+        "Together they have 12 + 18 = 30 stickers.",
+        " 30",
+    ]
+    rec = record(problem, reference, steps)
+    assert diagnose_record(rec)["first_wrong_step"] == 1
+    assert diagnose_record(rec, SolutionSettings(algebra_setup=False))["first_wrong_step"] == 2
 
 
 def test_right_final_answer_gives_null() -> None:
