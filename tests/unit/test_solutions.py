@@ -6,6 +6,8 @@ Every record here is hand-written for these tests; none comes from the dataset.
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from tutor.diagnosis.solutions import (
     read_line,
 )
 
+REPO = Path(__file__).resolve().parents[2]
 APPLES = "Tom has 3 boxes of 4 apples. He eats 2 of them. How many apples are left?"
 APPLES_REF = "He has 3 * 4 = 12 apples.\nAfter eating, 12 - 2 = 10 apples are left.\n 10"
 
@@ -222,3 +225,35 @@ def test_cli_bad_input_one_line_exit_2(
     code, out, err = run_cli(["diagnose", "solutions", str(path), "--json"], capsys)
     assert code == 2 and out == ""
     assert message in err and err.count("\n") == 1
+
+
+def test_every_knowledge_point_named_is_in_the_default_curriculum() -> None:
+    from tutor.content.curricula import default_curriculum
+    from tutor.diagnosis import solutions
+
+    ids = {kp.id for kp in default_curriculum().knowledge_points}
+    named = set(re.findall(r'"([a-z_]+\.[a-z0-9_]+)"', Path(solutions.__file__).read_text()))
+    assert named and named <= ids, sorted(named - ids)
+
+
+# -- the shared dev records, read where they lie (never copied) ------------------------------
+
+
+def _dev_file() -> Path:
+    shared = os.environ.get("TUTOR_SHARED_DATA")
+    base = Path(shared).expanduser() if shared else REPO.parent / "shared" / "data"
+    return base / "stepwise-errors" / "dev.json"
+
+
+def test_real_records_give_the_same_output_without_their_labels() -> None:
+    path = _dev_file()
+    if not path.is_file():
+        pytest.skip(f"stepwise-errors not found at {path} (set TUTOR_SHARED_DATA)")
+    records = json.loads(path.read_text(encoding="utf-8"))
+    for r in records:
+        labelled = diagnose_record(LabelTrap(r))
+        bare = diagnose_record({k: v for k, v in r.items() if k not in LABEL_FIELDS})
+        assert labelled == bare
+        assert labelled["category"] in CATEGORIES
+        step = labelled["first_wrong_step"]
+        assert step is None or 0 <= step < len(r["student_incorrect_solution"])
