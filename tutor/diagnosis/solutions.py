@@ -45,7 +45,7 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import sympy as sp
 
@@ -74,8 +74,8 @@ LABEL_FIELDS: tuple[str, ...] = (
     "dialog_history",
 )
 
-#: What kind of evidence singled out the first wrong step.
-Signal = Literal["calculation", "proceeded", "foreign_number", "off_path", "fallback", "none"]
+#: The signals a finding can carry: the checks of :data:`ALL_CHECKS`, then ``fallback`` (no
+#: check fired, the final answer is wrong) and ``none`` (the final answer is right).
 SIGNALS: tuple[str, ...] = (
     "calculation",
     "proceeded",
