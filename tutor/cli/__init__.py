@@ -24,6 +24,7 @@ from tutor.cli import (  # noqa: F401 - each module registers its commands
     model,
     people,
     sim,
+    solutions,
 )
 from tutor.cli._common import EXIT_ERROR, cli
 from tutor.errors import TutorError
