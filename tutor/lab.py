@@ -13,10 +13,10 @@ fast and the core stays importable without torch.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from tutor.errors import InputError
 from tutor.settings import Settings
@@ -250,6 +250,14 @@ def diagnose(
 
     matcher = default_matcher() if semantic and working else None
     return diagnose_answer(item(item_id), answer, working, semantic=matcher)
+
+
+def diagnose_solution_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A written multi-step solution's first wrong step, error category, knowledge points
+    and evidence (:mod:`tutor.diagnosis.solutions`; label fields are never read)."""
+    from tutor.diagnosis.solutions import diagnose_record
+
+    return diagnose_record(record)
 
 
 # -- the language model ---------------------------------------------------------------------

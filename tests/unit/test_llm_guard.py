@@ -222,11 +222,13 @@ def test_misconception_examples_are_exempt_but_only_those() -> None:
 
 def test_explain_with_a_wrong_answer_names_the_misconception() -> None:
     from tutor.content.misconceptions import buggy_answer, get_misconception
+    from tutor.diagnosis.answer import diagnose_answer
 
     item = regenerate("fraction_add_unlike:1:5")
     wrong = buggy_answer("mc.frac_add_across", item)
     assert wrong is not None
-    result = explain(item, model=TemplateModel(), answer=wrong)
+    diagnosis = diagnose_answer(item, wrong)
+    result = explain(item, model=TemplateModel(), answer=wrong, diagnosis=diagnosis)
     assert result.guard == "accepted"
     assert get_misconception("mc.frac_add_across").description in result.text
     assert f"You answered {wrong}" in result.text

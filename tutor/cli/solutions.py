@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from tutor import lab
 from tutor.cli._common import emit
 from tutor.cli.diagnose import diagnose
 from tutor.errors import InputError
@@ -106,8 +107,6 @@ def diagnose_solutions(file: Path, as_json: bool) -> None:
     FILE is a JSON list or JSON Lines of records with problem, reference_solution and
     student_incorrect_solution; label fields in them are ignored.
     """
-    from tutor.diagnosis.solutions import diagnose_record
-
     records = read_solution_records(file)
-    rows = [diagnose_record(r) for r in records]
+    rows = [lab.diagnose_solution_record(r) for r in records]
     emit(rows, as_json, _table)
