@@ -189,9 +189,10 @@ def main() -> int:
         "point is a false gap (the baseline's false-gap rate, "
         f"{_mean(practice, 'baseline_false_gap_rate'):.0%}, is those). A root below the "
         f"failed point is uncommon ({_mean(practice, 'root_below_share'):.1%}): the frontier "
-        "policy moves on once prerequisites are mastered; most such roots are prerequisites "
-        "a student lost while the engine went on (more often behind a point without items, "
-        "which the engine's re-check does not see through: see the policy benchmark).",
+        "policy moves on once prerequisites are mastered, so such a root is a prerequisite "
+        "the engine counted as mastered (forgotten since, or guessed) or did not see (behind "
+        "a point without items, which the engine's view does not see through: see the "
+        "policy benchmark) — more of them than the old copy of the loop met (table below).",
         "- Stopping at 0.9 gives top-1 "
         f"{_mean(at_09, 'root_cause_top1'):.3f} "
         f"({'≥' if _mean(at_09, 'root_cause_top1') >= 0.9 else 'below'} 0.9), with false "
