@@ -134,3 +134,31 @@ def test_cli_contract() -> None:
     data = json.loads(out.stdout)
     assert set(data) == {"root_cause_top1", "mean_probes", "false_gap_rate"}
     assert all(isinstance(v, float) for v in data.values())
+
+
+def test_practice_failures_come_from_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every practice item is the engine's (next_item) and every answer and probe is
+    submitted to it; each case's failed point is one the engine set."""
+    from tutor.engine import Engine
+
+    set_kps: list[str] = []
+    submitted: list[str] = []
+    next_item, submit = Engine.next_item, Engine.submit
+
+    def spy_next_item(self: Engine, student_id: str):  # type: ignore[no-untyped-def]
+        found = next_item(self, student_id)
+        if found.item is not None:
+            set_kps.append(found.item.kp)
+        return found
+
+    def spy_submit(self: Engine, student_id: str, item_id: str, answer: str, **kw):  # type: ignore[no-untyped-def]
+        submitted.append(item_id)
+        return submit(self, student_id, item_id, answer, **kw)
+
+    monkeypatch.setattr(Engine, "next_item", spy_next_item)
+    monkeypatch.setattr(Engine, "submit", spy_submit)
+    cases = probe_cases(8, 2, scenario="practice")
+    assert len(cases) == 8
+    assert {c.failed for c in cases} <= set(set_kps)
+    probes = sum(len(c.result.probes) for c in cases)
+    assert len(submitted) >= len(set_kps) + probes

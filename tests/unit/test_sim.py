@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests.factories import run_cli
+from tutor.engine import Engine
 from tutor.errors import InputError
+from tutor.sim.classroom import Classroom, goal_set_id
 from tutor.sim.config import DEFAULT_POPULATION, load_population, parse_population
-from tutor.sim.policies import POLICIES, make_tutor
+from tutor.sim.policies import BASELINES, POLICIES, make_tutor
 from tutor.sim.run import simulate
 from tutor.sim.student import SimStudent
 from tutor.sim.world import build_world
@@ -37,15 +39,57 @@ def test_same_seed_same_result_and_different_seed_differs() -> None:
     assert simulate(seed=4, **args).to_json() != first  # type: ignore[arg-type]
 
 
-def test_tutors_never_hold_the_hidden_student() -> None:
+def test_baselines_never_hold_the_hidden_student() -> None:
     world = build_world(2)
     import random
 
-    for name in POLICIES:
+    assert set(POLICIES) == {"adaptive", *BASELINES}
+    for name in BASELINES:
         tutor = make_tutor(name, world, random.Random(0))
         for f in dataclasses.fields(tutor):  # type: ignore[arg-type]
             value = getattr(tutor, f.name)
             assert not isinstance(value, SimStudent), (name, f.name)
+
+
+def test_the_goal_set_point_leads_the_engine_along_the_worlds_path() -> None:
+    world = build_world(2)
+    with Classroom(2, world.goal) as room:
+        order = room.store.learning_order(goal_set_id(2))
+        assert order[-1] == goal_set_id(2)
+        # Every point the simulation can teach is on the engine's path (the engine's path
+        # also holds the points without items, which its policy passes over).
+        assert set(world.path) <= set(order)
+        assert set(room.store.direct_prerequisites([goal_set_id(2)])[goal_set_id(2)]) == set(
+            world.goal
+        )
+
+
+def test_adaptive_is_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every adaptive item comes from Engine.next_item and every answer goes to submit;
+    the engine sees student ids and answers, never the simulated student."""
+    calls = {"items": 0, "submits": 0}
+    next_item, submit = Engine.next_item, Engine.submit
+
+    def counted_next_item(self: Engine, student_id: str):  # type: ignore[no-untyped-def]
+        found = next_item(self, student_id)
+        calls["items"] += found.item is not None
+        return found
+
+    def counted_submit(self: Engine, student_id: str, item_id: str, answer: str, **kw):  # type: ignore[no-untyped-def]
+        assert isinstance(answer, str) and isinstance(student_id, str)
+        calls["submits"] += 1
+        return submit(self, student_id, item_id, answer, **kw)
+
+    monkeypatch.setattr(Engine, "next_item", counted_next_item)
+    monkeypatch.setattr(Engine, "submit", counted_submit)
+    result = simulate(students=3, seed=1, policies=["adaptive"], config=GRADE2, budget=80)
+    practised = sum(result.policies["adaptive"].practised)
+    assert practised > 0
+    assert calls["items"] == practised
+    assert calls["submits"] >= practised  # an answer the engine cannot take is written again
+    before = dict(calls)
+    simulate(students=3, seed=1, policies=["linear"], config=GRADE2, budget=80)
+    assert calls == before  # the baselines are not the engine
 
 
 def test_adaptive_teaches_more_than_random_on_a_small_goal() -> None:

@@ -1,19 +1,23 @@
 """Evaluating prerequisite probing on simulated students (``tutor diagnose evaluate``).
 
-The failures come from practice, as in the app: simulated students of the default
-population (:func:`tutor.sim.student.draw_student`: their own starting knowledge with holes,
-slip, guess, forgetting and misconceptions) practise with the adaptive tutor — the real
-policy and the real learner model (:class:`tutor.sim.policies.AdaptiveTutor`, which runs
-:func:`tutor.learner.mastery.observe` on every answer). After a random stretch of practice,
-the next wrong answer that no buggy rule explains, on a point with prerequisites, becomes
-a case. The tutor then probes with :func:`tutor.diagnosis.probe.probe`:
+The failures come from practice with the real engine, as in the app: simulated students
+of the default population (:func:`tutor.sim.student.draw_student`: their own starting
+knowledge with holes, slip, guess, forgetting and misconceptions) practise with
+:class:`tutor.engine.Engine` over a temporary store (:mod:`tutor.sim.classroom`): every
+item comes from ``next_item``, every answer goes through ``submit``. After a random
+stretch of practice, the next wrong answer that the engine's diagnosis cannot explain (no
+buggy rule, no gap), on a point with prerequisites, becomes a case, and is probed with
+:func:`tutor.diagnosis.probe.probe` — the function the engine would call (the engine does
+not probe by itself yet):
 
-* its prior is its own mastery of the candidates at that moment (with forgetting since the
-  last evidence, :func:`tutor.learner.mastery.effective_p`) — never the hidden truth;
-* each probe is a real pool item of the chosen point, family and level, answered by the
-  simulated student (no feedback, so probing teaches nothing); the tutor then hears the
-  probes and the diagnosed gap, and practice goes on, so later cases start from a tutor
-  that has probed before.
+* the prior is the engine's stored mastery of the candidates just before the failed
+  answer (with forgetting since the last evidence, :func:`tutor.learner.mastery.effective_p`)
+  — never the hidden truth;
+* each probe is a real item of the chosen point, family and level (from the world's
+  pool), answered by the simulated student (no feedback, so probing teaches nothing) and
+  submitted to the engine, which checks and records it; practice then goes on, so later
+  cases start from an engine that has recorded the probes. (The gap the probe names is
+  not recorded: the engine has no way in for it yet.)
 
 Each student gives up to :data:`CASES_PER_STUDENT` cases, separated by random stretches
 of practice.
@@ -37,11 +41,11 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from tutor.content.items import Item
 from tutor.diagnosis.probe import (
     DEPTH,
+    LEVEL_STEP,
     MAX_PROBES,
     STOP_AT,
     ProbeItem,
@@ -51,12 +55,14 @@ from tutor.diagnosis.probe import (
 )
 from tutor.errors import InputError
 from tutor.learner.mastery import effective_p
-from tutor.policy.select import LEVEL_STEP
+from tutor.sim.classroom import Classroom
 from tutor.sim.config import DEFAULT_POPULATION
-from tutor.sim.policies import AdaptiveTutor
-from tutor.sim.run import ITEM_SECONDS, answer_one
+from tutor.sim.run import ITEM_SECONDS, engine_answer, engine_item
 from tutor.sim.student import SimStudent, draw_student
-from tutor.sim.world import World, build_world, checked, diagnosed
+from tutor.sim.world import World, build_world
+
+if TYPE_CHECKING:
+    from tutor.content.items import Item
 
 __all__ = [
     "CASES_PER_STUDENT",
@@ -173,49 +179,14 @@ def probe_cases(
     world = build_world(goal_grade)
     rng = random.Random(seed)
     items = _probe_items(world)
-    prerequisites: Mapping[str, Sequence[str]] = world.prerequisites
-    out: list[Case] = []
-    if scenario == "new_student":
-        return _new_student_cases(world, cases, rng, items, max_probes, stop_at)
-    while len(out) < cases:
-        student = draw_student(world, DEFAULT_POPULATION, rng)
-        tutor = AdaptiveTutor(world)
-        wait = rng.randrange(WARM_UP + 1)
-        taken = 0
-        step = 0
-        while taken < CASES_PER_STUDENT and len(out) < cases and step < MAX_ITEMS:
-            turn = answer_one(tutor, world, student, rng, step)
-            kp, level, item, gaps = turn.kp, turn.level, turn.item, turn.gaps
-            if turn.unexplained and wait <= 0 and world.prerequisites.get(kp):
-                now = step * ITEM_SECONDS
-                case, heard = _probe_one(
-                    world,
-                    student,
-                    tutor,
-                    item.kp,
-                    level,
-                    item.generator,
-                    now,
-                    items,
-                    prerequisites,
-                    rng,
-                    max_probes,
-                    stop_at,
-                )
-                out.append(case)
-                taken += 1
-                wait = rng.randrange(BETWEEN + 1)
-                gaps = heard
-            step += 1
-            wait -= 1
-            tutor.hear(item, turn.correct, gaps, step * ITEM_SECONDS)
-            student.practise(kp, world)
-            if student.mastered_goal(world):
-                break
-    return out
+    with Classroom(goal_grade, world.goal) as room:
+        if scenario == "new_student":
+            return _new_student_cases(room, world, cases, rng, items, max_probes, stop_at)
+        return _practice_cases(room, world, cases, rng, items, max_probes, stop_at)
 
 
-def _new_student_cases(
+def _practice_cases(
+    room: Classroom,
     world: World,
     cases: int,
     rng: random.Random,
@@ -223,9 +194,80 @@ def _new_student_cases(
     max_probes: int,
     stop_at: float,
 ) -> list[Case]:
-    """The "new_student" stress (see :data:`SCENARIOS`): no history, assigned items."""
+    """The "practice" case mix: unexplained failures met while practising with the engine."""
+    out: list[Case] = []
+    students = 0
+    while len(out) < cases:
+        student = draw_student(world, DEFAULT_POPULATION, rng)
+        student_id = f"sim-{students}"
+        students += 1
+        room.enrol(student_id)
+        wait = rng.randrange(WARM_UP + 1)
+        taken = 0
+        step = 0
+        while taken < CASES_PER_STUDENT and len(out) < cases and step < MAX_ITEMS:
+            item = engine_item(room, student_id, step)
+            if item is None:
+                break  # the engine believes the goal reached: no more practice
+            answer = student.answer(item, world)
+            candidate = wait <= 0 and bool(world.prerequisites.get(item.kp))
+            # The tutor's belief before this answer (the probe's prior), read only when
+            # the answer may become a case (a right answer cannot).
+            before = room.store.mastery(student_id) if candidate and answer != item.answer else {}
+            at = (step + 1) * ITEM_SECONDS
+            feedback = engine_answer(room, student_id, world, student, item, answer, at)
+            unexplained = (
+                feedback.recorded
+                and feedback.status == "incorrect"
+                and feedback.misconception is None
+                and not feedback.gap_kps
+            )
+            if candidate and unexplained:
+                # The same moment the failed answer was judged at: forgetting counts
+                # up to the answer before it, as the engine's policy would see it.
+                prior = {kp: effective_p(s, step * ITEM_SECONDS) for kp, s in before.items()}
+                out.append(
+                    _probe_one(
+                        room,
+                        student_id,
+                        world,
+                        student,
+                        item,
+                        prior,
+                        at,
+                        items,
+                        rng,
+                        max_probes,
+                        stop_at,
+                    )
+                )
+                taken += 1
+                wait = rng.randrange(BETWEEN + 1)
+            step += 1
+            wait -= 1
+            student.practise(item.kp, world)
+            if student.mastered_goal(world):
+                break
+    return out
+
+
+def _new_student_cases(
+    room: Classroom,
+    world: World,
+    cases: int,
+    rng: random.Random,
+    items: Mapping[str, Sequence[ProbeItem]],
+    max_probes: int,
+    stop_at: float,
+) -> list[Case]:
+    """The "new_student" stress (see :data:`SCENARIOS`): no history, assigned items.
+
+    Each assigned item goes to the engine as the first answer of a student it has never
+    seen (a fresh id each time), so the tutor's prior is empty, as in the app.
+    """
     failable = [kp for kp in world.path if world.prerequisites.get(kp)]
     out: list[Case] = []
+    fresh = 0
     while len(out) < cases:
         student = draw_student(world, DEFAULT_POPULATION, rng)
         taken = 0
@@ -241,79 +283,90 @@ def _new_student_cases(
             pool = world.items(kp, level)
             item = pool[rng.randrange(len(pool))]
             answer = student.answer(item, world)
-            if checked(item.item_id, item.answer, answer).status != "incorrect":
+            if answer == item.answer:
+                continue  # right: nothing to probe (and no need to ask the engine)
+            student_id = f"new-{fresh}"
+            fresh += 1
+            room.enrol(student_id)
+            prior = {kp_: effective_p(s, 0.0) for kp_, s in room.store.mastery(student_id).items()}
+            room.clock.now = 0.0
+            feedback = room.engine.submit(student_id, item.item_id, answer)
+            if feedback.status != "incorrect" or feedback.misconception is not None:
+                continue  # not a failure, or one a buggy rule explains
+            if feedback.gap_kps:
                 continue
-            if diagnosed(item.item_id, answer):
-                continue
-            case, _ = _probe_one(
-                world,
-                student,
-                AdaptiveTutor(world),
-                kp,
-                level,
-                item.generator,
-                0.0,
-                items,
-                world.prerequisites,
-                rng,
-                max_probes,
-                stop_at,
+            out.append(
+                _probe_one(
+                    room,
+                    student_id,
+                    world,
+                    student,
+                    item,
+                    prior,
+                    0.0,
+                    items,
+                    rng,
+                    max_probes,
+                    stop_at,
+                )
             )
-            out.append(case)
             taken += 1
     return out
 
 
 def _probe_one(
+    room: Classroom,
+    student_id: str,
     world: World,
     student: SimStudent,
-    tutor: AdaptiveTutor,
-    failed: str,
-    level: int,
-    family: str,
+    failed_item: Item,
+    prior: Mapping[str, float],
     now: float,
     items: Mapping[str, Sequence[ProbeItem]],
-    prerequisites: Mapping[str, Sequence[str]],
     rng: random.Random,
     max_probes: int,
     stop_at: float,
-) -> tuple[Case, tuple[str, ...]]:
-    """Probe one failure; returns the case and the gaps the tutor then records."""
-    # Only what the tutor has evidence for: a point it never saw has no P(known) yet, and
-    # the probe treats it as a coin toss (the learner model's starting value, 0.2, is a
-    # learning prior, not a belief that the student lacks grade-1 counting).
-    prior = {kp: effective_p(state, now) for kp, state in tutor.mastery.items()}
-    failed_item = next(
-        (it for it in items[failed] if it.level == level and it.family == family),
-        ProbeItem(failed, level),
+) -> Case:
+    """Probe one failure with :func:`tutor.diagnosis.probe.probe`; each probe is a real
+    item the student answers and the engine checks and records (no feedback reaches the
+    student, so probing teaches nothing)."""
+    failed = failed_item.kp
+    probe_failed = next(
+        (
+            it
+            for it in items[failed]
+            if it.level == failed_item.difficulty and it.family == failed_item.generator
+        ),
+        ProbeItem(failed, failed_item.difficulty),
     )
-    asked: list[tuple[Item, bool]] = []
+    asked = 0
 
     def ask(probe_item: ProbeItem) -> bool:
+        nonlocal asked
         pool = [
             it
             for it in world.items(probe_item.kp, probe_item.level)
             if not probe_item.family or it.generator == probe_item.family
         ]
         chosen = pool[rng.randrange(len(pool))]
-        answer = student.answer(chosen, world)
-        right = checked(chosen.item_id, chosen.answer, answer).status == "correct"
-        asked.append((chosen, right))
-        return right
+        asked += 1
+        room.clock.now = now + asked * ITEM_SECONDS / 10
+        feedback = room.engine.submit(student_id, chosen.item_id, student.answer(chosen, world))
+        return feedback.status == "correct"
 
     result = probe(
         failed,
-        prerequisites,
+        world.prerequisites,
         prior,
         ask,
         items=items,
-        failed_item=failed_item,
+        failed_item=probe_failed,
         max_probes=max_probes,
         stop_at=stop_at,
     )
     reach = frozenset(result.posterior) - {""}
     roots, out_of_reach = _truth(student, world, failed, reach)
-    case = Case(
+    return Case(
         failed=failed,
         result=result,
         roots=roots,
@@ -321,11 +374,6 @@ def _probe_one(
         knows_gap=result.gap is not None and student.knows(result.gap, world),
         knows_failed=student.knows(failed, world),
     )
-    # The tutor records what it learned: the probes' answers, then the gap it names.
-    for i, (chosen, right) in enumerate(asked):
-        tutor.hear(chosen, right, (), now + (i + 1) * ITEM_SECONDS / 10)
-    gaps = (result.gap,) if result.gap is not None and result.confident else ()
-    return case, gaps
 
 
 def _rate(flags: Sequence[bool]) -> float:

@@ -1,16 +1,20 @@
 """The tutors compared by ``tutor simulate``. Each sees only items, answers and its own state.
 
-* ``adaptive`` — ours: the engine's policy (:func:`tutor.policy.select.choose`) over the
-  learner model with graph propagation and diagnosis (:func:`tutor.learner.mastery.observe`),
-  exactly the functions the engine uses, without the store.
+* ``adaptive`` — ours: the real engine (:class:`tutor.engine.Engine` over a temporary
+  store, :mod:`tutor.sim.classroom`); nothing of it is here.
+
+The baselines, which are not the engine (policies to compare it with):
+
 * ``linear`` — a textbook: the path in curriculum order, a fixed number of items per point
   (levels 1, 2, 3, …), then the next point; after the last point, start again.
 * ``mastery`` — OATutor-style mastery learning: BKT per point with no graph; practise the
   path point with the lowest estimated mastery until every one is mastered.
 * ``random`` — a random path point at a random level.
 
-A tutor's view of an answer is the checker's verdict and the buggy rule it matches (all
-tutors get the same checking; only ``adaptive`` uses the diagnosis and the graph).
+A baseline's view of an answer is the checker's verdict and the buggy rule it matches: the
+same answer checker and buggy rules the engine runs (the engine also uses the diagnosis
+and the graph). Baselines pick items from the world's pool of real, verified items; the
+engine makes its own items with the same generators.
 """
 
 from __future__ import annotations
@@ -23,57 +27,25 @@ from typing import Protocol
 from tutor.content.items import Item
 from tutor.domain import MasteryState
 from tutor.learner.bkt import bkt_update
-from tutor.learner.mastery import DEFAULT_BKT, Observation, observe
-from tutor.policy.select import StudentView, answers_since_review, choose, choose_level
+from tutor.learner.mastery import DEFAULT_BKT
+
+# The mastery baseline aims its level with the engine's level rule, so that it differs
+# from the engine only in which point it practises (a fairer baseline).
+from tutor.policy.select import choose_level
 from tutor.sim.world import World
 
-__all__ = ["POLICIES", "LinearTutor", "SimTutor", "make_tutor"]
+__all__ = ["BASELINES", "POLICIES", "LinearTutor", "SimTutor", "make_tutor"]
 
 #: Items per point in the textbook's fixed practice.
 LINEAR_PRACTICE = 4
 
 
 class SimTutor(Protocol):
-    """A tutor under test: picks (point, level), then hears the outcome."""
+    """A baseline under test: picks (point, level), then hears the outcome."""
 
     def pick(self, step: int) -> tuple[str, int]: ...
 
     def hear(self, item: Item, correct: bool, gap_kps: tuple[str, ...], at: float) -> None: ...
-
-
-@dataclass
-class AdaptiveTutor:
-    """Ours: graph frontier, diagnosed gaps first, difficulty aimed at 60–85% success."""
-
-    world: World
-    mastery: dict[str, MasteryState] = field(default_factory=dict)
-    now: float = 0.0
-
-    def pick(self, step: int) -> tuple[str, int]:
-        view = StudentView(
-            path=self.world.path,
-            prerequisites=self.world.prerequisites,
-            mastery=self.mastery,
-            levels=self.world.levels,
-            now=self.now,
-            answers_since_review=answers_since_review(step),
-        )
-        choice = choose(view)
-        if choice.kp is None or choice.difficulty is None:
-            # The tutor believes the goal is reached: keep confirming the goal point whose
-            # evidence is oldest (a student may have forgotten it since).
-            def last_seen(k: str) -> tuple[float, str]:
-                return ((self.mastery.get(k) or MasteryState(0.0)).updated_at, k)
-
-            kp = min(self.world.goal, key=last_seen)
-            return kp, choose_level(self.mastery.get(kp), self.world.levels[kp])[0]
-        return choice.kp, choice.difficulty
-
-    def hear(self, item: Item, correct: bool, gap_kps: tuple[str, ...], at: float) -> None:
-        self.now = at
-        gaps = tuple(g for g in gap_kps if g in self.world.levels)
-        obs = Observation(item.kp, correct, at, item.assesses, gaps)
-        self.mastery.update(observe(self.mastery, obs, self.world.layers.get(item.kp, ())))
 
 
 @dataclass
@@ -122,14 +94,16 @@ class RandomTutor:
         return None
 
 
-POLICIES: dict[str, Callable[[World, random.Random], SimTutor]] = {
-    "adaptive": lambda world, rng: AdaptiveTutor(world),
+BASELINES: dict[str, Callable[[World, random.Random], SimTutor]] = {
     "linear": lambda world, rng: LinearTutor(world),
     "mastery": lambda world, rng: MasteryTutor(world),
     "random": lambda world, rng: RandomTutor(world, rng),
 }
+#: Every policy ``tutor simulate`` knows: the engine (``adaptive``) and the baselines.
+POLICIES: tuple[str, ...] = ("adaptive", *BASELINES)
 
 
 def make_tutor(name: str, world: World, rng: random.Random) -> SimTutor:
-    """A fresh tutor of the named policy for one student."""
-    return POLICIES[name](world, rng)
+    """A fresh baseline tutor of the named policy for one student (``adaptive`` is the
+    engine, which :mod:`tutor.sim.run` drives itself)."""
+    return BASELINES[name](world, rng)

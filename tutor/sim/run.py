@@ -1,5 +1,14 @@
 """Running a simulated population through each tutor and summarising the outcome.
 
+The ``adaptive`` tutor is the real engine (:mod:`tutor.sim.classroom`): each simulated
+student is a student of a fresh temporary store, and every item comes from
+:meth:`Engine.next_item <tutor.engine.Engine.next_item>` and every answer goes through
+:meth:`Engine.submit <tutor.engine.Engine.submit>` (checked, diagnosed, recorded). The
+baselines (:mod:`tutor.sim.policies`) pick from the world's item pool and hear the answer
+checker's verdict. When the engine believes the goal reached it sets no item; the student
+then comes back the next day (a review may have fallen due) for up to
+:data:`MAX_IDLE_DAYS` days, and stops after that (released, mastered or not).
+
 Every policy meets the same students: student ``i`` of seed ``S`` has the same
 parameters, starting knowledge and misconceptions under every policy (its answers then
 differ, because the tutors ask different things). A student practises until its hidden
@@ -21,20 +30,29 @@ import math
 import random
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from tutor.content.items import Item
 from tutor.errors import InputError
+from tutor.sim.classroom import Classroom
 from tutor.sim.config import PopulationConfig
-from tutor.sim.policies import POLICIES, SimTutor, make_tutor
+from tutor.sim.policies import BASELINES, POLICIES, SimTutor, make_tutor
 from tutor.sim.student import SimStudent, draw_student
 from tutor.sim.world import World, build_world, checked, diagnosed
 
-__all__ = ["PolicyResult", "SimulationResult", "simulate"]
+if TYPE_CHECKING:
+    from tutor.content.items import Item
+    from tutor.engine import Feedback
+
+__all__ = ["ITEM_SECONDS", "PolicyResult", "SimulationResult", "simulate"]
 
 #: Simulated seconds between two items (for the learner model's clock): about 20 items a
 #: day, so forgetting and spaced review play out over the weeks a goal takes.
-ITEM_SECONDS = 86_400.0 / 20
+DAY_SECONDS = 86_400.0
+ITEM_SECONDS = DAY_SECONDS / 20
+#: A student whom the engine sets no item (it believes the goal reached) comes back the
+#: next day, for this many days in a row, then stops (released before mastery).
+MAX_IDLE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,11 @@ class PolicyResult:
     post_test: tuple[float, ...]
     #: mean share of goal points truly known after k items, k = 0..budget
     curve: tuple[float, ...]
+    #: items each student actually practised (fewer than the budget when the tutor
+    #: stopped setting items: the engine once it believes the goal reached)
+    practised: tuple[int, ...] = ()
+    #: students whose tutor stopped setting items before the hidden truth was mastered
+    released_early: tuple[bool, ...] = field(default=())
 
     def to_json(self) -> dict[str, object]:
         """The contract of ``tutor simulate --json`` for one policy."""
@@ -81,14 +104,14 @@ class SimulationResult:
 
 @dataclass(frozen=True)
 class Turn:
-    """One practice turn: the item the tutor chose, and what the student's answer showed."""
+    """One practice turn of a baseline: the item it chose, and what the answer showed."""
 
     kp: str
     level: int
     item: Item
     answer: str
     correct: bool
-    #: wrong with no buggy rule to explain it (the case probing is for)
+    #: wrong with no buggy rule to explain it
     unexplained: bool
     #: the points a matched misconception signals
     gaps: tuple[str, ...]
@@ -97,7 +120,7 @@ class Turn:
 def answer_one(
     tutor: SimTutor, world: World, student: SimStudent, rng: random.Random, step: int
 ) -> Turn:
-    """The tutor picks, the student answers a pool item, the answer is checked and a wrong
+    """A baseline picks, the student answers a pool item, the answer is checked and a wrong
     one matched against the buggy rules (the student hears a named misconception)."""
     kp, level = tutor.pick(step)
     items = world.items(kp, level)
@@ -116,6 +139,39 @@ def answer_one(
     return Turn(kp, level, item, answer, verdict.status == "correct", unexplained, gaps)
 
 
+def engine_item(room: Classroom, student_id: str, step: int, idle: float = 0.0) -> Item | None:
+    """The engine's next item for the student's ``step``-th turn, ``idle`` simulated
+    seconds of waiting later (None: the engine believes the goal reached)."""
+    room.clock.now = step * ITEM_SECONDS + idle
+    return room.engine.next_item(student_id).item
+
+
+def engine_answer(
+    room: Classroom,
+    student_id: str,
+    world: World,
+    student: SimStudent,
+    item: Item,
+    answer: str,
+    at: float,
+) -> Feedback:
+    """Submit the student's answer to the engine at simulated time ``at``; the student
+    hears a misconception the engine names.
+
+    An answer the engine does not record (unreadable, or a right value not simplified)
+    is written again, as the app asks: the student answers from what it knows, without
+    its buggy rules (those would give the same answer again).
+    """
+    room.clock.now = at
+    feedback = room.engine.submit(student_id, item.item_id, answer)
+    if not feedback.recorded:
+        again = student.answer(item, world, misconceptions=False)
+        feedback = room.engine.submit(student_id, item.item_id, again)
+    if feedback.misconception is not None:
+        student.hear_misconception(feedback.misconception.id)
+    return feedback
+
+
 def _clone(student: SimStudent, seed: int) -> SimStudent:
     return SimStudent(
         student.learn_rate,
@@ -128,9 +184,30 @@ def _clone(student: SimStudent, seed: int) -> SimStudent:
     )
 
 
-def _run_one(
+#: A student's outcome: items to mastery, reached, post-test, curve, practised, released.
+_Outcome = tuple[int, bool, float, list[float], int, bool]
+
+
+def _finish(
+    world: World,
+    student: SimStudent,
+    budget: int,
+    reached_at: int | None,
+    step: int,
+    curve: list[float],
+) -> _Outcome:
+    released = reached_at is None and step < budget
+    curve += [curve[-1]] * (budget + 1 - len(curve))
+    post = statistics.fmean(
+        (1.0 - student.slip) if student.knows(kp, world) else student.guess for kp in world.goal
+    )
+    reached = reached_at is not None
+    return (reached_at if reached_at is not None else budget), reached, post, curve, step, released
+
+
+def _run_baseline(
     world: World, student: SimStudent, policy: str, budget: int, rng: random.Random
-) -> tuple[int, bool, float, list[float]]:
+) -> _Outcome:
     tutor = make_tutor(policy, world, random.Random(rng.getrandbits(64)))
     curve = [student.known_goal_fraction(world)]
     reached_at: int | None = 0 if student.mastered_goal(world) else None
@@ -143,11 +220,36 @@ def _run_one(
         curve.append(student.known_goal_fraction(world))
         if student.mastered_goal(world):
             reached_at = step
-    curve += [curve[-1]] * (budget + 1 - len(curve))
-    post = statistics.fmean(
-        (1.0 - student.slip) if student.knows(kp, world) else student.guess for kp in world.goal
-    )
-    return (budget if reached_at is None else reached_at), reached_at is not None, post, curve
+    return _finish(world, student, budget, reached_at, step, curve)
+
+
+def _run_engine(
+    room: Classroom, student_id: str, world: World, student: SimStudent, budget: int
+) -> _Outcome:
+    """One student practising with the real engine until mastered, released or out of budget."""
+    room.enrol(student_id)
+    curve = [student.known_goal_fraction(world)]
+    reached_at: int | None = 0 if student.mastered_goal(world) else None
+    step = 0
+    idle = 0.0  # simulated seconds spent waiting for the engine to set an item
+    while reached_at is None and step < budget:
+        item = engine_item(room, student_id, step, idle)
+        if item is None:
+            # The engine believes the goal reached and sets nothing now: the student
+            # comes back the next day (a review may fall due), for a while.
+            idle += DAY_SECONDS
+            if idle > MAX_IDLE_DAYS * DAY_SECONDS:
+                break
+            continue
+        answer = student.answer(item, world)
+        step += 1
+        at = step * ITEM_SECONDS + idle
+        engine_answer(room, student_id, world, student, item, answer, at)
+        student.practise(item.kp, world)
+        curve.append(student.known_goal_fraction(world))
+        if student.mastered_goal(world):
+            reached_at = step
+    return _finish(world, student, budget, reached_at, step, curve)
 
 
 def simulate(
@@ -176,20 +278,29 @@ def simulate(
     cohort = [draw_student(world, config, population_rng) for _ in range(students)]
     results: dict[str, PolicyResult] = {}
     for name in policies:
-        items: list[int] = []
-        reached: list[bool] = []
-        post: list[float] = []
-        curves: list[list[float]] = []
-        for index, base in enumerate(cohort):
-            run_rng = random.Random(f"{seed}:{index}:run")
-            student = _clone(base, seed * 1_000_003 + index)
-            n, ok, score, curve = _run_one(world, student, name, budget, run_rng)
-            items.append(n)
-            reached.append(ok)
-            post.append(score)
-            curves.append(curve)
-            if progress is not None:
-                progress(1)
+        outcomes: list[_Outcome] = []
+        room = None if name in BASELINES else Classroom(config.goal_grade, world.goal)
+        try:
+            for index, base in enumerate(cohort):
+                student = _clone(base, seed * 1_000_003 + index)
+                if room is None:
+                    run_rng = random.Random(f"{seed}:{index}:run")
+                    outcomes.append(_run_baseline(world, student, name, budget, run_rng))
+                else:
+                    outcomes.append(_run_engine(room, f"sim-{index}", world, student, budget))
+                if progress is not None:
+                    progress(1)
+        finally:
+            if room is not None:
+                room.close()
+        curves = [o[3] for o in outcomes]
         mean_curve = tuple(statistics.fmean(c[k] for c in curves) for k in range(budget + 1))
-        results[name] = PolicyResult(tuple(items), tuple(reached), tuple(post), mean_curve)
+        results[name] = PolicyResult(
+            items_to_mastery=tuple(o[0] for o in outcomes),
+            reached=tuple(o[1] for o in outcomes),
+            post_test=tuple(o[2] for o in outcomes),
+            curve=mean_curve,
+            practised=tuple(o[4] for o in outcomes),
+            released_early=tuple(o[5] for o in outcomes),
+        )
     return SimulationResult(students, seed, budget, world.goal, results)

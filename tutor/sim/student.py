@@ -62,9 +62,10 @@ class SimStudent:
         blocked = self.blocked(world)
         return sum(kp in self.known and kp not in blocked for kp in world.goal) / len(world.goal)
 
-    def answer(self, item: Item, world: World) -> str:
-        """The student's answer to an item."""
-        for mc_id in sorted(self.misconceptions):
+    def answer(self, item: Item, world: World, *, misconceptions: bool = True) -> str:
+        """The student's answer to an item (``misconceptions=False``: from knowledge alone,
+        as when asked to write again an answer the checker could not take)."""
+        for mc_id in sorted(self.misconceptions) if misconceptions else ():
             if item.generator in world.misconception_by_id[mc_id].generators:
                 wrong = buggy(mc_id, item.item_id)
                 if wrong is not None:

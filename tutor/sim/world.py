@@ -6,8 +6,11 @@ tutor); a prerequisite without items is contracted away, so its own prerequisite
 prerequisites of what needed it. The goal set is every such point of the goal grade, the
 path the goal set and all its prerequisites in learning order.
 
-Items come from a fixed pool of real, verified items per (point, level) — the same
-generators, answers and buggy rules the app uses — made once per world.
+The world is the simulator's hidden truth (which points need which, what a misconception
+blocks) and the baselines' item pool: a fixed pool of real, verified items per (point,
+level) — the same generators, answers and buggy rules the app uses — made once per world.
+The adaptive tutor is the engine itself (:mod:`tutor.sim.classroom`), which makes its own
+items; the simulated student answers those with the same rules.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 from tutor.content.answers import CheckResult, check_answer
 from tutor.content.curricula import default_curriculum
@@ -64,6 +67,9 @@ class World:
 
 #: Every pool item by id, so the cached helpers below never regenerate (and re-verify) one.
 _ITEMS: dict[str, Item] = {}
+#: Answers the helpers below remember. Bounded: the engine makes a fresh item for every
+#: turn, so its items (unlike the pool's) seldom come back.
+_CACHED = 1 << 16
 
 
 def _item(item_id: str) -> Item:
@@ -71,25 +77,26 @@ def _item(item_id: str) -> Item:
     if item is None:
         from tutor.content.items import regenerate
 
-        item = _ITEMS[item_id] = regenerate(item_id)
+        # An engine item: the generator's own cache has it (the engine just made it).
+        item = regenerate(item_id)
     return item
 
 
-@cache
+@lru_cache(maxsize=_CACHED)
 def checked(item_id: str, expected: str, answer: str) -> CheckResult:
     """The answer checker, cached (the simulation asks the same few questions many times)."""
     return check_answer(answer, expected, _item(item_id).policy)
 
 
-@cache
+@lru_cache(maxsize=_CACHED)
 def diagnosed(item_id: str, answer: str) -> tuple[Misconception, ...]:
     """The buggy rules a wrong answer matches, cached."""
     return tuple(match_misconceptions(_item(item_id), answer))
 
 
-@cache
+@lru_cache(maxsize=_CACHED)
 def buggy(misconception_id: str, item_id: str) -> str | None:
-    """A buggy rule's answer to a pool item, cached."""
+    """A buggy rule's answer to an item, cached."""
     return buggy_answer(misconception_id, _item(item_id))
 
 
