@@ -238,3 +238,13 @@ def test_difficulty_targets_the_success_band() -> None:
         assert level in (1, 2, 3)
     # A student who knows the point more gets a harder (or the same) level.
     assert choose_level(M(0.9, 3, 0.0), (1, 2, 3))[0] >= choose_level(M(0.2, 0, 0.0), (1, 2, 3))[0]
+
+
+def test_with_nothing_left_to_learn_a_due_review_does_not_wait_for_its_slot() -> None:
+    old = M(0.96, 1, 0.0)
+    everything = {kp: KNOWN for kp in PATH} | {"a": old}
+    # Fresh: nothing is due, the goal is reached.
+    assert choose(view(everything, now=0.0)).kind == "goal_reached"
+    # A month on, "a" has faded: reviewed now, out of its slot (no answers are coming).
+    picked = choose(view(everything, now=30 * DAY, answers_since_review=0))
+    assert (picked.kind, picked.kp, picked.code) == ("review", "a", "policy.review")

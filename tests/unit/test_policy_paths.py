@@ -85,3 +85,15 @@ def test_without_a_goal_there_is_no_path() -> None:
         "reason": empty.reason,
         "reason_zh": empty.reason_zh,
     }
+
+
+def test_prerequisites_see_through_points_without_items() -> None:
+    from tutor.policy.index import see_through
+
+    # teen -> bundle (no items) -> count; pair -> (bundle, count): nearest points with items.
+    direct = {"teen": ["bundle"], "bundle": ["count"], "count": [], "pair": ["bundle", "count"]}
+    seen = see_through(direct, practisable={"teen", "count", "pair"})
+    assert seen == {"teen": ["count"], "bundle": ["count"], "count": [], "pair": ["count"]}
+    # A chain of item-less points is looked through to its end; a cycle does not hang.
+    assert see_through({"x": ["y"], "y": ["z"], "z": ["w"], "w": []}, {"x", "w"})["x"] == ["w"]
+    assert see_through({"x": ["y"], "y": ["x"]}, {"q"}) == {"x": [], "y": []}

@@ -22,14 +22,14 @@ index is given
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from tutor.domain import KnowledgePoint, prerequisite_layers
 from tutor.learner.mastery import UP_DEPTH
 
-__all__ = ["CACHE_SIZE", "CurriculumGraph", "CurriculumIndex", "GoalGraph"]
+__all__ = ["CACHE_SIZE", "CurriculumGraph", "CurriculumIndex", "GoalGraph", "see_through"]
 
 #: Goals (and points) whose views one index keeps; the oldest is dropped past this.
 CACHE_SIZE = 4096
@@ -94,6 +94,31 @@ class _Names(Mapping[str, str]):
         return len(self._seen)
 
 
+def see_through(
+    direct: Mapping[str, Sequence[str]], practisable: Container[str]
+) -> dict[str, list[str]]:
+    """Each point's nearest prerequisites that have items, looking through those without.
+
+    A point no generator makes items for can never be practised or measured, so the policy
+    passes over it; without this, a point behind it (``teen numbers`` → ``bundle ten``, no
+    items → ``count to 120``) would never be re-checked when a student keeps failing, and
+    the student would be kept on the same point (measured in the simulator: one simulated
+    student was given the same point 2,715 times).
+    """
+    memo: dict[str, list[str]] = {}
+
+    def below(kp: str) -> list[str]:
+        if kp not in memo:
+            memo[kp] = []  # a (forbidden) cycle ends here instead of recursing forever
+            found: list[str] = []
+            for p in direct.get(kp, ()):
+                found.extend([p] if p in practisable else below(p))
+            memo[kp] = list(dict.fromkeys(found))
+        return memo[kp]
+
+    return {kp: below(kp) for kp in direct}
+
+
 class CurriculumIndex:
     """Cached views of the graph for one curriculum ``fingerprint`` (see the module
     docstring). Safe to share between threads: a lost race only computes a view twice."""
@@ -111,11 +136,12 @@ class CurriculumIndex:
         self._lock = threading.Lock()
 
     def goal_graph(self, goal: str) -> GoalGraph:
-        """The goal's learning order, the path's direct prerequisites and their levels."""
+        """The goal's learning order, the nearest practisable prerequisites of each point on
+        it (:func:`see_through`) and their levels."""
         cached = self._goals.get(goal)
         if cached is None:
             order = self._graph.learning_order(goal)
-            prerequisites = self._graph.direct_prerequisites(order)
+            prerequisites = see_through(self._graph.direct_prerequisites(order), self.levels)
             levels = {kp: self.levels[kp] for kp in prerequisites if kp in self.levels}
             with self._lock:
                 cached = _remember(self._goals, goal, GoalGraph(order, prerequisites, levels))

@@ -14,7 +14,13 @@ mastery states, and which points have items. In priority order:
 
 Points that no generator can make items for cannot be practised or measured; they are
 passed over and do not block what depends on them (they are reported by
-``tutor content stats``).
+``tutor content stats``). The prerequisites the engine passes in see through them
+(:meth:`tutor.policy.index.CurriculumIndex.goal_graph`): a point's blocking prerequisites
+are the nearest ones *with* items, so a lost point behind an item-less one is found and
+re-checked.
+
+When nothing is left to learn, a review that is due does not wait for its slot (the slot
+comes round only as answers come in, and a student with nothing to learn gives none).
 
 The difficulty level is the one whose predicted success is closest to
 :data:`TARGET_SUCCESS`, preferring levels inside :data:`SUCCESS_BAND`.
@@ -288,5 +294,10 @@ def choose(view: StudentView) -> Choice:
                 view, "frontier", kp, "policy.ready", point=_name(view, kp), prerequisites=names
             )
         return _choice(view, "frontier", kp, "policy.start", point=_name(view, kp))
+    if view.answers_since_review < REVIEW_EVERY:
+        # Nothing left to learn: a due review need not wait for its slot.
+        late = _review_choice(replace(view, answers_since_review=REVIEW_EVERY))
+        if late is not None:
+            return late
     goal = view.path[-1] if view.path else None
     return Choice("goal_reached", goal, None, None, "policy.goal_reached")
