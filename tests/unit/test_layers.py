@@ -65,12 +65,19 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "tutor.access":  ("tutor.engine", "tutor.catalog", *_REPORTS, "tutor.auth", "tutor.i18n"),
     "tutor.service": ("tutor.access", "tutor.engine", "tutor.catalog", "tutor.lab",
                       "tutor.auth", "tutor.i18n", "tutor.demo"),  # opening the app
-    "tutor.demo":    ("tutor.access", "tutor.engine", "tutor.catalog", "tutor.lab"),
+    # The demo school's histories are simulated students answering the real engine.
+    "tutor.demo":    ("tutor.access", "tutor.engine", "tutor.catalog", "tutor.lab",
+                      "tutor.sim", "tutor.content"),
     # -- above the engine --------------------------------------------------------------
-    # The simulator drives the real engine; it may open a store, and its hidden truth
-    # answers with the library's buggy rules.
+    # The simulator drives the real engine over a store it opens. Its hidden truth is built
+    # from the content (items, the checker, buggy rules) and the graph; the baselines it
+    # compares with are learner models of their own (BKT) that pick levels with the
+    # engine's level rule (policy.select.choose_level); failures are probed with
+    # diagnosis.probe, which the engine does not run itself. The adaptive tutor is the
+    # engine: test_the_simulator_holds_no_copy_of_the_decision_loop guards that.
     "tutor.sim":     ("tutor.engine", "tutor.catalog", "tutor.lab", "tutor.graph",
-                      "tutor.content.misconceptions"),
+                      "tutor.content", "tutor.learner", "tutor.policy.select",
+                      "tutor.diagnosis.probe"),
     # The CLI prints messages in English: it may render message codes (tutor.i18n).
     "tutor.cli":     ("tutor.access", "tutor.service", "tutor.engine", "tutor.lab",
                       "tutor.catalog", "tutor.sim", "tutor.demo", "tutor.i18n"),
@@ -187,3 +194,43 @@ def test_the_checker_resolves_every_spelling_of_an_import(tmp_path: Path) -> Non
     assert [(v.line, v.imported) for v in new] == list(
         zip(lines, ["tutor.engine", "tutor.engine", "tutor.engine", "tutor.graph"], strict=True)
     )
+
+
+#: What a copy of the engine's decision loop would need: choosing, the policy's view of a
+#: student, updating mastery from an answer, revising a path.
+DECISION_LOOP = {
+    "tutor.policy.select": {"choose", "StudentView", "frontier", "answers_since_review"},
+    "tutor.learner.mastery": {"observe", "replay", "Observation"},
+    "tutor.policy.paths": {"*"},
+    "tutor.policy.index": {"*"},
+}
+
+
+def _loop_imports(root: Path) -> list[str]:
+    import ast
+
+    found = []
+    for path in sorted((root / "tutor" / "sim").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in DECISION_LOOP:
+                banned = DECISION_LOOP[node.module]
+                for alias in node.names:
+                    if "*" in banned or alias.name in banned:
+                        found.append(f"{path.name}: {node.module}.{alias.name}")
+            elif isinstance(node, ast.Import):
+                found += [f"{path.name}: {a.name}" for a in node.names if a.name in DECISION_LOOP]
+    return found
+
+
+def test_the_simulator_holds_no_copy_of_the_decision_loop(tmp_path: Path) -> None:
+    # The adaptive tutor in the simulations is the engine (next_item/submit): nothing in
+    # tutor/sim imports what deciding or updating mastery would take.
+    assert _loop_imports(REPO) == []
+    # Shown able to fail: a copy of the loop brought back into the simulator is found.
+    root = _copy_tree(tmp_path)
+    _append(root / "tutor/sim/policies.py", "from tutor.policy.select import choose\n")
+    _append(root / "tutor/sim/run.py", "from tutor.learner.mastery import observe\n")
+    assert _loop_imports(root) == [
+        "policies.py: tutor.policy.select.choose",
+        "run.py: tutor.learner.mastery.observe",
+    ]
