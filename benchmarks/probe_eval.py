@@ -190,9 +190,9 @@ def main() -> int:
         f"{_mean(practice, 'baseline_false_gap_rate'):.0%}, is those). A root below the "
         f"failed point is uncommon ({_mean(practice, 'root_below_share'):.1%}): the frontier "
         "policy moves on once prerequisites are mastered, so such a root is a prerequisite "
-        "the engine counted as mastered (forgotten since, or guessed) or did not see (behind "
-        "a point without items, which the engine's view does not see through: see the "
-        "policy benchmark) — more of them than the old copy of the loop met (table below).",
+        "the engine counted as mastered (forgotten since, or guessed). (The engine's view "
+        "now sees through prerequisites without items — see the policy benchmark; before "
+        "that fix, driving the engine gave 8.4% such roots and top-1 0.940.)",
         "- Stopping at 0.9 gives top-1 "
         f"{_mean(at_09, 'root_cause_top1'):.3f} "
         f"({'≥' if _mean(at_09, 'root_cause_top1') >= 0.9 else 'below'} 0.9), with false "
