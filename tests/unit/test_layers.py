@@ -58,9 +58,11 @@ LAYERS: dict[str, tuple[str, ...]] = {
                            "tutor.i18n", "tutor.auth"),
     "tutor.class_export": ("tutor.graph", "tutor.content", "tutor.learner", "tutor.diagnosis",
                            "tutor.i18n", "tutor.auth"),
+    # What one turn of practice gives back (NextItem, Feedback).
+    "tutor.turns":        ("tutor.content", "tutor.policy"),
     "tutor.catalog":      _BELOW_ENGINE,        # curriculum and content reads for pages, CLI
     "tutor.lab":          (*_BELOW_ENGINE, *_REPORTS),  # the CLI's offline operations
-    "tutor.engine":       (*_BELOW_ENGINE, *_REPORTS, "tutor.catalog"),
+    "tutor.engine":       (*_BELOW_ENGINE, *_REPORTS, "tutor.catalog", "tutor.turns"),
     # -- access level ------------------------------------------------------------------
     "tutor.access":  ("tutor.engine", "tutor.catalog", *_REPORTS, "tutor.auth", "tutor.i18n"),
     "tutor.service": ("tutor.access", "tutor.engine", "tutor.catalog", "tutor.lab",
