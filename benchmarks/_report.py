@@ -20,3 +20,12 @@ def write_section(path: Path, body: str, name: str, heading: str | None = None) 
         prefix = f"\n\n{heading}\n\n" if heading else "\n\n"
         text = text.rstrip("\n") + prefix + block + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def before_tables(paths: list[Path]) -> list[str]:
+    """Earlier tables to show below the new one: each file's first line is its label."""
+    out: list[str] = []
+    for path in paths:
+        label, _, table = path.read_text(encoding="utf-8").partition("\n")
+        out += ["", f"**{label.strip()}**", "", table.strip()]
+    return out

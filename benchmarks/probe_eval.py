@@ -30,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from _report import write_section
+from _report import before_tables, write_section
 
 from tutor.diagnosis.probe import CONFIDENT, MAX_PROBES, STOP_AT
 from tutor.sim.diagnosis import Case, Scenario, probe_cases, summarise
@@ -98,15 +98,6 @@ def _figure(
     fig.tight_layout()
     FIGURE.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(FIGURE, dpi=110)
-
-
-def before_tables(paths: list[Path]) -> list[str]:
-    """Earlier tables to show below the new one: each file's first line is its label."""
-    out: list[str] = []
-    for path in paths:
-        label, _, table = path.read_text(encoding="utf-8").partition("\n")
-        out += ["", f"**{label.strip()}**", "", table.strip()]
-    return out
 
 
 def main() -> int:

@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from _report import write_section
+from _report import before_tables, write_section
 
 from tutor.sim.config import DEFAULT_POPULATION, PopulationConfig
 from tutor.sim.run import PolicyResult, simulate
@@ -130,15 +130,6 @@ READING = [
     "unchanged (same world, items, checker and seeds), so their rows match the old "
     "code's at the same size.",
 ]
-
-
-def before_tables(paths: list[Path]) -> list[str]:
-    """Earlier tables to show below the new one: each file's first line is its label."""
-    out: list[str] = []
-    for path in paths:
-        label, _, table = path.read_text(encoding="utf-8").partition("\n")
-        out += ["", f"**{label.strip()}**", "", table.strip()]
-    return out
 
 
 def main() -> int:
