@@ -207,7 +207,9 @@ def _check_row(line: int, cells: dict[str, str], known_kps: Collection[str]) -> 
         bad_id = _problem(line, "student_id", "roster.id_characters")
     bad_name = _refusal(line, "name", lambda: check_name("student", name), _NAME_CODES)
     out += [p for p in (bad_id, bad_name) if p is not None]
-    if len(password) < MIN_PASSWORD_LEN:
+    if not password:
+        out.append(_problem(line, "password", "roster.password_empty", limit=MIN_PASSWORD_LEN))
+    elif len(password) < MIN_PASSWORD_LEN:
         out.append(_problem(line, "password", "roster.password_too_short", limit=MIN_PASSWORD_LEN))
     elif len(password) > MAX_PASSWORD_LEN:
         out.append(_problem(line, "password", "roster.password_too_long", limit=MAX_PASSWORD_LEN))

@@ -196,6 +196,8 @@ def test_student_answers_right_then_makes_a_diagnosed_mistake(
     assert first.prompt in shown(at)
     answer(at, first.answer)
     assert [s.value for s in at.success] == [text("en", "fb_correct")]
+    # The verdict is said once: no bare "Correct!" from the checker underneath it.
+    assert render("answer.correct", {}, "en") not in [c.value for c in at.caption]
     button(at, text("en", "next_problem"))
     item = regenerate(item_on_page(at))
     assert item.item_id != first.item_id
@@ -209,6 +211,7 @@ def test_student_answers_right_then_makes_a_diagnosed_mistake(
     answer(at, wrong)
     page = shown(at)
     assert text("en", "fb_incorrect") in page
+    assert render("answer.incorrect", {}, "en") not in page  # the verdict, once
     assert mc.description in page  # the misconception, named
     assert text("en", "explanation") in page
     explanation = at.session_state["u_explanation"]
@@ -397,6 +400,19 @@ def test_roster_with_bad_rows_shows_the_report_and_writes_nothing(
     report = at.dataframe[0].value
     assert sorted(set(report[text("en", "col_line")])) == [3, 4, 5]
     assert [s.id for s in other_store.store.list_students("c1")] == ["s1", "s2"]
+    # One bad row is said in the singular.
+    one = "student_id,name,password\nn1,Nia,long-enough-1\nn3,Ned,short\n"
+    at.file_uploader[0].set_value(("one.csv", one.encode(), "text/csv")).run()
+    button(at, text("en", "import_roster"))
+    assert [e.value for e in at.error] == [text("en", "roster_rejected_one", n=1)]
+    assert "1 row needs fixing" in at.error[0].value
+    # On a Chinese page the report's reasons are Chinese.
+    at.radio(key="lang").set_value("zh-Hans").run()
+    at.file_uploader[0].set_value(("one.csv", one.encode(), "text/csv")).run()
+    button(at, text("zh-Hans", "import_roster"))
+    reasons = list(at.dataframe[0].value[text("zh-Hans", "col_reason")])
+    assert reasons == [render("roster.password_too_short", {"limit": 8}, "zh-Hans")]
+    at.radio(key="lang").set_value("en").run()
 
     good = "student_id,name,password\nn1,Nia,long-enough-1\nn2,Nat,long-enough-2\n"
     at.file_uploader[0].set_value(("roster.csv", good.encode(), "text/csv")).run()

@@ -135,3 +135,12 @@ def test_cli_imports_a_roster(tmp_path: Path, template_db: Path) -> None:
     out = run_cli(["class", "import-roster", "c1", str(good), "--json"], env)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["added"] == ["r01", "r02"]
+
+
+def test_an_empty_password_is_called_empty_not_short(school: School) -> None:
+    li = teacher(school, "t1", "li-password")
+    report = li.import_roster("c1", "student_id,name,password\nn1,Nia,\nn2,Nat,short\n")
+    reasons = {p.line: (p.column, p.reason, p.reason_zh) for p in report.problems}
+    assert reasons[2][0] == "password" and reasons[2][1].startswith("the password is empty")
+    assert "密码是空的" in reasons[2][2]
+    assert reasons[3][1] == "shorter than 8 characters"

@@ -192,6 +192,7 @@ _MESSAGES: dict[str, str] = {
     "roster.name_empty": "the student name is empty: give a name",
     "roster.name_too_long": "the student name is longer than {limit} characters",
     "roster.name_control": "the student name contains control characters (such as a line break)",
+    "roster.password_empty": "the password is empty: give at least {limit} characters",
     "roster.password_too_short": "shorter than {limit} characters",
     "roster.password_too_long": "longer than {limit} characters",
     "roster.unknown_goal": "no knowledge point {goal!r}; find ids with `tutor graph list`",
@@ -335,12 +336,12 @@ _MESSAGES: dict[str, str] = {
     "ui.goal_set_student": "Goal {kp} set for {name}.",
     # teacher: roster
     "ui.create_class": "Create a class",
-    "ui.class_id": "Class id (letters, digits, - or _)",
+    "ui.class_id": "Class id (letters, digits, -, _ or .)",
     "ui.class_name": "Class name",
     "ui.create": "Create",
     "ui.class_created": "Class {class_id} created.",
     "ui.add_student": "Add a student",
-    "ui.student_id": "Student id (letters, digits, - or _)",
+    "ui.student_id": "Student id (letters, digits, -, _ or .)",
     "ui.student_name": "Student name",
     "ui.password_rules": "8 to 128 characters.",
     "ui.add": "Add",
@@ -353,6 +354,9 @@ _MESSAGES: dict[str, str] = {
     "ui.import_roster": "Check and import",
     "ui.roster_too_big": "That file is over 1 MB: a roster is a short list. Check the file.",
     "ui.roster_not_utf8": "That file is not UTF-8 text. Save it as CSV UTF-8 and upload again.",
+    "ui.roster_rejected_one": (
+        "Nothing was imported: {n} row needs fixing. Correct it and upload again."
+    ),
     "ui.roster_rejected": (
         "Nothing was imported: {n} rows need fixing. Correct them and upload again."
     ),

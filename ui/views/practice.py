@@ -52,6 +52,10 @@ def _explain(api: StudentAPI, item_id: str, answer: str | None, style: Style, la
     state.set_user_state("explanation", explanation.text)
 
 
+#: The checker's codes that say no more than the verdict line itself.
+PLAIN_VERDICTS = frozenset({"answer.correct", "answer.incorrect"})
+
+
 def _feedback(fb: Feedback) -> None:
     """Correct / not quite / couldn't read, the checker's detail, and the misconception."""
     if fb.status == "correct":
@@ -66,9 +70,10 @@ def _feedback(fb: Feedback) -> None:
         mc = fb.misconception
         description = (mc.description_zh or mc.description) if state.zh() else mc.description
         st.info(t("fb_misconception", description=description.rstrip(".。 ")))
-    elif fb.message:
+    elif fb.message and fb.code not in PLAIN_VERDICTS:
         # The checker's own words (what it could not read, which form it wants), which
-        # the engine gives as a code: worded in the tab's language.
+        # the engine gives as a code: worded in the tab's language. A bare "Correct!" or
+        # "Not quite" would only repeat the verdict shown just above.
         st.caption(state.checker_message(fb.code, fb.params))
     if fb.gap_kps:
         names = ", ".join(state.kp_name(kp) for kp in fb.gap_kps)

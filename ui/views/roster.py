@@ -87,9 +87,14 @@ def show_report(report: RosterReport) -> None:
     if report.ok:
         st.success(t("roster_imported", n=len(report.added)))
         return
-    st.error(t("roster_rejected", n=len({p.line for p in report.problems})))
+    bad = len({p.line for p in report.problems})
+    st.error(t("roster_rejected_one" if bad == 1 else "roster_rejected", n=bad))
     rows = [
-        {t("col_line"): p.line, t("col_column"): p.column, t("col_reason"): p.reason}
+        {
+            t("col_line"): p.line,
+            t("col_column"): p.column,
+            t("col_reason"): p.reason_zh if state.zh() else p.reason,
+        }
         for p in report.problems
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
