@@ -830,3 +830,30 @@ def test_a_wrong_answer_can_match_several_rules_in_id_order() -> None:
     matched = [m.id for m in match_misconceptions(item, "35")]
     assert matched == ["mc.sub_borrow_no_decrement", "mc.sub_smaller_from_larger"]
     assert match_misconceptions(item, "36") == []  # wrong, but no known bug gives it
+
+
+def test_adding_across_like_denominators_is_named() -> None:
+    # Issue 20: 2/12 + 6/12 answered 8/24 was not named. The rule reduced the operands first
+    # (2/12 read as 1/6, 6/12 as 1/2) and predicted 2/8, not the 8/24 the student wrote.
+    item = _item("fraction_add_like", a=2, b=6, den=12, op="+", answer="2/3")
+    got = buggy_answer("mc.frac_add_across", item)
+    assert got is not None
+    assert check_answer("8/24", got).status in OK_STATUSES, got
+    assert [m.id for m in match_misconceptions(item, "8/24")] == ["mc.frac_add_across"]
+
+
+@pytest.mark.parametrize(
+    ("dens", "ask", "answer", "buggy"),
+    [([12, 13, 5], "smallest", "1/13", "1/5"), ([3, 8], "larger", "1/3", "1/8")],
+)
+def test_larger_denominator_thinking_on_unit_fractions_is_named(
+    dens: list[int], ask: str, answer: str, buggy: str
+) -> None:
+    # Issue 20: 1/5 chosen as the smallest of 1/12, 1/13, 1/5 was not named.
+    item = _item("unit_fraction_parts", denominators=dens, ask=ask, answer=answer)
+    assert buggy_answer("mc.frac_compare_larger_denominator", item) == buggy
+    matched = [m.id for m in match_misconceptions(item, buggy)]
+    assert matched == ["mc.frac_compare_larger_denominator"]
+    # naming one part (level 1) compares nothing
+    one_part = _item("unit_fraction_parts", parts=4, thing="cake", answer="1/4")
+    assert buggy_answer("mc.frac_compare_larger_denominator", one_part) is None

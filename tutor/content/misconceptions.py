@@ -538,6 +538,12 @@ def _frac_equiv_additive(item: Item) -> str | None:
 
 @buggy_rule("mc.frac_add_across")
 def _frac_add_across(item: Item) -> str | None:
+    p = _params(item)
+    if "den" in p:
+        # Like fractions as shown (2/12 + 6/12 -> 8/24): the student adds the numbers on
+        # the page, so they must not be reduced first (Fraction(2, 12) would read 1/6).
+        den = int(p["den"])
+        return fr(Fraction(int(p["a"]) + int(p["b"]), 2 * den))
     x, y = _operands(item)
     return fr(Fraction(x.numerator + y.numerator, x.denominator + y.denominator))
 
@@ -563,6 +569,13 @@ def _frac_keep_numerators(item: Item) -> str | None:
 
 @buggy_rule("mc.frac_compare_larger_denominator")
 def _frac_compare_denominator(item: Item) -> str | None:
+    p = _params(item)
+    if item.generator == "unit_fraction_parts":
+        if "denominators" not in p:
+            return None  # level 1 names one part: nothing is compared
+        dens = [int(d) for d in p["denominators"]]
+        # "bigger denominator, bigger fraction": the largest is 1/max, the smallest 1/min
+        return f"1/{max(dens) if p['ask'] == 'larger' else min(dens)}"
     x, y = _operands(item)
     return fr(x if x.denominator > y.denominator else y)
 
