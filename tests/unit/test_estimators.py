@@ -24,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import pytest
 
+from tests.unit.test_cdm import Q3
 from tutor.diagnosis.cdm import DinaEstimator
 from tutor.diagnosis.class_cdm import ClassDinaEstimator
 from tutor.diagnosis.ncdm import NcdmConfig, NcdmEstimator
@@ -98,23 +99,9 @@ def simulate_kt(n_students: int, length: int, seed: int) -> ResponseLog:
     return from_sequences(sequences, folds=[i % 5 for i in range(n_students)])
 
 
-# Single-skill items identify each skill; combined items test the and-gate.
-Q = np.array(
-    [
-        [1, 0, 0],
-        [0, 1, 0],
-        [0, 0, 1],
-        [1, 1, 0],
-        [0, 1, 1],
-        [1, 0, 1],
-        [1, 1, 1],
-        [1, 0, 0],
-        [0, 1, 0],
-        [0, 0, 1],
-        [1, 1, 0],
-        [0, 1, 1],
-    ]
-)
+# The three-skill Q-matrix of the DINA tests: single-skill items identify each skill,
+# combined items test the and-gate.
+Q = Q3
 
 
 def simulate_class(n_students: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
