@@ -397,10 +397,12 @@ def evaluate_kt(
     dkt_preset: str = "default",
     device: str = "cpu",
     on_progress: ProgressFn | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> Scores:
     """Fit a knowledge-tracing model on a training log and score its predictions of every
     test response (each from the same student's earlier responses only). Every model gets
-    the same settings; each reads those that apply to it."""
+    the same settings; each reads those that apply to it. Quirks of the data as published
+    that were read with a note (docs/DATA.md) are passed to ``on_note``, one line each."""
     from tutor.data.kt_logs import FORMATS, read_log
     from tutor.learner.estimator import EstimatorOptions
     from tutor.learner.evaluation import EvalOptions, evaluate
@@ -411,7 +413,11 @@ def evaluate_kt(
     test = read_log(test_path, fmt)
     settings = EstimatorOptions(val_fold=val_fold, epochs=epochs, preset=dkt_preset, device=device)
     options = EvalOptions(seed=seed, estimator=settings, on_progress=on_progress)
-    return evaluate(model, train, test, options).scores
+    result = evaluate(model, train, test, options)
+    for note in result.notes:
+        if on_note is not None:
+            on_note(note)
+    return result.scores
 
 
 def cdm_models() -> tuple[str, ...]:
@@ -451,11 +457,16 @@ def evaluate_cdm_long(
     seed: int = 0,
     epochs: int | None = None,
     on_progress: ProgressFn | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> Scores:
     """Fit a cognitive-diagnosis model to EduCDM-style training answers and score its
-    predictions of the test answers."""
+    predictions of the test answers. Quirks of the files as published that were read with a
+    note (docs/DATA.md) are passed to ``on_note``, one line each."""
     from tutor.data.cdm import read_long_data
     from tutor.diagnosis.cdm import evaluate_long
 
     data = read_long_data(train_path, test_path, items_path)
+    for note in data.notes:
+        if on_note is not None:
+            on_note(note)
     return evaluate_long(data, model, seed=seed, epochs=epochs, on_progress=on_progress)

@@ -288,7 +288,15 @@ def test_bad_long_responses(tmp_path: Path, text: str, message: str) -> None:
         ('item_id,knowledge_code\n1,"[83, 12"\n', r"i\.csv:2: knowledge_code must be a list"),
         ("item_id,knowledge_code\n1,[83, 12]\n", r"i\.csv:2: 3 fields .*quote"),
         ("item_id,knowledge_code\nq1,[3]\n", r"i\.csv:2: item_id must be an integer"),
-        ("item_id,knowledge_code\n1,[3]\n1,[4]\n", r"i\.csv:3: item 1 is listed twice"),
+        (
+            "item_id,knowledge_code\n1,[3]\n1,[4]\n",
+            r"i\.csv:3: item 1 is listed again with knowledge codes \[4\], but line 2 gives \[3\]",
+        ),
+        (
+            'item_id,knowledge_code\n1,"[3, 4]"\n2,[5]\n1,"[3, 3]"\n',
+            r"i\.csv:4: item 1 is listed again with knowledge codes \[3\], "
+            r"but line 2 gives \[3, 4\]",
+        ),
         ("item_id,skills\n1,[3]\n", r"i\.csv:1: the header must name item_id,knowledge_code"),
         ("item_id,knowledge_code\n", r"i\.csv: a header but no items"),
     ],

@@ -41,6 +41,12 @@ def emit(data: Any, as_json: bool, human: Callable[[Any], str]) -> None:
         click.echo(human(data))
 
 
+def note(line: str) -> None:
+    """Say on stderr what was done about a quirk of the input as published (docs/DATA.md);
+    stdout keeps carrying only the result."""
+    click.echo(f"note: {line}", err=True)
+
+
 def common_options(func: F) -> F:
     """Add ``--store`` and ``--json`` to a command."""
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from tutor import lab
-from tutor.cli._common import cli, emit, progress_callback
+from tutor.cli._common import cli, emit, note, progress_callback
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,6 +113,7 @@ def diagnose_cdm(
                 seed=seed,
                 epochs=epochs,
                 on_progress=progress,
+                on_note=note,
             )
         else:
             raise click.UsageError(

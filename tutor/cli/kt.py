@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from tutor import lab
-from tutor.cli._common import cli, emit, progress_callback
+from tutor.cli._common import cli, emit, note, progress_callback
 
 
 @cli.group()
@@ -108,5 +108,6 @@ def kt_evaluate(
             dkt_preset=dkt_preset,
             device=device,
             on_progress=on_progress,
+            on_note=note,
         )
     emit(scores.to_json(), as_json, _scores_text)

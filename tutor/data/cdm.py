@@ -32,7 +32,7 @@ from tutor.errors import InputError
 IntArray = npt.NDArray[np.int64]
 
 _CELL_SPLIT = re.compile(r"[\t,]")
-_INT = re.compile(r"[+-]?\d+")
+_INT = re.compile(r"[+-]?[0-9]+")  # ASCII digits only (int() also takes "3_7", "٣")
 
 
 def _read_text(path: Path, what: str) -> str:
@@ -196,14 +196,32 @@ def _parse_code_list(text: str, path: Path, line: int) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(p) for p in parts))  # duplicates dropped, order kept
 
 
-def read_items(path: Path) -> dict[int, tuple[int, ...]]:
-    """Read an ``item_id,knowledge_code`` CSV: item id → the knowledge codes it assesses."""
+@dataclass(frozen=True)
+class ItemsFile:
+    """An items file as read: item id → knowledge codes, and what was merged (``notes``)."""
+
+    items: dict[int, tuple[int, ...]]
+    notes: tuple[str, ...] = ()
+
+
+def read_items_file(path: Path) -> ItemsFile:
+    """Read an ``item_id,knowledge_code`` CSV, merging repeated listings that agree.
+
+    A widely used EduCDM-format split lists many items more than once, with the same
+    knowledge codes written differently (``[a, a, b, b]`` and ``[a, b]``). Those listings say
+    the same thing, so they are merged and counted in a note. Two listings of one item with
+    different knowledge codes are real ambiguity (which skills does it assess?): refused, with
+    both lines. Codes repeated inside one listing are dropped (order kept).
+    """
     text = _read_text(path, "items")
     rows = csv.reader(text.splitlines())
     header = next(rows, None)
     col = _header_columns(path, header, ("item_id", "knowledge_code"))
     width = len(header or [])
     items: dict[int, tuple[int, ...]] = {}
+    first_line: dict[int, int] = {}
+    repeats = 0
+    repeated_items: set[int] = set()
     for number, row in enumerate(rows, start=2):
         if not row or all(not c.strip() for c in row):
             continue
@@ -213,12 +231,34 @@ def read_items(path: Path) -> dict[int, tuple[int, ...]]:
                 'quote the knowledge_code list ("[83, 12]")'
             )
         item = _parse_int(row[col["item_id"]], path, number, "item_id")
+        codes = _parse_code_list(row[col["knowledge_code"]], path, number)
         if item in items:
-            raise InputError(f"{path}:{number}: item {item} is listed twice; list it once")
-        items[item] = _parse_code_list(row[col["knowledge_code"]], path, number)
+            if set(codes) != set(items[item]):
+                raise InputError(
+                    f"{path}:{number}: item {item} is listed again with knowledge codes "
+                    f"{sorted(codes)}, but line {first_line[item]} gives {sorted(items[item])}; "
+                    "an item has one set of codes: fix one of the two lines"
+                )
+            repeats += 1
+            repeated_items.add(item)
+            continue
+        items[item] = codes
+        first_line[item] = number
     if not items:
         raise InputError(f"{path}: a header but no items; is this the right file?")
-    return items
+    notes: tuple[str, ...] = ()
+    if repeats:
+        notes = (
+            f"{path.name}: {len(repeated_items)} item(s) are listed more than once "
+            f"({repeats} extra listing(s)) with the same knowledge codes; each is read once",
+        )
+    return ItemsFile(items, notes)
+
+
+def read_items(path: Path) -> dict[int, tuple[int, ...]]:
+    """Read an ``item_id,knowledge_code`` CSV: item id → the knowledge codes it assesses
+    (repeated listings that agree are merged; see :func:`read_items_file`)."""
+    return read_items_file(path).items
 
 
 def _index(values: IntArray, ids: IntArray) -> IntArray:
@@ -239,7 +279,8 @@ def read_long_data(train_path: Path, test_path: Path, items_path: Path) -> LongD
     """Read the train and test response CSVs and the items CSV, and index them together."""
     train = read_long_responses(train_path)
     test = read_long_responses(test_path)
-    items = read_items(items_path)
+    items_file = read_items_file(items_path)
+    items = items_file.items
     _check_known_items(train, items, train_path)
     _check_known_items(test, items, test_path)
     item_ids = np.asarray(sorted(items), dtype=np.int64)
@@ -259,4 +300,5 @@ def read_long_data(train_path: Path, test_path: Path, items_path: Path) -> LongD
         user_ids=user_ids,
         item_ids=item_ids,
         skill_ids=skill_ids,
+        notes=items_file.notes,
     )

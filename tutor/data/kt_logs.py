@@ -20,6 +20,7 @@ what to do; nothing is returned half-read.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 from typing import Final, Literal
 
@@ -35,25 +36,25 @@ FORMATS: Final[tuple[Format, ...]] = ("pykt", "dkt3")
 PYKT_PAD: Final = -1
 
 
+#: A plain decimal integer. Python's ``int()`` alone would also take ``3_7`` (as 37: digit
+#: grouping), `` 7 `` and non-ASCII digits; pyKT writes a multi-skill question as ``3_7``.
+_INT: Final = re.compile(r"-?[0-9]+")
+
+
 def _int_list(text: str, path: Path, line: int, what: str) -> list[int]:
     parts = [p.strip() for p in text.split(",")]
     if parts and parts[-1] == "":  # the DKT files end their lists with a comma
         parts.pop()
-    try:
+    bad = next((p for p in parts if not _INT.fullmatch(p)), None)
+    if bad is None:
         return [int(p) for p in parts]
-    except ValueError:
-        bad = next(p for p in parts if not _is_int(p))
+    if re.fullmatch(r"[0-9]+(_[0-9]+)+", bad):
         raise InputError(
-            f"{path}:{line}: {what} must be comma-separated integers, found {bad!r}"
-        ) from None
-
-
-def _is_int(text: str) -> bool:
-    try:
-        int(text)
-    except ValueError:
-        return False
-    return True
+            f"{path}:{line}: {what} has the multi-skill question {bad!r} (pyKT joins a "
+            "question's skills with '_'); give one skill per response, e.g. by expanding it "
+            "as pyKT's preprocessing does"
+        )
+    raise InputError(f"{path}:{line}: {what} must be comma-separated integers, found {bad!r}")
 
 
 def _open_text(path: Path) -> str:
@@ -117,7 +118,7 @@ def read_pykt(path: Path) -> ResponseLog:
         if not kept:
             continue
         fold = row[col["fold"]].strip() if "fold" in col else "-1"
-        if not _is_int(fold):
+        if not _INT.fullmatch(fold):
             raise InputError(f"{path}:{line_no}: fold must be an integer, found {fold!r}")
         skills.extend(c for c, _ in kept)
         correct.extend(r for _, r in kept)
@@ -130,7 +131,7 @@ def read_dkt3(path: Path) -> ResponseLog:
     """Read the DKT paper's three-lines-per-student format (count, skills, correctness)."""
     text = _open_text(path)
     lines = [(n, ln.strip()) for n, ln in enumerate(text.splitlines(), start=1) if ln.strip()]
-    if lines and not _is_int(lines[0][1].rstrip(",")):
+    if lines and not _INT.fullmatch(lines[0][1].rstrip(",").strip()):
         raise InputError(
             f"{path}:{lines[0][0]}: a dkt3 file starts with a number of responses, found "
             f"{lines[0][1][:40]!r}; is this a pykt CSV (use --format pykt)?"

@@ -69,6 +69,8 @@ class LongData:
     user_ids: IntArray
     item_ids: IntArray
     skill_ids: IntArray
+    #: What was done about quirks of the files as published (docs/DATA.md), one line each.
+    notes: tuple[str, ...] = ()
 
     @property
     def n_users(self) -> int:

@@ -202,15 +202,56 @@ def check_values(log: ResponseLog, where: str) -> None:
         )
 
 
-def check_compatible(train: ResponseLog, test: ResponseLog) -> None:
-    """Refuse a test log with skills the training log never saw (no model could score them)."""
-    seen = np.zeros(max(train.n_skills, test.n_skills), dtype=bool)
-    seen[np.unique(train.skills)] = True
-    unseen = np.flatnonzero(~seen[np.unique(test.skills)])
-    if len(unseen):
-        ids = np.unique(test.skills)[unseen]
-        shown = ", ".join(str(int(x)) for x in ids[:5]) + (" …" if len(ids) > 5 else "")
-        raise InputError(
-            f"the test data has {len(ids)} skill id(s) never seen in training ({shown}); "
-            "train on data covering every test skill, or drop those responses"
+@dataclass(frozen=True)
+class UnseenSkills:
+    """Test responses on skills the training log never saw, set apart (:func:`split_unseen`).
+
+    ``seen`` is the test log without those responses (students left with none are dropped);
+    ``rows`` maps each of its responses back to its position in the original test log;
+    ``unseen`` marks, per original test response, the ones set apart; ``skills`` are the
+    unseen skill ids.
+    """
+
+    seen: ResponseLog
+    rows: IntArray
+    unseen: npt.NDArray[np.bool_]
+    skills: tuple[int, ...]
+
+    def note(self, rate: float) -> str | None:
+        """The line that says what was done, or ``None`` when every test skill was seen."""
+        if not self.skills:
+            return None
+        shown = ", ".join(str(s) for s in self.skills[:5]) + (" …" if len(self.skills) > 5 else "")
+        return (
+            f"the test data has {len(self.skills)} skill id(s) never seen in training "
+            f"({shown}): their {int(self.unseen.sum())} response(s) are predicted from the "
+            f"training population's rate of right answers ({rate:.4f}) and left out of the "
+            "model's input; every other response is predicted by the model"
         )
+
+
+def split_unseen(train: ResponseLog, test: ResponseLog) -> UnseenSkills:
+    """Set apart the test responses whose skill never occurs in ``train``.
+
+    A widely used DKT-format split of ASSIST2009 has such a test skill. No model fitted on
+    the training log can say anything about a skill it never saw, so those responses are
+    predicted from the population rate by the caller, and kept out of the model's input
+    (an embedding never trained would feed noise into the student's state).
+    """
+    seen_ids = np.zeros(max(train.n_skills, test.n_skills), dtype=bool)
+    seen_ids[np.unique(train.skills)] = True
+    unseen = ~seen_ids[test.skills] if len(test.skills) else np.zeros(0, dtype=bool)
+    skills = tuple(int(s) for s in np.unique(test.skills[unseen]))
+    keep = ~unseen
+    kept_per_student = (
+        np.add.reduceat(keep.astype(np.int64), test.offsets[:-1])
+        if len(keep)
+        else np.zeros(test.n_students, dtype=np.int64)
+    )
+    # reduceat on an empty segment returns the next element, not 0: zero those by length.
+    kept_per_student = np.where(test.lengths > 0, kept_per_student, 0)
+    students = np.flatnonzero(kept_per_student > 0)
+    rows = np.flatnonzero(keep)
+    offsets = np.concatenate(([0], np.cumsum(kept_per_student[students]))).astype(np.int64)
+    seen = ResponseLog(test.skills[rows], test.correct[rows], offsets, test.folds[students])
+    return UnseenSkills(seen=seen, rows=rows.astype(np.int64), unseen=unseen, skills=skills)

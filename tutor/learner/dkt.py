@@ -240,6 +240,42 @@ def _features(data: ResponseLog, cfg: DKTConfig) -> npt.NDArray[np.float32]:
     return feats
 
 
+#: While training, attention scores (batch × heads × queries × keys) are computed whole up
+#: to this many numbers (2**28 float32 = 1 GB): every training batch of ASSIST2015 (at most
+#: 128 × 4 × 618 × 619) is, so the benchmarked networks train exactly as they always did.
+ATTENTION_WHOLE_MAX = 2**28
+
+#: Larger ones, and in prediction any larger than this, are computed in blocks of queries of
+#: at most this many numbers (64 MB), each recomputed in the backward pass instead of kept.
+#: Without blocks, a batch of 128 students with 1,000 answers each asked for a 2 GB tensor per
+#: step of the attention (18 GiB in all on a GPU); with them, the attention's memory grows
+#: linearly with the length.
+ATTENTION_BLOCK_MAX = 2**24
+
+
+def attention_block(batch: int, heads: int, length: int) -> int:
+    """How many queries one block of :func:`_attend_block` takes for this batch shape."""
+    return max(1, ATTENTION_BLOCK_MAX // (batch * heads * (length + 1)))
+
+
+def _attend_block(q: Any, k: Any, v: Any, rate: Any, t0: int) -> Any:
+    """Attention of queries ``t0 … t0 + len(q) - 1`` over keys ``0 … len(k) - 1``.
+
+    Key 0 is the "nothing yet" slot, key ``j + 1`` the answer at position ``j``; query ``t``
+    sees the slot and the answers before it, its scores lowered by ``rate * log(1 +
+    distance)`` per head. Returns (B, H, queries, d).
+    """
+    torch = require_torch()
+    d = q.shape[-1]
+    scores = q @ k.transpose(-1, -2) / d**0.5  # (B, H, queries, keys)
+    t = torch.arange(t0, t0 + q.shape[2], device=q.device)
+    j = torch.arange(-1, k.shape[2] - 1, device=q.device)  # slot 0 is "nothing yet"
+    visible = (j[None, :] < t[:, None]) | (j[None, :] == -1)
+    distance = torch.where(j[None, :] == -1, 0, t[:, None] - j[None, :]).clamp(min=0)
+    scores = (scores - rate * torch.log1p(distance.float())).masked_fill(~visible, float("-inf"))
+    return torch.softmax(scores, dim=-1) @ v
+
+
 def _build_net(n_skills: int, cfg: DKTConfig) -> Any:
     """The network: a GRU over embedded answers and a query-aware MLP head.
 
@@ -289,7 +325,16 @@ def _build_net(n_skills: int, cfg: DKTConfig) -> Any:
             )
 
         def attend(self, skills: Any, answers: Any) -> Any:
-            """Per position ``t``, the heads' read-out of answers ``0 … t-1`` (B, L, embed)."""
+            """Per position ``t``, the heads' read-out of answers ``0 … t-1`` (B, L, embed).
+
+            The (B, heads, queries, keys) score tensor grows with the square of the sequence.
+            Beyond :data:`ATTENTION_WHOLE_MAX` numbers it is computed for a block of queries
+            at a time, each block holding at most :data:`ATTENTION_BLOCK_MAX` numbers and
+            seeing only the keys before its last query; while training, each block is
+            recomputed in the backward pass instead of kept (activation checkpointing), so
+            the attention's memory stays bounded on any length. Blocks give the same numbers
+            as the whole (up to float rounding; tested).
+            """
             b, length = skills.shape
             h, d = cfg.heads, cfg.embed // cfg.heads
             asked = self.query(skills)
@@ -299,15 +344,28 @@ def _build_net(n_skills: int, cfg: DKTConfig) -> Any:
             values = torch.cat([self.none_kv[1].expand(b, 1, -1), self.v_proj(answers)], dim=1)
             k = keys.view(b, length + 1, h, d).transpose(1, 2)
             v = values.view(b, length + 1, h, d).transpose(1, 2)
-            scores = q @ k.transpose(-1, -2) / d**0.5  # (B, H, L, L + 1)
-            t = torch.arange(length, device=skills.device)
-            j = torch.arange(-1, length, device=skills.device)  # slot 0 is "nothing yet"
-            visible = (j[None, :] < t[:, None]) | (j[None, :] == -1)
-            distance = torch.where(j[None, :] == -1, 0, t[:, None] - j[None, :]).clamp(min=0)
             rate = nn.functional.softplus(self.decay)[:, None, None]  # per head, ≥ 0
-            decay = rate * torch.log1p(distance.float())
-            scores = (scores - decay).masked_fill(~visible, float("-inf"))
-            out = torch.softmax(scores, dim=-1) @ v  # (B, H, L, d)
+            # Training computes whole up to the larger bound (the benchmarked runs stay as they
+            # were); prediction, which keeps nothing for a backward pass, blocks sooner.
+            whole_max = ATTENTION_WHOLE_MAX if torch.is_grad_enabled() else ATTENTION_BLOCK_MAX
+            if b * h * length * (length + 1) <= whole_max:
+                out = _attend_block(q, k, v, rate, 0)
+            else:
+                parts = []
+                block = attention_block(b, h, length)
+                for t0 in range(0, length, block):
+                    t1 = min(length, t0 + block)
+                    # Queries t0 … t1-1 see the slot and answers < t1 - 1: keys 0 … t1 - 1.
+                    args = (q[:, :, t0:t1], k[:, :, :t1], v[:, :, :t1], rate, t0)
+                    if torch.is_grad_enabled():
+                        parts.append(
+                            torch.utils.checkpoint.checkpoint(
+                                _attend_block, *args, use_reentrant=False
+                            )
+                        )
+                    else:
+                        parts.append(_attend_block(*args))
+                out = torch.cat(parts, dim=2)
             return out.transpose(1, 2).reshape(b, length, cfg.embed)
 
         def forward(self, skills: Any, correct: Any, feats: Any) -> Any:
@@ -325,12 +383,36 @@ def _build_net(n_skills: int, cfg: DKTConfig) -> Any:
     return DKTNet()
 
 
-def _batches(lengths: IntArray, batch_size: int, rng: np.random.Generator | None) -> list[IntArray]:
-    """Students grouped by similar length (little padding); batch order shuffled if ``rng``."""
+#: A training batch holds at most this many padded answers (students × the longest among
+#: them); students of ordinary length fill ``batch_size`` long before it binds (ASSIST2015:
+#: 128 × 618 at most), while a few students with thousands of answers go in smaller batches
+#: so that the rest of the network (GRU, head) stays bounded in memory too.
+BATCH_ANSWERS_MAX = 2**17
+
+
+def _batches(
+    lengths: IntArray,
+    batch_size: int,
+    rng: np.random.Generator | None,
+    max_answers: int = BATCH_ANSWERS_MAX,
+) -> list[IntArray]:
+    """Students grouped by similar length (little padding); batch order shuffled if ``rng``.
+
+    A batch holds at most ``batch_size`` students and ``max_answers`` padded answers (a
+    single student longer than that still gets a batch of their own).
+    """
     # Shuffle before the stable sort so that equal lengths land in different batches.
     order = np.arange(len(lengths)) if rng is None else rng.permutation(len(lengths))
     order = order[np.argsort(lengths[order], kind="stable")]
-    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    batches: list[IntArray] = []
+    start = 0
+    while start < len(order):
+        end = min(start + batch_size, len(order))
+        # Sorted by length, so the batch's longest is its last: shrink until it fits.
+        while end - start > 1 and (end - start) * int(lengths[order[end - 1]]) > max_answers:
+            end = start + max(1, max_answers // int(lengths[order[end - 1]]))
+        batches.append(order[start:end])
+        start = end
     if rng is not None:
         batches = [batches[i] for i in rng.permutation(len(batches))]
     return batches
@@ -361,28 +443,17 @@ def _tensors(
     )
 
 
-#: With attention, prediction batches are cut so that one (batch, heads, L, L + 1) score
-#: tensor holds at most this many numbers (2**27 float32 = 512 MB): a batch of 512 students
-#: with 600 answers would otherwise need 3 GB per tensor. Training batches are not cut.
-ATTENTION_SCORES_MAX = 2**27
-
-
 def _predict_net(net: Any, data: ResponseLog, batch_size: int, cfg: DKTConfig) -> FloatArray:
     torch = require_torch()
     out = np.full(data.n_responses, np.nan)  # a response left unpredicted shows as NaN
     feats = _features(data, cfg)
     net.eval()
     with torch.no_grad():
-        for batch in _batches(data.lengths, batch_size, None):
-            step = len(batch)
-            if cfg.attention:
-                width = int(data.lengths[batch].max())
-                step = max(1, min(step, ATTENTION_SCORES_MAX // (cfg.heads * width * (width + 1))))
-            for i in range(0, len(batch), step):
-                students = batch[i : i + step]
-                skills, correct, feat, mask, rows = _tensors(data, feats, students, cfg.device)
-                p = torch.sigmoid(net(skills, correct, feat))[mask]
-                out[rows] = p.double().cpu().numpy()
+        # Each student's predictions are independent of the batch, so any cut gives the same.
+        for batch in _batches(data.lengths, batch_size, None, 4 * BATCH_ANSWERS_MAX):
+            skills, correct, feat, mask, rows = _tensors(data, feats, batch, cfg.device)
+            p = torch.sigmoid(net(skills, correct, feat))[mask]
+            out[rows] = p.double().cpu().numpy()
     return out
 
 
