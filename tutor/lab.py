@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from tutor.diagnosis.answer import Diagnosis
     from tutor.domain import ContentBank, Curriculum, LoadReport
     from tutor.graph import GraphStore as GraphStore  # the store handle, for type hints
+    from tutor.graph.lint import CoherenceMap, LintReport
     from tutor.graph.sqlite_backup import BackupReport, RestoreReport
     from tutor.learner.metrics import Scores
     from tutor.llm.base import LanguageModel as LanguageModel
@@ -171,6 +172,33 @@ def csv_curriculum(
 def load_curriculum(store: GraphStore, curriculum: Curriculum) -> LoadReport:
     """Replace the stored curriculum with ``curriculum``."""
     return store.load_curriculum(curriculum)
+
+
+def coherence_map(folder: Path | None = None) -> CoherenceMap:
+    """The CCSS Coherence Map (standard → standard prerequisites) from a CCSS folder
+    (``standards.json`` + ``prerequisites.csv``; default: the shipped ``content/ccss``,
+    a cleaned copy of ``shared/data/ccss-coherence``)."""
+    from tutor.content.curricula import ccss_standards_and_edges
+    from tutor.graph.lint import CoherenceMap
+
+    entries, edges, _, _ = ccss_standards_and_edges(folder)
+    parent = {e["id"]: e["parent_standard"] for e in entries if e.get("parent_standard")}
+    return CoherenceMap(tuple(edges), parent)
+
+
+def lint_store(store: GraphStore, coherence: Path | None = None) -> LintReport:
+    """``tutor graph lint``: what looks wrong or missing in the stored curriculum (none of
+    it blocking); the stored edges are compared with the Coherence Map read from
+    ``coherence`` (a CCSS folder; default the shipped one) when the pack aligns to CCSS."""
+    from tutor.graph.lint import lint_graph
+    from tutor.graph.netx import to_networkx
+
+    if store.curriculum_info() is None:
+        raise InputError(
+            f"the store {store.url} holds no curriculum to lint: load one first "
+            "(`tutor graph load default` or `tutor graph import`)"
+        )
+    return lint_graph(to_networkx(store), coherence_map(coherence))
 
 
 def import_oatutor(store: GraphStore, folder: Path) -> ImportReport:

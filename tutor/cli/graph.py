@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -178,3 +179,50 @@ def graph_path(target: str, student: str | None, store_url: str | None, as_json:
             )
         order = catalog.learning_order(target, known)
     emit({"to": target, "order": order}, as_json, lambda d: "\n".join(d["order"]))
+
+
+@graph.command("lint")
+@click.option(
+    "--coherence",
+    "coherence_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="CCSS folder with the Coherence Map (standards.json, prerequisites.csv); "
+    "default: the shipped copy of shared/data/ccss-coherence.",
+)
+@common_options
+def graph_lint(coherence_dir: Path | None, store_url: str | None, as_json: bool) -> None:
+    """Report what looks wrong or missing in the stored curriculum; nothing blocks.
+
+    Edges more than one grade down, redundant edges (implied by a longer chain), points
+    with no standard, no item family or no misconception, dead ends below the top grade,
+    and, for a CCSS-aligned pack, edges the Coherence Map does not support. Exits 0
+    with findings.
+    """
+    from tutor import lab
+    from tutor.i18n import render
+
+    with open_cli_store(store_url) as store:
+        report = lab.lint_store(store, coherence_dir)
+
+    def human(data: dict[str, Any]) -> str:
+        lines = [
+            f"lint: curriculum {report.curriculum}: {report.knowledge_points} knowledge points, "
+            f"{report.prerequisite_edges} prerequisite edges, top grade {report.top_grade or '-'}"
+        ]
+        if report.coherence is not None:
+            c = report.coherence
+            lines.append(
+                f"coherence map: {c['edges_checked']} edges checked, {c['edges_on_map']} on the "
+                f"map, {c['edges_not_checkable']} not checkable (an end has no standard on it)"
+            )
+        else:
+            lines.append("coherence map: not compared (no point aligns to its standards)")
+        for kind, n in data["counts"].items():
+            lines.append(f"  {kind}: {n}")
+        for finding in report.findings:
+            lines.append(f"{finding.kind}: {render(finding.code, finding.message_params(), 'en')}")
+        return "\n".join(lines)
+
+    emit(report.to_json(), as_json, human)
