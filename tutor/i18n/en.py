@@ -403,6 +403,27 @@ _MESSAGES: dict[str, str] = {
         "{a} → {b} runs against the Coherence Map, which leads "
         "{to_standards:list} → {from_standards:list}"
     ),
+    # curriculum designer: the domain map (tutor.designer, curriculum page)
+    "ui.map_title": (
+        "{domain}: {n} points by grade — colour shows what each point still lacks, "
+        "arrows run from a prerequisite to what needs it"
+    ),
+    "ui.map_grade": "Grade {grade}",
+    "ui.map_hover": (
+        "<b>{name}</b><br>{id} · grade {grade}<br>item families: {items}<br>"
+        "misconceptions: {misconceptions}<br>standards: {standards}"
+    ),
+    "ui.map_both": "items and misconceptions",
+    "ui.map_items_only": "items, no misconceptions",
+    "ui.map_misconceptions_only": "misconceptions, no items",
+    "ui.map_neither": "neither yet",
+    "ui.map_header": "Map of a domain",
+    "ui.map_domain": "Domain to map",
+    "ui.map_caption": (
+        "Hover a point for its details; drag to zoom, double-click to reset. Blue points "
+        "have items and misconception rules; orange and red ones are where content is missing."
+    ),
+    "ui.map_download": "Download this map (HTML, opens offline)",
 }
 
 #: The English catalog (also what any other language falls back to).
