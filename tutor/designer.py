@@ -64,6 +64,14 @@ COVERAGE_COLOURS: Mapping[Coverage, str] = {
     "neither": "#D55E00",
 }
 
+#: The message code naming each coverage kind (the map's legend).
+COVERAGE_CODES: Mapping[Coverage, str] = {
+    "both": "ui.map_both",
+    "items_only": "ui.map_items_only",
+    "misconceptions_only": "ui.map_misconceptions_only",
+    "neither": "ui.map_neither",
+}
+
 
 @dataclass(frozen=True)
 class MissingPrerequisite:
@@ -503,7 +511,7 @@ def figure(dmap: DomainMap, language: str = "en") -> Any:
                 x=[p.x for p in members],
                 y=[p.y for p in members],
                 mode="markers+text",
-                name=f"{render(f'ui.map_{kind}', {}, language)} ({len(members)})",
+                name=f"{render(COVERAGE_CODES[kind], {}, language)} ({len(members)})",
                 marker={
                     "size": 16,
                     "color": COVERAGE_COLOURS[kind],
@@ -605,7 +613,7 @@ def draw_map(dmap: DomainMap, ax: Any = None, language: str = "en") -> Any:
             markersize=9,
             markerfacecolor=COVERAGE_COLOURS[k],
             markeredgecolor="#333",
-            label=f"{render(f'ui.map_{k}', {}, language)} ({counts[k]})",
+            label=f"{render(COVERAGE_CODES[k], {}, language)} ({counts[k]})",
         )
         for k in COVERAGE_KINDS
     ]
