@@ -81,6 +81,14 @@ class CurriculumGraph(StoreRole, Protocol):
         The engine reads it on every call to know whether its caches still hold."""
         ...
 
+    def curriculum(self) -> Curriculum | None:
+        """The stored curriculum whole, or None if the store holds none: its points (with
+        their alignments and attributes), prerequisite edges, related links, standards and
+        their prerequisite edges, each sorted (points by id). Its fingerprint is the stored
+        one, so loading it again is a no-op; the load notes are not kept (``notes=()``).
+        What ``tutor graph export --pack`` writes."""
+        ...
+
     def get_node(self, kp_id: str) -> KnowledgePoint:
         """One knowledge point with its standards; :class:`NotFoundError` if absent."""
         ...
