@@ -61,6 +61,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from tutor.content.bank import default_content_bank
@@ -115,11 +116,18 @@ size["total"] = size.sum(axis=1)
 size
 """),
     code("""
-ax = size.drop(columns="total").plot.bar(stacked=True, figsize=(10, 4.5), width=0.8)
+# A heatmap, not 17 stacked colours: each cell is read by its number and its shade.
+cells = size.drop(columns="total").T
+fig, ax = plt.subplots(figsize=(9, 6))
+im = ax.imshow(cells.values, cmap="Blues", aspect="auto")
+ax.set_xticks(range(len(cells.columns)), cells.columns)
+ax.set_yticks(range(len(cells.index)), cells.index)
+for (i, j), n in np.ndenumerate(cells.values):
+    if n:
+        ax.text(j, i, n, ha="center", va="center", fontsize=8,
+                color="white" if n > cells.values.max() / 2 else "black")
 ax.set_xlabel("grade")
-ax.set_ylabel("knowledge points")
-ax.set_title("Knowledge points per grade, by domain")
-ax.legend(ncol=2, fontsize=8, bbox_to_anchor=(1.0, 1.0))
+ax.set_title("Knowledge points per grade and domain: where each domain lives")
 plt.tight_layout()
 plt.show()
 """),
@@ -160,25 +168,30 @@ plt.tight_layout()
 plt.show()
 """),
     md("""
-## Bottlenecks: betweenness centrality
+## Bottlenecks: how much of the graph builds on a point
 
-A point with high betweenness lies on many shortest prerequisite routes between other
-points: if students stumble there, much of the graph above it is held up. These are the
-points where good items, hints and misconception rules pay off most.
+The telling number is a point's *dependents*: every point that needs it, directly or
+through others. If students stumble there, all of those wait. (Betweenness centrality,
+shown beside it, measures something else — how many shortest routes pass through a
+point — and is tiny on a graph like this one.)
 """),
     code("""
 points["betweenness"] = pd.Series(nx.betweenness_centrality(graph, normalized=True))
 points["dependents"] = pd.Series({kp: len(nx.descendants(graph, kp)) for kp in graph})
-bottlenecks = points.sort_values("betweenness", ascending=False).head(15)
-bottlenecks[["name", "grade", "domain", "betweenness", "dependents"]]
+points["share"] = (points["dependents"] / len(points)).round(2)
+bottlenecks = points.sort_values("dependents", ascending=False).head(15)
+bottlenecks[["name", "grade", "domain", "dependents", "share", "betweenness"]]
 """),
     code("""
 fig, ax = plt.subplots(figsize=(9, 5))
 shown = bottlenecks.iloc[::-1]
 ax.barh([f"{name} (G{grade})" for name, grade in zip(shown["name"], shown["grade"])],
-        shown["betweenness"], color="tab:red")
-ax.set_xlabel("betweenness centrality (normalised)")
-ax.set_title("The 15 biggest bottlenecks of the prerequisite graph")
+        shown["dependents"], color="#0072B2")
+for y, (n, s) in enumerate(zip(shown["dependents"], shown["share"])):
+    ax.annotate(f"{n} ({s:.0%})", (n, y), xytext=(3, 0), textcoords="offset points",
+                va="center", fontsize=8)
+ax.set_xlabel("dependents (points that need it, directly or not)")
+ax.set_title("The 15 biggest bottlenecks: how much of the graph builds on each")
 plt.tight_layout()
 plt.show()
 """),
@@ -212,8 +225,8 @@ plt.show()
 """),
     md("The bottlenecks that still have no generator come first on the to-do list:"),
     code("""
-todo = points[~points["has_items"]].sort_values("betweenness", ascending=False)
-todo[["name", "grade", "domain", "betweenness", "dependents"]].head(10)
+todo = points[~points["has_items"]].sort_values("dependents", ascending=False)
+todo[["name", "grade", "domain", "dependents", "share"]].head(10)
 """),
     md("""
 ## CCSS coverage
