@@ -233,3 +233,21 @@ def test_cli_lint_exits_0_with_findings_and_2_on_bad_input(tmp_path: Path) -> No
     env["TUTOR_STORE"] = f"sqlite:///{tmp_path / 'empty.db'}"
     empty = run_cli(["graph", "lint"], env)
     assert empty.returncode == 2 and "load one first" in empty.stderr
+
+
+@pytest.mark.neo4j
+def test_lint_and_the_designer_answer_the_same_on_neo4j(
+    neo4j_store: GraphStore, planted: GraphStore, tmp_path: Path
+) -> None:
+    """The same pack in both engines: the same findings, the same designer answers."""
+    from tutor.designer import Designer
+
+    curriculum, bank = fixture_pack()
+    neo4j_store.load_curriculum(curriculum)
+    neo4j_store.load_content(bank)
+    folder = write_map(tmp_path / "map")
+    assert lab.lint_store(neo4j_store, folder) == lab.lint_store(planted, folder)
+    on_neo4j, on_sqlite = Designer(neo4j_store), Designer(planted)
+    assert on_neo4j.removal_impact(point="p3") == on_sqlite.removal_impact(point="p3")
+    assert on_neo4j.standard_coverage() == on_sqlite.standard_coverage()
+    assert on_neo4j.domain_map("d") == on_sqlite.domain_map("d")
