@@ -239,3 +239,29 @@ def test_domain_map_html_opens_offline(store: GraphStore) -> None:
     # Chinese names and words are in the figure's JSON (plotly writes them as \\uXXXX).
     for word in ("通分", "年级"):
         assert json.dumps(word)[1:-1] in html
+
+
+def test_a_teacher_asks_about_their_own_classes_only(store: GraphStore) -> None:
+    from tutor.access import School, TeacherAPI
+    from tutor.engine import Engine
+    from tutor.errors import AccessDenied
+
+    school = School(Engine(store))
+    for tid in ("t1", "t2"):
+        school.add_teacher(tid, tid)
+        school.set_password(tid, f"{tid}-password")
+    school.create_class("c1", "5A", "t1")
+    school.create_class("c2", "5B", "t2")
+    school.add_student("s1", "Ann", "c1")
+    school.add_student("s3", "Cy", "c2")
+    target = "fractions.add_unlike"
+    _record(store, "s1", target, ("fractions.common_denominator",))
+    _record(store, "s3", target, ("fractions.add_like",))
+    api = school.as_user(school.sign_in("t1", "t1-password").token)
+    assert isinstance(api, TeacherAPI)
+    assert [m.kp for m in api.missing_prerequisites(target)] == ["fractions.common_denominator"]
+    assert [m.kp for m in api.missing_prerequisites(target, "c1")] == [
+        "fractions.common_denominator"
+    ]
+    with pytest.raises(AccessDenied):
+        api.missing_prerequisites(target, "c2")
