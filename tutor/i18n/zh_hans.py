@@ -367,7 +367,10 @@ _MESSAGES: dict[str, str] = {
         "{a} → {b} 与连贯性图谱方向相反：图谱中是 {to_standards:list} → {from_standards:list}"
     ),
     # curriculum designer: the domain map (tutor.designer, curriculum page)
-    "ui.map_title": "{domain}：按年级排列的 {n} 个知识点——颜色表示每个知识点还缺什么，箭头从先修知识点指向需要它的知识点",
+    "ui.map_title": (
+        "{domain}：按年级排列的 {n} 个知识点——颜色表示每个知识点还缺什么，"
+        "箭头从先修知识点指向需要它的知识点"
+    ),
     "ui.map_grade": "{grade} 年级",
     "ui.map_hover": (
         "<b>{name}</b><br>{id} · {grade} 年级<br>题目族：{items}<br>"
@@ -379,7 +382,10 @@ _MESSAGES: dict[str, str] = {
     "ui.map_neither": "两者都没有",
     "ui.map_header": "领域地图",
     "ui.map_domain": "要查看的领域",
-    "ui.map_caption": "把鼠标移到知识点上查看详情；拖动可放大，双击复原。蓝色的知识点已有题目和误区规则；橙色和红色的是还缺内容的地方。",
+    "ui.map_caption": (
+        "把鼠标移到知识点上查看详情；拖动可放大，双击复原。"
+        "蓝色的知识点已有题目和误区规则；橙色和红色的是还缺内容的地方。"
+    ),
     "ui.map_download": "下载这张地图（HTML，可离线打开）",
 }
 
