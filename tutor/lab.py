@@ -318,6 +318,13 @@ def coherence_map(folder: Path | None = None) -> CoherenceMap:
     return CoherenceMap(tuple(edges), parent)
 
 
+def lint_kinds() -> tuple[str, ...]:
+    """The kinds of finding ``tutor graph lint`` reports, in report order."""
+    from tutor.graph.lint import KINDS
+
+    return KINDS
+
+
 def lint_store(store: GraphStore, coherence: Path | None = None) -> LintReport:
     """``tutor graph lint``: what looks wrong or missing in the stored curriculum (none of
     it blocking); the stored edges are compared with the Coherence Map read from

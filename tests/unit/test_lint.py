@@ -225,6 +225,13 @@ def test_cli_lint_exits_0_with_findings_and_2_on_bad_input(tmp_path: Path) -> No
     human = run_cli(["graph", "lint", "--coherence", folder], env)
     assert human.returncode == 0
     assert "redundant_edge: p1 → p3 is implied by p1 → p2 → p3" in human.stdout
+    kinds = ["--kind", "no_items", "--kind", "dead_end"]
+    out = run_cli(["graph", "lint", "--coherence", folder, "--json", *kinds], env)
+    only = json.loads(out.stdout)
+    assert [f["kind"] for f in only["findings"]] == ["no_items", "dead_end"]
+    assert only["counts"] == dict.fromkeys(KINDS, 1)  # the counts stay whole
+    wrong = run_cli(["graph", "lint", "--kind", "nonsense"], env)
+    assert wrong.returncode == 2 and "nonsense" in wrong.stderr
     before = db.read_bytes()
     bad = run_cli(["graph", "lint", "--coherence", str(tmp_path / "nowhere")], env)
     assert bad.returncode == 2

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from tutor import lab
 from tutor.cli._common import (
     cli,
     common_options,
@@ -313,8 +314,17 @@ def graph_path(target: str, student: str | None, store_url: str | None, as_json:
     help="CCSS folder with the Coherence Map (standards.json, prerequisites.csv); "
     "default: the shipped copy of shared/data/ccss-coherence.",
 )
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(lab.lint_kinds()),
+    help="List only findings of this kind (repeatable); the counts stay whole.",
+)
 @common_options
-def graph_lint(coherence_dir: Path | None, store_url: str | None, as_json: bool) -> None:
+def graph_lint(
+    coherence_dir: Path | None, kinds: tuple[str, ...], store_url: str | None, as_json: bool
+) -> None:
     """Report what looks wrong or missing in the stored curriculum; nothing blocks.
 
     Edges more than one grade down, redundant edges (implied by a longer chain), points
@@ -327,6 +337,7 @@ def graph_lint(coherence_dir: Path | None, store_url: str | None, as_json: bool)
 
     with open_cli_store(store_url) as store:
         report = lab.lint_store(store, coherence_dir)
+    shown = [f for f in report.findings if not kinds or f.kind in kinds]
 
     def human(data: dict[str, Any]) -> str:
         lines = [
@@ -343,8 +354,10 @@ def graph_lint(coherence_dir: Path | None, store_url: str | None, as_json: bool)
             lines.append("coherence map: not compared (no point aligns to its standards)")
         for kind, n in data["counts"].items():
             lines.append(f"  {kind}: {n}")
-        for finding in report.findings:
+        for finding in shown:
             lines.append(f"{finding.kind}: {render(finding.code, finding.message_params(), 'en')}")
         return "\n".join(lines)
 
-    emit(report.to_json(), as_json, human)
+    data = report.to_json()
+    data["findings"] = [f.to_json() for f in shown]
+    emit(data, as_json, human)
