@@ -342,9 +342,8 @@ class Designer:
             removed = (point,)
             sources = set(nx.ancestors(before, point))
             targets = set(nx.descendants(before, point))
-        lost = sorted(
-            (s, t) for s in sources for t in targets if s != t and not nx.has_path(after, s, t)
-        )
+        # One traversal per source: the targets it no longer reaches.
+        lost = sorted((s, t) for s in sources for t in targets - nx.descendants(after, s) - {s})
         kept = set(after)
         starts = sorted(n for n in kept if before.in_degree(n) > 0 and after.in_degree(n) == 0)
         ends = sorted(n for n in kept if before.out_degree(n) > 0 and after.out_degree(n) == 0)
