@@ -97,6 +97,17 @@ def test_an_edited_pack_loads_with_its_edits(env: dict[str, str], tmp_path: Path
     assert stats(env)["item_families"] == 238  # the content came along
 
 
+def test_a_pack_saved_by_a_spreadsheet_still_reads(env: dict[str, str], tmp_path: Path) -> None:
+    """Excel's "CSV UTF-8" adds a byte-order mark and CRLF line ends: the same pack."""
+    ok(["graph", "export", "--pack", str(tmp_path / "p")], env)
+    for name in PACK_FILES:
+        path = tmp_path / "p" / name
+        text = path.read_text(encoding="utf-8")
+        path.write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))
+    report = json.loads(ok(["graph", "import", "--pack", str(tmp_path / "p"), "--json"], env))
+    assert report["unchanged"] is True  # the same curriculum, to the hash
+
+
 def _pack_with(tmp_path: Path, env: dict[str, str], name: str, text: str) -> Path:
     folder = tmp_path / "bad"
     ok(["graph", "export", "--pack", str(folder)], env)
