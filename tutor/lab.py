@@ -17,7 +17,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from tutor.content.pack import Loss, Pack
+from tutor.content.pack import Loss
+from tutor.content.pack import Pack as Pack  # re-exported: callers build lab.Pack
 from tutor.domain import ContentBank
 from tutor.errors import InputError
 from tutor.settings import Settings

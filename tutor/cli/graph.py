@@ -1,4 +1,4 @@
-"""``tutor graph …``: load, import and query the knowledge-point graph."""
+"""``tutor graph …``: load, import, export and query the knowledge-point graph."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from tutor.errors import NotFoundError
 
 @cli.group()
 def graph() -> None:
-    """Load, import and query the knowledge-point graph."""
+    """Load, import, export and query the knowledge-point graph."""
 
 
 def _load_report_text(report: dict[str, Any]) -> str:
@@ -180,6 +180,8 @@ def graph_export(
         return
     if fmt == "csv" and out is None:
         raise click.UsageError("--format csv writes two files: give --out FOLDER")
+    if as_json and out is None:
+        raise click.UsageError("--json reports on the files written: give --out PATH")
     with open_cli_store(store_url) as store:
         if out is None:
             click.echo(lab.graphml(store, domain=domain, around=around, depth=depth), nl=False)

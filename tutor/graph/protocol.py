@@ -148,6 +148,8 @@ class CurriculumAdmin(StoreRole, Protocol):
         a curriculum identical to the stored one is a no-op (``unchanged=True``).
         Loading a different one also removes the item families and misconceptions
         (they belong to a curriculum) and unmaps imported problems whose point is gone.
+        It does so without asking: ``tutor.lab.load_curriculum`` and ``load_pack`` (what the
+        CLI uses) first say what a load would remove and refuse unless it is allowed.
         """
         ...
 
