@@ -61,6 +61,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from tutor.content.bank import default_content_bank
@@ -115,11 +116,18 @@ size["total"] = size.sum(axis=1)
 size
 """),
     code("""
-ax = size.drop(columns="total").plot.bar(stacked=True, figsize=(10, 4.5), width=0.8)
+# A heatmap, not 17 stacked colours: each cell is read by its number and its shade.
+cells = size.drop(columns="total").T
+fig, ax = plt.subplots(figsize=(9, 6))
+im = ax.imshow(cells.values, cmap="Blues", aspect="auto")
+ax.set_xticks(range(len(cells.columns)), cells.columns)
+ax.set_yticks(range(len(cells.index)), cells.index)
+for (i, j), n in np.ndenumerate(cells.values):
+    if n:
+        ax.text(j, i, n, ha="center", va="center", fontsize=8,
+                color="white" if n > cells.values.max() / 2 else "black")
 ax.set_xlabel("grade")
-ax.set_ylabel("knowledge points")
-ax.set_title("Knowledge points per grade, by domain")
-ax.legend(ncol=2, fontsize=8, bbox_to_anchor=(1.0, 1.0))
+ax.set_title("Knowledge points per grade and domain: where each domain lives")
 plt.tight_layout()
 plt.show()
 """),
@@ -160,25 +168,30 @@ plt.tight_layout()
 plt.show()
 """),
     md("""
-## Bottlenecks: betweenness centrality
+## Bottlenecks: how much of the graph builds on a point
 
-A point with high betweenness lies on many shortest prerequisite routes between other
-points: if students stumble there, much of the graph above it is held up. These are the
-points where good items, hints and misconception rules pay off most.
+The telling number is a point's *dependents*: every point that needs it, directly or
+through others. If students stumble there, all of those wait. (Betweenness centrality,
+shown beside it, measures something else — how many shortest routes pass through a
+point — and is tiny on a graph like this one.)
 """),
     code("""
 points["betweenness"] = pd.Series(nx.betweenness_centrality(graph, normalized=True))
 points["dependents"] = pd.Series({kp: len(nx.descendants(graph, kp)) for kp in graph})
-bottlenecks = points.sort_values("betweenness", ascending=False).head(15)
-bottlenecks[["name", "grade", "domain", "betweenness", "dependents"]]
+points["share"] = (points["dependents"] / len(points)).round(2)
+bottlenecks = points.sort_values("dependents", ascending=False).head(15)
+bottlenecks[["name", "grade", "domain", "dependents", "share", "betweenness"]]
 """),
     code("""
 fig, ax = plt.subplots(figsize=(9, 5))
 shown = bottlenecks.iloc[::-1]
 ax.barh([f"{name} (G{grade})" for name, grade in zip(shown["name"], shown["grade"])],
-        shown["betweenness"], color="tab:red")
-ax.set_xlabel("betweenness centrality (normalised)")
-ax.set_title("The 15 biggest bottlenecks of the prerequisite graph")
+        shown["dependents"], color="#0072B2")
+for y, (n, s) in enumerate(zip(shown["dependents"], shown["share"])):
+    ax.annotate(f"{n} ({s:.0%})", (n, y), xytext=(3, 0), textcoords="offset points",
+                va="center", fontsize=8)
+ax.set_xlabel("dependents (points that need it, directly or not)")
+ax.set_title("The 15 biggest bottlenecks: how much of the graph builds on each")
 plt.tight_layout()
 plt.show()
 """),
@@ -212,8 +225,8 @@ plt.show()
 """),
     md("The bottlenecks that still have no generator come first on the to-do list:"),
     code("""
-todo = points[~points["has_items"]].sort_values("betweenness", ascending=False)
-todo[["name", "grade", "domain", "betweenness", "dependents"]].head(10)
+todo = points[~points["has_items"]].sort_values("dependents", ascending=False)
+todo[["name", "grade", "domain", "dependents", "share"]].head(10)
 """),
     md("""
 ## CCSS coverage
@@ -682,10 +695,558 @@ plt.show()
 ]
 
 
+# -- the curriculum designer's notebooks (issue 19) -----------------------------------------
+
+#: Opening cell of the two curriculum notebooks: the shipped pack in a throw-away store.
+_DESIGNER_SETUP = """
+import shutil
+import tempfile
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from tutor import lab
+from tutor.designer import COVERAGE_COLOURS, COVERAGE_KINDS, Designer, draw_map
+from tutor.domain import grade_rank
+from tutor.graph import open_store
+from tutor.settings import Settings
+
+workdir = Path(tempfile.mkdtemp(prefix="kptutor-designer-"))
+store = open_store(f"sqlite:///{workdir / 'designer.db'}", Settings(data_dir=workdir))
+lab.load_pack(store, lab.named_pack("default"))
+designer = Designer(store)
+graph = designer.graph()  # networkx: prerequisite -> dependent, with names, grades, content
+NAMES = {kp: graph.nodes[kp]["name"] for kp in graph}
+COVERAGE_WORDS = {
+    "both": "items and misconceptions",
+    "items_only": "items, no misconceptions",
+    "misconceptions_only": "misconceptions, no items",
+    "neither": "neither yet",
+}
+print(f"{graph.number_of_nodes()} points, {graph.number_of_edges()} prerequisite edges")
+"""
+
+DESIGNER_MAP: list[Cell] = [
+    md("""
+# The curriculum, drawn: coverage by domain, the map of a domain, standards → points → items
+
+For a curriculum designer who wants to *see* the default K12 pack before changing it:
+which domains still lack items or misconception rules, what one domain looks like laid out
+by grade, and which standards no practisable point covers. Everything is read through the
+public API (`tutor.designer.Designer`) from a throw-away store loaded with the shipped pack.
+The colours are the same four everywhere (Okabe–Ito, readable with the common colour-vision
+deficiencies): **blue** = items and misconceptions, **sky blue** = items only,
+**orange** = misconceptions only, **vermillion** = neither yet.
+
+# 课程图谱：各领域的内容覆盖、一个领域的地图、课程标准 → 知识点 → 题目
+
+本笔记本通过公开接口 `tutor.designer.Designer` 读取默认 K12 知识点图：哪些领域还缺题目或误区
+规则，一个领域按年级排开是什么样子，哪些课程标准没有任何可练习的知识点。
+"""),
+    code(_DESIGNER_SETUP),
+    md("""
+## Where content is missing, domain by domain
+
+Each bar is one domain, split by what its points have. Long vermillion and orange parts are
+the domains where a new generator (items) or a new buggy rule (misconceptions) pays off most.
+"""),
+    code("""
+coverage = pd.DataFrame(
+    {
+        "domain": [graph.nodes[kp]["domain"] for kp in graph],
+        "coverage": [
+            "both" if d["item_families"] and d["misconceptions"]
+            else "items_only" if d["item_families"]
+            else "misconceptions_only" if d["misconceptions"]
+            else "neither"
+            for _, d in graph.nodes(data=True)
+        ],
+    }
+)
+table = coverage.pivot_table(index="domain", columns="coverage", aggfunc="size", fill_value=0)
+table = table.reindex(columns=list(COVERAGE_KINDS), fill_value=0)
+table = table.loc[table.sum(axis=1).sort_values().index]
+ax = table.plot.barh(
+    stacked=True, figsize=(9, 6), width=0.8,
+    color=[COVERAGE_COLOURS[k] for k in COVERAGE_KINDS],
+)
+ax.legend([COVERAGE_WORDS[k] for k in COVERAGE_KINDS], loc="lower right")
+ax.set_xlabel("knowledge points")
+ax.set_ylabel("")
+ax.set_title("Points per domain by content coverage: vermillion and orange still need items")
+plt.tight_layout()
+plt.show()
+table.assign(total=table.sum(axis=1)).sort_values("total", ascending=False)
+"""),
+    md("""
+## The map of one domain, by grade
+
+One column a grade; inside a grade a point sits a little right of its same-grade
+prerequisites. Arrows run from a prerequisite to what needs it. Change `DOMAIN` to draw
+another one (`graph.nodes[kp]["domain"]` lists them). The same map is written as an
+interactive HTML file with plotly.js inside: it opens offline in any browser (hover a point
+for its id, content and standards). The app's Curriculum page shows it too.
+"""),
+    code("""
+DOMAIN = "fractions"
+dmap = designer.domain_map(DOMAIN)
+ax = draw_map(dmap)
+plt.show()
+html = Path(f"map-{DOMAIN}.html")
+html.write_text(designer.domain_map_html(DOMAIN), encoding="utf-8")
+print(f"interactive map: {html.resolve()} ({html.stat().st_size / 1e6:.1f} MB, opens offline)")
+pd.Series({COVERAGE_WORDS[k]: n for k, n in dmap.counts().items()}, name=DOMAIN)
+"""),
+    md("""
+## Standards → points → items
+
+Every CCSS standard the pack loads, the knowledge points aligned to it, and the item
+families of those points. A standard is *practisable* when some aligned point has items;
+*aligned, no items* when its points all lack them; *not aligned* when no point covers it.
+"""),
+    code("""
+rows = designer.standard_coverage()
+status = pd.DataFrame(
+    {
+        "standard": [r.standard.id for r in rows],
+        "grade": [r.standard.grade or "?" for r in rows],
+        "status": [
+            "practisable" if r.has_items else "aligned, no items" if r.points else "not aligned"
+            for r in rows
+        ],
+    }
+)
+per_grade = status.pivot_table(index="grade", columns="status", aggfunc="size", fill_value=0)
+per_grade = per_grade.reindex(sorted(per_grade.index, key=grade_rank))
+per_grade = per_grade.reindex(columns=["practisable", "aligned, no items", "not aligned"])
+ax = per_grade.plot.bar(
+    stacked=True, figsize=(9, 4), width=0.8,
+    color=[COVERAGE_COLOURS["both"], COVERAGE_COLOURS["misconceptions_only"], "#BBBBBB"],
+)
+ax.set_ylabel("CCSS standards and substandards")
+ax.set_title("CCSS standards per grade: practisable (blue), aligned without items (orange), "
+             "not aligned (grey)", fontsize=10)
+plt.tight_layout()
+plt.show()
+per_grade
+"""),
+    md("""
+Standards → points → items for one domain of one grade (change `GRADE` and `PREFIX`):
+"""),
+    code("""
+GRADE, PREFIX = "4", "4.NF"
+families = {}
+for f in store.item_families():
+    families.setdefault(f.kp, []).append(f.generator)
+chain = pd.DataFrame(
+    [
+        {
+            "standard": r.standard.id,
+            "description": textwrap.shorten(r.standard.description, 60),
+            "point": kp,
+            "name": NAMES.get(kp, ""),
+            "item generators": ", ".join(families.get(kp, [])) or "— none —",
+        }
+        for r in rows
+        if r.standard.grade == GRADE and r.standard.id.startswith(PREFIX)
+        for kp in (r.points or ("— no point —",))
+    ]
+)
+chain
+"""),
+    md("""
+### The gaps: standards with aligned points but no items
+
+**Which standards have no items?** is one call: `designer.standards_without_items()`
+(`aligned_only=True` keeps the ones some point already aligns to — the cheapest to fix:
+a generator for one of those points makes the standard practisable).
+"""),
+    code("""
+gaps = designer.standards_without_items(aligned_only=True)
+print(f"{len(gaps)} aligned standards have no practisable point; "
+      f"{len(designer.standards_without_items()) - len(gaps)} more are not aligned at all")
+pd.DataFrame(
+    {
+        "standard": g.standard.id,
+        "grade": g.standard.grade,
+        "description": textwrap.shorten(g.standard.description, 70),
+        "points (none has items)": ", ".join(g.points),
+    }
+    for g in gaps
+)
+"""),
+    code("""
+store.close()
+shutil.rmtree(workdir)
+"""),
+]
+
+DESIGNER_IMPACT: list[Cell] = [
+    md("""
+# Changing the graph safely: bottlenecks, what a removal breaks, lint, the Coherence Map
+
+Before removing an edge or a point, a designer wants to know what breaks: which
+prerequisite pairs would no longer be connected, and which points would suddenly have no
+prerequisite (new starting points). Before shipping, `tutor graph lint` lists what looks
+wrong; and for a CCSS-aligned pack, our edges can be held against Achieve the Core's
+Coherence Map. The last section gives the same questions as Cypher for Neo4j Browser.
+
+# 安全地修改知识点图：瓶颈、删除的影响、检查（lint）、与连贯性图谱对照
+"""),
+    code(_DESIGNER_SETUP),
+    md("""
+## Bottlenecks: how much of the graph builds on a point
+
+The number that tells: a point's *dependents* — every point that needs it, directly or
+through others. If students stumble there, all of those wait.
+"""),
+    code("""
+import networkx as nx
+
+dependents = pd.Series({kp: len(nx.descendants(graph, kp)) for kp in graph}).sort_values()
+top = dependents.tail(15)
+share = top / graph.number_of_nodes()
+fig, ax = plt.subplots(figsize=(9, 5.5))
+ax.barh([f"{NAMES[kp]} (G{graph.nodes[kp]['grade']})" for kp in top.index], top.values,
+        color=COVERAGE_COLOURS["both"])
+for y, (n, s) in enumerate(zip(top.values, share.values)):
+    ax.annotate(f"{n} ({s:.0%})", (n, y), xytext=(3, 0), textcoords="offset points",
+                va="center", fontsize=8)
+ax.set_xlabel("dependents (points that need it, directly or not)")
+ax.set_title("The 15 points most of the graph builds on, with their share of all points")
+plt.tight_layout()
+plt.show()
+"""),
+    md("""
+## What breaks if I remove this edge?
+
+One call: `designer.removal_impact(edge=(prerequisite, dependent))`. *Lost pairs* are the
+(prerequisite, dependent) pairs, at any distance, that the edge alone connected.
+"""),
+    code("""
+EDGE = ("fractions.add_like", "fractions.add_unlike")
+edge_impact = designer.removal_impact(edge=EDGE)
+print(f"removing {EDGE[0]} → {EDGE[1]}: {len(edge_impact.lost_pairs)} prerequisite pairs lost; "
+      f"new starting points: {list(edge_impact.new_starting_points) or 'none'}; "
+      f"new dead ends: {list(edge_impact.new_dead_ends) or 'none'}")
+pd.DataFrame(edge_impact.lost_pairs, columns=["prerequisite", "no longer before"]).head(12)
+"""),
+    md("""
+## What breaks if I remove this point?
+
+`designer.removal_impact(point=...)` also names the item families and misconceptions that
+point at it (they would have to be changed with it) and the students whose goal it is.
+"""),
+    code("""
+POINT = "mult_div.arrays"
+impact = designer.removal_impact(point=POINT)
+print(f"removing {POINT} ({NAMES[POINT]}): {len(impact.lost_pairs)} prerequisite pairs lost")
+print("new starting points:", ", ".join(impact.new_starting_points) or "none")
+print("new dead ends:", ", ".join(impact.new_dead_ends) or "none")
+print("item families naming it:", ", ".join(impact.item_families) or "none")
+print("misconceptions naming it:", ", ".join(impact.misconceptions) or "none")
+lost_by_domain = Counter(graph.nodes[dep]["domain"] for _, dep in impact.lost_pairs)
+ax = pd.Series(lost_by_domain).sort_values().plot.barh(
+    figsize=(8, 4.5), color=COVERAGE_COLOURS["neither"]
+)
+ax.set_xlabel("prerequisite pairs lost (by the dependent's domain)")
+ax.set_title(f"Removing {NAMES[POINT]!r}: which domains lose prerequisite links")
+plt.tight_layout()
+plt.show()
+"""),
+    md("""
+## Lint: what looks wrong, before shipping
+
+`tutor graph lint` (or `lab.lint_store(store)`) — none of these findings blocks a load.
+"""),
+    code("""
+from tutor.i18n import render
+
+report = lab.lint_store(store)
+print(pd.Series(report.counts(), name="findings").to_string())
+for kind in ("edge_down_grades", "redundant_edge", "dead_end", "coherence_reversed"):
+    for finding in report.of_kind(kind)[:4]:
+        print(f"{kind}: {render(finding.code, finding.message_params(), 'en')}")
+"""),
+    md("""
+## Our edges against the CCSS Coherence Map
+
+For each of our edges whose two ends align to standards on the map, is there a path on the
+map from a standard of the prerequisite to a standard of the dependent (a substandard counts
+as its standard)? The map is read from `shared/data/ccss-coherence` when it is there (the
+shipped `content/ccss` is a cleaned copy of it). The map is sparse inside a grade, so
+*no path* is a question to look at, not an error; an edge that runs *against* the map is
+the one to check first.
+"""),
+    code("""
+shared = Settings.from_env().shared_data_dir / "ccss-coherence"
+cmap = lab.coherence_map(shared if (shared / "standards.json").is_file() else None)
+report = lab.lint_store(store, shared if (shared / "standards.json").is_file() else None)
+verdict = {(f.ids[0], f.ids[1]): f.kind for f in report.findings if f.kind.startswith("coherence")}
+reach = cmap.reach()
+def on_map(kp):
+    return {cmap.standard_of(s) for s in graph.nodes[kp]["standards"]} & set(reach)
+rows = []
+for pre, dep in graph.edges:
+    kind = verdict.get((pre, dep))
+    if kind is None:
+        kind = "on the map" if on_map(pre) and on_map(dep) else "not checkable"
+    rows.append({"grade": graph.nodes[dep]["grade"], "verdict": kind})
+edges = pd.DataFrame(rows).pivot_table(index="grade", columns="verdict", aggfunc="size",
+                                        fill_value=0)
+edges = edges.reindex(sorted(edges.index, key=grade_rank))
+order = ["on the map", "coherence_no_path", "coherence_reversed", "not checkable"]
+edges = edges.reindex(columns=order, fill_value=0)
+ax = edges.plot.bar(stacked=True, figsize=(9, 4), width=0.8, color=[
+    COVERAGE_COLOURS["both"], COVERAGE_COLOURS["misconceptions_only"],
+    COVERAGE_COLOURS["neither"], "#BBBBBB"])
+ax.legend(["a path on the map", "no path on the map", "against the map",
+           "not checkable (no standard on the map)"], fontsize=8)
+ax.set_xlabel("grade of the dependent point")
+ax.set_ylabel("our prerequisite edges")
+ax.set_title("Our edges against the Coherence Map: blue agree, orange have no path, "
+             "vermillion run against it", fontsize=10)
+plt.tight_layout()
+plt.show()
+print(report.coherence)
+pd.DataFrame(
+    {"our edge": f"{f.ids[0]} → {f.ids[1]}", "map says": " → ".join(
+        [", ".join(f.params["to_standards"]), ", ".join(f.params["from_standards"])])}
+    for f in report.of_kind("coherence_reversed")
+)
+"""),
+    md(r"""
+## The same questions in Neo4j Browser (Cypher)
+
+With the Neo4j engine (`make neo4j-up`, then `tutor graph load default --store
+neo4j://localhost:7687`), paste these into Neo4j Browser. In the graph,
+`(dependent)-[:REQUIRES]->(prerequisite)`; `(:ItemFamily)-[:ASSESSES]->(:KnowledgePoint)`
+(the family's own point has `f.kp = k.id`); `(:Misconception)-[:SIGNALS]->(:KnowledgePoint)`;
+`(:KnowledgePoint)-[:ALIGNS_TO]->(:Standard)`; the Coherence Map is
+`(:Standard)-[:REQUIRES]->(:Standard)`; a student's answers are
+`(:Student)-[:MADE]->(:Attempt)` with the diagnosed gaps in `gap_kps`. These cells need no
+server to run this notebook; `tests/integration/test_notebooks.py` runs every one of them on
+the real Neo4j server in CI.
+
+The prerequisite graph of one domain (Browser draws it; switch to the graph view):
+
+```cypher
+MATCH (k:KnowledgePoint {domain: 'fractions'})
+OPTIONAL MATCH (k)-[r:REQUIRES]->(p:KnowledgePoint {domain: 'fractions'})
+RETURN k, r, p
+```
+
+Points with no item family of their own, by grade:
+
+```cypher
+MATCH (k:KnowledgePoint)
+WHERE NOT EXISTS { MATCH (f:ItemFamily)-[:ASSESSES]->(k) WHERE f.kp = k.id }
+RETURN k.grade AS grade, k.domain AS domain, k.id AS point, k.name AS name
+ORDER BY grade, domain, point
+```
+
+Which standards have no items (no aligned point has an item family):
+
+```cypher
+MATCH (s:Standard)
+WHERE NOT EXISTS {
+  MATCH (s)<-[:ALIGNS_TO]-(k:KnowledgePoint)<-[:ASSESSES]-(f:ItemFamily) WHERE f.kp = k.id
+}
+OPTIONAL MATCH (s)<-[:ALIGNS_TO]-(k:KnowledgePoint)
+RETURN s.id AS standard, s.grade AS grade, collect(k.id) AS aligned_points
+ORDER BY grade, standard
+```
+
+Everything that depends on one point (the bottleneck number):
+
+```cypher
+MATCH (d:KnowledgePoint)-[:REQUIRES*1..]->(:KnowledgePoint {id: 'mult_div.arrays'})
+RETURN count(DISTINCT d) AS dependents
+```
+
+Redundant edges (implied by a longer chain):
+
+```cypher
+MATCH (a:KnowledgePoint)-[:REQUIRES]->(b:KnowledgePoint)
+WHERE EXISTS { MATCH (a)-[:REQUIRES]->(m:KnowledgePoint)-[:REQUIRES*1..]->(b) WHERE m <> b }
+RETURN a.id AS dependent, b.id AS prerequisite
+```
+
+Which prerequisite of a point is most often missing in a class (stored attempts'
+diagnosed gaps, grouped by prerequisite):
+
+```cypher
+MATCH (:KnowledgePoint {id: 'fractions.add_unlike'})-[:REQUIRES*1..]->(p:KnowledgePoint)
+WITH collect(DISTINCT p.id) AS prerequisites
+MATCH (:Class {id: 'class-7a'})<-[:MEMBER_OF]-(s:Student)-[:MADE]->(a:Attempt)
+UNWIND a.gap_kps AS gap
+WITH gap, s, a, prerequisites WHERE gap IN prerequisites
+RETURN gap AS prerequisite, count(DISTINCT s) AS students, count(a) AS attempts
+ORDER BY students DESC, attempts DESC, prerequisite
+```
+
+Our edges whose standards the Coherence Map does not connect (standards compared as stored,
+substandards not folded into their standard):
+
+```cypher
+MATCH (k:KnowledgePoint)-[:REQUIRES]->(p:KnowledgePoint)
+MATCH (k)-[:ALIGNS_TO]->(ks:Standard), (p)-[:ALIGNS_TO]->(ps:Standard)
+WITH k, p, collect(DISTINCT ks) AS kss, collect(DISTINCT ps) AS pss
+WHERE NONE(x IN kss WHERE x IN pss OR ANY(y IN pss WHERE EXISTS { (x)-[:REQUIRES*1..]->(y) }))
+RETURN p.id AS prerequisite, k.id AS dependent
+ORDER BY prerequisite, dependent
+```
+"""),
+    code("""
+store.close()
+shutil.rmtree(workdir)
+"""),
+]
+
+CLASS_GAPS: list[Cell] = [
+    md("""
+# What my classes are missing — from a stored class
+
+Point this notebook at **your** store: it reads the store the app uses (`TUTOR_STORE`, else
+the default embedded store) and never writes to it. `CLASSES` are the classes to read (by
+default every class there). Nothing is simulated here: the gaps are those the tutor's
+diagnosis recorded on the students' real answers (`Attempt.gap_kps`). To try it without a
+school of your own, `tutor demo seed` makes the demo classes.
+
+# 我的班级缺什么——基于已存储的班级
+
+本笔记本读取应用正在使用的存储（`TUTOR_STORE`），只读不写；按先修知识点汇总学生作答中诊断出的缺口。
+"""),
+    code("""
+import textwrap
+from collections import Counter
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from tutor.designer import COVERAGE_COLOURS, Designer
+from tutor.graph import open_store
+from tutor.settings import Settings
+
+settings = Settings.from_env()
+store = open_store(settings.resolved_store_url, settings)
+designer = Designer(store)
+CLASSES = [c.id for c in store.list_classes()]
+if not CLASSES:
+    raise SystemExit(f"{store.url} has no class yet: add one in the app, or run `tutor demo seed`")
+students = {c: store.list_students(c) for c in CLASSES}
+attempts = {s.id: store.attempts(s.id) for ss in students.values() for s in ss}
+NAMES = {kp.id: kp.name for kp in store.list_nodes()}
+print(f"{store.url}: classes {', '.join(CLASSES)}; "
+      f"{len(attempts)} students, {sum(map(len, attempts.values()))} answers")
+"""),
+    md("""
+## Which prerequisite of a point is most often missing?
+
+One call: `designer.missing_prerequisites(TARGET, CLASSES)`. `TARGET` is a point or a whole
+domain (then its prerequisites outside the domain count). *students* are those with at least
+one answer diagnosed with that gap; *on target* counts the answers to the target itself.
+"""),
+    code("""
+TARGET = "fractions.add_unlike"
+missing = pd.DataFrame(m.to_json() for m in designer.missing_prerequisites(TARGET, CLASSES))
+if missing.empty:
+    print(f"no prerequisite of {TARGET} was diagnosed missing in {CLASSES}")
+else:
+    shown = missing.head(12).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(shown) + 1.5))
+    ax.barh([f"{n} (G{g})" for n, g in zip(shown["name"], shown["grade"])], shown["students"],
+            color=COVERAGE_COLOURS["neither"])
+    for y, (s, a) in enumerate(zip(shown["students"], shown["attempts"])):
+        ax.annotate(f"{a} answers", (s, y), xytext=(3, 0), textcoords="offset points",
+                    va="center", fontsize=8)
+    ax.set_xlabel("students diagnosed with the gap")
+    ax.set_title(f"Prerequisites of {NAMES[TARGET]!r} most often missing in "
+                 f"{', '.join(CLASSES)}: the top bar is where to start")
+    plt.tight_layout()
+    plt.show()
+missing
+"""),
+    md("""
+## Class by class
+
+The same question per class, for the prerequisites found anywhere above: which class needs
+which review.
+"""),
+    code("""
+per_class = pd.DataFrame(
+    {c: {m.kp: m.students for m in designer.missing_prerequisites(TARGET, [c])} for c in CLASSES}
+).fillna(0).astype(int)
+if per_class.empty:
+    print("no gaps to compare")
+else:
+    per_class = per_class.loc[per_class.sum(axis=1).sort_values().index].tail(10)
+    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
+    ax = per_class.rename(index=NAMES).plot.barh(
+        figsize=(9, 0.5 * len(per_class) + 1.5), width=0.8, color=palette[: len(CLASSES)]
+    )
+    ax.set_xlabel("students diagnosed with the gap")
+    ax.set_title(f"Missing prerequisites of {NAMES[TARGET]!r}, per class: longer bar, more review")
+    plt.tight_layout()
+    plt.show()
+per_class
+"""),
+    md("""
+## Every diagnosed gap, grouped by point, and the misconceptions behind wrong answers
+
+Not only the prerequisites of one target: which points the diagnosis blames most across all
+answers of these classes, and which misconceptions the answers matched — described in
+words, not ids.
+"""),
+    code("""
+gap_students = Counter()
+for sid, atts in attempts.items():
+    for kp in {g for a in atts for g in a.gap_kps}:
+        gap_students[kp] += 1
+top = pd.Series(gap_students).sort_values().tail(12)
+ax = top.rename(index=lambda kp: f"{NAMES.get(kp, kp)}").plot.barh(
+    figsize=(9, 5), color=COVERAGE_COLOURS["misconceptions_only"]
+)
+ax.set_xlabel("students with the gap diagnosed")
+ax.set_title("Points the diagnosis most often found missing in these classes")
+plt.tight_layout()
+plt.show()
+"""),
+    code("""
+described = {m.id: m.description for m in store.misconceptions()}
+seen = Counter(a.misconception for atts in attempts.values() for a in atts if a.misconception)
+table = pd.DataFrame(
+    {"answers": n, "misconception": textwrap.shorten(described.get(mc, mc), 110)}
+    for mc, n in seen.most_common(10)
+)
+if not table.empty:
+    shown = table.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(10, 0.55 * len(shown) + 1.5))
+    ax.barh(["\\n".join(textwrap.wrap(t, 60)[:2]) for t in shown["misconception"]],
+            shown["answers"], color=COVERAGE_COLOURS["both"])
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_xlabel("wrong answers matching it")
+    ax.set_title("The misconceptions behind these classes' wrong answers, most frequent on top")
+    plt.tight_layout()
+    plt.show()
+table
+"""),
+    code("""
+store.close()
+"""),
+]
+
+
 NOTEBOOKS: dict[str, list[Cell]] = {
     "curriculum_analysis.ipynb": CURRICULUM,
     "class_analytics.ipynb": CLASS,
     "kt_evaluation.ipynb": KT,
+    "designer_map.ipynb": DESIGNER_MAP,
+    "designer_impact.ipynb": DESIGNER_IMPACT,
+    "class_gaps.ipynb": CLASS_GAPS,
 }
 
 

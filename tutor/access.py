@@ -33,6 +33,8 @@ from tutor.roster import MAX_ROSTER_BYTES, RosterReport, import_roster
 
 if TYPE_CHECKING:
     from tutor.catalog import Catalog
+    from tutor.designer import Designer as Designer
+    from tutor.designer import MissingPrerequisite
     from tutor.engine import Explanation, ExplanationStream, Grade
 
 __all__ = [
@@ -66,6 +68,15 @@ class School:
     def catalog(self) -> Catalog:
         """The curriculum and content, read-only (the same for every visitor)."""
         return self.engine.catalog
+
+    @cached_property
+    def designer(self) -> Designer:
+        """The curriculum designer's questions and the domain maps (tutor.designer). Its
+        class question takes class ids: teachers reach it through
+        :meth:`TeacherAPI.missing_prerequisites`, which keeps them to their own classes."""
+        from tutor.designer import Designer
+
+        return Designer(self.engine.store)
 
     # -- people ------------------------------------------------------------------------
 
@@ -289,6 +300,19 @@ class TeacherAPI(_Facade):
         if group is None or group.teacher_id != teacher:
             raise _denied(f"student {student_id!r} is not in one of your classes")
         return student
+
+    def missing_prerequisites(
+        self, target: str, class_id: str | None = None
+    ) -> list[MissingPrerequisite]:
+        """Which prerequisites of ``target`` (a point or a domain) the diagnosis found
+        missing in one own class, or in all of them (:meth:`Designer.missing_prerequisites`)."""
+        if class_id is not None:
+            classes = [self._own_class(class_id).id]
+        else:
+            classes = [c.id for c in self.classes()]
+        if not classes:
+            return []
+        return self._school.designer.missing_prerequisites(target, classes)
 
     def create_class(self, class_id: str, name: str) -> ClassGroup:
         """Create a class taught by the signed-in teacher."""

@@ -30,6 +30,8 @@ from tutor.domain import (
 from tutor.errors import TutorError
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from tutor.content.items import Item
     from tutor.content.misconceptions import Misconception
     from tutor.graph import GraphStore
@@ -161,6 +163,15 @@ class Catalog:
         pre = self._store.prerequisites(kp_id, depth)
         dep = self._store.dependents(kp_id, depth)
         return Neighbourhood(kp_id, pre, dep, self.prerequisite_edges([*pre, kp_id, *dep]))
+
+    def to_networkx(
+        self, *, domain: str | None = None, around: str | None = None, depth: int | None = None
+    ) -> nx.DiGraph[str]:
+        """The stored curriculum (or one domain, or a point's neighbourhood) as a
+        ``networkx.DiGraph``, prerequisite → dependent (:func:`tutor.graph.netx.to_networkx`)."""
+        from tutor.graph.netx import to_networkx
+
+        return to_networkx(self._store, domain=domain, around=around, depth=depth)
 
     def learning_order(self, target: str, known: Collection[str] = ()) -> list[str]:
         """A valid order to learn ``target``: every prerequisite before what needs it."""

@@ -14,22 +14,25 @@ fast and the core stays importable without torch.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from tutor.content.pack import Loss
+from tutor.content.pack import Pack as Pack  # re-exported: callers build lab.Pack
+from tutor.domain import ContentBank
 from tutor.errors import InputError
 from tutor.settings import Settings
 
 if TYPE_CHECKING:
     from tutor.class_export import ClassExport
     from tutor.class_export import ImportReport as ClassImportReport
-    from tutor.content.coverage import Coverage
+    from tutor.content.coverage import ContentStats
     from tutor.content.items import Item
     from tutor.content.oatutor import ImportReport
     from tutor.diagnosis.answer import Diagnosis
-    from tutor.domain import ContentBank, Curriculum, LoadReport
+    from tutor.domain import Curriculum, LoadReport
     from tutor.graph import GraphStore as GraphStore  # the store handle, for type hints
+    from tutor.graph.lint import CoherenceMap, LintReport
     from tutor.graph.sqlite_backup import BackupReport, RestoreReport
     from tutor.learner.metrics import Scores
     from tutor.llm.base import LanguageModel as LanguageModel
@@ -124,14 +127,6 @@ def import_class(
 # -- curricula and content packs ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Pack:
-    """A named curriculum with the content its items need (item families, misconceptions)."""
-
-    curriculum: Curriculum
-    content: ContentBank
-
-
 def named_pack(name: str) -> Pack:
     """The named curriculum (``ccss``, ``default``) and its content bank, checked against
     each other (InputError for an unknown name or content that does not fit)."""
@@ -145,18 +140,63 @@ def named_pack(name: str) -> Pack:
     return Pack(curriculum, bank)
 
 
-def load_pack(store: GraphStore, pack: Pack) -> LoadReport:
-    """Replace the stored curriculum and content with ``pack``'s; the load report, its
-    notes also saying how much content came with it."""
+def stored_pack(store: GraphStore) -> Pack | None:
+    """Everything the store's curriculum holds (points, edges, standards, alignments, item
+    families, misconceptions), or None when it holds no curriculum."""
+    from tutor.domain import ContentBank
+
+    curriculum = store.curriculum()
+    if curriculum is None:
+        return None
+    return Pack(
+        curriculum, ContentBank(tuple(store.item_families()), tuple(store.misconceptions()))
+    )
+
+
+class WouldDrop(InputError):
+    """A load would remove alignments, item families or misconceptions the store holds,
+    and the caller did not allow it (``--allow-drop``). Nothing was written."""
+
+    def __init__(self, lost: tuple[Loss, ...], url: str) -> None:
+        self.lost = lost
+        super().__init__(
+            f"this load would remove from {url}: "
+            + "; ".join(loss.describe() for loss in lost)
+            + ". Nothing was changed. To keep them, import a whole pack (`tutor graph export "
+            "--pack DIR`, edit, `tutor graph import --pack DIR`); to drop them, pass --allow-drop"
+        )
+
+
+def _guarded_load(store: GraphStore, pack: Pack, *, allow_drop: bool) -> LoadReport:
+    """Load ``pack`` (curriculum, then content) unless it would lose something the store
+    holds and ``allow_drop`` is False; the report's notes say what came and what went."""
     from dataclasses import replace
 
+    from tutor.content.pack import losses
+
+    lost = losses(stored_pack(store), pack)
+    if lost and not allow_drop:
+        raise WouldDrop(lost, store.url)
     report = store.load_curriculum(pack.curriculum)
     store.load_content(pack.content)
+    notes = list(report.notes)
     families, misconceptions = pack.content.families, pack.content.misconceptions
-    if not (families or misconceptions):
-        return report
-    note = f"content: {len(families)} item families, {len(misconceptions)} misconceptions"
-    return replace(report, notes=(*report.notes, note))
+    if families or misconceptions:
+        notes.append(
+            f"content: {len(families)} item families, {len(misconceptions)} misconceptions"
+        )
+    notes += [f"dropped (--allow-drop): {loss.describe()}" for loss in lost]
+    return replace(report, notes=tuple(notes))
+
+
+def load_pack(store: GraphStore, pack: Pack, *, allow_drop: bool = False) -> LoadReport:
+    """Replace the stored curriculum and content with ``pack``'s; the load report, its
+    notes also saying how much content came with it.
+
+    :class:`WouldDrop` (nothing written) when that would remove standards, alignments, item
+    families or misconceptions the store holds, unless ``allow_drop``.
+    """
+    return _guarded_load(store, pack, allow_drop=allow_drop)
 
 
 def csv_curriculum(
@@ -168,9 +208,137 @@ def csv_curriculum(
     return read(nodes_path, edges_path, name=name, max_bytes=max_bytes)
 
 
-def load_curriculum(store: GraphStore, curriculum: Curriculum) -> LoadReport:
-    """Replace the stored curriculum with ``curriculum``."""
-    return store.load_curriculum(curriculum)
+def load_curriculum(
+    store: GraphStore, curriculum: Curriculum, *, allow_drop: bool = False
+) -> LoadReport:
+    """Replace the stored curriculum with ``curriculum``, keeping the stored item families
+    and misconceptions that still fit it (their points are still there).
+
+    :class:`WouldDrop` (nothing written) when that would remove standards, alignments, item
+    families or misconceptions the store holds, unless ``allow_drop``. A curriculum with no
+    alignments gets a warning note: a nodes/edges CSV carries none.
+    """
+    from dataclasses import replace
+
+    from tutor.content.pack import fitting_content
+
+    before = stored_pack(store)
+    kept = (
+        fitting_content(before.content, (kp.id for kp in curriculum.knowledge_points))
+        if before is not None
+        else ContentBank()
+    )
+    report = _guarded_load(store, Pack(curriculum, kept), allow_drop=allow_drop)
+    if report.alignments == 0:
+        warning = (
+            f"warning: {report.standards} standards and 0 alignments were loaded: a nodes/edges "
+            "import carries none (a 'standards' column stays text in the points' attributes). "
+            "To keep alignments, item families and misconceptions, edit a whole pack: "
+            "`tutor graph export --pack DIR`, then `tutor graph import --pack DIR`"
+        )
+        report = replace(report, notes=(*report.notes, warning))
+    return report
+
+
+def export_pack(store: GraphStore, folder: Path, *, overwrite: bool = False) -> dict[str, Any]:
+    """Write the store's whole curriculum and content as a pack folder of CSV files; what
+    was written (``{"pack", "curriculum", "files", counts by kind}``)."""
+    from tutor.content.pack import write_pack
+
+    pack = stored_pack(store)
+    if pack is None:
+        raise InputError(
+            f"the store {store.url} holds no curriculum to export: run `tutor graph load "
+            "default` or import one first"
+        )
+    files = write_pack(pack, folder, overwrite=overwrite)
+    return {
+        "pack": str(folder),
+        "curriculum": pack.curriculum.name,
+        **pack.counts(),
+        "files": [f.name for f in files],
+    }
+
+
+def graphml(
+    store: GraphStore,
+    *,
+    domain: str | None = None,
+    around: str | None = None,
+    depth: int | None = None,
+) -> str:
+    """The graph (or one domain, or a point's neighbourhood) as GraphML text."""
+    from tutor.graph.export import graphml_text
+    from tutor.graph.netx import to_networkx
+
+    return graphml_text(to_networkx(store, domain=domain, around=around, depth=depth))
+
+
+def read_pack(folder: Path, *, max_bytes: int) -> Pack:
+    """A pack folder (``tutor graph export --pack``), every file and reference checked."""
+    from tutor.content.pack import read_pack as read
+
+    return read(folder, max_bytes=max_bytes)
+
+
+def export_graph(
+    store: GraphStore,
+    fmt: str,
+    out: Path,
+    *,
+    domain: str | None = None,
+    around: str | None = None,
+    depth: int | None = None,
+) -> dict[str, Any]:
+    """Write the graph (or one domain, or a point's neighbourhood) for Gephi or yEd:
+    ``graphml`` (the file ``out``) or ``csv`` (a folder ``out`` with Gephi's ``nodes.csv``
+    and ``edges.csv``). What was written, as a report."""
+    from tutor.graph.export import write_graph
+    from tutor.graph.netx import to_networkx
+
+    graph = to_networkx(store, domain=domain, around=around, depth=depth)
+    files = write_graph(graph, fmt, out)
+    return {
+        "format": fmt,
+        "curriculum": graph.graph["curriculum"],
+        "files": [str(f) for f in files],
+        "knowledge_points": graph.number_of_nodes(),
+        "prerequisite_edges": graph.number_of_edges(),
+    }
+
+
+def coherence_map(folder: Path | None = None) -> CoherenceMap:
+    """The CCSS Coherence Map (standard → standard prerequisites) from a CCSS folder
+    (``standards.json`` + ``prerequisites.csv``; default: the shipped ``content/ccss``,
+    a cleaned copy of ``shared/data/ccss-coherence``)."""
+    from tutor.content.curricula import ccss_standards_and_edges
+    from tutor.graph.lint import CoherenceMap
+
+    entries, edges, _, _ = ccss_standards_and_edges(folder)
+    parent = {e["id"]: e["parent_standard"] for e in entries if e.get("parent_standard")}
+    return CoherenceMap(tuple(edges), parent)
+
+
+def lint_kinds() -> tuple[str, ...]:
+    """The kinds of finding ``tutor graph lint`` reports, in report order."""
+    from tutor.graph.lint import KINDS
+
+    return KINDS
+
+
+def lint_store(store: GraphStore, coherence: Path | None = None) -> LintReport:
+    """``tutor graph lint``: what looks wrong or missing in the stored curriculum (none of
+    it blocking); the stored edges are compared with the Coherence Map read from
+    ``coherence`` (a CCSS folder; default the shipped one) when the pack aligns to CCSS."""
+    from tutor.graph.lint import lint_graph
+    from tutor.graph.netx import to_networkx
+
+    if store.curriculum_info() is None:
+        raise InputError(
+            f"the store {store.url} holds no curriculum to lint: load one first "
+            "(`tutor graph load default` or `tutor graph import`)"
+        )
+    return lint_graph(to_networkx(store), coherence_map(coherence))
 
 
 def import_oatutor(store: GraphStore, folder: Path) -> ImportReport:
@@ -222,12 +390,21 @@ def item(item_id: str) -> Item:
     return regenerate(item_id)
 
 
-def coverage(store: GraphStore) -> Coverage:
-    """Content coverage: the shipped pack and code, and the problems imported into ``store``."""
-    from tutor.content.coverage import coverage as count
+def coverage(store: GraphStore) -> ContentStats:
+    """What content there is: in ``store`` (its curriculum, item families, misconceptions,
+    imported problems) and, labelled apart, in the code (generators, buggy rules)."""
+    from tutor.content.coverage import ContentStats, StoreContent, code_coverage
 
+    pack = stored_pack(store)
     counts = store.content_counts()
-    return count(imported=counts.problems, imported_mapped=counts.problems_mapped)
+    held = StoreContent.of(
+        store.url,
+        pack.curriculum if pack is not None else None,
+        pack.content if pack is not None else ContentBank(),
+        problems=counts.problems,
+        problems_mapped=counts.problems_mapped,
+    )
+    return ContentStats(store=held, code=code_coverage())
 
 
 def read_working(path: str | Path) -> str:

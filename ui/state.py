@@ -22,7 +22,7 @@ from tutor.settings import Settings
 from ui.i18n import DEFAULT_LANG, LANGUAGES, message, text
 
 if TYPE_CHECKING:
-    from tutor.access import StudentAPI, TeacherAPI
+    from tutor.access import Designer, StudentAPI, TeacherAPI
     from tutor.service import Catalog, LanguageModel, School, Session
 
 #: Session-state key of the signed-in user's token (absent when signed out).
@@ -59,6 +59,11 @@ def school() -> School:
 def catalog() -> Catalog:
     """The curriculum and content, read-only: what every visitor may look up."""
     return school().catalog
+
+
+def designer() -> Designer:
+    """The curriculum designer's read-only views (domain maps) of the stored curriculum."""
+    return school().designer
 
 
 # -- language ---------------------------------------------------------------------------

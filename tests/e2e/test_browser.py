@@ -232,6 +232,18 @@ def test_student_then_teacher_in_chromium(driver: Any, tmp_path: Path) -> None:
         page.open_expander(text("en", "item_level", level=1, prompt=preview.prompt))
         page.wait_text(*(step.text for step in preview.steps))  # the worked steps
         page.shot("teacher-curriculum-items")
+
+        # The map of a domain (issue 19): the first domain, drawn by plotly in the page.
+        points = default_curriculum().knowledge_points
+        domain = min(kp.domain for kp in points if kp.domain)
+        size = sum(kp.domain == domain for kp in points)
+        page.open_expander(text("en", "map_header"))
+        page.wait_text(
+            text("en", "map_title", domain=domain, n=size),
+            text("en", "map_grade", grade="5"),
+            text("en", "map_download"),
+        )
+        page.shot("teacher-curriculum-map")
     finally:
         process.terminate()
         process.wait(timeout=20)

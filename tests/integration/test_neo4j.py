@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import wipe_neo4j
 from tests.factories import CCSS_STATS, random_dag, run_cli
 from tutor.content.curricula import ccss_curriculum
 from tutor.errors import StoreUnavailable
@@ -22,6 +23,8 @@ run = run_cli
 
 @pytest.fixture
 def env(neo4j_settings: Settings, tmp_path: Path) -> dict[str, str]:
+    # An empty graph: a load over content other tests left would need --allow-drop.
+    wipe_neo4j(neo4j_settings)
     e = {k: v for k, v in os.environ.items() if not k.startswith("TUTOR_")}
     e.update(
         TUTOR_DATA_DIR=str(tmp_path),

@@ -21,7 +21,14 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-EXPECTED = ("class_analytics.ipynb", "curriculum_analysis.ipynb", "kt_evaluation.ipynb")
+EXPECTED = (
+    "class_analytics.ipynb",
+    "class_gaps.ipynb",
+    "curriculum_analysis.ipynb",
+    "designer_impact.ipynb",
+    "designer_map.ipynb",
+    "kt_evaluation.ipynb",
+)
 #: Seconds any one cell may take (the slowest, the class simulation, takes about 30 s).
 CELL_TIMEOUT = 240
 
@@ -29,16 +36,41 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def kernel_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """A Jupyter path whose "python3" kernel runs ``sys.executable``; the data folder."""
+def stored_school(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store holding classes with real answer histories, made before any notebook runs:
+    ``class_gaps.ipynb`` reads a stored class and creates none (the demo school: simulated
+    students answering the real engine, as ``tutor demo seed`` makes it)."""
+    from tutor.demo import seed_demo
+    from tutor.engine import Engine
+    from tutor.graph import open_store
+    from tutor.settings import Settings
+
+    folder = tmp_path_factory.mktemp("school")
+    url = f"sqlite:///{folder / 'school.db'}"
+    store = open_store(url, Settings(data_dir=folder))
+    try:
+        seed_demo(Engine(store))
+    finally:
+        store.close()
+    return url
+
+
+@pytest.fixture(scope="module")
+def kernel_env(tmp_path_factory: pytest.TempPathFactory, stored_school: str) -> Iterator[None]:
+    """A Jupyter path whose "python3" kernel runs ``sys.executable``; the data folder; the
+    stored school the class notebook reads (``TUTOR_STORE``)."""
     from ipykernel.kernelspec import install
 
     prefix = tmp_path_factory.mktemp("jupyter")
     install(prefix=str(prefix), kernel_name="python3")
     spec = json.loads((prefix / "share/jupyter/kernels/python3/kernel.json").read_text())
     assert spec["argv"][0] == sys.executable
-    saved = {k: os.environ.get(k) for k in ("JUPYTER_PATH", "TUTOR_SHARED_DATA", "MPLBACKEND")}
+    saved = {
+        k: os.environ.get(k)
+        for k in ("JUPYTER_PATH", "TUTOR_SHARED_DATA", "MPLBACKEND", "TUTOR_STORE")
+    }
     os.environ["JUPYTER_PATH"] = str(prefix / "share" / "jupyter")
+    os.environ["TUTOR_STORE"] = stored_school
     os.environ.setdefault("TUTOR_SHARED_DATA", str(REPO.parent / "shared" / "data"))
     # The inline backend renders figures into the outputs. Forced, not defaulted: importing
     # streamlit (other tests in the same run do) sets MPLBACKEND=Agg, and a kernel that
@@ -127,3 +159,61 @@ def test_notebook_runs_top_to_bottom(name: str, kernel_env: None, tmp_path: Path
     assert figures >= 3, f"{name} drew {figures} figures"
     # The notebook worked in its temporary folder: nothing new at the top of the repository.
     assert sorted(p.name for p in REPO.iterdir()) == before
+
+
+def cypher_blocks(name: str) -> list[str]:
+    """The ```cypher blocks of a notebook's markdown cells (the queries for Neo4j Browser)."""
+    import re
+
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return re.findall(r"```cypher\n(.*?)```", text, flags=re.DOTALL)
+
+
+def test_the_cypher_examples_are_there() -> None:
+    assert len(cypher_blocks("designer_impact.ipynb")) >= 6
+
+
+@pytest.mark.neo4j
+def test_the_cypher_examples_run_on_neo4j() -> None:
+    """Every query the designer notebook offers for Neo4j Browser runs on the real server
+    over the default pack and a small demo school, and answers what the Python API does."""
+    import neo4j
+
+    from tests.conftest import neo4j_settings_or_skip, wipe_neo4j
+    from tutor import lab
+    from tutor.demo import seed_demo
+    from tutor.designer import Designer
+    from tutor.engine import Engine
+    from tutor.graph import open_store
+
+    settings = neo4j_settings_or_skip()
+    wipe_neo4j(settings)
+    store = open_store(settings.store_url, settings)
+    try:
+        seed_demo(Engine(store), n_students=6)
+        designer = Designer(store)
+        lint = lab.lint_store(store)
+        expected_gaps = [
+            (m.kp, m.students, m.attempts)
+            for m in designer.missing_prerequisites("fractions.add_unlike", ["class-7a"])
+        ]
+        no_items_standards = {s.standard.id for s in designer.standards_without_items()}
+        dependents = len(store.dependents("mult_div.arrays"))
+    finally:
+        store.close()
+    queries = cypher_blocks("designer_impact.ipynb")
+    assert settings.store_url is not None and settings.neo4j_password is not None
+    auth = (settings.neo4j_user, settings.neo4j_password)
+    with neo4j.GraphDatabase.driver(settings.store_url, auth=auth) as driver:
+        rows = [driver.execute_query(q).records for q in queries]
+    domain, no_items, standards, depends, redundant, gaps, off_map = rows
+    assert domain
+    assert {r["point"] for r in no_items} == {f.ids[0] for f in lint.of_kind("no_items")}
+    assert {r["standard"] for r in standards} == no_items_standards
+    assert depends[0]["dependents"] == dependents
+    assert len(redundant) == lint.counts()["redundant_edge"]
+    assert [(r["prerequisite"], r["students"], r["attempts"]) for r in gaps] == expected_gaps
+    assert off_map  # the map disagrees with some edges (lint counts them with substandards folded)

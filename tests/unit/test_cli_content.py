@@ -17,13 +17,26 @@ from tutor.content.items import GENERATORS, ensure_generators_loaded, items_for_
 from tutor.content.misconceptions import buggy_answer, get_misconception, load_misconceptions
 
 ITEM_KEYS = {"item_id", "kp", "difficulty", "prompt", "prompt_zh", "answer", "steps"}
+#: `tutor content stats --json`: what the store holds at the top, the code's under "code".
 STATS_KEYS = {
+    "curriculum",
+    "knowledge_points",
+    "prerequisite_edges",
+    "standards",
+    "alignments",
+    "item_families",
+    "knowledge_points_with_item_families",
+    "misconceptions",
+    "imported_problems",
+    "imported_problems_mapped",
+    "code",
+}
+CODE_KEYS = {
+    "pack",
     "knowledge_points",
     "generators",
     "knowledge_points_with_generators",
     "misconceptions",
-    "imported_problems",
-    "imported_problems_mapped",
 }
 
 
@@ -78,15 +91,36 @@ def test_stats_counts_meet_the_bar(env: dict[str, str]) -> None:
     out = run(["content", "stats", "--json"], env)
     assert out.returncode == 0, out.stderr
     stats = json.loads(out.stdout)
-    assert set(stats) == STATS_KEYS
-    assert stats["knowledge_points"] >= 200
-    assert stats["knowledge_points_with_generators"] >= 120
-    assert stats["misconceptions"] >= 50
+    assert set(stats) == STATS_KEYS and set(stats["code"]) == CODE_KEYS
+    code = stats["code"]  # what the code provides for the default pack: the bars
+    assert code["knowledge_points"] >= 200
+    assert code["knowledge_points_with_generators"] >= 120
+    assert code["misconceptions"] >= 50
     ensure_generators_loaded()
-    assert stats["generators"] == len(GENERATORS)
+    assert code["generators"] == len(GENERATORS)
+    # The store is fresh: it holds nothing, and says so rather than the code's numbers.
+    assert stats["curriculum"] is None
+    assert stats["knowledge_points"] == stats["item_families"] == stats["misconceptions"] == 0
     assert stats["imported_problems"] == 0  # nothing imported into this fresh store
     table = run(["content", "stats"], env).stdout
-    assert "fractions" in table and "total" in table
+    assert "no curriculum" in table and "fractions" in table and "total" in table
+
+
+def test_stats_report_the_store_not_the_code(env: dict[str, str]) -> None:
+    assert run(["graph", "load", "default"], env).returncode == 0
+    stats = json.loads(run(["content", "stats", "--json"], env).stdout)
+    assert stats["curriculum"] == "k12-math"
+    assert stats["item_families"] == stats["code"]["generators"]
+    assert stats["misconceptions"] == stats["code"]["misconceptions"] == len(load_misconceptions())
+    assert stats["alignments"] > stats["knowledge_points"] > 0
+    # A curriculum with no content: the store's counts drop to 0, the code's stay.
+    assert run(["graph", "load", "ccss", "--allow-drop"], env).returncode == 0
+    stats = json.loads(run(["content", "stats", "--json"], env).stdout)
+    assert stats["curriculum"] == "ccss" and stats["knowledge_points"] == 509
+    assert stats["item_families"] == stats["misconceptions"] == stats["alignments"] == 0
+    assert stats["code"]["generators"] == len(GENERATORS)
+    table = run(["content", "stats"], env).stdout
+    assert "holds 0 item families and 0 misconceptions" in table
 
 
 def test_graph_load_default_stores_the_content_bank(env: dict[str, str], tmp_path: Path) -> None:

@@ -61,10 +61,13 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # What one turn of practice gives back (NextItem, Feedback).
     "tutor.turns":        ("tutor.content", "tutor.policy"),
     "tutor.catalog":      _BELOW_ENGINE,        # curriculum and content reads for pages, CLI
+    # The curriculum designer's questions and domain maps: store reads, words for the map.
+    "tutor.designer":     ("tutor.graph", "tutor.i18n"),
     "tutor.lab":          (*_BELOW_ENGINE, *_REPORTS),  # the CLI's offline operations
     "tutor.engine":       (*_BELOW_ENGINE, *_REPORTS, "tutor.catalog", "tutor.turns"),
     # -- access level ------------------------------------------------------------------
-    "tutor.access":  ("tutor.engine", "tutor.catalog", *_REPORTS, "tutor.auth", "tutor.i18n"),
+    "tutor.access":  ("tutor.engine", "tutor.catalog", *_REPORTS, "tutor.auth", "tutor.i18n",
+                      "tutor.designer"),
     "tutor.service": ("tutor.access", "tutor.engine", "tutor.catalog", "tutor.lab",
                       "tutor.auth", "tutor.i18n", "tutor.demo"),  # opening the app
     # The demo school's histories are simulated students answering the real engine.

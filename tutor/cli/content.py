@@ -73,10 +73,11 @@ def content_check(item_id: str, answer: str, as_json: bool) -> None:
 @content.command("stats")
 @common_options
 def content_stats(store_url: str | None, as_json: bool) -> None:
-    """Content coverage: knowledge points, generators, misconceptions, imported problems.
+    """What content there is: in the store, and (labelled apart) in the code.
 
-    Knowledge points, generators and misconceptions are counted in the shipped default
-    pack and code; imported problems in the store (after `tutor content import oatutor`).
+    The store: its curriculum (points, edges, standards, alignments) and the content loaded
+    with it (item families, misconceptions, imported problems) — what the tutor uses. The
+    code: the item generators and buggy rules this package provides for the default pack.
     """
     with open_cli_store(store_url) as store:
         report = lab.coverage(store)

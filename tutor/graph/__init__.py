@@ -1,5 +1,6 @@
-"""The knowledge graph: the store's role protocols and their engines."""
+"""The knowledge graph: the store's role protocols, their engines, and the graph as networkx."""
 
+from tutor.graph.netx import to_networkx
 from tutor.graph.protocol import (
     ContentCatalog,
     CurriculumAdmin,
@@ -24,4 +25,5 @@ __all__ = [
     "open_store",
     "register_store",
     "store_schemes",
+    "to_networkx",
 ]

@@ -152,6 +152,21 @@ WITH t, collect(DISTINCT p) AS ps
 UNWIND ps + [t] AS n
 RETURN collect([n.id, n.grade, [(n)-[:REQUIRES]->(q) | q.id]]) AS rows
 """
+# The whole curriculum, for export (run together in one read transaction).
+CURRICULUM_NAME = """
+MATCH (c:Curriculum {key: 'active'}) RETURN c.name AS name
+"""
+ALL_RELATED = """
+MATCH (a:KnowledgePoint)-[:RELATED]->(b:KnowledgePoint)
+RETURN a.id AS a, b.id AS b
+"""
+ALL_STANDARDS = """
+MATCH (s:Standard) RETURN s {.*} AS standard
+"""
+ALL_STANDARD_EDGES = """
+MATCH (a:Standard)-[:REQUIRES]->(b:Standard)
+RETURN b.id AS prerequisite, a.id AS dependent
+"""
 ALL_NODE_IDS = """
 MATCH (k:KnowledgePoint) RETURN k.id AS id
 """

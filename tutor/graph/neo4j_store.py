@@ -29,6 +29,7 @@ from tutor.domain import (
     ContentCounts,
     Curriculum,
     CurriculumInfo,
+    Edge,
     GraphStats,
     ItemFamily,
     KnowledgePoint,
@@ -287,6 +288,32 @@ class Neo4jStore:
 
         return self._read(work)
 
+    def curriculum(self) -> Curriculum | None:
+        """See :meth:`GraphStore.curriculum`. One read transaction."""
+
+        def work(tx: ManagedTransaction) -> Curriculum | None:
+            record = tx.run(cypher.CURRICULUM_NAME).single()
+            if record is None:
+                return None
+            result = tx.run(cypher.LIST_KNOWLEDGE_POINTS, grade=None, domain=None)
+            kps = [_kp_from_record(r["kp"], r["standards"]) for r in result]
+            edges = [Edge(r["prerequisite"], r["dependent"]) for r in tx.run(cypher.ALL_EDGES)]
+            related = [(r["a"], r["b"]) for r in tx.run(cypher.ALL_RELATED)]
+            standards = [_standard(r["standard"]) for r in tx.run(cypher.ALL_STANDARDS)]
+            standard_edges = [
+                Edge(r["prerequisite"], r["dependent"]) for r in tx.run(cypher.ALL_STANDARD_EDGES)
+            ]
+            return Curriculum(
+                name=record["name"],
+                knowledge_points=tuple(sorted(kps, key=lambda kp: kp.id)),
+                edges=tuple(sorted(edges)),
+                related=tuple(sorted(related)),
+                standards=tuple(sorted(standards, key=lambda s: s.id)),
+                standard_edges=tuple(sorted(standard_edges)),
+            )
+
+        return self._read(work)
+
     # -- reads -----------------------------------------------------------------------
 
     def get_node(self, kp_id: str) -> KnowledgePoint:
@@ -311,13 +338,7 @@ class Neo4jStore:
         row = self._read(work)
         if row is None:
             raise checks.no_standard(standard_id, self.url)
-        return Standard(
-            id=row["id"],
-            framework=row["framework"],
-            grade=row.get("grade"),
-            domain=row.get("domain"),
-            description=row.get("description", ""),
-        )
+        return _standard(row)
 
     def list_nodes(
         self, *, grade: str | None = None, domain: str | None = None
@@ -987,4 +1008,15 @@ def _kp_from_record(props: Any, standards: list[str]) -> KnowledgePoint:
         description_zh=p.get("description_zh", ""),
         standards=tuple(sorted(standards)),
         attrs=json.loads(p.get("attrs", "{}")),
+    )
+
+
+def _standard(props: Any) -> Standard:
+    row = dict(props)
+    return Standard(
+        id=row["id"],
+        framework=row["framework"],
+        grade=row.get("grade"),
+        domain=row.get("domain"),
+        description=row.get("description", ""),
     )

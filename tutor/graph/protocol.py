@@ -81,6 +81,14 @@ class CurriculumGraph(StoreRole, Protocol):
         The engine reads it on every call to know whether its caches still hold."""
         ...
 
+    def curriculum(self) -> Curriculum | None:
+        """The stored curriculum whole, or None if the store holds none: its points (with
+        their alignments and attributes), prerequisite edges, related links, standards and
+        their prerequisite edges, each sorted (points by id). Its fingerprint is the stored
+        one, so loading it again is a no-op; the load notes are not kept (``notes=()``).
+        What ``tutor graph export --pack`` writes."""
+        ...
+
     def get_node(self, kp_id: str) -> KnowledgePoint:
         """One knowledge point with its standards; :class:`NotFoundError` if absent."""
         ...
@@ -140,6 +148,8 @@ class CurriculumAdmin(StoreRole, Protocol):
         a curriculum identical to the stored one is a no-op (``unchanged=True``).
         Loading a different one also removes the item families and misconceptions
         (they belong to a curriculum) and unmaps imported problems whose point is gone.
+        It does so without asking: ``tutor.lab.load_curriculum`` and ``load_pack`` (what the
+        CLI uses) first say what a load would remove and refuse unless it is allowed.
         """
         ...
 

@@ -32,6 +32,7 @@ from tutor.domain import (
     ContentCounts,
     Curriculum,
     CurriculumInfo,
+    Edge,
     GraphStats,
     ItemFamily,
     KnowledgePoint,
@@ -522,6 +523,47 @@ class SqliteStore:
             )
         log.info("loaded curriculum %s into %s", curriculum.name, self.url)
         return report
+
+    def curriculum(self) -> Curriculum | None:
+        """See :meth:`GraphStore.curriculum`. One read transaction: one snapshot."""
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            name = self._meta("curriculum_name")
+            if name is None:
+                return None
+            aligned: dict[str, list[str]] = {}
+            for kp, std in conn.execute("SELECT kp, standard FROM aligns"):
+                aligned.setdefault(kp, []).append(std)
+            kps = [
+                _kp_from_row(row, tuple(sorted(aligned.get(row[0], ()))))
+                for row in conn.execute(
+                    "SELECT id, name, name_zh, subject, grade, domain, description,"
+                    " description_zh, attrs FROM knowledge_point"
+                )
+            ]
+            edges = [Edge(p, k) for k, p in conn.execute("SELECT kp, prereq FROM kp_requires")]
+            related = [(a, b) for a, b in conn.execute("SELECT a, b FROM kp_related")]
+            standards = [
+                Standard(*row)
+                for row in conn.execute(
+                    "SELECT id, framework, grade, domain, description FROM standard"
+                )
+            ]
+            standard_edges = [
+                Edge(p, s)
+                for s, p in conn.execute("SELECT standard, prereq FROM standard_requires")
+            ]
+        finally:
+            conn.execute("COMMIT")
+        return Curriculum(
+            name=name,
+            knowledge_points=tuple(sorted(kps, key=lambda kp: kp.id)),
+            edges=tuple(sorted(edges)),
+            related=tuple(sorted(related)),
+            standards=tuple(sorted(standards, key=lambda s: s.id)),
+            standard_edges=tuple(sorted(standard_edges)),
+        )
 
     # -- reads ---------------------------------------------------------------------
 

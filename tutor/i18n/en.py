@@ -43,6 +43,7 @@ _FORMATS: dict[str, Format] = {
     "and": _and,
     "some": _some,
     "list": lambda value: ", ".join(str(i) for i in as_list(value)),
+    "arrows": lambda value: " → ".join(str(i) for i in as_list(value)),
     "semicolons": lambda value: "; ".join(str(i) for i in as_list(value)),
     "symbol": _symbol,
     # Units and numbers with units are written as maths in English ("24 cm²", "$12").
@@ -385,6 +386,44 @@ _MESSAGES: dict[str, str] = {
     "ui.no_standards": "Not aligned to a standard.",
     "ui.no_problems": "No imported problem is mapped to this point.",
     "ui.step_n": "Step {n}.",
+    # graph lint (tutor graph lint): one finding each
+    "lint.edge_down_grades": (
+        "{a} (grade {from_grade}) is a prerequisite of {b} (grade {to_grade}): "
+        "more than one grade down"
+    ),
+    "lint.redundant_edge": "{a} → {b} is implied by {via:arrows}",
+    "lint.no_standard": "{a} (grade {grade}) aligns to no standard",
+    "lint.no_items": "{a} (grade {grade}) has no item family: it cannot be practised",
+    "lint.no_misconceptions": "{a} (grade {grade}) is signalled by no misconception",
+    "lint.dead_end": "{a} (grade {grade}) leads nowhere below the top grade {top_grade}",
+    "lint.coherence_no_path": (
+        "{a} → {b}: the Coherence Map has no path {from_standards:list} → {to_standards:list}"
+    ),
+    "lint.coherence_reversed": (
+        "{a} → {b} runs against the Coherence Map, which leads "
+        "{to_standards:list} → {from_standards:list}"
+    ),
+    # curriculum designer: the domain map (tutor.designer, curriculum page)
+    "ui.map_title": (
+        "{domain}: {n} points by grade — colour shows what each point still lacks, "
+        "arrows run from a prerequisite to what needs it"
+    ),
+    "ui.map_grade": "Grade {grade}",
+    "ui.map_hover": (
+        "<b>{name}</b><br>{id} · grade {grade}<br>item families: {items}<br>"
+        "misconceptions: {misconceptions}<br>standards: {standards}"
+    ),
+    "ui.map_both": "items and misconceptions",
+    "ui.map_items_only": "items, no misconceptions",
+    "ui.map_misconceptions_only": "misconceptions, no items",
+    "ui.map_neither": "neither yet",
+    "ui.map_header": "Map of a domain",
+    "ui.map_domain": "Domain to map",
+    "ui.map_caption": (
+        "Hover a point for its details; drag to zoom, double-click to reset. Blue points "
+        "have items and misconception rules; orange and red ones are where content is missing."
+    ),
+    "ui.map_download": "Download this map (HTML, opens offline)",
 }
 
 #: The English catalog (also what any other language falls back to).

@@ -66,6 +66,7 @@ _FORMATS: dict[str, Format] = {
     "and": _and,
     "some": _some,
     "list": lambda value: "、".join(str(i) for i in as_list(value)),
+    "arrows": lambda value: " → ".join(str(i) for i in as_list(value)),
     "semicolons": lambda value: "；".join(str(i) for i in as_list(value)),
     "symbol": _symbol,
     "unit": _unit,
@@ -350,6 +351,42 @@ _MESSAGES: dict[str, str] = {
     "ui.no_standards": "未对应任何课程标准。",
     "ui.no_problems": "没有导入的题目对应这个知识点。",
     "ui.step_n": "第 {n} 步。",
+    # graph lint (tutor graph lint): one finding each
+    "lint.edge_down_grades": (
+        "{a}（{from_grade} 年级）是 {b}（{to_grade} 年级）的先修知识点：向下跨了一个以上的年级"
+    ),
+    "lint.redundant_edge": "{a} → {b} 已由 {via:arrows} 蕴含，是多余的边",
+    "lint.no_standard": "{a}（{grade} 年级）没有对应任何课程标准",
+    "lint.no_items": "{a}（{grade} 年级）没有题目族：无法练习",
+    "lint.no_misconceptions": "{a}（{grade} 年级）没有任何误区指向它",
+    "lint.dead_end": "{a}（{grade} 年级）在最高年级 {top_grade} 之下却没有后续知识点",
+    "lint.coherence_no_path": (
+        "{a} → {b}：连贯性图谱中没有 {from_standards:list} → {to_standards:list} 的路径"
+    ),
+    "lint.coherence_reversed": (
+        "{a} → {b} 与连贯性图谱方向相反：图谱中是 {to_standards:list} → {from_standards:list}"
+    ),
+    # curriculum designer: the domain map (tutor.designer, curriculum page)
+    "ui.map_title": (
+        "{domain}：按年级排列的 {n} 个知识点——颜色表示每个知识点还缺什么，"
+        "箭头从先修知识点指向需要它的知识点"
+    ),
+    "ui.map_grade": "{grade} 年级",
+    "ui.map_hover": (
+        "<b>{name}</b><br>{id} · {grade} 年级<br>题目族：{items}<br>"
+        "误区：{misconceptions}<br>课程标准：{standards}"
+    ),
+    "ui.map_both": "有题目，有误区",
+    "ui.map_items_only": "有题目，无误区",
+    "ui.map_misconceptions_only": "有误区，无题目",
+    "ui.map_neither": "两者都没有",
+    "ui.map_header": "领域地图",
+    "ui.map_domain": "要查看的领域",
+    "ui.map_caption": (
+        "把鼠标移到知识点上查看详情；拖动可放大，双击复原。"
+        "蓝色的知识点已有题目和误区规则；橙色和红色的是还缺内容的地方。"
+    ),
+    "ui.map_download": "下载这张地图（HTML，可离线打开）",
 }
 
 #: The Simplified Chinese catalog.

@@ -1,7 +1,8 @@
 """Curriculum (teachers and visitors): search the knowledge points, filter by grade and
 domain, and see one point's prerequisites and dependents as a graph, an item per level
 with its worked steps, its misconceptions, its CCSS alignment and the OATutor problems
-mapped to it (with the attributions their licences require)."""
+mapped to it (with the attributions their licences require); and the map of a domain laid
+out by grade, coloured by item and misconception coverage (also as an offline HTML file)."""
 
 from __future__ import annotations
 
@@ -92,6 +93,34 @@ def _problems(catalog: Catalog, kp_id: str) -> None:
             st.caption(data.get("attribution", ""))
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _map_html(fingerprint: str, domain: str, language: str) -> str:
+    # Keyed by the curriculum's fingerprint: a new load draws a new map.
+    return state.designer().domain_map_html(domain, language)
+
+
+def _domain_map(domains: list[str], chosen: str | None, fingerprint: str) -> None:
+    """The interactive map of one domain by grade, coloured by content coverage, and the
+    same map as an HTML file that opens offline."""
+    with st.expander(t("map_header"), expanded=chosen is not None):
+        domain = chosen or st.selectbox(t("map_domain"), domains, key="cur_map_domain")
+        if domain is None:
+            return
+        st.caption(t("map_caption"))
+        st.plotly_chart(
+            state.designer().domain_figure(domain, state.lang()),
+            use_container_width=False,
+            config={"displaylogo": False},
+        )
+        st.download_button(
+            t("map_download"),
+            _map_html(fingerprint, domain, state.lang()),
+            file_name=f"map-{domain}-{state.lang()}.html",
+            mime="text/html",
+            key="cur_map_download",
+        )
+
+
 def render() -> None:
     """Explore the stored curriculum."""
     st.title(t("page_curriculum"))
@@ -117,6 +146,8 @@ def render() -> None:
         format_func=lambda d: every if d is None else d,
         key="cur_domain",
     )
+    info = catalog.info()
+    _domain_map(domains, domain, info.fingerprint if info is not None else "")
     points = catalog.search(query, grade=grade, domain=domain)
     counts = catalog.content_counts()
     st.caption(t("points_found", n=len(points), total=len(all_points), problems=counts.problems))
