@@ -30,6 +30,9 @@ STATS_KEYS = {
     "imported_problems",
     "imported_problems_mapped",
     "code",
+    # issue 3's contract, counting the store's item families
+    "generators",
+    "knowledge_points_with_generators",
 }
 CODE_KEYS = {
     "pack",
@@ -110,7 +113,12 @@ def test_stats_report_the_store_not_the_code(env: dict[str, str]) -> None:
     assert run(["graph", "load", "default"], env).returncode == 0
     stats = json.loads(run(["content", "stats", "--json"], env).stdout)
     assert stats["curriculum"] == "k12-math"
-    assert stats["item_families"] == stats["code"]["generators"]
+    assert stats["item_families"] == stats["code"]["generators"] == stats["generators"]
+    assert (
+        stats["knowledge_points_with_generators"]
+        == stats["knowledge_points_with_item_families"]
+        == stats["code"]["knowledge_points_with_generators"]
+    )
     assert stats["misconceptions"] == stats["code"]["misconceptions"] == len(load_misconceptions())
     assert stats["alignments"] > stats["knowledge_points"] > 0
     # A curriculum with no content: the store's counts drop to 0, the code's stay.
@@ -118,6 +126,7 @@ def test_stats_report_the_store_not_the_code(env: dict[str, str]) -> None:
     stats = json.loads(run(["content", "stats", "--json"], env).stdout)
     assert stats["curriculum"] == "ccss" and stats["knowledge_points"] == 509
     assert stats["item_families"] == stats["misconceptions"] == stats["alignments"] == 0
+    assert stats["generators"] == stats["knowledge_points_with_generators"] == 0
     assert stats["code"]["generators"] == len(GENERATORS)
     table = run(["content", "stats"], env).stdout
     assert "holds 0 item families and 0 misconceptions" in table

@@ -178,11 +178,18 @@ class ContentStats:
 
     def to_json(self) -> dict[str, object]:
         """The CLI contract of ``tutor content stats --json``: the store's counts at the
-        top, the code's under ``"code"``."""
+        top, the code's under ``"code"``.
+
+        The six keys of the original contract (issue 3) stay at the top: ``generators`` and
+        ``knowledge_points_with_generators`` count what the store holds (a generator is
+        stored as an item family), like every other top-level number.
+        """
         s, c = self.store, self.code
         return {
             "curriculum": s.curriculum,
             "knowledge_points": s.knowledge_points,
+            "generators": s.item_families,
+            "knowledge_points_with_generators": s.knowledge_points_with_item_families,
             "prerequisite_edges": s.prerequisite_edges,
             "standards": s.standards,
             "alignments": s.alignments,
