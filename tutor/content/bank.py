@@ -47,4 +47,6 @@ def content_bank_for(curriculum_name: str) -> ContentBank:
     return ContentBank() if factory is None else factory()
 
 
-_NAMED_CONTENT = {"default": default_content_bank}
+# The shipped pack is loaded as "default" (`tutor graph load default`) and named "k12-math"
+# (its Curriculum.name): both find its content.
+_NAMED_CONTENT = {"default": default_content_bank, "k12-math": default_content_bank}
