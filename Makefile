@@ -5,10 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 APP_PORT ?= 8501
 
-.PHONY: app test lint typecheck unit neo4j-up neo4j-down neo4j-status bench reliability clean help
+.PHONY: app serve serve-down test lint typecheck unit neo4j-up neo4j-down neo4j-status bench reliability clean help
 
 help:
 	@echo "make app         install into .venv, load the default curriculum, start the app"
+	@echo "make serve N=2   N app processes behind HAProxy on 127.0.0.1:$(SERVE_PORT), with Neo4j"
+	@echo "make serve-down  stop what make serve started"
 	@echo "make test        install dev extras, start Neo4j, run the whole suite, stop Neo4j"
 	@echo "make unit        unit tests only (no services)"
 	@echo "make lint        ruff + mypy"
@@ -36,8 +38,19 @@ app: $(VENV)/.app-installed
 	$(BIN)/tutor demo seed
 	$(BIN)/tutor model pull smollm2 || echo "SmolLM2 could not be fetched: explanations use the template model"
 	@echo "kptutor on http://127.0.0.1:$(APP_PORT) - sign in as teacher / teacher-demo or s01 / student-demo"
-	$(BIN)/streamlit run ui/app.py --server.address 127.0.0.1 --server.port $(APP_PORT) \
+	$(BIN)/streamlit run ui/server.py --server.address 127.0.0.1 --server.port $(APP_PORT) \
 		--server.headless true --browser.gatherUsageStats false --client.toolbarMode minimal
+
+# Several app processes, one school: N processes behind HAProxy (Debian's package, sticky
+# sessions, websockets) on 127.0.0.1:SERVE_PORT, sharing one store (Neo4j unless
+# TUTOR_STORE names another). Sessions are in the store, so any process serves any user.
+N ?= 2
+SERVE_PORT ?= 8500
+serve: $(VENV)/.app-installed
+	BIN=$(abspath $(BIN)) SERVE_PORT=$(SERVE_PORT) deploy/serve.sh up $(N)
+
+serve-down:
+	deploy/serve.sh down
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

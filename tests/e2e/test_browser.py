@@ -144,11 +144,21 @@ class Page:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.driver.save_screenshot(str(ARTIFACTS / f"{self.shots:02d}-{name}.png"))
 
-    def sign_in(self, user: str, password: str) -> None:
-        self.wait_text(text("en", "user_id"))
-        self.type(text("en", "user_id"), user)
-        self.type(text("en", "password"), password)
-        self.click(text("en", "sign_in"))
+    def sign_in(self, user: str, password: str, lang: str = "en") -> None:
+        self.wait_text(text(lang, "user_id"))
+        self.type(text(lang, "user_id"), user)
+        self.type(text(lang, "password"), password)
+        self.click(text(lang, "sign_in"))
+
+    def click_label(self, label: str) -> None:
+        """Click a radio option or checkbox by its label."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        xpath = f'//label[contains(normalize-space(.), "{label}")]'
+        WebDriverWait(self.driver, WAIT).until(ec.element_to_be_clickable((By.XPATH, xpath)))
+        self.driver.find_element(By.XPATH, xpath).click()
 
     def item(self, other_than: str | None = None) -> Item:
         """The item the practice page shows (its id is in a caption), regenerated."""
