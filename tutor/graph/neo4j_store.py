@@ -940,10 +940,6 @@ class Neo4jStore:
 
         return self._read(work)
 
-
-#: LIMIT needs a number; this stands for "no limit".
-_NO_LIMIT = 2**62
-
     # -- sessions and the sign-in throttle -------------------------------------------
     # Sessions and throttle counts are nodes of their own, linked to nothing: signing in
     # or checking a session never locks a Student, Teacher or KnowledgePoint node.
@@ -1021,6 +1017,10 @@ _NO_LIMIT = 2**62
     def clear_sign_in_failures(self, key: str) -> None:
         """See :meth:`Sessions.clear_sign_in_failures`."""
         self._write(lambda tx: tx.run(_CLEAR_FAILURES, key=key).consume())
+
+
+#: LIMIT needs a number; this stands for "no limit".
+_NO_LIMIT = 2**62
 
 
 def _path_params(path: StoredPath) -> dict[str, Any]:
