@@ -26,6 +26,7 @@ import streamlit as st  # noqa: E402
 
 from ui import state  # noqa: E402
 from ui.i18n import LANGUAGES  # noqa: E402
+from ui.widgets import plain  # noqa: E402
 
 #: (file under ui/, url path, title key, icon) of each page, by who may see it.
 _PUBLIC = [("views/signin.py", "sign-in", "page_sign_in", "🔑")]
@@ -64,7 +65,7 @@ def _sidebar(name: str | None) -> None:
             horizontal=True,
         )
         if name is not None:
-            st.caption(state.t("signed_in_as", name=name))
+            st.caption(state.t("signed_in_as", name=plain(name)))
             if st.button(state.t("sign_out"), key="sign_out"):
                 state.sign_out()
                 st.rerun()

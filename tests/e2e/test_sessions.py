@@ -25,12 +25,26 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import REPO
-from tests.e2e.test_browser import STUDENT, TEACHER, Page, seed
+from tests.e2e.test_browser import GOAL, STUDENT, TEACHER, Page, seed
 from ui.i18n import text
 
 pytestmark = pytest.mark.e2e
 
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+#: A student whose name is Markdown a page must not render: a link and maths.
+LINK, MATHS = "[win](http://e.vil)", r"$\frac12$"
+EVIL = ("s66", f"{LINK} {MATHS}", "evil-password")
+
+
+def _add_student(data_dir: Path, sid: str, name: str, password: str) -> None:
+    from tutor.access import School
+    from tutor.engine import Engine
+    from tutor.graph import open_store
+    from tutor.settings import Settings
+
+    store = open_store(f"sqlite:///{data_dir / 'kptutor.db'}", Settings(data_dir=data_dir))
+    School(Engine(store)).add_student_with_password(sid, name, "c1", password, GOAL)
+    store.close()
 
 
 def _free_run_of_ports(count: int) -> int:
@@ -60,6 +74,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             pytest.fail(f"CI must run the several-processes test, but {reason}")
         pytest.skip(reason)
     seed(tmp_path)
+    _add_student(tmp_path, *EVIL)
     run = tmp_path / "serve"
     port = int(os.environ.get("TUTOR_E2E_SERVE_PORT", "0")) or _free_run_of_ports(3)
     env = {
@@ -210,3 +225,22 @@ def _failures_counted(db: Path) -> int:
         ).fetchall()
     assert len(rows) == 1, rows
     return int(rows[0][0])
+
+
+def test_what_a_student_typed_is_shown_as_typed(driver: Any, served: tuple[str, Path]) -> None:
+    """A name and an answer that are Markdown (a link, maths) come back as plain text."""
+    from selenium.webdriver.common.by import By
+
+    url, _ = served
+    page = Page(driver, url)
+    driver.get(url)
+    sid, name, password = EVIL
+    page.sign_in(sid, password)
+    page.wait_text(text("en", "check"), text("en", "signed_in_as", name=name))
+    for typed in (LINK, MATHS):
+        page.type(text("en", "your_answer"), typed)
+        page.click(text("en", "check"))
+        page.wait_text(f'"{typed}"')  # the checker's "I couldn't read "…"", literally
+    page.shot("plain-text-echo")
+    assert not driver.find_elements(By.CSS_SELECTOR, 'a[href*="e.vil"]')
+    assert not driver.find_elements(By.CSS_SELECTOR, ".katex, .katex-display")
