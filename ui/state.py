@@ -73,9 +73,10 @@ def client_address() -> str:
     """
     if os.environ.get("TUTOR_TRUSTED_PROXY") == "1":
         forwarded = st.context.headers.get("X-Forwarded-For", "")
-        if forwarded:
+        if isinstance(forwarded, str) and forwarded:
             return forwarded.split(",")[-1].strip()
-    return st.context.ip_address or ""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else ""  # none in a test run (AppTest)
 
 
 @st.cache_resource(show_spinner=False)
@@ -149,7 +150,7 @@ def sign_in(user_id: str, password: str) -> Session:
     st.session_state[TOKEN] = session.token
     st.session_state.pop(EXPIRED, None)
     device = st.context.cookies.get(DEVICE_COOKIE, "")
-    if _auth_routes() and device:
+    if _auth_routes() and isinstance(device, str) and device:
         code = school().hand_off(session.token, device)
         st.session_state[_REDIRECT] = ("/auth/session", {"code": code})
     return session
@@ -177,7 +178,7 @@ def current_session() -> Session | None:
     from_cookie = False
     if not token:
         cookie = st.context.cookies.get(SESSION_COOKIE, "")
-        if not cookie or cookie == st.session_state.get(_DEAD_COOKIE):
+        if not isinstance(cookie, str) or not cookie or cookie == st.session_state.get(_DEAD_COOKIE):
             return None
         token, from_cookie = cookie, True
     try:
