@@ -225,7 +225,9 @@ class School:
         if role is None:
             log.info("sign-in refused")
             counts = store.note_sign_in_failure(
-                keys, now, forget_before=now - max(t.forget_after_s for t in self._throttles.values())
+                keys,
+                now,
+                forget_before=now - max(t.forget_after_s for t in self._throttles.values()),
             )
             self._refuse_if_locked(counts, now)
             raise refused

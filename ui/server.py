@@ -135,7 +135,10 @@ class DeviceCookie:
 
         async def send_with_cookie(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", header)]}
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), (b"set-cookie", header)],
+                }
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)

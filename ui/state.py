@@ -178,7 +178,11 @@ def current_session() -> Session | None:
     from_cookie = False
     if not token:
         cookie = st.context.cookies.get(SESSION_COOKIE, "")
-        if not isinstance(cookie, str) or not cookie or cookie == st.session_state.get(_DEAD_COOKIE):
+        if (
+            not isinstance(cookie, str)
+            or not cookie
+            or cookie == st.session_state.get(_DEAD_COOKIE)
+        ):
             return None
         token, from_cookie = cookie, True
     try:

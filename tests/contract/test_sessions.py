@@ -79,7 +79,9 @@ def test_deleting_a_class_ends_its_students_sessions(store: GraphStore) -> None:
         ({"expires_at": 1.0}, "expires after"),
     ],
 )
-def test_bad_session_records_are_refused(store: GraphStore, bad: dict[str, object], message: str) -> None:
+def test_bad_session_records_are_refused(
+    store: GraphStore, bad: dict[str, object], message: str
+) -> None:
     with pytest.raises(InputError, match=message):
         store.open_session(replace(record("x"), **bad))  # type: ignore[arg-type]
 

@@ -103,7 +103,9 @@ def _signed_in_on(page: Page, heading: str) -> str:
     return page.wait_text(heading, text("en", "sign_out"))
 
 
-def test_a_session_survives_reload_and_a_process_switch(driver: Any, served: tuple[str, Path]) -> None:
+def test_a_session_survives_reload_and_a_process_switch(
+    driver: Any, served: tuple[str, Path]
+) -> None:
     url, run = served
     page = Page(driver, url)
     driver.get(url)

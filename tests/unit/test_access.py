@@ -240,7 +240,9 @@ def test_an_old_scrypt_hash_is_upgraded_at_the_next_sign_in(school: School) -> N
     assert store.password_hash("t2") == upgraded  # and not hashed again
 
 
-def test_a_second_school_on_the_same_store_sees_the_session(store: GraphStore, clock: FakeClock) -> None:
+def test_a_second_school_on_the_same_store_sees_the_session(
+    store: GraphStore, clock: FakeClock
+) -> None:
     """Two app processes: each has its own School and engine over one store."""
     first = make_school(store, clock)
     second = School(Engine(store, clock=clock), session_ttl_s=600)
@@ -289,7 +291,9 @@ def test_failed_sign_ins_lock_the_account_with_back_off(school: School, clock: F
         school.sign_in("s1", "wrong-password")
     assert locked.value.retry_after_s == 30
     message = str(locked.value)
-    assert "30 seconds" in message and "password is wrong" not in message and "user id" not in message
+    assert (
+        "30 seconds" in message and "password is wrong" not in message and "user id" not in message
+    )
     # While locked even the right password is refused, without being checked.
     with pytest.raises(SignInLocked):
         school.sign_in("s1", "ann-password")

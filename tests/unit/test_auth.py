@@ -93,8 +93,6 @@ def test_tokens_are_random_and_stored_only_as_a_hash() -> None:
 
 def test_the_back_off_doubles_up_to_a_cap() -> None:
     policy = ThrottlePolicy(free=5, first_lock_s=30.0, max_lock_s=900.0)
-    assert [policy.lock_s(n) for n in range(1, 12)] == [
-        0, 0, 0, 0, 0, 30, 60, 120, 240, 480, 900
-    ]
+    assert [policy.lock_s(n) for n in range(1, 12)] == [0, 0, 0, 0, 0, 30, 60, 120, 240, 480, 900]
     assert policy.lock_s(10_000) == 900.0
     assert ACCOUNT_THROTTLE.free == 5 and ACCOUNT_THROTTLE.max_lock_s == 900.0

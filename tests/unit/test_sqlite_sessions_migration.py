@@ -45,9 +45,11 @@ def test_a_schema_1_database_opens_and_gains_sessions(tmp_path: Path) -> None:
     store = SqliteStore(db)
     try:
         assert SCHEMA_VERSION == 2
-        version = store._conn().execute(
-            "SELECT value FROM meta WHERE key = 'schema_version'"
-        ).fetchone()[0]
+        version = (
+            store._conn()
+            .execute("SELECT value FROM meta WHERE key = 'schema_version'")
+            .fetchone()[0]
+        )
         assert version == "2"
         assert {"session", "sign_in_failure"} <= _tables(db)
         # Everything that was there is still readable, and the old hash still signs in.

@@ -9,8 +9,8 @@ import streamlit as st
 
 from tutor.errors import TutorError
 from ui import graphs, state
-from ui.widgets import plain
 from ui.state import t
+from ui.widgets import plain
 
 if TYPE_CHECKING:
     from tutor.domain import MasteryState

@@ -123,7 +123,9 @@ def render() -> None:
             except TutorError as exc:
                 state.show_error(exc)
             else:
-                st.success(t("goal_set_student", kp=state.kp_name(goal), name=widgets.plain(student.name)))
+                st.success(
+                    t("goal_set_student", kp=state.kp_name(goal), name=widgets.plain(student.name))
+                )
 
 
 render()
