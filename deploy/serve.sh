@@ -34,8 +34,9 @@ up() {
   [ ! -e "$run/haproxy.pid" ] || die "already running ($run): 'make serve-down' first"
   mkdir -p "$run"
   if [ -z "${TUTOR_STORE:-}" ]; then
+    # Stopped again by `down` only if this started it.
+    "$repo/graph/neo4j.sh" status >/dev/null 2>&1 || touch "$run/started-neo4j"
     "$repo/graph/neo4j.sh" up
-    touch "$run/started-neo4j"
     set -a; source "$repo/.neo4j.env"; set +a
   fi
   export TUTOR_STORE TUTOR_TRUSTED_PROXY=1
