@@ -110,10 +110,10 @@ def test_a_session_survives_reload_and_a_process_switch(
     page = Page(driver, url)
     driver.get(url)
     page.sign_in(*STUDENT)
+    page.signed_in()  # the hand-off route set the session cookie,
     page.wait_text(text("en", "check"))
-    # The hand-off route set the session cookie, HttpOnly and SameSite=Strict.
-    page.wait_for(lambda _: driver.get_cookie("kpt_session") is not None, "the session cookie")
     cookie = driver.get_cookie("kpt_session")
+    # HttpOnly and SameSite=Strict
     assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict", cookie
     assert driver.execute_script("return document.cookie").find("kpt_session") < 0
     first = driver.get_cookie("kpt_backend")["value"]
@@ -158,8 +158,8 @@ def test_a_session_survives_reload_and_a_process_switch(
 
     # Signing out ends the session: the cookie goes, a reload shows the sign-in form.
     page.click(text("zh-Hans", "sign_out"))
-    page.wait_text(text("zh-Hans", "user_id"))
     page.wait_for(lambda _: driver.get_cookie("kpt_session") is None, "the cookie to go")
+    page.wait_text(text("zh-Hans", "user_id"))
     driver.refresh()
     page.wait_text(text("zh-Hans", "user_id"))
     assert text("zh-Hans", "sign_out") not in page.body()
@@ -238,6 +238,7 @@ def test_what_a_student_typed_is_shown_as_typed(driver: Any, served: tuple[str, 
     driver.get(url)
     sid, name, password = EVIL
     page.sign_in(sid, password)
+    page.signed_in()
     page.wait_text(text("en", "check"), text("en", "signed_in_as", name=name))
     for typed in (LINK, MATHS):
         page.type(text("en", "your_answer"), typed)
