@@ -70,6 +70,10 @@ def pick_goal(*, key: str, default: str | None = None) -> str:
     return chosen
 
 
+#: Markdown's syntax characters are all ASCII punctuation.
+_ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
 def plain(text: object) -> str:
     """What a student or teacher typed, made safe to put into Markdown: shown as the very
     characters typed — no link (``[win](http://e.vil)``, a bare ``http://…``), no maths
@@ -77,11 +81,15 @@ def plain(text: object) -> str:
 
     The text becomes an inline code span, fenced with more backticks than it holds: inside
     one, Markdown interprets nothing (backslash escapes would not do: Streamlit links a bare
-    URL even when its characters are escaped). Line breaks become spaces. Use it wherever
+    URL even when its characters are escaped); text with no ASCII punctuation at all, which
+    no Markdown construct can come from, stays as it is. Line breaks become spaces. Use it wherever
     text a person entered (answers, names) is echoed inside ``st.markdown``,
     ``st.caption``, ``st.info`` and the like.
     """
     one_line = " ".join(str(text).splitlines())
+    if not _ASCII_PUNCTUATION.search(one_line):
+        # Every Markdown construct needs ASCII punctuation: "Li Wei 李伟" can stay as it is.
+        return one_line
     longest = max((len(run) for run in re.findall(r"`+", one_line)), default=0)
     fence = "`" * (longest + 1)
     # A span that starts or ends with a backtick (or is blank) needs a space inside the

@@ -30,4 +30,12 @@ def test_typed_text_is_one_literal_code_span(typed: str) -> None:
 
 
 def test_line_breaks_become_spaces() -> None:
-    assert plain("one\ntwo\r\nthree") == "`one two three`"
+    assert plain("one\ntwo\r\nthree") == "one two three"
+    assert plain("a.\nb") == "`a. b`"
+
+
+def test_text_without_ascii_punctuation_stays_as_it_is() -> None:
+    for name in ("Li Wei 李伟", "Ann", "张三，好！"):
+        assert plain(name) == name
+        tokens = MarkdownIt("commonmark").parseInline(plain(name))
+        assert [c.type for c in tokens[0].children or []] == ["text"]
