@@ -20,7 +20,7 @@ die() { echo "serve: $*" >&2; exit 1; }
 
 wait_health() {  # url seconds
   local deadline=$((SECONDS + $2))
-  until [ "$(curl -fsS "$1/_stcore/health" 2>/dev/null)" = "ok" ]; do
+  until python3 -c 'import sys, urllib.request as u; sys.exit(u.urlopen(sys.argv[1], timeout=2).read().strip() != b"ok")' "$1/_stcore/health" 2>/dev/null; do
     [ $SECONDS -lt $deadline ] || return 1
     sleep 0.5
   done
