@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APP_PORT ?= 8501
 
-.PHONY: app serve serve-down test lint typecheck unit neo4j-up neo4j-down neo4j-status bench reliability clean help
+.PHONY: app serve serve-down reliability-processes test lint typecheck unit neo4j-up neo4j-down neo4j-status bench reliability clean help
 
 help:
 	@echo "make app         install into .venv, load the default curriculum, start the app"
@@ -17,6 +17,7 @@ help:
 	@echo "make neo4j-up    start the local Neo4j (writes .neo4j.env); make neo4j-down stops it"
 	@echo "make bench       run the benchmarks (writes BENCHMARKS.md figures to stdout)"
 	@echo "make reliability the full load profile (200 students, 60 s, both engines) for RELIABILITY.md"
+	@echo "make reliability-processes  the same with two engine processes on one store"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +83,14 @@ bench: $(VENV)/.dev-installed
 	graph/neo4j.sh up
 	set -a; source .neo4j.env; set +a; \
 	  $(BIN)/python benchmarks/graph_scale.py; status=$$?; \
+	  graph/neo4j.sh down; exit $$status
+
+# Two engine processes on one store, both engines, the same audit (RELIABILITY.md, issue 17).
+reliability-processes: $(VENV)/.dev-installed
+	graph/neo4j.sh up
+	set -a; source .neo4j.env; set +a; \
+	  $(BIN)/python -m tests.reliability.loadgen_processes --processes 2 --students 200 \
+	    --seconds 60 --json artifacts/reliability/load-processes.json; status=$$?; \
 	  graph/neo4j.sh down; exit $$status
 
 # The full load profile; CI runs the short one inside `make test` (tests/reliability/).

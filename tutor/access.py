@@ -242,6 +242,8 @@ class School:
                 log.info("password hash not upgraded: %s", exc)
         log.info("sign-in accepted (%s)", role)
         store.prune_sessions(now)
+        # Counts past every throttle's memory can go (unknown ids typed leave rows behind).
+        store.prune_sign_in_failures(now - max(t.forget_after_s for t in self._throttles.values()))
         return self._open(user_id, role, name, now)
 
     def _refuse_if_locked(self, counts: list[SignInFailures], now: float) -> None:

@@ -107,6 +107,10 @@ def test_failed_sign_ins_count_per_key_and_are_forgotten(store: GraphStore) -> N
     assert store.sign_in_failures(keys[:1]) == [SignInFailures("account:aaa", 0, 0.0)]
     with pytest.raises(InputError, match="throttle key"):
         store.sign_in_failures([""])
+    # Counts whose last failure is old enough are pruned; newer ones stay.
+    assert store.prune_sign_in_failures(before=100.0) == 0
+    assert store.prune_sign_in_failures(before=6000.0) == 1
+    assert store.sign_in_failures(keys[1:]) == [SignInFailures("client:bbb", 0, 0.0)]
 
 
 def test_concurrent_failures_are_all_counted(store: GraphStore) -> None:

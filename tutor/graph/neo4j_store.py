@@ -1018,6 +1018,14 @@ class Neo4jStore:
         """See :meth:`Sessions.clear_sign_in_failures`."""
         self._write(lambda tx: tx.run(_CLEAR_FAILURES, key=key).consume())
 
+    def prune_sign_in_failures(self, before: float) -> int:
+        """See :meth:`Sessions.prune_sign_in_failures`."""
+
+        def work(tx: ManagedTransaction) -> int:
+            return int(tx.run(_PRUNE_FAILURES, before=before).single(strict=True)["n"])
+
+        return self._write(work)
+
 
 #: LIMIT needs a number; this stands for "no limit".
 _NO_LIMIT = 2**62
@@ -1112,6 +1120,12 @@ MATCH (f:SignInThrottle) WHERE f.key IN $keys
 RETURN f.key AS key, f.failures AS failures, f.last_at AS last_at
 """
 _CLEAR_FAILURES = "MATCH (f:SignInThrottle {key: $key}) DELETE f"
+_PRUNE_FAILURES = """
+OPTIONAL MATCH (f:SignInThrottle) WHERE f.last_at < $before
+WITH collect(f) AS found
+FOREACH (x IN found | DELETE x)
+RETURN size(found) AS n
+"""
 
 
 def _failures(keys: Sequence[str], rows: Any) -> list[SignInFailures]:

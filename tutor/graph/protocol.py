@@ -366,6 +366,10 @@ class Sessions(StoreRole, Protocol):
         """Forget the count under one key (after a successful sign-in)."""
         ...
 
+    def prune_sign_in_failures(self, before: float) -> int:
+        """Forget every count whose last failure is older than ``before``; how many."""
+        ...
+
 
 @runtime_checkable
 class GraphStore(

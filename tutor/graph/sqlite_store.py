@@ -1193,6 +1193,11 @@ class SqliteStore:
         with self._write() as conn:
             conn.execute("DELETE FROM sign_in_failure WHERE key = ?", (key,))
 
+    def prune_sign_in_failures(self, before: float) -> int:
+        """See :meth:`Sessions.prune_sign_in_failures`."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM sign_in_failure WHERE last_at < ?", (before,)).rowcount
+
     @staticmethod
     def _failures(conn: sqlite3.Connection, keys: Sequence[str]) -> list[SignInFailures]:
         found = {
