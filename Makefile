@@ -5,16 +5,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 APP_PORT ?= 8501
 
-.PHONY: app test lint typecheck unit neo4j-up neo4j-down neo4j-status bench reliability clean help
+.PHONY: app serve serve-down reliability-processes test lint typecheck unit neo4j-up neo4j-down neo4j-status bench reliability clean help
 
 help:
 	@echo "make app         install into .venv, load the default curriculum, start the app"
+	@echo "make serve N=2   N app processes behind HAProxy on 127.0.0.1:$(SERVE_PORT), with Neo4j"
+	@echo "make serve-down  stop what make serve started"
 	@echo "make test        install dev extras, start Neo4j, run the whole suite, stop Neo4j"
 	@echo "make unit        unit tests only (no services)"
 	@echo "make lint        ruff + mypy"
 	@echo "make neo4j-up    start the local Neo4j (writes .neo4j.env); make neo4j-down stops it"
 	@echo "make bench       run the benchmarks (writes BENCHMARKS.md figures to stdout)"
 	@echo "make reliability the full load profile (200 students, 60 s, both engines) for RELIABILITY.md"
+	@echo "make reliability-processes  the same with two engine processes on one store"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +39,19 @@ app: $(VENV)/.app-installed
 	$(BIN)/tutor demo seed
 	$(BIN)/tutor model pull smollm2 || echo "SmolLM2 could not be fetched: explanations use the template model"
 	@echo "kptutor on http://127.0.0.1:$(APP_PORT) - sign in as teacher / teacher-demo or s01 / student-demo"
-	$(BIN)/streamlit run ui/app.py --server.address 127.0.0.1 --server.port $(APP_PORT) \
+	$(BIN)/streamlit run ui/server.py --server.address 127.0.0.1 --server.port $(APP_PORT) \
 		--server.headless true --browser.gatherUsageStats false --client.toolbarMode minimal
+
+# Several app processes, one school: N processes behind HAProxy (Debian's package, sticky
+# sessions, websockets) on 127.0.0.1:SERVE_PORT, sharing one store (Neo4j unless
+# TUTOR_STORE names another). Sessions are in the store, so any process serves any user.
+N ?= 2
+SERVE_PORT ?= 8500
+serve: $(VENV)/.app-installed
+	BIN=$(abspath $(BIN)) SERVE_PORT=$(SERVE_PORT) deploy/serve.sh up $(N)
+
+serve-down:
+	deploy/serve.sh down
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -69,6 +83,14 @@ bench: $(VENV)/.dev-installed
 	graph/neo4j.sh up
 	set -a; source .neo4j.env; set +a; \
 	  $(BIN)/python benchmarks/graph_scale.py; status=$$?; \
+	  graph/neo4j.sh down; exit $$status
+
+# Two engine processes on one store, both engines, the same audit (RELIABILITY.md, issue 17).
+reliability-processes: $(VENV)/.dev-installed
+	graph/neo4j.sh up
+	set -a; source .neo4j.env; set +a; \
+	  $(BIN)/python -m tests.reliability.loadgen_processes --processes 2 --students 200 \
+	    --seconds 60 --json artifacts/reliability/load-processes.json; status=$$?; \
 	  graph/neo4j.sh down; exit $$status
 
 # The full load profile; CI runs the short one inside `make test` (tests/reliability/).

@@ -14,3 +14,8 @@ CREATE INDEX knowledge_point_domain IF NOT EXISTS FOR (k:KnowledgePoint) ON (k.d
 CREATE CONSTRAINT problem_id IF NOT EXISTS FOR (p:Problem) REQUIRE p.id IS UNIQUE;
 CREATE INDEX problem_source IF NOT EXISTS FOR (p:Problem) ON (p.source);
 CREATE INDEX attempt_student IF NOT EXISTS FOR (a:Attempt) ON (a.student_id, a.seq);
+// Sessions (by the SHA-256 of their token) and the sign-in throttle's counts.
+CREATE CONSTRAINT session_token_hash IF NOT EXISTS FOR (s:Session) REQUIRE s.token_hash IS UNIQUE;
+CREATE INDEX session_user IF NOT EXISTS FOR (s:Session) ON (s.user_id);
+CREATE INDEX session_expiry IF NOT EXISTS FOR (s:Session) ON (s.expires_at);
+CREATE CONSTRAINT sign_in_throttle_key IF NOT EXISTS FOR (f:SignInThrottle) REQUIRE f.key IS UNIQUE;

@@ -2,8 +2,10 @@
 app uses for a signed-in user.
 
 A :class:`School` wraps one :class:`~tutor.engine.Engine` and owns what is about people:
-teachers, classes, students, rosters, passwords, sign-in and the sessions (which live in the
-School's memory, so a process keeps one School, as it keeps one engine). Its
+teachers, classes, students, rosters, passwords, sign-in and the sessions. Sessions and the
+sign-in throttle's counts live in the store (the ``Sessions`` role), so every app process
+on one store sees the same sign-ins, a reload keeps one, and signing out or changing a
+password ends it everywhere. Its
 :meth:`School.as_user` gives a :class:`StudentAPI` or a :class:`TeacherAPI` bound to a
 session token. Every facade method first checks the session (it may have expired or been
 signed out: :class:`~tutor.errors.SessionExpired`), then what the user may reach:
@@ -21,14 +23,44 @@ This module imports the engine; the engine never imports it.
 from __future__ import annotations
 
 import contextlib
+import hmac
 import logging
+import math
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from tutor.auth import MAX_PASSWORD_LEN, Role, Session, SessionTable, hash_password, verify_password
-from tutor.domain import Attempt, ClassGroup, MasteryState, StoredPath, Student, Teacher
+from tutor.auth import (
+    ACCOUNT_THROTTLE,
+    CLIENT_THROTTLE,
+    MAX_PASSWORD_LEN,
+    Role,
+    Session,
+    ThrottlePolicy,
+    hash_password,
+    needs_rehash,
+    new_token,
+    token_hash,
+    verify_password,
+)
+from tutor.domain import (
+    Attempt,
+    ClassGroup,
+    MasteryState,
+    SessionRecord,
+    SignInFailures,
+    StoredPath,
+    Student,
+    Teacher,
+)
 from tutor.engine import ClassReport, Engine, ExplainOptions, Feedback, NextItem
-from tutor.errors import AccessDenied, AuthError, NotFoundError
+from tutor.errors import (
+    AccessDenied,
+    AuthError,
+    InputError,
+    NotFoundError,
+    SessionExpired,
+    SignInLocked,
+)
 from tutor.roster import MAX_ROSTER_BYTES, RosterReport, import_roster
 
 if TYPE_CHECKING:
@@ -49,20 +81,46 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Default session lifetime (sliding): a school day.
+#: Default session lifetime (sliding): a school day of no use ends a session.
 SESSION_TTL_S = 8 * 3600.0
+#: No session lives longer than this, used or not (a bookmark the next week signs in anew).
+SESSION_MAX_S = 7 * 24 * 3600.0
+#: A session's sliding expiry is written back at most this often (not on every click).
+SESSION_TOUCH_S = 60.0
+#: How long the single-use code that moves a sign-in into the browser's cookie lives.
+HANDOFF_TTL_S = 60.0
+
+_EXPIRED = "your session has ended (signed out or idle too long): please sign in again"
+
+
+def _throttle_key(kind: str, value: str) -> str:
+    # Hashed: people type passwords into the user-id box, and those must not be stored.
+    return f"{kind}:{token_hash(value)[:40]}"
 
 
 class School:
     """People, accounts and sessions over one engine (one per process, like the engine).
 
-    Sessions live in this object's memory and expire ``session_ttl_s`` seconds after
-    their last use, by the engine's clock.
+    Sessions are stored (by the SHA-256 of their token) and expire ``session_ttl_s``
+    seconds after their last use, by the engine's clock, and at the latest
+    :data:`SESSION_MAX_S` after sign-in. Failed sign-ins are counted per account and per
+    client in the store and lock both out with a back-off (``account_throttle``,
+    ``client_throttle``), across every process on the store.
     """
 
-    def __init__(self, engine: Engine, *, session_ttl_s: float = SESSION_TTL_S) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        session_ttl_s: float = SESSION_TTL_S,
+        account_throttle: ThrottlePolicy = ACCOUNT_THROTTLE,
+        client_throttle: ThrottlePolicy = CLIENT_THROTTLE,
+    ) -> None:
+        if session_ttl_s <= 0:
+            raise InputError(f"the session lifetime must be positive, not {session_ttl_s}")
         self.engine = engine
-        self._sessions = SessionTable(ttl_s=session_ttl_s, clock=engine.clock)
+        self._ttl = session_ttl_s
+        self._throttles = {"account": account_throttle, "client": client_throttle}
 
     @property
     def catalog(self) -> Catalog:
@@ -140,7 +198,7 @@ class School:
         Every session of that user ends (they sign in again with the new password).
         """
         self.engine.store.set_password_hash(user_id, hash_password(password))
-        self._sessions.close_user(user_id)
+        self.engine.store.end_sessions_of(user_id)
 
     @cached_property
     def _decoy_hash(self) -> str:
@@ -148,27 +206,80 @@ class School:
         # wrong password and the timing does not reveal which ids exist.
         return hash_password("decoy-password-never-matches")
 
-    def sign_in(self, user_id: str, password: str) -> Session:
-        """Check a user id and password; a new session, or AuthError (same for both faults)."""
+    def sign_in(self, user_id: str, password: str, *, client: str = "") -> Session:
+        """Check a user id and password; a new session, or AuthError (same for both faults).
+
+        ``client`` names where the attempt comes from (an address) for the per-client
+        throttle. While the account or the client is locked out the password is not even
+        checked, and :class:`SignInLocked` says when to try again. A stored hash of an
+        older kind (scrypt) is replaced by an Argon2id one of the password just checked.
+        """
         refused = AuthError(
             "the user id or password is wrong: check both and try again "
             "(your teacher can reset a forgotten password)"
         )
-        if not isinstance(password, str) or len(password) > MAX_PASSWORD_LEN:
-            raise refused
-        stored = self.engine.store.password_hash(user_id) if user_id else None
+        store = self.engine.store
+        now = self.engine.clock()
+        keys = [_throttle_key("account", user_id or "")]
+        if client:
+            keys.append(_throttle_key("client", client))
+        self._refuse_if_locked(store.sign_in_failures(keys), now)
+        stored = None
+        if isinstance(password, str) and len(password) <= MAX_PASSWORD_LEN and user_id:
+            stored = store.password_hash(user_id)
+        role: Role | None = None
+        name = ""
         if stored is None:
-            verify_password(password, self._decoy_hash)
-            log.info("sign-in refused")
-            raise refused
-        if not verify_password(password, stored):
-            log.info("sign-in refused")
-            raise refused
-        role, name = self._role_of(user_id)
+            verify_password(password if isinstance(password, str) else "", self._decoy_hash)
+        elif verify_password(password, stored):
+            role, name = self._role_of(user_id)
         if role is None:
+            log.info("sign-in refused")
+            counts = store.note_sign_in_failure(
+                keys,
+                now,
+                forget_before=now - max(t.forget_after_s for t in self._throttles.values()),
+            )
+            self._refuse_if_locked(counts, now)
             raise refused
+        store.clear_sign_in_failures(keys[0])
+        assert stored is not None
+        if needs_rehash(stored):
+            # The password was just checked, so it can be hashed again at today's cost.
+            try:
+                store.set_password_hash(user_id, hash_password(password))
+                log.info("password hash upgraded to Argon2id")
+            except InputError as exc:  # an old password outside today's rules stays as is
+                log.info("password hash not upgraded: %s", exc)
         log.info("sign-in accepted (%s)", role)
-        return self._sessions.open(user_id, role, name)
+        store.prune_sessions(now)
+        # Counts past every throttle's memory can go (unknown ids typed leave rows behind).
+        store.prune_sign_in_failures(now - max(t.forget_after_s for t in self._throttles.values()))
+        return self._open(user_id, role, name, now)
+
+    def _refuse_if_locked(self, counts: list[SignInFailures], now: float) -> None:
+        """Raise SignInLocked while any key's lock-out lasts (the longest one counts)."""
+        wait = 0.0
+        for count in counts:
+            policy = self._throttles[count.key.split(":", 1)[0]]
+            if count.last_at < now - policy.forget_after_s:
+                continue
+            wait = max(wait, count.last_at + policy.lock_s(count.failures) - now)
+        if wait > 0:
+            seconds = math.ceil(wait)
+            log.info("sign-in locked for %d s", seconds)
+            raise SignInLocked(
+                f"too many failed sign-ins: wait {seconds} seconds, then try again "
+                "(your teacher can reset a forgotten password)",
+                retry_after_s=seconds,
+            )
+
+    def _open(self, user_id: str, role: Role, name: str, now: float) -> Session:
+        token = new_token()
+        expires = now + self._ttl
+        record = SessionRecord(token_hash(token), user_id, role, name, now, expires)
+        self.engine.store.open_session(record)
+        return Session(token, user_id, role, name, expires)
 
     def _role_of(self, user_id: str) -> tuple[Role | None, str]:
         found: list[tuple[Role, str]] = []
@@ -181,12 +292,84 @@ class School:
         return found[0]
 
     def sign_out(self, token: str) -> None:
-        """End a session (harmless if it already ended)."""
-        self._sessions.close(token)
+        """End a session, in every process (harmless if it already ended)."""
+        if token:
+            self.engine.store.end_session(token_hash(token))
 
     def session(self, token: str) -> Session:
         """The live session for a token (its expiry slides forward); SessionExpired if not."""
-        return self._sessions.get(token)
+        if not isinstance(token, str) or not token:
+            raise SessionExpired(_EXPIRED)
+        store = self.engine.store
+        now = self.engine.clock()
+        record = store.get_session(token_hash(token))
+        if (
+            record is None
+            or record.kind != "session"
+            or record.expires_at <= now
+            or now - record.created_at >= SESSION_MAX_S
+        ):
+            raise SessionExpired(_EXPIRED)
+        expires = min(now + self._ttl, record.created_at + SESSION_MAX_S)
+        if expires - record.expires_at >= SESSION_TOUCH_S:
+            store.touch_session(record.token_hash, expires)
+        else:
+            expires = record.expires_at
+        return Session(token, record.user_id, cast("Role", record.role), record.name, expires)
+
+    # -- handing a sign-in over to the browser's cookie ------------------------------------
+
+    def hand_off(self, token: str, device: str) -> str:
+        """A single-use code (valid :data:`HANDOFF_TTL_S` seconds) with which the browser
+        holding the ``device`` cookie takes over the live session ``token``.
+
+        The app signs in over its websocket, which cannot set a cookie; the browser then
+        opens ``/auth/session?code=…`` and that HTTP response sets it
+        (:meth:`redeem_hand_off`). The code is bound to the browser's device cookie, so
+        a code sent to someone else's browser is worthless (no login CSRF).
+        """
+        session = self.session(token)
+        if not device:
+            raise InputError("the browser sent no device cookie: allow cookies for this site")
+        now = self.engine.clock()
+        code = new_token()
+        record = SessionRecord(
+            token_hash(code),
+            session.user_id,
+            session.role,
+            session.name,
+            now,
+            now + HANDOFF_TTL_S,
+            kind="handoff",
+            device_hash=token_hash(device),
+            parent_hash=token_hash(token),
+        )
+        self.engine.store.open_session(record)
+        return code
+
+    def redeem_hand_off(self, code: str, device: str) -> Session:
+        """Consume a hand-off code from the browser that asked for it: a NEW session (a
+        fresh token for the cookie; the one the app held ends, so no token is ever
+        carried from before into the cookie). SessionExpired for a used, expired or
+        foreign code."""
+        store = self.engine.store
+        now = self.engine.clock()
+        record = store.get_session(token_hash(code)) if code else None
+        if (
+            record is None
+            or record.kind != "handoff"
+            or record.expires_at <= now
+            or not device
+            or not hmac.compare_digest(record.device_hash, token_hash(device))
+        ):
+            raise SessionExpired(_EXPIRED)
+        if not store.end_session(record.token_hash):  # someone else consumed it first
+            raise SessionExpired(_EXPIRED)
+        parent = store.get_session(record.parent_hash)
+        if parent is None or parent.expires_at <= now:  # signed out in between
+            raise SessionExpired(_EXPIRED)
+        store.end_session(record.parent_hash)
+        return self._open(record.user_id, cast("Role", record.role), record.name, now)
 
     def as_user(self, token: str) -> StudentAPI | TeacherAPI:
         """The facade for the signed-in user: every method checks what they may see."""

@@ -680,11 +680,43 @@ MAX_HASH_LEN = 512
 
 def check_password_hash(password_hash: str) -> None:
     """Refuse anything that does not look like an encoded KDF hash (e.g. a clear password)."""
-    if not password_hash.startswith("scrypt$") or len(password_hash) > MAX_HASH_LEN:
+    known = password_hash.startswith(("$argon2id$", "scrypt$"))
+    if not known or len(password_hash) > MAX_HASH_LEN:
         raise InputError(
             "a password hash must be an encoded KDF hash (tutor.auth.hash_password), "
             "never a password"
         )
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A session as the store keeps it: the SHA-256 of its token (never the token), who it
+    is for, and when it expires.
+
+    ``kind`` is ``"session"`` for a signed-in browser or client, or ``"handoff"`` for the
+    single-use code that moves a fresh sign-in into the browser's cookie; a handoff is
+    bound to the browser that asked for it (``device_hash``) and names the session it
+    replaces (``parent_hash``).
+    """
+
+    token_hash: str
+    user_id: str
+    role: str
+    name: str
+    created_at: float
+    expires_at: float
+    kind: str = "session"
+    device_hash: str = ""
+    parent_hash: str = ""
+
+
+@dataclass(frozen=True)
+class SignInFailures:
+    """Failed sign-ins in a row under one throttle key (an account or a client)."""
+
+    key: str
+    failures: int
+    last_at: float
 
 
 def check_roster(students: Sequence[Student], hashes: Mapping[str, str]) -> None:

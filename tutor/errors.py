@@ -84,3 +84,12 @@ class AuthError(TutorError):
 
 class SessionExpired(AuthError):
     """The session timed out or was signed out: sign in again."""
+
+
+class SignInLocked(AuthError):
+    """Too many failed sign-ins for this account or from this client: wait, then try
+    again. ``retry_after_s`` says how long; the message never says which part was wrong."""
+
+    def __init__(self, message: str, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

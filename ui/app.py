@@ -5,6 +5,10 @@ sign-in page and the curriculum; a student sees Practice and My path; a teacher 
 class dashboard, the student drill-down, the roster and the curriculum. Hiding pages is
 only convenience: every page asks the engine's facade for data, and the engine refuses
 what the user may not see.
+
+A reload keeps the user signed in (the session cookie, see :mod:`ui.state`), on the same
+page (the URL's path) and in the same language (``?lang=``). Serve it with
+``streamlit run ui/server.py``, which adds the routes that set and drop the cookie.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import streamlit as st  # noqa: E402
 
 from ui import state  # noqa: E402
 from ui.i18n import LANGUAGES  # noqa: E402
+from ui.widgets import plain  # noqa: E402
 
 #: (file under ui/, url path, title key, icon) of each page, by who may see it.
 _PUBLIC = [("views/signin.py", "sign-in", "page_sign_in", "🔑")]
@@ -60,7 +65,7 @@ def _sidebar(name: str | None) -> None:
             horizontal=True,
         )
         if name is not None:
-            st.caption(state.t("signed_in_as", name=name))
+            st.caption(state.t("signed_in_as", name=plain(name)))
             if st.button(state.t("sign_out"), key="sign_out"):
                 state.sign_out()
                 st.rerun()
@@ -69,9 +74,13 @@ def _sidebar(name: str | None) -> None:
 def main() -> None:
     """Route this run to the page the user asked for among those their role allows."""
     st.set_page_config(page_title="kptutor", page_icon="📐", layout="wide")
+    state.sync_lang_with_url()
     session = state.current_session()
     _sidebar(session.name if session else None)
+    if st.query_params.get(state.LANG) != state.lang():
+        st.query_params[state.LANG] = state.lang()
     page = st.navigation(_pages(session.role if session else None))
+    state.auth_redirect("/" + page.url_path)
     page.run()
 
 

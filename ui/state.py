@@ -8,10 +8,19 @@ the signed-in user's role facade (:func:`require_student`, :func:`require_teache
 Everything about one browser tab — the session token, the language, the current item,
 the hints shown — lives in ``st.session_state``. Per-user keys start with
 :data:`USER_PREFIX`, so signing out forgets all of them at once.
+
+What must outlive the tab's websocket lives in the browser: the session token in the
+HttpOnly ``kpt_session`` cookie (set by ``ui/server.py`` after a sign-in, read here from
+``st.context.cookies``; the session itself is in the store, so any app process accepts
+it), the page in the URL's path and the language in the ``lang`` query parameter. So a
+reload, a bookmark or a second app process keeps the user signed in, on the same page,
+in the same language.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -33,6 +42,41 @@ LANG = "lang"
 USER_PREFIX = "u_"
 #: Set when the last session expired, so the sign-in page can say why.
 EXPIRED = "session_expired"
+#: The HttpOnly cookie that carries the session token (set by ui/server.py).
+SESSION_COOKIE = "kpt_session"
+#: The HttpOnly cookie that names the browser (binds a hand-off code to it).
+DEVICE_COOKIE = "kpt_device"
+#: Session-state key: a cookie token this tab already found dead or signed out.
+_DEAD_COOKIE = "dead_cookie"
+#: Session-state key: where the browser must go next (hand-off or sign-out), once.
+_REDIRECT = "auth_redirect"
+
+
+def cookie_max_age() -> int:
+    """How long the browser keeps the session cookie: the longest a session may live."""
+    from tutor.access import SESSION_MAX_S
+
+    return int(SESSION_MAX_S)
+
+
+def _auth_routes() -> bool:
+    # Set by ui/server.py: only then do /auth/session and /auth/sign-out exist.
+    return os.environ.get("TUTOR_AUTH_ROUTES") == "1"
+
+
+def client_address() -> str:
+    """Where this tab's requests come from, for the per-client sign-in throttle.
+
+    Behind the reverse proxy (``TUTOR_TRUSTED_PROXY=1``, set by ``make serve``) that is
+    the address the proxy saw (X-Forwarded-For, last entry: the one the proxy added);
+    otherwise the peer's own address. A header is never trusted without the proxy.
+    """
+    if os.environ.get("TUTOR_TRUSTED_PROXY") == "1":
+        forwarded = st.context.headers.get("X-Forwarded-For", "")
+        if isinstance(forwarded, str) and forwarded:
+            return forwarded.split(",")[-1].strip()
+    address = st.context.ip_address
+    return address if isinstance(address, str) else ""  # none in a test run (AppTest)
 
 
 @st.cache_resource(show_spinner=False)
@@ -100,33 +144,82 @@ def _forget_user() -> None:
 
 
 def sign_in(user_id: str, password: str) -> Session:
-    """Check the credentials and keep the new session's token (raises ``AuthError``)."""
-    session = school().sign_in(user_id.strip(), password)
+    """Check the credentials and keep the new session's token (raises ``AuthError``;
+    ``SignInLocked`` while the account or this client is locked out).
+
+    Under ``ui/server.py`` the browser is then sent once through ``/auth/session``, which
+    swaps the token for a fresh one in the HttpOnly cookie (:func:`auth_redirect`).
+    """
+    session = school().sign_in(user_id.strip(), password, client=client_address())
     _forget_user()
     st.session_state[TOKEN] = session.token
     st.session_state.pop(EXPIRED, None)
+    device = st.context.cookies.get(DEVICE_COOKIE, "")
+    if _auth_routes() and isinstance(device, str) and device:
+        code = school().hand_off(session.token, device)
+        st.session_state[_REDIRECT] = ("/auth/session", {"code": code})
     return session
 
 
 def sign_out() -> None:
-    """End this tab's session in the engine and forget everything about the user."""
+    """End this tab's session in the store (every process) and forget everything about
+    the user; under ``ui/server.py`` the browser then drops its cookie too."""
     token = st.session_state.get(TOKEN)
     if token:
         school().sign_out(token)
+        st.session_state[_DEAD_COOKIE] = token
     _forget_user()
+    if _auth_routes():
+        st.session_state[_REDIRECT] = ("/auth/sign-out", {})
 
 
 def current_session() -> Session | None:
-    """The signed-in user's session, or None (an expired one is forgotten and noted)."""
+    """The signed-in user's session, or None (an expired one is forgotten and noted).
+
+    A tab that holds no token yet takes the one in the session cookie (a reload, a
+    bookmark, or a websocket that a second app process now serves).
+    """
     token = st.session_state.get(TOKEN)
+    from_cookie = False
     if not token:
-        return None
+        cookie = st.context.cookies.get(SESSION_COOKIE, "")
+        if (
+            not isinstance(cookie, str)
+            or not cookie
+            or cookie == st.session_state.get(_DEAD_COOKIE)
+        ):
+            return None
+        token, from_cookie = cookie, True
     try:
-        return school().session(token)
+        session = school().session(token)
     except AuthError:
         _forget_user()
+        st.session_state[_DEAD_COOKIE] = token if from_cookie else ""
         st.session_state[EXPIRED] = True
         return None
+    st.session_state[TOKEN] = token
+    return session
+
+
+def auth_redirect(page_path: str) -> None:
+    """Send the browser once to the hand-off or sign-out route, if one is due (the JS is
+    ours; no user text goes into it). ``page_path`` is where to come back to."""
+    due = st.session_state.pop(_REDIRECT, None)
+    if due is None:
+        return
+    from urllib.parse import urlencode
+
+    route, params = due
+    query = urlencode({**params, "next": page_path, "lang": lang()})
+    target = json.dumps(f"{route}?{query}")
+    st.html(f"<script>window.location.replace({target});</script>", unsafe_allow_javascript=True)
+
+
+def sync_lang_with_url() -> None:
+    """Keep the language in the URL (``?lang=``): a reload or a bookmark keeps it."""
+    wanted = st.query_params.get(LANG)
+    if LANG not in st.session_state and wanted in LANGUAGES:
+        st.session_state[LANG] = wanted
 
 
 def denied(message_key: str = "access_denied") -> NoReturn:

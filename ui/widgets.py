@@ -1,7 +1,9 @@
-"""Widgets more than one page uses: picking a class, a student, a knowledge point."""
+"""Widgets more than one page uses: picking a class, a student, a knowledge point; and
+:func:`plain`, which every page uses to echo what a person typed."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -66,3 +68,31 @@ def pick_goal(*, key: str, default: str | None = None) -> str:
     labels = {kp.id: kp_label(kp) for kp in points}
     chosen: str = st.selectbox(t("goal"), ids, index=index, format_func=labels.__getitem__, key=key)
     return chosen
+
+
+#: Markdown's syntax characters are all ASCII punctuation.
+_ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def plain(text: object) -> str:
+    """What a student or teacher typed, made safe to put into Markdown: shown as the very
+    characters typed — no link (``[win](http://e.vil)``, a bare ``http://…``), no maths
+    (``$\\frac12$``), no emphasis, no HTML, no colour directive (``:red[…]``).
+
+    The text becomes an inline code span, fenced with more backticks than it holds: inside
+    one, Markdown interprets nothing (backslash escapes would not do: Streamlit links a bare
+    URL even when its characters are escaped); text with no ASCII punctuation at all, which
+    no Markdown construct can come from, stays as it is. Line breaks become spaces. Use it wherever
+    text a person entered (answers, names) is echoed inside ``st.markdown``,
+    ``st.caption``, ``st.info`` and the like.
+    """
+    one_line = " ".join(str(text).splitlines())
+    if not _ASCII_PUNCTUATION.search(one_line):
+        # Every Markdown construct needs ASCII punctuation: "Li Wei 李伟" can stay as it is.
+        return one_line
+    longest = max((len(run) for run in re.findall(r"`+", one_line)), default=0)
+    fence = "`" * (longest + 1)
+    # A span that starts or ends with a backtick (or is blank) needs a space inside the
+    # fence; CommonMark strips exactly that one space again.
+    pad = " " if one_line[:1] == "`" or one_line[-1:] == "`" or not one_line.strip() else ""
+    return f"{fence}{pad}{one_line}{pad}{fence}"

@@ -128,10 +128,10 @@ def test_export_holds_the_class_and_nothing_else(store: GraphStore, tmp_path: Pa
     assert data["students"][0]["mastery"]["a"]["attempts"] >= 1
     # No credentials unless asked for, not even the keys.
     text = json.dumps(data)
-    assert "password_hash" not in text and "scrypt$" not in text
+    assert "password_hash" not in text and "$argon2id$" not in text
     with_creds = export_class(store, "c1", include_credentials=True).to_json()
-    assert with_creds["teacher"]["password_hash"].startswith("scrypt$")
-    assert with_creds["students"][0]["password_hash"].startswith("scrypt$")
+    assert with_creds["teacher"]["password_hash"].startswith("$argon2id$")
+    assert with_creds["students"][0]["password_hash"].startswith("$argon2id$")
     assert with_creds["students"][1]["password_hash"] is None
 
 

@@ -23,7 +23,7 @@ def _path(goal: str, at: float) -> StoredPath:
 
 @functools.cache
 def _digest() -> str:
-    """A real KDF hash, as the account code stores it (computed once: scrypt is slow)."""
+    """A real KDF hash, as the account code stores it (computed once: Argon2id is slow)."""
     return hash_password("correct-horse-battery")
 
 

@@ -87,18 +87,26 @@ def _free_port() -> int:
         return port
 
 
-def start_app(data_dir: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """``streamlit run ui/app.py`` on 127.0.0.1 and a free port, on the store in
-    ``data_dir``; returns the process and the app's URL once it answers."""
-    port = _free_port()
+def start_app(
+    data_dir: Path,
+    log_path: Path,
+    *,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``streamlit run ui/server.py`` (the app and its sign-in cookie routes) on 127.0.0.1
+    and ``port`` (default: a free one), on the store in ``data_dir``; returns the process
+    and the app's URL once it answers."""
+    port = port or _free_port()
     env = {
         **os.environ,
         "TUTOR_DATA_DIR": str(data_dir),
         "TUTOR_STORE": f"sqlite:///{data_dir / 'kptutor.db'}",
+        **(env or {}),
     }
     streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
     command = [
-        streamlit, "run", str(REPO / "ui" / "app.py"),
+        streamlit, "run", str(REPO / "ui" / "server.py"),
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal",

@@ -69,13 +69,17 @@ class Page:
         return str(self.driver.find_element(By.TAG_NAME, "body").text)
 
     def wait_for(self, condition: Callable[[str], bool], what: str) -> str:
-        from selenium.common.exceptions import TimeoutException
+        from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
         from selenium.webdriver.support.ui import WebDriverWait
 
         try:
-            WebDriverWait(self.driver, WAIT, poll_frequency=0.25).until(
-                lambda _: condition(self.body())
-            )
+            # A sign-in reloads the page once (the cookie hand-off): an element may go stale.
+            WebDriverWait(
+                self.driver,
+                WAIT,
+                poll_frequency=0.25,
+                ignored_exceptions=(StaleElementReferenceException,),
+            ).until(lambda _: condition(self.body()))
         except TimeoutException:
             self.shot("timeout-" + re.sub(r"\W+", "-", what)[:40])
             raise AssertionError(f"the page never showed {what}:\n{self.body()[-2000:]}") from None
@@ -144,11 +148,39 @@ class Page:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.driver.save_screenshot(str(ARTIFACTS / f"{self.shots:02d}-{name}.png"))
 
-    def sign_in(self, user: str, password: str) -> None:
+    def sign_in(self, user: str, password: str, lang: str = "en") -> None:
+        self.wait_text(text(lang, "user_id"))
+        self.type(text(lang, "user_id"), user)
+        self.type(text(lang, "password"), password)
+        self.click(text(lang, "sign_in"))
+
+    def signed_in(self) -> None:
+        """Wait until the sign-in has moved into the session cookie (the page reloads once
+        through /auth/session) and the reloaded page has loaded."""
+        self.wait_for(lambda _: self.driver.get_cookie("kpt_session") is not None, "the cookie")
+        self.wait_for(
+            lambda _: self.driver.execute_script("return document.readyState") == "complete",
+            "the page to load",
+        )
+
+    def signed_out(self) -> None:
+        """Wait until /auth/sign-out has dropped the cookie and the sign-in page has loaded."""
+        self.wait_for(lambda _: self.driver.get_cookie("kpt_session") is None, "no cookie")
+        self.wait_for(
+            lambda _: self.driver.execute_script("return document.readyState") == "complete",
+            "the page to load",
+        )
         self.wait_text(text("en", "user_id"))
-        self.type(text("en", "user_id"), user)
-        self.type(text("en", "password"), password)
-        self.click(text("en", "sign_in"))
+
+    def click_label(self, label: str) -> None:
+        """Click a radio option or checkbox by its label."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        xpath = f'//label[contains(normalize-space(.), "{label}")]'
+        WebDriverWait(self.driver, WAIT).until(ec.element_to_be_clickable((By.XPATH, xpath)))
+        self.driver.find_element(By.XPATH, xpath).click()
 
     def item(self, other_than: str | None = None) -> Item:
         """The item the practice page shows (its id is in a caption), regenerated."""
@@ -177,6 +209,7 @@ def test_student_then_teacher_in_chromium(driver: Any, tmp_path: Path) -> None:
         page = Page(driver, url)
         driver.get(url)
         page.sign_in(*STUDENT)
+        page.signed_in()
         page.wait_text(text("en", "page_practice"), text("en", "check"))
         first = page.item()
         assert first.prompt.split()[0] in page.body()
@@ -202,10 +235,11 @@ def test_student_then_teacher_in_chromium(driver: Any, tmp_path: Path) -> None:
         page.shot("student-misconception-and-explanation")
 
         page.click(text("en", "sign_out"))
-        page.wait_text(text("en", "user_id"))
+        page.signed_out()
         page.shot("signed-out")
 
         page.sign_in(*TEACHER)
+        page.signed_in()
         page.wait_text(text("en", "page_dashboard"), text("en", "top_misconceptions"))
         page.wait_text(description.rstrip("."), wrong)  # the misconception, with the answer
         page.wait_charts(2)  # heatmap and weakest points drawn

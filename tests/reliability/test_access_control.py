@@ -80,4 +80,4 @@ def test_access_is_enforced_by_the_engine(store: GraphStore) -> None:
     # Only KDF hashes are stored.
     for person, password in (("s1", "ann-password"), ("t1", "li-password")):
         stored = store.password_hash(person)
-        assert stored is not None and stored.startswith("scrypt$") and password not in stored
+        assert stored is not None and stored.startswith("$argon2id$") and password not in stored

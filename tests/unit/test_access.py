@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Callable
@@ -215,3 +216,163 @@ def test_nothing_personal_reaches_the_log(school: School, caplog: pytest.LogCapt
     assert "sign-in" in text  # the events are logged…
     for personal in ("ann-password", "not-bo-password", "Ann", "Lily", "lily-password", "12345"):
         assert personal not in text  # … without names, passwords or answers
+
+
+# -- sessions in the store, the throttle, Argon2id ----------------------------------------
+
+#: A real hash written by kptutor before Argon2id (scrypt, n = 2^14, by the old
+#: ``tutor.auth.hash_password`` at commit 7496ad7) of the password "old-scrypt-password".
+OLD_SCRYPT_HASH = (
+    "scrypt$16384$8$1$32i/k5MrO7u4/HpJ1qbp7A==$z00oWJty4A8LUKAj2je+pRIfby46QUDenxwABrH1dr8="
+)
+
+
+def test_an_old_scrypt_hash_is_upgraded_at_the_next_sign_in(school: School) -> None:
+    store = school.engine.store
+    store.set_password_hash("t2", OLD_SCRYPT_HASH)
+    with pytest.raises(AuthError):  # a wrong password upgrades nothing
+        school.sign_in("t2", "not-the-old-password")
+    assert store.password_hash("t2") == OLD_SCRYPT_HASH
+    assert school.sign_in("t2", "old-scrypt-password").role == "teacher"
+    upgraded = store.password_hash("t2")
+    assert upgraded is not None and upgraded.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert school.sign_in("t2", "old-scrypt-password").user_id == "t2"  # still the password
+    assert store.password_hash("t2") == upgraded  # and not hashed again
+
+
+def test_a_second_school_on_the_same_store_sees_the_session(
+    store: GraphStore, clock: FakeClock
+) -> None:
+    """Two app processes: each has its own School and engine over one store."""
+    first = make_school(store, clock)
+    second = School(Engine(store, clock=clock), session_ttl_s=600)
+    token = first.sign_in("s1", "ann-password").token
+    assert second.session(token).user_id == "s1"
+    api = second.as_user(token)
+    assert isinstance(api, StudentAPI) and api.me.id == "s1"
+    first.sign_out(token)  # signing out in one process ends it in the other
+    with pytest.raises(SessionExpired):
+        second.session(token)
+    token = first.sign_in("s1", "ann-password").token
+    second.set_password("s1", "ann-new-password")  # so does a password change
+    with pytest.raises(SessionExpired):
+        first.session(token)
+
+
+def test_the_store_keeps_no_token(school: School) -> None:
+    from tutor.auth import token_hash
+
+    token = school.sign_in("s1", "ann-password").token
+    record = school.engine.store.get_session(token_hash(token))
+    assert record is not None and token not in repr(record)
+    assert school.engine.store.get_session(token) is None  # the token itself finds nothing
+
+
+def test_no_session_outlives_its_maximum_age(school: School, clock: FakeClock) -> None:
+    from tutor.access import SESSION_MAX_S
+
+    token = school.sign_in("s1", "ann-password").token
+    for _ in range(int(SESSION_MAX_S // 500) + 1):
+        clock.now += 500  # used all the time, so never idle for long
+        with contextlib.suppress(SessionExpired):
+            school.session(token)
+    with pytest.raises(SessionExpired):
+        school.session(token)
+
+
+def test_failed_sign_ins_lock_the_account_with_back_off(school: School, clock: FakeClock) -> None:
+    from tutor.errors import SignInLocked
+
+    for _ in range(5):  # five free tries
+        with pytest.raises(AuthError) as info:
+            school.sign_in("s1", "wrong-password")
+        assert not isinstance(info.value, SignInLocked)
+    with pytest.raises(SignInLocked) as locked:
+        school.sign_in("s1", "wrong-password")
+    assert locked.value.retry_after_s == 30
+    message = str(locked.value)
+    assert (
+        "30 seconds" in message and "password is wrong" not in message and "user id" not in message
+    )
+    # While locked even the right password is refused, without being checked.
+    with pytest.raises(SignInLocked):
+        school.sign_in("s1", "ann-password")
+    # Another account is not locked (the client was given no address here).
+    assert school.sign_in("s2", "bo-password").user_id == "s2"
+    clock.now += 31
+    with pytest.raises(SignInLocked) as locked:  # the next failure doubles the wait
+        school.sign_in("s1", "wrong-password")
+    assert locked.value.retry_after_s == 60
+    clock.now += 61
+    assert school.sign_in("s1", "ann-password").user_id == "s1"
+    # A success clears the account's count: five free tries again.
+    for _ in range(5):
+        with pytest.raises(AuthError) as info:
+            school.sign_in("s1", "wrong-password")
+        assert not isinstance(info.value, SignInLocked)
+
+
+def test_unknown_ids_are_locked_like_real_ones(school: School) -> None:
+    """The lock-out must not tell which user ids exist."""
+    from tutor.errors import SignInLocked
+
+    for user in ("s1", "nobody"):
+        for _ in range(5):
+            with pytest.raises(AuthError):
+                school.sign_in(user, "wrong-password")
+        with pytest.raises(SignInLocked) as info:
+            school.sign_in(user, "wrong-password")
+        assert info.value.retry_after_s == 30
+
+
+def test_one_client_trying_many_accounts_is_locked(store: GraphStore, clock: FakeClock) -> None:
+    from tutor.auth import ThrottlePolicy
+    from tutor.errors import SignInLocked
+
+    policy = ThrottlePolicy(free=3, first_lock_s=45.0, max_lock_s=900.0)
+    school = School(make_school(store, clock).engine, client_throttle=policy)
+    for n in range(3):  # three different accounts, one address
+        with pytest.raises(AuthError):
+            school.sign_in(f"guess-{n}", "wrong-password", client="203.0.113.7")
+    with pytest.raises(SignInLocked) as info:
+        school.sign_in("s1", "wrong-password", client="203.0.113.7")
+    assert info.value.retry_after_s == 45
+    with pytest.raises(SignInLocked):  # the right password too, from that address
+        school.sign_in("s1", "ann-password", client="203.0.113.7")
+    # Another address is not locked, and the throttle holds across processes (schools).
+    other = School(Engine(store, clock=clock), client_throttle=policy)
+    assert other.sign_in("s1", "ann-password", client="198.51.100.2").user_id == "s1"
+    with pytest.raises(SignInLocked):
+        other.sign_in("s2", "bo-password", client="203.0.113.7")
+
+
+def test_a_hand_off_moves_the_session_to_the_browser_once(school: School) -> None:
+    first = school.sign_in("s1", "ann-password")
+    code = school.hand_off(first.token, device="browser-1")
+    with pytest.raises(SessionExpired):  # another browser's device cookie: worthless
+        school.redeem_hand_off(code, device="browser-2")
+    cookie = school.redeem_hand_off(code, device="browser-1")
+    assert cookie.user_id == "s1" and cookie.token not in (first.token, code)
+    with pytest.raises(SessionExpired):  # single use
+        school.redeem_hand_off(code, device="browser-1")
+    with pytest.raises(SessionExpired):  # the app's token was rotated away
+        school.session(first.token)
+    with pytest.raises(SessionExpired):  # a code is not a session
+        school.session(code)
+    assert school.session(cookie.token).user_id == "s1"
+
+
+def test_a_hand_off_expires_and_dies_with_its_session(school: School, clock: FakeClock) -> None:
+    from tutor.access import HANDOFF_TTL_S
+
+    token = school.sign_in("s1", "ann-password").token
+    code = school.hand_off(token, device="d")
+    clock.now += HANDOFF_TTL_S + 1
+    with pytest.raises(SessionExpired):
+        school.redeem_hand_off(code, device="d")
+    code = school.hand_off(token, device="d")
+    school.sign_out(token)  # signed out before the browser came back
+    with pytest.raises(SessionExpired):
+        school.redeem_hand_off(code, device="d")
+    with pytest.raises(InputError, match="cookie"):
+        school.hand_off(school.sign_in("s1", "ann-password").token, device="")

@@ -249,7 +249,8 @@ def test_checker_details_are_in_chinese_on_a_chinese_page(
     not_simplified = f"{2 * int(item.answer)}/2"  # the right value, not in simplest form
     cases = [
         (not_simplified, "fb_not_simplified", "结果是对的——现在把它化成最简形式。"),
-        ("3 +* 4", "fb_unreadable", "我没能读懂“3 +* 4”——有两个符号连在了一起（“+ *”）。"),
+        # What the student typed is echoed as typed: a code span, not Markdown.
+        ("3 +* 4", "fb_unreadable", "我没能读懂“`3 +* 4`”——有两个符号连在了一起（“+ *”）。"),
         ("1" * 300, "fb_unreadable", "这个答案太长了——请只写答案（最多 200 个字符）。"),
     ]
     for given, headline, chinese in cases:
@@ -485,3 +486,27 @@ def test_another_teacher_sees_only_their_own_class(store_url: str) -> None:
     at = sign_in(start(), "t2", PASSWORDS["t2"])
     assert at.selectbox(key="u_class").options == ["Class c2 (c2)"]
     assert {m.label: m.value for m in at.metric}[text("en", "metric_students")] == "1"
+
+
+def test_the_language_is_kept_in_the_url(store_url: str) -> None:
+    """A reload or a bookmark keeps the language: it is the URL's ``lang`` parameter."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "zh-Hans"
+    at.run()
+    assert at.title[0].value == text("zh-Hans", "app_title")
+    at.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == text("en", "app_title")
+    assert at.query_params["lang"] == "en"
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "klingon"  # an unknown language: the default, no error
+    at.run()
+    assert not at.exception and at.title[0].value == text("en", "app_title")
+
+
+def test_a_signed_in_name_is_shown_as_typed(store_url: str, other_store: Engine) -> None:
+    School(other_store).add_student_with_password(
+        "s7", "[win](http://e.vil) $\\frac12$", "c1", "seven-pass", GOAL
+    )
+    at = sign_in(start(), "s7", "seven-pass")
+    captions = [c.value for c in at.sidebar.caption]
+    assert text("en", "signed_in_as", name="`[win](http://e.vil) $\\frac12$`") in captions

@@ -1,22 +1,46 @@
-"""Password hashing (scrypt) and in-memory sessions."""
+"""Password hashing (Argon2id at OWASP's parameters; old scrypt hashes still verify), session
+tokens and the throttle's back-off."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from tutor.auth import SessionTable, check_password, hash_password, verify_password
-from tutor.errors import InputError, SessionExpired
+from tutor.auth import (
+    ACCOUNT_THROTTLE,
+    ThrottlePolicy,
+    check_password,
+    hash_password,
+    needs_rehash,
+    new_token,
+    token_hash,
+    verify_password,
+)
+from tutor.errors import InputError
+
+#: Written by the scrypt ``hash_password`` kptutor had before (commit 7496ad7).
+OLD_SCRYPT_HASH = (
+    "scrypt$16384$8$1$32i/k5MrO7u4/HpJ1qbp7A==$z00oWJty4A8LUKAj2je+pRIfby46QUDenxwABrH1dr8="
+)
 
 
-def test_a_hash_verifies_its_password_only() -> None:
+def test_a_hash_is_argon2id_at_owasp_parameters_and_verifies_its_password_only() -> None:
     encoded = hash_password("purple-monkey-dishwasher")
-    assert encoded.startswith("scrypt$16384$8$1$")
+    # OWASP Password Storage Cheat Sheet: Argon2id, m=19 MiB, t=2, p=1.
+    assert encoded.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert "purple" not in encoded
     assert verify_password("purple-monkey-dishwasher", encoded)
     assert not verify_password("purple-monkey-dishwasheR", encoded)
     assert not verify_password("", encoded)
+    assert not needs_rehash(encoded)
+
+
+def test_an_old_scrypt_hash_verifies_and_asks_for_a_rehash() -> None:
+    assert verify_password("old-scrypt-password", OLD_SCRYPT_HASH)
+    assert not verify_password("old-scrypt-passworD", OLD_SCRYPT_HASH)
+    assert needs_rehash(OLD_SCRYPT_HASH)
+    # An Argon2id hash of weaker parameters is upgraded too.
+    weak = "$argon2id$v=19$m=8192,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$" + "A" * 43
+    assert needs_rehash(weak)
 
 
 def test_the_same_password_gets_a_new_salt_each_time() -> None:
@@ -31,6 +55,8 @@ def test_the_same_password_gets_a_new_salt_each_time() -> None:
         "",
         "plain-text-password",
         "bcrypt$1$2$3$AAAA$AAAA",
+        "$argon2id$v=19$m=19456,t=2,p=1$bm90YmFzZTY0!$AAAA",
+        "$argon2i$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$" + "A" * 43,  # not Argon2id
         "scrypt$16384$8$1$not base64!$AAAA",
         "scrypt$1000$8$1$AAAA$AAAA",  # n not a power of two
         "scrypt$1073741824$8$1$AAAA$AAAA",  # n too large to be ours
@@ -57,80 +83,16 @@ def test_password_rule_edges_are_accepted() -> None:
     check_password("密" * 128)
 
 
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
+def test_tokens_are_random_and_stored_only_as_a_hash() -> None:
+    tokens = {new_token() for _ in range(1000)}
+    assert len(tokens) == 1000 and all(len(t) >= 43 for t in tokens)
+    token = next(iter(tokens))
+    digest = token_hash(token)
+    assert len(digest) == 64 and token not in digest and digest == token_hash(token)
 
 
-def test_sessions_slide_and_expire() -> None:
-    clock = FakeClock()
-    table = SessionTable(ttl_s=60, clock=clock)
-    session = table.open("s1", "student", "Ann")
-    assert session.expires_at == 1_060.0 and len(session.token) >= 40
-    clock.now += 50
-    assert table.get(session.token).expires_at == 1_110.0  # used: expiry slides
-    clock.now += 50
-    assert table.get(session.token).user_id == "s1"  # still inside the slid window
-    clock.now += 61
-    with pytest.raises(SessionExpired, match="sign in again"):
-        table.get(session.token)
-    with pytest.raises(SessionExpired):  # and it stays gone
-        table.get(session.token)
-
-
-def test_sign_out_and_unknown_tokens() -> None:
-    table = SessionTable(ttl_s=60, clock=FakeClock())
-    a = table.open("t1", "teacher", "Ms Li")
-    b = table.open("t1", "teacher", "Ms Li")
-    c = table.open("s1", "student", "Ann")
-    assert a.token != b.token
-    table.close(a.token)
-    table.close(a.token)  # twice is harmless
-    with pytest.raises(SessionExpired):
-        table.get(a.token)
-    with pytest.raises(SessionExpired):
-        table.get("made-up-token")
-    table.close_user("t1")
-    with pytest.raises(SessionExpired):
-        table.get(b.token)
-    assert table.get(c.token).user_id == "s1"
-
-
-def test_expired_sessions_are_pruned_when_new_ones_open() -> None:
-    clock = FakeClock()
-    table = SessionTable(ttl_s=10, clock=clock)
-    for n in range(5):
-        table.open(f"s{n}", "student", "X")
-    clock.now += 11
-    table.open("s9", "student", "X")
-    assert len(table) == 1
-
-
-def test_sessions_are_thread_safe() -> None:
-    table = SessionTable(ttl_s=600)
-    tokens: list[str] = []
-    lock = threading.Lock()
-
-    def work() -> None:
-        for n in range(200):
-            token = table.open(f"s{n}", "student", "X").token
-            table.get(token)
-            with lock:
-                tokens.append(token)
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(set(tokens)) == 800 and len(table) == 800
-
-
-def test_a_session_lifetime_must_be_positive() -> None:
-    with pytest.raises(InputError, match="positive"):
-        SessionTable(ttl_s=0)
+def test_the_back_off_doubles_up_to_a_cap() -> None:
+    policy = ThrottlePolicy(free=5, first_lock_s=30.0, max_lock_s=900.0)
+    assert [policy.lock_s(n) for n in range(1, 12)] == [0, 0, 0, 0, 0, 30, 60, 120, 240, 480, 900]
+    assert policy.lock_s(10_000) == 900.0
+    assert ACCOUNT_THROTTLE.free == 5 and ACCOUNT_THROTTLE.max_lock_s == 900.0

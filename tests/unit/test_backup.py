@@ -339,7 +339,7 @@ def test_export_and_import_class_commands(env: dict[str, str], tmp_path: Path, l
     )
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "k.json").stat().st_mode & 0o077 == 0
-    assert "scrypt$" in (tmp_path / "k.json").read_text(encoding="utf-8")
+    assert "$argon2id$" in (tmp_path / "k.json").read_text(encoding="utf-8")
 
 
 def test_import_class_refuses_a_bad_document_in_one_line(

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from tutor.domain import (
     ClassGroup,
     Curriculum,
+    SessionRecord,
     Student,
     Teacher,
     check_name,
@@ -231,3 +232,31 @@ def attempt_conflict(student_id: str, expected_seq: int, latest_seq: int) -> Sto
         f"another answer of student {student_id!r} was saved at the same time (attempt "
         f"{latest_seq}, not {expected_seq}); nothing was saved — submit the answer again"
     )
+
+
+# -- sessions and the sign-in throttle (both engines) --------------------------------------
+
+_SESSION_KINDS = ("session", "handoff")
+#: The longest throttle key (``account:<id>`` or ``client:<address>``) a store accepts.
+MAX_THROTTLE_KEY_LEN = 300
+
+
+def check_session_record(record: SessionRecord) -> None:
+    """A session record a store may keep: a SHA-256 hex token hash, a known kind, times."""
+    if len(record.token_hash) != 64 or not all(c in "0123456789abcdef" for c in record.token_hash):
+        raise InputError("a session is stored by the SHA-256 of its token (tutor.auth.token_hash)")
+    if record.kind not in _SESSION_KINDS:
+        raise InputError(f"a session's kind is one of {_SESSION_KINDS}, not {record.kind!r}")
+    if record.role not in ("teacher", "student"):
+        raise InputError(f"a session's role is teacher or student, not {record.role!r}")
+    if not record.user_id or record.expires_at < record.created_at:
+        raise InputError("a session names its user and expires after it was opened")
+
+
+def check_throttle_keys(keys: Sequence[str]) -> None:
+    """Throttle keys are short, non-empty text."""
+    for key in keys:
+        if not isinstance(key, str) or not key or len(key) > MAX_THROTTLE_KEY_LEN:
+            raise InputError(
+                f"a sign-in throttle key is text of 1 to {MAX_THROTTLE_KEY_LEN} characters"
+            )

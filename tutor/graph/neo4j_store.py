@@ -17,7 +17,7 @@ import threading
 import zlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -37,6 +37,8 @@ from tutor.domain import (
     MasteryState,
     MisconceptionInfo,
     Problem,
+    SessionRecord,
+    SignInFailures,
     Standard,
     StoredPath,
     Student,
@@ -722,6 +724,7 @@ class Neo4jStore:
         def work(tx: ManagedTransaction) -> None:
             self._class(tx, class_id)
             for statement in (
+                _DELETE_CLASS_SESSIONS,
                 cypher.DELETE_CLASS_ATTEMPTS,
                 cypher.DELETE_CLASS_STUDENTS,
                 cypher.DELETE_CLASS,
@@ -958,6 +961,92 @@ class Neo4jStore:
 
         return self._read(work)
 
+    # -- sessions and the sign-in throttle -------------------------------------------
+    # Sessions and throttle counts are nodes of their own, linked to nothing: signing in
+    # or checking a session never locks a Student, Teacher or KnowledgePoint node.
+
+    def open_session(self, record: SessionRecord) -> None:
+        """See :meth:`Sessions.open_session`."""
+        checks.check_session_record(record)
+
+        def work(tx: ManagedTransaction) -> None:
+            if tx.run(_SESSION_EXISTS, token_hash=record.token_hash).single() is not None:
+                raise InputError("that session token is already in use")
+            tx.run(_CREATE_SESSION, props=asdict(record)).consume()
+
+        self._write(work)
+
+    def get_session(self, token_hash: str) -> SessionRecord | None:
+        """See :meth:`Sessions.get_session`."""
+
+        def work(tx: ManagedTransaction) -> SessionRecord | None:
+            row = tx.run(_GET_SESSION, token_hash=token_hash).single()
+            return None if row is None else SessionRecord(**dict(row["s"]))
+
+        return self._read(work)
+
+    def touch_session(self, token_hash: str, expires_at: float) -> None:
+        """See :meth:`Sessions.touch_session`."""
+        self._write(
+            lambda tx: tx.run(
+                _TOUCH_SESSION, token_hash=token_hash, expires_at=expires_at
+            ).consume()
+        )
+
+    def end_session(self, token_hash: str) -> bool:
+        """See :meth:`Sessions.end_session`."""
+
+        def work(tx: ManagedTransaction) -> bool:
+            return int(tx.run(_END_SESSION, token_hash=token_hash).single(strict=True)["n"]) > 0
+
+        return self._write(work)
+
+    def end_sessions_of(self, person_id: str) -> int:
+        """See :meth:`Sessions.end_sessions_of`."""
+
+        def work(tx: ManagedTransaction) -> int:
+            return int(tx.run(_END_SESSIONS_OF, user_id=person_id).single(strict=True)["n"])
+
+        return self._write(work)
+
+    def prune_sessions(self, now: float) -> int:
+        """See :meth:`Sessions.prune_sessions`."""
+
+        def work(tx: ManagedTransaction) -> int:
+            return int(tx.run(_PRUNE_SESSIONS, now=now).single(strict=True)["n"])
+
+        return self._write(work)
+
+    def note_sign_in_failure(
+        self, keys: Sequence[str], at: float, *, forget_before: float
+    ) -> list[SignInFailures]:
+        """See :meth:`Sessions.note_sign_in_failure`. The SET reads the count it writes,
+        so Neo4j takes the node's write lock first: concurrent failures queue, none is lost."""
+        checks.check_throttle_keys(keys)
+
+        def work(tx: ManagedTransaction) -> list[SignInFailures]:
+            rows = tx.run(_NOTE_FAILURES, keys=list(keys), at=at, forget=forget_before)
+            return _failures(keys, rows)
+
+        return self._write(work)
+
+    def sign_in_failures(self, keys: Sequence[str]) -> list[SignInFailures]:
+        """See :meth:`Sessions.sign_in_failures`."""
+        checks.check_throttle_keys(keys)
+        return self._read(lambda tx: _failures(keys, tx.run(_GET_FAILURES, keys=list(keys))))
+
+    def clear_sign_in_failures(self, key: str) -> None:
+        """See :meth:`Sessions.clear_sign_in_failures`."""
+        self._write(lambda tx: tx.run(_CLEAR_FAILURES, key=key).consume())
+
+    def prune_sign_in_failures(self, before: float) -> int:
+        """See :meth:`Sessions.prune_sign_in_failures`."""
+
+        def work(tx: ManagedTransaction) -> int:
+            return int(tx.run(_PRUNE_FAILURES, before=before).single(strict=True)["n"])
+
+        return self._write(work)
+
 
 #: LIMIT needs a number; this stands for "no limit".
 _NO_LIMIT = 2**62
@@ -1020,3 +1109,59 @@ def _standard(props: Any) -> Standard:
         domain=row.get("domain"),
         description=row.get("description", ""),
     )
+
+
+# -- sessions and the sign-in throttle: queries (kept here, apart from cypher.py) -----------
+_DELETE_CLASS_SESSIONS = """
+MATCH (:Class {id: $id})<-[:MEMBER_OF]-(s:Student)
+MATCH (x:Session {user_id: s.id, role: 'student'})
+DELETE x
+"""
+_SESSION_EXISTS = "MATCH (s:Session {token_hash: $token_hash}) RETURN 1 AS found"
+_CREATE_SESSION = "CREATE (s:Session) SET s = $props"
+_GET_SESSION = "MATCH (s:Session {token_hash: $token_hash}) RETURN properties(s) AS s"
+_TOUCH_SESSION = "MATCH (s:Session {token_hash: $token_hash}) SET s.expires_at = $expires_at"
+_END_SESSION = """
+OPTIONAL MATCH (s:Session {token_hash: $token_hash})
+WITH collect(s) AS found
+FOREACH (x IN found | DELETE x)
+RETURN size(found) AS n
+"""
+_END_SESSIONS_OF = """
+OPTIONAL MATCH (s:Session {user_id: $user_id})
+WITH collect(s) AS found
+FOREACH (x IN found | DELETE x)
+RETURN size(found) AS n
+"""
+_PRUNE_SESSIONS = """
+OPTIONAL MATCH (s:Session) WHERE s.expires_at <= $now
+WITH collect(s) AS found
+FOREACH (x IN found | DELETE x)
+RETURN size(found) AS n
+"""
+_NOTE_FAILURES = """
+UNWIND $keys AS key
+MERGE (f:SignInThrottle {key: key})
+ON CREATE SET f.failures = 0, f.last_at = $at
+SET f.failures = CASE WHEN f.last_at < $forget THEN 1 ELSE f.failures + 1 END,
+    f.last_at = $at
+RETURN f.key AS key, f.failures AS failures, f.last_at AS last_at
+"""
+_GET_FAILURES = """
+MATCH (f:SignInThrottle) WHERE f.key IN $keys
+RETURN f.key AS key, f.failures AS failures, f.last_at AS last_at
+"""
+_CLEAR_FAILURES = "MATCH (f:SignInThrottle {key: $key}) DELETE f"
+_PRUNE_FAILURES = """
+OPTIONAL MATCH (f:SignInThrottle) WHERE f.last_at < $before
+WITH collect(f) AS found
+FOREACH (x IN found | DELETE x)
+RETURN size(found) AS n
+"""
+
+
+def _failures(keys: Sequence[str], rows: Any) -> list[SignInFailures]:
+    found = {
+        r["key"]: SignInFailures(r["key"], int(r["failures"]), float(r["last_at"])) for r in rows
+    }
+    return [found.get(k, SignInFailures(k, 0, 0.0)) for k in keys]

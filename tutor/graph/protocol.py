@@ -5,6 +5,7 @@
 * :class:`ContentCatalog` — item families, misconceptions and imported problems, read-only;
 * :class:`People` — teachers, classes, students and their password hashes;
 * :class:`LearnerLog` — attempts, mastery and stored paths (written together);
+* :class:`Sessions` — signed-in sessions (by token hash) and the sign-in throttle's counts;
 * :class:`GraphStore` — all of them, plus :meth:`GraphStore.close`.
 
 Input checks that need no stored data live in :mod:`tutor.graph.checks`, once for both
@@ -33,6 +34,8 @@ from tutor.domain import (
     MasteryState,
     MisconceptionInfo,
     Problem,
+    SessionRecord,
+    SignInFailures,
     Standard,
     StoredPath,
     Student,
@@ -324,7 +327,64 @@ class LearnerLog(StoreRole, Protocol):
 
 
 @runtime_checkable
-class GraphStore(CurriculumGraph, CurriculumAdmin, ContentCatalog, People, LearnerLog, Protocol):
+class Sessions(StoreRole, Protocol):
+    """Who is signed in, kept in the store so that every app process sees the same
+    sessions, and the counts of failed sign-ins the throttle reads.
+
+    Sessions are found by the SHA-256 of their token (the token itself is never stored).
+    Every method is one transaction; the times are the caller's clock.
+    """
+
+    def open_session(self, record: SessionRecord) -> None:
+        """Store a new session; :class:`InputError` if its token hash is already taken."""
+        ...
+
+    def get_session(self, token_hash: str) -> SessionRecord | None:
+        """The stored session with this token hash (expired ones too), or None."""
+        ...
+
+    def touch_session(self, token_hash: str, expires_at: float) -> None:
+        """Move a session's expiry (a missing session is no error: it was signed out)."""
+        ...
+
+    def end_session(self, token_hash: str) -> bool:
+        """Remove a session; whether it was there (so exactly one caller can consume a
+        single-use handoff)."""
+        ...
+
+    def end_sessions_of(self, person_id: str) -> int:
+        """Remove every session of one person (password change); how many there were."""
+        ...
+
+    def prune_sessions(self, now: float) -> int:
+        """Remove the sessions that expired before ``now``; how many."""
+        ...
+
+    def note_sign_in_failure(
+        self, keys: Sequence[str], at: float, *, forget_before: float
+    ) -> list[SignInFailures]:
+        """Count one more failed sign-in under each key, atomically (several processes
+        count at once); a count whose last failure is older than ``forget_before`` starts
+        again at 1. The new counts, in the order of ``keys``."""
+        ...
+
+    def sign_in_failures(self, keys: Sequence[str]) -> list[SignInFailures]:
+        """The counts under ``keys`` (0 failures for a key never counted), in order."""
+        ...
+
+    def clear_sign_in_failures(self, key: str) -> None:
+        """Forget the count under one key (after a successful sign-in)."""
+        ...
+
+    def prune_sign_in_failures(self, before: float) -> int:
+        """Forget every count whose last failure is older than ``before``; how many."""
+        ...
+
+
+@runtime_checkable
+class GraphStore(
+    CurriculumGraph, CurriculumAdmin, ContentCatalog, People, LearnerLog, Sessions, Protocol
+):
     """The whole store: every role in one object, as both engines implement it.
 
     Callers that need one role should ask for that role (a page that reads the graph

@@ -20,7 +20,7 @@ import threading
 import weakref
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -40,6 +40,8 @@ from tutor.domain import (
     MasteryState,
     MisconceptionInfo,
     Problem,
+    SessionRecord,
+    SignInFailures,
     Standard,
     StoredPath,
     Student,
@@ -56,7 +58,10 @@ from tutor.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+#: 2 added the ``session`` and ``sign_in_failure`` tables. Opening an older file adds the
+#: missing tables (every CREATE says IF NOT EXISTS) and raises the number: nothing that was
+#: there changes, so a version-1 database stays readable.
+SCHEMA_VERSION = 2
 
 #: How often the store's checkpoint thread copies new WAL pages into the database file.
 #: Left to SQLite, that copy (and its fsync) runs inside whichever commit crosses the
@@ -208,6 +213,26 @@ CREATE TABLE IF NOT EXISTS learning_path (
     goal          TEXT,
     kind          TEXT NOT NULL
 ) WITHOUT ROWID;
+-- signed-in sessions by the SHA-256 of their token (schema 2)
+CREATE TABLE IF NOT EXISTS session (
+    token_hash  TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL,
+    role        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    created_at  REAL NOT NULL,
+    expires_at  REAL NOT NULL,
+    kind        TEXT NOT NULL,
+    device_hash TEXT NOT NULL,
+    parent_hash TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS session_user ON session(user_id);
+CREATE INDEX IF NOT EXISTS session_expiry ON session(expires_at);
+-- failed sign-ins in a row, per throttle key (an account or a client) (schema 2)
+CREATE TABLE IF NOT EXISTS sign_in_failure (
+    key      TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    last_at  REAL NOT NULL
+) WITHOUT ROWID;
 """
 
 _CURRICULUM_TABLES = (
@@ -331,6 +356,11 @@ class SqliteStore:
                 conn.execute(
                     "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
+                )
+                conn.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'"
+                    " AND CAST(value AS INTEGER) < ?",
+                    (str(SCHEMA_VERSION), SCHEMA_VERSION),
                 )
         except sqlite3.DatabaseError as exc:
             raise self._unusable(exc) from None
@@ -943,6 +973,10 @@ class SqliteStore:
                 f"DELETE FROM account WHERE role = 'student' AND id IN ({members})",  # noqa: S608
                 (class_id,),
             )
+            conn.execute(
+                f"DELETE FROM session WHERE role = 'student' AND user_id IN ({members})",  # noqa: S608
+                (class_id,),
+            )
             conn.execute("DELETE FROM student WHERE class_id = ?", (class_id,))
             conn.execute("DELETE FROM class WHERE id = ?", (class_id,))
         log.info("deleted class %s and its students from %s", class_id, self.url)
@@ -1121,6 +1155,102 @@ class SqliteStore:
             return None
         kps, next_kp, reason, reason_zh, gap, at, goal, kind = row
         return StoredPath(list(json.loads(kps)), next_kp, reason, reason_zh, gap, at, goal, kind)
+
+    # -- sessions and the sign-in throttle -------------------------------------------
+
+    def open_session(self, record: SessionRecord) -> None:
+        """See :meth:`Sessions.open_session`."""
+        checks.check_session_record(record)
+        with self._write() as conn:
+            try:
+                conn.execute(
+                    "INSERT INTO session(token_hash, user_id, role, name, created_at,"
+                    " expires_at, kind, device_hash, parent_hash)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    astuple(record),
+                )
+            except sqlite3.IntegrityError:
+                raise InputError("that session token is already in use") from None
+
+    def get_session(self, token_hash: str) -> SessionRecord | None:
+        """See :meth:`Sessions.get_session`."""
+        row = (
+            self._conn()
+            .execute(
+                "SELECT token_hash, user_id, role, name, created_at, expires_at, kind,"
+                " device_hash, parent_hash FROM session WHERE token_hash = ?",
+                (token_hash,),
+            )
+            .fetchone()
+        )
+        return None if row is None else SessionRecord(*row)
+
+    def touch_session(self, token_hash: str, expires_at: float) -> None:
+        """See :meth:`Sessions.touch_session`."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE session SET expires_at = ? WHERE token_hash = ?", (expires_at, token_hash)
+            )
+
+    def end_session(self, token_hash: str) -> bool:
+        """See :meth:`Sessions.end_session`."""
+        with self._write() as conn:
+            cur = conn.execute("DELETE FROM session WHERE token_hash = ?", (token_hash,))
+            return cur.rowcount > 0
+
+    def end_sessions_of(self, person_id: str) -> int:
+        """See :meth:`Sessions.end_sessions_of`."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM session WHERE user_id = ?", (person_id,)).rowcount
+
+    def prune_sessions(self, now: float) -> int:
+        """See :meth:`Sessions.prune_sessions`."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM session WHERE expires_at <= ?", (now,)).rowcount
+
+    def note_sign_in_failure(
+        self, keys: Sequence[str], at: float, *, forget_before: float
+    ) -> list[SignInFailures]:
+        """See :meth:`Sessions.note_sign_in_failure`. One IMMEDIATE transaction: the
+        increments of several processes cannot interleave."""
+        checks.check_throttle_keys(keys)
+        with self._write() as conn:
+            for key in keys:
+                conn.execute(
+                    "INSERT INTO sign_in_failure(key, failures, last_at) VALUES (?, 1, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET"
+                    " failures = CASE WHEN last_at < ? THEN 1 ELSE failures + 1 END,"
+                    " last_at = excluded.last_at",
+                    (key, at, forget_before),
+                )
+            return self._failures(conn, keys)
+
+    def sign_in_failures(self, keys: Sequence[str]) -> list[SignInFailures]:
+        """See :meth:`Sessions.sign_in_failures`."""
+        checks.check_throttle_keys(keys)
+        return self._failures(self._conn(), keys)
+
+    def clear_sign_in_failures(self, key: str) -> None:
+        """See :meth:`Sessions.clear_sign_in_failures`."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM sign_in_failure WHERE key = ?", (key,))
+
+    def prune_sign_in_failures(self, before: float) -> int:
+        """See :meth:`Sessions.prune_sign_in_failures`."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM sign_in_failure WHERE last_at < ?", (before,)).rowcount
+
+    @staticmethod
+    def _failures(conn: sqlite3.Connection, keys: Sequence[str]) -> list[SignInFailures]:
+        found = {
+            r[0]: SignInFailures(r[0], int(r[1]), float(r[2]))
+            for r in conn.execute(
+                "SELECT key, failures, last_at FROM sign_in_failure"
+                " WHERE key IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(keys)),),
+            )
+        }
+        return [found.get(k, SignInFailures(k, 0, 0.0)) for k in keys]
 
 
 def _checkpoint_loop(

@@ -225,6 +225,10 @@ _MESSAGES: dict[str, str] = {
     "ui.sign_in": "Sign in",
     "ui.wrong_credentials": "That user id and password don't match. Check both and try again.",
     "ui.session_expired": "Your session has ended. Please sign in again.",
+    "ui.sign_in_locked": (
+        "Too many failed sign-ins. Wait {seconds} seconds, then try again. "
+        "(Your teacher can reset a forgotten password.)"
+    ),
     "ui.demo_hint": "Demo accounts: teacher `teacher` / `teacher-demo`; students `s01` … `s30` / "
     "`student-demo`.",
     "ui.no_curriculum": "No curriculum is loaded. Run `tutor graph load default` and reload.",

@@ -203,6 +203,7 @@ _MESSAGES: dict[str, str] = {
     "ui.sign_in": "登录",
     "ui.wrong_credentials": "用户名与密码不匹配，请检查后重试。",
     "ui.session_expired": "登录已失效，请重新登录。",
+    "ui.sign_in_locked": "登录失败次数过多。请等待 {seconds} 秒后再试。（忘记密码可请老师重置。）",
     "ui.demo_hint": (
         "演示账号：教师 `teacher` / `teacher-demo`；学生 `s01` … `s30` / `student-demo`。"
     ),

@@ -4,6 +4,7 @@ with several steps, a box to show working."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -11,6 +12,7 @@ import streamlit as st
 from tutor.errors import InputError, TutorError
 from ui import state
 from ui.state import t
+from ui.widgets import plain
 
 if TYPE_CHECKING:
     from tutor.access import StudentAPI
@@ -74,7 +76,8 @@ def _feedback(fb: Feedback) -> None:
         # The checker's own words (what it could not read, which form it wants), which
         # the engine gives as a code: worded in the tab's language. A bare "Correct!" or
         # "Not quite" would only repeat the verdict shown just above.
-        st.caption(state.checker_message(fb.code, fb.params))
+        # What the student typed comes back in some messages: shown as typed.
+        st.caption(state.checker_message(fb.code, {**fb.params, **_typed(fb.params)}))
     if fb.gap_kps:
         names = ", ".join(state.kp_name(kp) for kp in fb.gap_kps)
         st.caption(t("fb_gaps", names=names))
@@ -82,6 +85,11 @@ def _feedback(fb: Feedback) -> None:
         st.caption(t("fb_try_again"))
     elif not fb.recorded:
         st.caption(t("fb_not_recorded"))
+
+
+def _typed(params: Mapping[str, object]) -> dict[str, str]:
+    """The checker's parameters that hold the student's own text, made plain."""
+    return {k: plain(v) for k, v in params.items() if k == "text"}
 
 
 def _hints(api: StudentAPI, item_id: str, steps: int) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from tutor.errors import TutorError
 from ui import graphs, state
 from ui.state import t
+from ui.widgets import plain
 
 if TYPE_CHECKING:
     from tutor.domain import MasteryState
@@ -78,7 +79,7 @@ def render() -> None:
         st.caption(t("no_attempts"))
     for attempt in reversed(attempts):
         mark = "✅" if attempt.correct else "❌"
-        st.markdown(f"{mark} {state.kp_name(attempt.kp)} — `{attempt.answer}`")
+        st.markdown(f"{mark} {state.kp_name(attempt.kp)} — {plain(attempt.answer)}")
 
 
 render()

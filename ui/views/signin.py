@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tutor.errors import AuthError, TutorError
+from tutor.errors import AuthError, SignInLocked, TutorError
 from tutor.service import demo_ready
 from ui import state
 from ui.state import t
@@ -33,6 +33,9 @@ def render() -> None:
     if submitted:
         try:
             state.sign_in(user_id, password)
+        except SignInLocked as exc:
+            # Says when to try again, never whether the id or the password was wrong.
+            st.error(t("sign_in_locked", seconds=int(exc.retry_after_s)))
         except AuthError:
             # One message for a wrong id and a wrong password: no hint which one it was.
             st.error(t("wrong_credentials"))

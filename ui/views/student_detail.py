@@ -93,7 +93,7 @@ def render() -> None:
     st.markdown(
         t(
             "student_summary",
-            name=student.name,
+            name=widgets.plain(student.name),
             goal=state.kp_name(student.goal) if student.goal else t("none"),
             n=len(attempts),
             correct=sum(a.correct for a in attempts),
@@ -123,7 +123,9 @@ def render() -> None:
             except TutorError as exc:
                 state.show_error(exc)
             else:
-                st.success(t("goal_set_student", kp=state.kp_name(goal), name=student.name))
+                st.success(
+                    t("goal_set_student", kp=state.kp_name(goal), name=widgets.plain(student.name))
+                )
 
 
 render()
