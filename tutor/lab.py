@@ -347,6 +347,14 @@ def is_pulled(settings: Settings, name: str) -> bool:
     return pulled(settings, name)
 
 
+def voice_gate(name: str) -> dict[str, dict[str, Any]]:
+    """Whether pullable model ``name`` words texts per language (the language gate of
+    :mod:`tutor.llm.gate`): ``{"en": {"open", "pass_rate", "n"}, "zh": {…}}``."""
+    from tutor.llm.gate import load_gate
+
+    return load_gate().languages(f"transformers:{name}")
+
+
 def model_dir(settings: Settings, name: str) -> Path:
     """Where the converted copy of model ``name`` lives (pulled or not)."""
     from tutor.llm.weights import model_dir as folder
