@@ -329,8 +329,6 @@ def _focus(item: Item, index: int, level: int, language: Language, ref: Referenc
         # A bare label ("Run") is no idea for a child: say what to work out with it.
         if idea and len(idea.split()) <= 3 and work and language == "en":
             idea = f"{idea}: {work[0].lower()}{work[1:]}"
-        elif idea and len(idea) <= 3 and work and language == "zh":
-            idea = f"{idea}，{work}"
         found = _safe([idea, work], ref)
     elif level == 2:
         found = _safe([blank, work, idea], ref)
