@@ -498,6 +498,15 @@ def report(result: dict[str, Any]) -> str:
                 f"{1000 * row['p95_s']:.0f} ms | {1000 * row['first_round_p95_s']:.0f} ms | "
                 f"{1000 * row['max_s']:.0f} ms | p95 ≤ 1 s |"
             )
+    lines += [
+        "",
+        "The model is asked only for the cases of `--model-sample` (half per language, every "
+        "k-th case: deterministic); every other case shows its template, which is what the "
+        "engine shows whenever the model's text is rejected or the gate is closed. The model "
+        "share above is on the asked cases. Full run (every case through the model; hours on "
+        "2 shared cores): `python benchmarks/voice.py --model smollm2 --write BENCHMARKS.md "
+        "--write-gate`; before and after LoRA in one run: add `--adapter PATH --compare`.",
+    ]
     gate = result.get("gate")
     if gate:
         lines += [
@@ -521,7 +530,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, default=None, help="BENCHMARKS.md to update")
     parser.add_argument("--write-gate", action="store_true")
     parser.add_argument("--json", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--from-json", type=Path, default=None, help="only render a saved result (no run)"
+    )
     args = parser.parse_args(argv)
+    if args.from_json is not None:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        body = report(saved)
+        print(body)
+        if args.write:
+            write_section(args.write, body, "voice", heading="## The tutor's voice (issue 15)")
+        return 0
     if args.compare and args.adapter is None:
         parser.error("--compare needs --adapter PATH")
 
@@ -553,7 +572,9 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         rows = run_cases(all_cases, model, sample if name != "template" else None, progress)
         runs[name] = {"summary": summarize(rows), "seconds": round(time.perf_counter() - t0, 1)}
-        runs[name]["rows"] = rows
+        # Kept in the JSON: the texts the model was asked for and any faulty shown text (the
+        # template-only rows are summarised above; all 1,000+ would bloat the file).
+        runs[name]["rows"] = [r for r in rows if r["asked_model"] or r["faults"]]
         progress(f"{name}: {json.dumps(runs[name]['summary']['model_share'])}")
     latency = []
     if not args.no_latency:
