@@ -40,6 +40,7 @@ from tutor.content.items import (
     generate,
     generators_by_kp,
     levels_by_kp,
+    parse_item_id,
     regenerate,
 )
 from tutor.content.misconceptions import Misconception, get_misconception
@@ -52,7 +53,7 @@ from tutor.learner.mastery import DEFAULT_BKT, Observation, observe
 from tutor.llm.options import ExplainOptions
 from tutor.policy import paths
 from tutor.policy.index import CurriculumIndex
-from tutor.policy.select import choose
+from tutor.policy.select import LOOKBACK, Run, choose
 from tutor.reports import ClassReport, class_report, export_class_csv
 from tutor.turns import Feedback, NextItem
 
@@ -78,6 +79,8 @@ SUBMIT_TRIES = 10
 SUBMIT_BACKOFF_S = 0.005
 #: A second answer to one of the student's last this-many items is checked, not recorded.
 RECENT_ITEMS = 20
+#: Recent items read with each answer: those, and the no-stuck rule's look back.
+READ_RECENT = max(RECENT_ITEMS, LOOKBACK)
 
 
 def _item_seed(student_id: str, seq: int) -> int:
@@ -118,6 +121,36 @@ class Engine:
     def _generators(self) -> dict[str, list[Generator]]:
         return generators_by_kp()  # once, not a scan of the registry per item
 
+    @cached_property
+    def _kp_of_generator(self) -> dict[str, str]:
+        return {g.name: kp for kp, gens in self._generators.items() for g in gens}
+
+    def _run(self, student_id: str, item_ids: tuple[str, ...], *, unsaved: int = 0) -> Run | None:
+        """The student's latest answers in a row on one point (the no-stuck rule's input),
+        from the ids of their latest answers, newest first (:data:`LOOKBACK` of them when
+        there are so many); ``unsaved`` of them, at the front, are not in the log yet. A run
+        as long as the ids is counted on in the attempt log."""
+        kps = [self._kp_of_generator.get(parse_item_id(i)[0]) for i in item_ids[:LOOKBACK]]
+        if not kps or kps[0] is None:
+            return None  # no answer yet, or not a generated item: no run to act on
+        kp, level = kps[0], parse_item_id(item_ids[0])[1]
+        recent = kps.count(kp)
+        seen = frozenset(k for k in kps if k is not None)
+        length = next((n for n, other in enumerate(kps) if other != kp), len(kps))
+        if length < LOOKBACK:
+            return Run(kp, length, level, recent, seen)
+        limit = 4 * LOOKBACK
+        while True:  # rare: a long run; read further back in the log until it ends
+            log = self.store.attempts(student_id, limit=limit)
+            saved = next((n for n, a in enumerate(reversed(log)) if a.kp != kp), len(log))
+            if saved < len(log) or len(log) < limit:
+                return Run(kp, saved + unsaved, level, recent, seen)
+            limit *= 4
+
+    def _run_after(self, state: LearnerState, item: Item) -> Run | None:
+        """The run once ``item``'s answer is recorded (``state`` read with recent items)."""
+        return self._run(state.student.id, (item.item_id, *state.recent_items), unsaved=1)
+
     def index(self, fingerprint: str | None = None) -> CurriculumIndex:
         """The cached views of the stored curriculum (``fingerprint``: as just read with the
         learner state; else read now). A new fingerprint starts a new index."""
@@ -132,10 +165,15 @@ class Engine:
 
     def next_item(self, student_id: str) -> NextItem:
         """The next item for a student, with the reason it was chosen."""
-        state = self.store.learner_state(student_id)
+        state = self.store.learner_state(student_id, recent=LOOKBACK)
         index = self.index(state.curriculum or "")
         view = paths.view_of(
-            index, state.student, state.mastery, answered=state.last_seq, now=self.clock()
+            index,
+            state.student,
+            state.mastery,
+            answered=state.last_seq,
+            now=self.clock(),
+            run=self._run(student_id, state.recent_items),
         )
         choice = choose(view).worded(render)
         if choice.kp is None or choice.difficulty is None or choice.kind == "goal_reached":
@@ -143,7 +181,12 @@ class Engine:
         seq = state.last_seq + 1
         gens = [g for g in self._generators.get(choice.kp, ()) if choice.difficulty in g.levels]
         gen = gens[seq % len(gens)]
-        return NextItem(choice, generate(gen.name, choice.difficulty, _item_seed(student_id, seq)))
+        item = generate(gen.name, choice.difficulty, _item_seed(student_id, seq))
+        example = None
+        if choice.approach == "worked_example":
+            # A stuck student first reads a similar item solved step by step (another seed).
+            example = generate(gen.name, choice.difficulty, _item_seed(student_id, -seq))
+        return NextItem(choice, item, example)
 
     def submit(
         self, student_id: str, item_id: str, answer: str, *, working: str | None = None
@@ -161,7 +204,7 @@ class Engine:
         """
         # One read gives the student, their mastery, their latest attempt and recent items;
         # the first try below computes from it (a retry reads again).
-        state = self.store.learner_state(student_id, recent=RECENT_ITEMS)
+        state = self.store.learner_state(student_id, recent=READ_RECENT)
         item = regenerate(item_id)
         diagnosis = diagnose_answer(item, answer, working)
         if diagnosis.status in ("unreadable", "not_simplified"):
@@ -189,7 +232,7 @@ class Engine:
                 log.debug("submit lost a race (try %d), retrying", attempt_no)
                 # Jitter, so the losers of one race do not collide again in lockstep.
                 time.sleep(random.uniform(0, SUBMIT_BACKOFF_S * attempt_no))  # noqa: S311
-                state = self.store.learner_state(student_id, recent=RECENT_ITEMS)
+                state = self.store.learner_state(student_id, recent=READ_RECENT)
         raise StoreConflict(
             f"too many answers of student {student_id!r} arrived at the same moment; "
             "this one was not saved — submit it again"
@@ -209,7 +252,7 @@ class Engine:
         # The log and mastery come from one read, so the write's expected_seq check
         # fails if anything newer than what was computed from has been saved.
         student = state.student
-        if item.item_id in state.recent_items:
+        if item.item_id in state.recent_items[:RECENT_ITEMS]:
             # A second try at the same item: feedback only; the first answer counted.
             return Feedback(
                 diagnosis.status,
@@ -232,6 +275,7 @@ class Engine:
             answered=seen + 1,
             now=now,
             render=render,
+            run=self._run_after(state, item),
         )
         attempt = self.store.record_attempt(
             Attempt(
@@ -280,7 +324,7 @@ class Engine:
             stored, student.goal, last[-1].at if last else None, now
         ):
             return stored
-        state = self.store.learner_state(student_id)
+        state = self.store.learner_state(student_id, recent=LOOKBACK)
         path = paths.revised_path(
             self.index(state.curriculum or ""),
             state.student,
@@ -288,6 +332,7 @@ class Engine:
             answered=state.last_seq,
             now=now,
             render=render,
+            run=self._run(student_id, state.recent_items),
         )
         self.store.set_path(student_id, path)
         return path

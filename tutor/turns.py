@@ -21,10 +21,16 @@ __all__ = ["Feedback", "NextItem"]
 
 @dataclass(frozen=True)
 class NextItem:
-    """The policy's choice and the item made for it (None when the goal is reached)."""
+    """The policy's choice and the item made for it (None when the goal is reached).
+
+    ``example`` is a worked example to show before the item (a similar item of the same
+    point and level, with its verified steps) when the choice's approach is
+    ``"worked_example"`` (a student stuck on the point); None otherwise.
+    """
 
     choice: Choice
     item: Item | None
+    example: Item | None = None
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict (the item without its answer and steps: those are the engine's)."""

@@ -385,6 +385,16 @@ _MESSAGES: dict[str, str] = {
     "ui.no_standards": "Not aligned to a standard.",
     "ui.no_problems": "No imported problem is mapped to this point.",
     "ui.step_n": "Step {n}.",
+    # -- no student stuck (tutor.policy.select.unstuck) -----------------------------------
+    "policy.stuck_recheck": (
+        "You've worked on {point} for a while; let's check {prerequisite}, which it needs, "
+        "and then come back to it."
+    ),
+    "policy.stuck_easier": "You've worked on {point} for a while; here is an easier one.",
+    "policy.stuck_example": (
+        "You've worked on {point} for a while; read the worked example first, then try one like it."
+    ),
+    "ui.worked_example": "A worked example",
 }
 
 #: The English catalog (also what any other language falls back to).

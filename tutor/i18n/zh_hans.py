@@ -350,6 +350,13 @@ _MESSAGES: dict[str, str] = {
     "ui.no_standards": "未对应任何课程标准。",
     "ui.no_problems": "没有导入的题目对应这个知识点。",
     "ui.step_n": "第 {n} 步。",
+    # -- no student stuck ---------------------------------------------------------------
+    "policy.stuck_recheck": (
+        "“{point}”你已经练了一阵子；先检查一下它需要的“{prerequisite}”，再回来练它。"
+    ),
+    "policy.stuck_easier": "“{point}”你已经练了一阵子；来一道简单一点的。",
+    "policy.stuck_example": "“{point}”你已经练了一阵子；先看一道例题的完整解法，再做一道类似的。",
+    "ui.worked_example": "例题",
 }
 
 #: The Simplified Chinese catalog.
