@@ -231,3 +231,11 @@ def attempt_conflict(student_id: str, expected_seq: int, latest_seq: int) -> Sto
         f"another answer of student {student_id!r} was saved at the same time (attempt "
         f"{latest_seq}, not {expected_seq}); nothing was saved — submit the answer again"
     )
+
+
+def placement_conflict(student_id: str, expected: int, latest: int) -> StoreConflict:
+    """A placement write computed from an older version of the student's check."""
+    return StoreConflict(
+        f"the knowledge check of student {student_id!r} changed meanwhile (version "
+        f"{latest}, expected {expected}); nothing was written — read it again"
+    )

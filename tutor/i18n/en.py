@@ -164,6 +164,14 @@ _MESSAGES: dict[str, str] = {
     ),
     "policy.start": "{point} is a starting point on the way to your goal.",
     "policy.goal_reached": ("You've mastered everything on the way to your goal. Pick a new goal!"),
+    # -- the initial knowledge check (tutor/engine.py placement) -------------------------
+    "placement.summary": (
+        "You already know {known} of {total} topics on the way to your goal; "
+        "we start with {start:and}."
+    ),
+    "placement.summary_done": (
+        "You already know all {total} topics on the way to your goal; pick a new goal!"
+    ),
     "policy.no_goal": "You have no goal yet: your teacher can set one.",
     # -- a refused roster row or file (tutor/access.py parse_roster) ---------------------
     "roster.file_too_large": "the file is larger than {kb} kB; split the class",

@@ -148,6 +148,11 @@ _MESSAGES: dict[str, str] = {
     "policy.ready": "你可以学“{point}”了：它的前提{prerequisites:and}你都已经掌握。",
     "policy.start": "“{point}”是通向目标的起点。",
     "policy.goal_reached": "通往目标的知识点你都掌握了，选一个新目标吧！",
+    # -- 初始知识检测 -------------------------------------------------------------------
+    "placement.summary": (
+        "通往目标的 {total} 个知识点里你已经掌握了 {known} 个；我们从{start:and}开始。"
+    ),
+    "placement.summary_done": "通往目标的 {total} 个知识点你都已经掌握了，选一个新目标吧！",
     "policy.no_goal": "你还没有学习目标：请老师帮你设定一个。",
     # -- a refused roster row or file -----------------------------------------------------
     "roster.file_too_large": "文件超过 {kb} kB，请把班级分成几个文件",

@@ -1,0 +1,299 @@
+"""The initial knowledge check: which question tells the most, and what the answers show.
+
+A pure model of one student's knowledge state over the points on the way to their goal
+(the goal's learning order, the points that have items), in the spirit of Knowledge
+Space Theory: a knowledge state is closed under prerequisites — who knows a point knows
+what it requires — up to a small *leak* (a student may know a point with a gap below it,
+as when a misconception blocks one prerequisite).
+
+**What the model keeps.** One probability per point, P(known) (its *marginal*), and the
+prerequisite closure of the graph (``ancestors``: every point a point requires, however
+far down). Nothing else: the state after a list of answers is recomputed from the answers
+(:func:`posterior`), so the engine stores only the questions and whether each was right.
+
+**The prior** (before the first question) comes from the student's grade. A point of
+grade ``g`` is known, *given its prerequisites are*, with probability
+``sigmoid(PRIOR_SLOPE * (student_grade - g) + PRIOR_OFFSET)``: points from well below
+the student's grade are likely known, points of their own grade (this year's work) likely
+not. A point's prior marginal is that times the smallest marginal of its direct
+prerequisites (it needs them all), so the prior is closed too.
+
+**One answer** on point ``q`` (right with probability ``1 - SLIP`` if ``q`` is known,
+``GUESS`` if not) updates every point ``j`` through the pair ``(q, j)``, one point at a
+time (assumed-density filtering: the joint is kept as its marginals):
+
+* ``j = q``: Bayes' rule with the slip/guess likelihood;
+* ``j`` a prerequisite of ``q``: if ``q`` is known, so is ``j`` (up to the leak), so
+  P(q known | j known) = min(1, m_q / m_j) and P(q known | j not known) = LEAK. A right
+  answer on ``q`` is evidence for all of ``q``'s prerequisites;
+* ``j`` a dependent of ``q``: if ``j`` is known, so is ``q``; P(q known | j known) =
+  1 - LEAK, P(q known | j not known) = (m_q - m_j (1 - LEAK)) / (1 - m_j). A wrong answer
+  on ``q`` is evidence against everything that needs ``q``;
+* ``j`` unrelated: unchanged.
+
+Then P(answer | j) = P(q | j) · P(answer | q known) + (1 - P(q | j)) · P(answer | q not
+known), and Bayes' rule gives j's new marginal.
+
+**The next question** (:func:`best_question`) is the point whose answer is expected to
+reduce the uncertainty about the state the most: the expected drop in the summed binary
+entropy of every point's marginal (expected information gain, computed exactly for this
+model, for every candidate at once). A point is asked at most :data:`MAX_ASKS` times.
+
+**Stopping** (:func:`should_stop`): at the cap, or once at least :data:`MIN_ITEMS`
+questions were asked and the model's own expected accuracy — the mean over the points of
+max(m, 1 - m) — reaches :data:`STOP_CONFIDENCE`, or no question is worth
+:data:`MIN_GAIN` bits. The cap (:func:`default_cap`) is 25 questions from grade 5 on, 20 in
+grades 3–4 and 15 for younger students (kindergarten to grade 2): a young child's
+attention span is shorter, and their goal has fewer points behind it.
+
+**The result**: a point is known when its marginal is at least 0.5.
+
+The constants were chosen on the simulator's dev seeds (``benchmarks/placement.py``
+names them); the figures are reported on other seeds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from tutor.domain import grade_rank
+
+__all__ = [
+    "DEFAULT_CAP",
+    "GUESS",
+    "LEAK",
+    "MAX_ASKS",
+    "MIN_ITEMS",
+    "SLIP",
+    "STOP_CONFIDENCE",
+    "Answer",
+    "PlacementModel",
+    "best_question",
+    "build_model",
+    "default_cap",
+    "expected_accuracy",
+    "posterior",
+    "should_stop",
+    "student_grade",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: P(wrong | known) and P(right | not known) of one placement question.
+SLIP = 0.1
+GUESS = 0.15
+#: How far a state may break the prerequisite closure (see the module docstring).
+LEAK = 0.05
+#: The grade prior: logistic in (student's grade − point's grade).
+PRIOR_SLOPE = 1.2
+PRIOR_OFFSET = -0.6
+#: The default cap on questions, and fewer for young students (:func:`default_cap`).
+DEFAULT_CAP = 25
+#: Never stop before this many questions (one lucky answer proves little).
+MIN_ITEMS = 6
+#: Stop once the model expects this share of the points to be placed right.
+STOP_CONFIDENCE = 0.96
+#: Stop when no question is expected to tell this many bits.
+MIN_GAIN = 0.05
+#: A point is asked at most this many times.
+MAX_ASKS = 2
+#: Marginals stay inside [EPS, 1 - EPS] (Bayes' rule could never move 0 or 1 again).
+EPS = 1e-4
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answered question: its point and whether the answer was right."""
+
+    kp: str
+    correct: bool
+
+
+def student_grade(class_name: str | None, goal_grade: str | None) -> float:
+    """The student's grade: the number a class name starts with ("7A" → 7), else the
+    goal point's grade (a student working towards a grade-7 point is taken to be in
+    grade 7), else grade 5. The store keeps no grade of its own for a student."""
+    if class_name:
+        found = re.match(r"\s*(?:grade\s*|year\s*)?(\d{1,2})(?!\d)", class_name, re.IGNORECASE)
+        if found and 0 <= int(found.group(1)) <= 12:
+            return float(found.group(1))
+        if class_name.strip().upper().startswith("K"):
+            return 0.0
+    rank = grade_rank(goal_grade)
+    return rank if rank < 99.0 else 5.0
+
+
+def default_cap(grade: float) -> int:
+    """The most questions for a student of ``grade`` (see the module docstring)."""
+    if grade <= 2:
+        return 15
+    if grade <= 4:
+        return 20
+    return DEFAULT_CAP
+
+
+@dataclass(frozen=True)
+class PlacementModel:
+    """The points of one goal (learning order, points with items), their direct
+    prerequisites among them, their grades, and the student's grade."""
+
+    points: tuple[str, ...]
+    prerequisites: Mapping[str, Sequence[str]]
+    grades: Mapping[str, float]
+    grade: float
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each point's index."""
+        return {kp: i for i, kp in enumerate(self.points)}
+
+    @cached_property
+    def ancestors(self) -> npt.NDArray[np.bool_]:
+        """``ancestors[i, j]``: point j is a (transitive) prerequisite of point i."""
+        n = len(self.points)
+        out = np.zeros((n, n), dtype=bool)
+        for i, kp in enumerate(self.points):  # learning order: prerequisites come first
+            for p in self.prerequisites.get(kp, ()):
+                j = self.position.get(p)
+                if j is not None and j != i:
+                    out[i, j] = True
+                    out[i] |= out[j]
+        return out
+
+    @cached_property
+    def prior(self) -> FloatArray:
+        """The grade prior's marginals (see the module docstring)."""
+        m = np.empty(len(self.points))
+        for i, kp in enumerate(self.points):
+            diff = self.grade - self.grades.get(kp, self.grade)
+            cond = 1.0 / (1.0 + math.exp(-(PRIOR_SLOPE * diff + PRIOR_OFFSET)))
+            below = [
+                m[self.position[p]] for p in self.prerequisites.get(kp, ()) if p in self.position
+            ]
+            m[i] = cond * (min(below) if below else 1.0)
+        return np.clip(m, EPS, 1 - EPS)
+
+
+def build_model(
+    order: Sequence[str],
+    prerequisites: Mapping[str, Sequence[str]],
+    levels: Mapping[str, object],
+    grades: Mapping[str, str | None],
+    grade: float,
+) -> PlacementModel:
+    """The model of a goal: its learning ``order`` restricted to points with items
+    (``levels``), their nearest practisable ``prerequisites`` (as the policy sees them),
+    the points' ``grades`` and the student's ``grade``."""
+    points = tuple(kp for kp in order if kp in levels)
+    keep = set(points)
+    return PlacementModel(
+        points=points,
+        prerequisites={kp: [p for p in prerequisites.get(kp, ()) if p in keep] for kp in points},
+        grades={kp: grade_rank(grades.get(kp)) for kp in points},
+        grade=grade,
+    )
+
+
+def _relations(model: PlacementModel, m: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``R[q, j]`` = P(q known | j known) and ``Q[q, j]`` = P(q known | j not known) for
+    every pair, under the closure with leak (see the module docstring)."""
+    anc = model.ancestors
+    mq = m[:, None]
+    mj = m[None, :]
+    independent = np.broadcast_to(mq, anc.shape)
+    r = np.array(independent)
+    q = np.array(independent)
+    # j is a prerequisite of q
+    r = np.where(anc, np.minimum(1.0, mq / mj), r)
+    q = np.where(anc, LEAK, q)
+    # j is a dependent of q
+    dep = anc.T
+    r = np.where(dep, 1.0 - LEAK, r)
+    q = np.where(dep, np.clip((mq - mj * (1.0 - LEAK)) / (1.0 - mj), 0.0, 1.0), q)
+    idx = np.arange(len(m))
+    r[idx, idx] = 1.0
+    q[idx, idx] = 0.0
+    return r, q
+
+
+def _likelihoods(correct: bool) -> tuple[float, float]:
+    """P(answer | q known), P(answer | q not known)."""
+    return (1.0 - SLIP, GUESS) if correct else (SLIP, 1.0 - GUESS)
+
+
+def _update(m: FloatArray, r: FloatArray, q: FloatArray, correct: bool) -> FloatArray:
+    """Marginals after one answer, given rows ``r``, ``q`` of the asked point."""
+    l1, l0 = _likelihoods(correct)
+    lj1 = r * l1 + (1.0 - r) * l0
+    lj0 = q * l1 + (1.0 - q) * l0
+    post = m * lj1 / (m * lj1 + (1.0 - m) * lj0)
+    return np.asarray(np.clip(post, EPS, 1 - EPS), dtype=np.float64)
+
+
+def posterior(model: PlacementModel, answers: Sequence[Answer]) -> FloatArray:
+    """The marginals after ``answers`` (oldest first), from the grade prior."""
+    m = model.prior.copy()
+    for answer in answers:
+        i = model.position.get(answer.kp)
+        if i is None:
+            continue  # a point no longer on the way to the goal (the curriculum changed)
+        r, q = _relations(model, m)
+        m = _update(m, r[i], q[i], answer.correct)
+    return m
+
+
+def _entropy(p: FloatArray) -> FloatArray:
+    return np.asarray(-(p * np.log2(p) + (1 - p) * np.log2(1 - p)), dtype=np.float64)
+
+
+def information_gain(model: PlacementModel, m: FloatArray) -> FloatArray:
+    """For every point, the expected drop (bits) of the summed entropy of all marginals
+    if it were asked next."""
+    r, q = _relations(model, m)
+    now = float(_entropy(m).sum())
+    p_right = m * (1.0 - SLIP) + (1.0 - m) * GUESS
+    expected = np.zeros(len(m))
+    for correct, weight in ((True, p_right), (False, 1.0 - p_right)):
+        l1, l0 = _likelihoods(correct)
+        lj1 = r * l1 + (1.0 - r) * l0
+        lj0 = q * l1 + (1.0 - q) * l0
+        post = np.clip(m * lj1 / (m * lj1 + (1.0 - m) * lj0), EPS, 1 - EPS)
+        expected += weight * _entropy(post).sum(axis=1)
+    return np.asarray(now - expected, dtype=np.float64)
+
+
+def best_question(
+    model: PlacementModel, m: FloatArray, asked: Mapping[str, int]
+) -> tuple[str, float] | None:
+    """The point to ask next and its expected gain (bits); None when every point was
+    asked :data:`MAX_ASKS` times. Ties go to the earlier point in learning order."""
+    gain = information_gain(model, m)
+    for kp, n in asked.items():
+        i = model.position.get(kp)
+        if i is not None and n >= MAX_ASKS:
+            gain[i] = -np.inf
+    if not len(gain) or not np.isfinite(gain.max()):
+        return None
+    best = int(np.argmax(gain))
+    return model.points[best], float(gain[best])
+
+
+def expected_accuracy(m: FloatArray) -> float:
+    """The share of points the model expects to place right (mean of max(m, 1 - m))."""
+    return float(np.maximum(m, 1.0 - m).mean()) if len(m) else 1.0
+
+
+def should_stop(m: FloatArray, asked: int, cap: int, best_gain: float | None) -> bool:
+    """Whether the check is over (see the module docstring)."""
+    if asked >= cap or best_gain is None:
+        return True
+    if asked < min(MIN_ITEMS, cap):
+        return False
+    return expected_accuracy(m) >= STOP_CONFIDENCE or best_gain < MIN_GAIN
