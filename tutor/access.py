@@ -371,6 +371,12 @@ class TeacherAPI(_Facade):
         self._own_student(student_id)
         self._engine.request_placement(student_id)
 
+    def student_needs_help(self, student_id: str) -> list[str]:
+        """The points a student is stuck on: answered many times and still not mastered
+        (own classes only; :meth:`tutor.engine.Engine.needs_help`)."""
+        self._own_student(student_id)
+        return self._engine.needs_help(student_id)
+
     def set_goal(self, student_id: str, kp_id: str) -> Student:
         """Set a student's goal (own classes only)."""
         self._own_student(student_id)

@@ -55,7 +55,7 @@ from tutor.llm.options import ExplainOptions
 from tutor.policy import paths
 from tutor.policy import placement as placing
 from tutor.policy.index import CurriculumIndex
-from tutor.policy.select import LOOKBACK, Run, choose, frontier
+from tutor.policy.select import LOOKBACK, Run, choose, frontier, needs_help
 from tutor.reports import ClassReport, class_report, export_class_csv
 from tutor.turns import Feedback, NextItem, Placement, PlacementTurn
 
@@ -544,6 +544,11 @@ class Engine:
             summary_zh=render(code, params, "zh-Hans"),
         )
         return result, mastery, path
+
+    def needs_help(self, student_id: str) -> list[str]:
+        """The points a student has answered many times without mastering them: the
+        teacher's flag that a person should step in (:func:`tutor.policy.select.needs_help`)."""
+        return needs_help(self.store.mastery(student_id))
 
     # -- the stored learning path ----------------------------------------------------------
 

@@ -362,6 +362,36 @@ _MESSAGES: dict[str, str] = {
     "policy.stuck_easier": "“{point}”你已经练了一阵子；来一道简单一点的。",
     "policy.stuck_example": "“{point}”你已经练了一阵子；先看一道例题的完整解法，再做一道类似的。",
     "ui.worked_example": "例题",
+    # -- the initial knowledge check in the app ------------------------------------------
+    "ui.placement_title": "先看看从哪里开始",
+    "ui.placement_intro": (
+        "一个简短的小测验，看看你已经会什么，一次一道题（最多 {total} 道）。"
+        "测验中不会显示对错：尽力作答就好，不会的题请点“我不会”。"
+    ),
+    "ui.placement_progress": "第 {n} 题（最多 {total} 题）",
+    "ui.placement_question": "第 {n} 题",
+    "ui.placement_next": "下一题",
+    "ui.placement_dont_know": "我不会",
+    "ui.placement_retry": "这个答案读不懂；请再写一次（或点“我不会”）。",
+    "ui.placement_finished": "测验完成",
+    "ui.placement_counts": "已掌握 {known}/{total} 个知识点 · 共答 {n} 题",
+    "ui.placement_start_practice": "开始练习",
+    # -- the teacher's view of a student's placement --------------------------------------
+    "ui.placement_teacher": "入门测验",
+    "ui.placement_none": "还没有做入门测验：学生第一次练习时会开始。",
+    "ui.placement_when": "完成于 {when} · 共 {n} 题 · 已掌握 {known}/{total} 个知识点",
+    "ui.placement_starts_at": "练习从这里开始：{names}",
+    "ui.placement_requested": "已安排重新测验：{name}下次练习时开始。",
+    "ui.placement_recheck": "安排重新测验",
+    "ui.placement_recheck_confirm": (
+        "{name}下次练习时会重新做入门测验；之前的作答都会保留。确定吗？"
+    ),
+    "ui.placement_recheck_yes": "确定，安排重新测验",
+    "ui.placement_recheck_no": "取消",
+    "ui.placement_recheck_done": "已为{name}安排重新测验。",
+    "ui.stuck_flag": (
+        "{name}在“{points}”上可能需要你的帮助：已经练了很多次还没掌握（系统正在给出例题）。"
+    ),
 }
 
 #: The Simplified Chinese catalog.
