@@ -417,7 +417,7 @@ _MESSAGES: dict[str, str] = {
     "ui.placement_retry": "That answer couldn't be read; write it again (or press \"I don't "
     'know").',
     "ui.placement_finished": "Check finished",
-    "ui.placement_counts": "{known} of {total} topics known · {n} questions answered",
+    "ui.placement_counts": "{n} questions answered",
     "ui.placement_start_practice": "Start practising",
     # -- the teacher's view of a student's placement (ui/views/student_detail.py) --------
     "ui.placement_teacher": "Knowledge check",

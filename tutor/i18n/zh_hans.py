@@ -374,7 +374,7 @@ _MESSAGES: dict[str, str] = {
     "ui.placement_dont_know": "我不会",
     "ui.placement_retry": "这个答案读不懂；请再写一次（或点“我不会”）。",
     "ui.placement_finished": "测验完成",
-    "ui.placement_counts": "已掌握 {known}/{total} 个知识点 · 共答 {n} 题",
+    "ui.placement_counts": "共答 {n} 题",
     "ui.placement_start_practice": "开始练习",
     # -- the teacher's view of a student's placement --------------------------------------
     "ui.placement_teacher": "入门测验",

@@ -93,21 +93,16 @@ def _placement(api: TeacherAPI, student: Student) -> None:
     if placed is None:
         st.caption(t("placement_none"))
     else:
-        st.info(placed.summary_zh if state.zh() and placed.summary_zh else placed.summary)
+        # The student's own summary says "you"; the teacher reads the same facts plainly.
         when = datetime.datetime.fromtimestamp(placed.finished_at).strftime("%Y-%m-%d %H:%M")
         total = len(placed.known) + len(placed.not_known)
-        st.caption(
-            t(
-                "placement_when",
-                when=when,
-                n=placed.items_used,
-                known=len(placed.known),
-                total=total,
-            )
-        )
+        known, n = len(placed.known), placed.items_used
+        st.info(t("placement_when", when=when, n=n, known=known, total=total))
         if placed.frontier:
             names = ", ".join(state.kp_name(kp) for kp in placed.frontier)
             st.caption(t("placement_starts_at", names=names))
+    if state.user_state("recheck_done") == student.id:
+        st.success(t("placement_recheck_done", name=student.name))
     if pending:
         st.caption(t("placement_requested", name=student.name))
         return
@@ -128,7 +123,8 @@ def _placement(api: TeacherAPI, student: Student) -> None:
             state.show_error(exc)
             return
         st.session_state.pop(asking, None)
-        st.success(t("placement_recheck_done", name=student.name))
+        state.set_user_state("recheck_done", student.id)
+        st.rerun()
     elif no.button(t("placement_recheck_no"), key=state.USER_PREFIX + "recheck_no"):
         st.session_state.pop(asking, None)
         st.rerun()
