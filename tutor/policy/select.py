@@ -377,9 +377,10 @@ def unstuck(view: StudentView, choice: Choice) -> Choice:
     The first change for a point is a re-check of the prerequisite checked longest ago
     (then the least sure), which ends the run; when the student's last :data:`LOOKBACK`
     answers hold :data:`MAX_RUN` × k on the point (earlier runs, broken only by re-checks),
-    the ladder starts k − 1 steps further: an easier level than the last item's, then a
-    worked example first. A step that cannot be taken (no prerequisite with
-    items, no easier level) passes to the next; a worked example always can.
+    the ladder starts k − 1 steps further (round again after the last): an easier level
+    than the last item's, then a worked example first. A step that cannot be taken (no
+    prerequisite with items, no easier level) passes to the next; a worked example always
+    can.
     """
     run = view.run
     kp = choice.kp
@@ -393,9 +394,14 @@ def unstuck(view: StudentView, choice: Choice) -> Choice:
     ):
         return choice
     state = view.mastery.get(kp)
-    start = min(max(run.recent, run.length) // MAX_RUN, len(_LADDER)) - 1
+    # The k-th change (k: blocks of MAX_RUN answers on the point lately, or in this run)
+    # starts k - 1 rungs up the ladder, and goes round again: a long run (a prerequisite
+    # lost since) gets its re-check back every few changes.
+    start = (max(run.recent, run.length) // MAX_RUN - 1) % len(_LADDER)
     point = _name(view, kp)
-    for approach in _LADDER[start:]:
+    for approach in _LADDER[start:] + _LADDER[:start]:
+        if approach == "worked_example":
+            break
         if approach == "recheck":
             prereqs = [p for p in view.prerequisites.get(kp, ()) if p in view.levels and p != kp]
             if not prereqs:
