@@ -224,10 +224,18 @@ def _run_baseline(
 
 
 def _run_engine(
-    room: Classroom, student_id: str, world: World, student: SimStudent, budget: int
+    room: Classroom,
+    student_id: str,
+    world: World,
+    student: SimStudent,
+    budget: int,
+    *,
+    enrol: bool = True,
 ) -> _Outcome:
-    """One student practising with the real engine until mastered, released or out of budget."""
-    room.enrol(student_id)
+    """One student practising with the real engine until mastered, released or out of
+    budget (``enrol=False``: the student is already there, e.g. placed)."""
+    if enrol:
+        room.enrol(student_id)
     curve = [student.known_goal_fraction(world)]
     reached_at: int | None = 0 if student.mastered_goal(world) else None
     step = 0
