@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import random
 import statistics
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
 from tutor.errors import InputError
 from tutor.sim.classroom import Classroom
@@ -31,13 +32,18 @@ from tutor.sim.world import World, build_world
 from tutor.turns import Placement
 
 __all__ = [
+    "Draw",
     "PlacementEvaluation",
     "PlacementOutcome",
     "accuracy",
     "evaluate_placement",
     "place",
     "practice_outcomes",
+    "schooled",
 ]
+
+#: How a student of the population is drawn (default: :func:`draw_student`).
+Draw = Callable[[World, PopulationConfig, random.Random], SimStudent]
 
 
 @dataclass(frozen=True)
@@ -93,22 +99,57 @@ def place(
     return turn.result
 
 
-def _cohort(students: int, seed: int, config: PopulationConfig) -> tuple[World, list[SimStudent]]:
+def schooled(known_by_grade: Mapping[str, float]) -> Draw:
+    """A draw of students who went to school: each point of grade ``g`` on the way to the
+    goal is known with probability ``known_by_grade[g]`` (0 for grades not named) when its
+    prerequisites are known (knowledge stays closed under prerequisites), walking the
+    path in learning order. Everything else (learning rate, slip, guess, forgetting,
+    misconceptions) is drawn as :func:`draw_student` draws it.
+
+    :func:`draw_student` keeps about ``prior_known`` of the path but skips a point one
+    time in ten and never learns what lies behind a skipped point, so its students know
+    at most about half of what lies below their goal (in grade 7: 0–67 of 114 points);
+    this draw stands for a student who has been through the earlier grades.
+    """
+    from tutor.content.curricula import default_curriculum
+
+    grades = {kp.id: kp.grade or "" for kp in default_curriculum().knowledge_points}
+
+    def draw(world: World, config: PopulationConfig, rng: random.Random) -> SimStudent:
+        base = draw_student(world, config, rng)
+        known: set[str] = set()
+        for kp in world.path:
+            chance = known_by_grade.get(grades.get(kp, ""), 0.0)
+            if all(p in known for p in world.prerequisites[kp]) and rng.random() < chance:
+                known.add(kp)
+        return replace(base, known=known, rng=random.Random(rng.getrandbits(64)))
+
+    return draw
+
+
+def _cohort(
+    students: int, seed: int, config: PopulationConfig, draw: Draw = draw_student
+) -> tuple[World, list[SimStudent]]:
     if students < 1:
         raise InputError(f"evaluate at least 1 student, not {students}")
     world = build_world(config.goal_grade)
     rng = random.Random(seed)
-    return world, [draw_student(world, config, rng) for _ in range(students)]
+    return world, [draw(world, config, rng) for _ in range(students)]
 
 
 def evaluate_placement(
-    *, students: int, seed: int, config: PopulationConfig, max_items: int | None = None
+    *,
+    students: int,
+    seed: int,
+    config: PopulationConfig,
+    max_items: int | None = None,
+    draw: Draw = draw_student,
 ) -> PlacementEvaluation:
     """Place ``students`` simulated students of the population (seed ``seed``: the same
     students as ``tutor simulate`` draws) and judge each placement on the hidden truth."""
     if max_items is not None and max_items < 1:
         raise InputError(f"--max-items must be 1 or more, not {max_items}")
-    world, cohort = _cohort(students, seed, config)
+    world, cohort = _cohort(students, seed, config, draw)
     outcomes: list[PlacementOutcome] = []
     with Classroom(config.goal_grade, world.goal) as room:
         for index, base in enumerate(cohort):
@@ -135,10 +176,11 @@ def practice_outcomes(
     budget: int,
     placement: bool,
     max_items: int | None = None,
+    draw: Draw = draw_student,
 ) -> list[tuple[int, bool]]:
     """Items to mastery (and whether reached) per student from a cold start, with or
     without the knowledge check first; the check's questions count as items."""
-    world, cohort = _cohort(students, seed, config)
+    world, cohort = _cohort(students, seed, config, draw)
     out: list[tuple[int, bool]] = []
     with Classroom(config.goal_grade, world.goal) as room:
         for index, base in enumerate(cohort):
