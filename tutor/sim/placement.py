@@ -23,13 +23,13 @@ import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
+from tutor.engine import Placement
 from tutor.errors import InputError
 from tutor.sim.classroom import Classroom
 from tutor.sim.config import PopulationConfig
 from tutor.sim.run import _clone, _run_engine
 from tutor.sim.student import SimStudent, draw_student
 from tutor.sim.world import World, build_world
-from tutor.turns import Placement
 
 __all__ = [
     "Draw",
