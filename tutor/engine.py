@@ -456,11 +456,12 @@ class Engine:
         """Choose the next question of ``check`` or finish it, and store the outcome
         (guarded by ``version``: a concurrent answer raises StoreConflict)."""
         answers = [placing.Answer(a["kp"], bool(a["correct"])) for a in check["answers"]]
-        marginals = placing.posterior(model, answers)
+        belief = placing.posterior(model, answers)
+        marginals = belief.marginals
         asked: dict[str, int] = {}
         for a in answers:
             asked[a.kp] = asked.get(a.kp, 0) + 1
-        best = placing.best_question(model, marginals, asked)
+        best = placing.best_question(model, belief, asked)
         cap = int(check["max_items"])
         if not placing.should_stop(marginals, len(answers), cap, best[1] if best else None):
             assert best is not None  # should_stop is True without a question

@@ -110,7 +110,7 @@ def test_adaptive_teaches_more_than_random_on_a_small_goal() -> None:
     ("data", "message"),
     [
         ({"prior": [0.1, 0.2]}, "unknown key 'prior'"),
-        ({"slip": [0.1]}, "must be a range"),
+        ({"slip": [0.1]}, "must be a number or a range"),
         ({"slip": [0.2, 0.6]}, "0.5"),
         ({"guess": [0.3, 0.1]}, "low ≤ high"),
         ({"learn_rate": ["a", 0.2]}, "two numbers"),

@@ -262,10 +262,14 @@ def _run_engine(
     student: SimStudent,
     budget: int,
     meter: RunMeter | None = None,
+    *,
+    enrol: bool = True,
 ) -> _Outcome:
     """One student practising with the real engine until mastered, released or out of
-    budget (``meter`` counts their runs on one point)."""
-    room.enrol(student_id)
+    budget (``meter`` counts their runs on one point; ``enrol=False``: the student is
+    already there, e.g. placed)."""
+    if enrol:
+        room.enrol(student_id)
     curve = [student.known_goal_fraction(world)]
     reached_at: int | None = 0 if student.mastered_goal(world) else None
     step = 0
