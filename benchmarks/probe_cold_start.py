@@ -16,7 +16,8 @@ Besides top-1 it reports how many misses ended below the confidence threshold (t
 posterior never settled) — the share that more evidence, not a better model, would fix.
 
 Run: ``python benchmarks/probe_cold_start.py [--cases 300] [--seeds 100,101]
-[--placed-cases 20] [--write BENCHMARKS.md]``.
+[--placed-cases 20] [--variants placed,...] [--write BENCHMARKS.md]``. The reported
+``placed`` figure: ``--variants placed --seeds 0,1,2,3,4 --placed-cases 30``.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=300, help="failures per seed")
     parser.add_argument("--seeds", default="100,101", help="dev seeds, comma-separated")
     parser.add_argument("--placed-cases", type=int, default=20, help="per seed (slow)")
+    parser.add_argument("--variants", default="", help="only these (comma-separated)")
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -86,7 +88,10 @@ def main() -> int:
         "| misses left below 0.9 |",
         "|---|---|---|---|---|---|",
     ]
+    wanted = set(filter(None, args.variants.split(",")))
     for name, make in variants:
+        if wanted and name not in wanted:
+            continue
         cases = make()
         summary = summarise(cases)
         misses = [c for c in cases if not c.hit]
