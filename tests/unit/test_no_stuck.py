@@ -188,3 +188,14 @@ def test_every_change_of_approach_is_worded_in_both_languages(approach: str) -> 
     params = {"point": name, "prerequisite": name}
     assert "Teen Numbers" in render(code, params, "en")
     assert "十几的数" in render(code, params, "zh-Hans")
+
+
+def test_the_simulators_run_meter_counts_runs_and_stretches() -> None:
+    from tutor.sim.run import RunMeter
+
+    meter = RunMeter()
+    for kp, approach in [("a", None)] * 8 + [("a", "worked_example")] + [("a", None)] * 3:
+        meter.answered(kp, approach)
+    meter.answered("b", "recheck")
+    meter.answered("a", None)
+    assert (meter.longest, meter.longest_plain) == (12, 8)
