@@ -153,3 +153,28 @@ def test_teacher_sees_the_placement_and_asks_for_a_recheck(engine: Engine, lang:
     assert not at.exception, at.exception
     assert text(lang, "placement_recheck_done", name="Nia") in shown(at)
     assert engine.needs_placement("n1")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_a_stuck_student_reads_a_worked_example_first(engine: Engine, lang: str) -> None:
+    # n2 answers the first point wrong eight times in a row (no knowledge check asked of a
+    # student with answers): the ninth item comes with a solved one of the same kind.
+    kps = set()
+    for _ in range(8):
+        nxt = engine.next_item("n2")
+        assert nxt.item is not None
+        kps.add(nxt.item.kp)
+        engine.submit("n2", nxt.item.item_id, "98765")
+    nxt = engine.next_item("n2")
+    # The first point is a root at its easiest level: nothing to re-check, nothing easier.
+    assert kps == {"place_value.count_to_120"} and nxt.choice.approach == "worked_example"
+    assert nxt.example is not None and nxt.item is not None
+    at = sign_in(start(lang), "n2", PASSWORDS["n2"], lang)
+    assert at.title[0].value == text(lang, "page_practice")
+    assert text(lang, "worked_example") in [e.label for e in at.expander]
+    page = shown(at)
+    steps = [s.text_zh if lang != "en" else s.text for s in nxt.example.steps]
+    assert steps and all(step in page for step in steps)
+    assert item_on_page(at) == nxt.item.item_id  # then the item to answer
+    reason = nxt.choice.reason_zh if lang != "en" else nxt.choice.reason
+    assert reason in shown(at)
