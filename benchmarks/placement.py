@@ -15,8 +15,12 @@ population and of grade 7 drawn as ``tutor simulate`` draws it.
 The model's constants were chosen on the dev seeds 101 and 102 (``DEV_SEEDS``); the
 reported seeds must differ from them.
 
+``--known-share SEED`` instead counts, for 5 students of seed SEED of each grade-7
+population practising *without* the check, the share of their items spent on points they
+knew at the start (and still knew): the most a perfect placement could save.
+
 Run: ``python benchmarks/placement.py [--students 20] [--seeds 1,2,3] [--mastery-students 4]
-[--budget 6000] [--write BENCHMARKS.md]``.
+[--budget 6000] [--write BENCHMARKS.md]``; ``python benchmarks/placement.py --known-share 102``.
 """
 
 from __future__ import annotations
@@ -34,9 +38,12 @@ from pathlib import Path
 from _report import write_section
 
 from tutor.policy import placement as placing
+from tutor.sim.classroom import Classroom
 from tutor.sim.config import DEFAULT_POPULATION, PopulationConfig
 from tutor.sim.placement import Draw, evaluate_placement, practice_outcomes, schooled
+from tutor.sim.run import ITEM_SECONDS, engine_answer, engine_item
 from tutor.sim.student import draw_student
+from tutor.sim.world import build_world
 
 #: The seeds the model's constants were tuned on (never reported).
 DEV_SEEDS = (101, 102)
@@ -66,6 +73,36 @@ def _mean_ci(values: list[float]) -> tuple[float, float]:
     return mean, half
 
 
+def known_share(seed: int, students: int = 5, budget: int = 6000) -> None:
+    """Print, per grade-7 population, the share of items spent on points known at the start
+    when practising without the check (the loop of ``tutor.sim.run``, counted)."""
+    import random
+
+    for name in MASTERY_POPULATIONS:
+        config, draw = POPULATIONS[name]
+        world = build_world(config.goal_grade)
+        rng = random.Random(seed)
+        cohort = [draw(world, config, rng) for _ in range(students)]
+        on_known = total = 0
+        with Classroom(config.goal_grade, world.goal) as room:
+            for index, student in enumerate(cohort):
+                sid = f"sim-{index}"
+                room.enrol(sid)
+                known = {kp for kp in world.path if student.knows(kp, world)}
+                step = 0
+                while step < budget and not student.mastered_goal(world):
+                    item = engine_item(room, sid, step)
+                    if item is None:
+                        break
+                    answer = student.answer(item, world)
+                    step += 1
+                    engine_answer(room, sid, world, student, item, answer, step * ITEM_SECONDS)
+                    student.practise(item.kp, world)
+                    on_known += item.kp in known and student.knows(item.kp, world)
+                total += step
+        print(f"{name}: {on_known / total:.3f} of {total} items on points known at the start")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=20, help="per seed and population")
@@ -73,7 +110,11 @@ def main() -> int:
     parser.add_argument("--mastery-students", type=int, default=4, help="per seed")
     parser.add_argument("--budget", type=int, default=6000)
     parser.add_argument("--write", type=Path, default=None)
+    parser.add_argument("--known-share", type=int, default=None, metavar="SEED")
     args = parser.parse_args()
+    if args.known_share is not None:
+        known_share(args.known_share)
+        return 0
     seeds = [int(s) for s in args.seeds.split(",")]
     if set(seeds) & set(DEV_SEEDS):
         parser.error(f"seeds {DEV_SEEDS} were used to tune the model; report on others")
