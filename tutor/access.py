@@ -52,7 +52,15 @@ from tutor.domain import (
     Student,
     Teacher,
 )
-from tutor.engine import ClassReport, Engine, ExplainOptions, Feedback, NextItem
+from tutor.engine import (
+    ClassReport,
+    Engine,
+    ExplainOptions,
+    Feedback,
+    NextItem,
+    Placement,
+    PlacementTurn,
+)
 from tutor.errors import (
     AccessDenied,
     AuthError,
@@ -442,6 +450,28 @@ class StudentAPI(_Facade):
         """Grade own free-text reasoning (``tutor.llm.grading.Grade``)."""
         return self._engine.grade(self._user_id, item_id, reasoning, final_answer=final_answer)
 
+    # the initial knowledge check (Engine.start_placement and friends)
+
+    def needs_placement(self) -> bool:
+        """Whether the own initial knowledge check should run now."""
+        return self._engine.needs_placement(self._user_id)
+
+    def start_placement(self, *, max_items: int | None = None) -> PlacementTurn:
+        """Start (or restart) the own knowledge check; its first question."""
+        return self._engine.start_placement(self._user_id, max_items=max_items)
+
+    def placement_turn(self) -> PlacementTurn | None:
+        """The open check's current question (None: no check open)."""
+        return self._engine.placement_turn(self._user_id)
+
+    def answer_placement(self, item_id: str, answer: str) -> PlacementTurn:
+        """Answer the current question (no right/wrong feedback); the next or the result."""
+        return self._engine.answer_placement(self._user_id, item_id, answer)
+
+    def placement(self) -> Placement | None:
+        """The own last finished placement."""
+        return self._engine.placement(self._user_id)
+
 
 def _denied(what: str) -> AccessDenied:
     return AccessDenied(f"you can't see that: {what}; you can open only your own classes")
@@ -532,6 +562,27 @@ class TeacherAPI(_Facade):
         """A student's learning path and why (own classes only)."""
         self._own_student(student_id)
         return self._engine.path(student_id)
+
+    def needs_placement(self, student_id: str) -> bool:
+        """Whether a student's knowledge check should run now (own classes only)."""
+        self._own_student(student_id)
+        return self._engine.needs_placement(student_id)
+
+    def placement(self, student_id: str) -> Placement | None:
+        """A student's last finished placement (own classes only)."""
+        self._own_student(student_id)
+        return self._engine.placement(student_id)
+
+    def request_placement(self, student_id: str) -> None:
+        """Ask for a re-check of a student's knowledge (own classes only)."""
+        self._own_student(student_id)
+        self._engine.request_placement(student_id)
+
+    def student_needs_help(self, student_id: str) -> list[str]:
+        """The points a student is stuck on: answered many times and still not mastered
+        (own classes only; :meth:`tutor.engine.Engine.needs_help`)."""
+        self._own_student(student_id)
+        return self._engine.needs_help(student_id)
 
     def set_goal(self, student_id: str, kp_id: str) -> Student:
         """Set a student's goal (own classes only)."""

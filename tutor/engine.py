@@ -32,29 +32,32 @@ import threading
 import time
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from tutor.content.answers import check_answer
 from tutor.content.items import (
     Generator,
     Item,
     generate,
     generators_by_kp,
     levels_by_kp,
+    parse_item_id,
     regenerate,
 )
 from tutor.content.misconceptions import Misconception, get_misconception
 from tutor.diagnosis.answer import Diagnosis, diagnose_answer
-from tutor.domain import Attempt, StoredPath
-from tutor.errors import StoreConflict
+from tutor.domain import Attempt, MasteryState, StoredPath, Student
+from tutor.errors import InputError, StoreConflict
 from tutor.graph import GraphStore, LearnerState
 from tutor.i18n import render
-from tutor.learner.mastery import DEFAULT_BKT, Observation, observe
+from tutor.learner.mastery import DEFAULT_BKT, MASTERED, P_MAX, Observation, observe
 from tutor.llm.options import ExplainOptions
 from tutor.policy import paths
+from tutor.policy import placement as placing
 from tutor.policy.index import CurriculumIndex
-from tutor.policy.select import choose
+from tutor.policy.select import LOOKBACK, Run, choose, frontier, needs_help
 from tutor.reports import ClassReport, class_report, export_class_csv
-from tutor.turns import Feedback, NextItem
+from tutor.turns import Feedback, NextItem, Placement, PlacementTurn
 
 if TYPE_CHECKING:
     from tutor.catalog import Catalog
@@ -66,7 +69,15 @@ if TYPE_CHECKING:
     from tutor.llm.explain import ExplanationStream as ExplanationStream
     from tutor.llm.grading import Grade as Grade
 
-__all__ = ["ClassReport", "Engine", "ExplainOptions", "Feedback", "NextItem"]
+__all__ = [
+    "ClassReport",
+    "Engine",
+    "ExplainOptions",
+    "Feedback",
+    "NextItem",
+    "Placement",
+    "PlacementTurn",
+]
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +89,8 @@ SUBMIT_TRIES = 10
 SUBMIT_BACKOFF_S = 0.005
 #: A second answer to one of the student's last this-many items is checked, not recorded.
 RECENT_ITEMS = 20
+#: Recent items read with each answer: those, and the no-stuck rule's look back.
+READ_RECENT = max(RECENT_ITEMS, LOOKBACK)
 
 
 def _item_seed(student_id: str, seq: int) -> int:
@@ -118,6 +131,36 @@ class Engine:
     def _generators(self) -> dict[str, list[Generator]]:
         return generators_by_kp()  # once, not a scan of the registry per item
 
+    @cached_property
+    def _kp_of_generator(self) -> dict[str, str]:
+        return {g.name: kp for kp, gens in self._generators.items() for g in gens}
+
+    def _run(self, student_id: str, item_ids: tuple[str, ...], *, unsaved: int = 0) -> Run | None:
+        """The student's latest answers in a row on one point (the no-stuck rule's input),
+        from the ids of their latest answers, newest first (:data:`LOOKBACK` of them when
+        there are so many); ``unsaved`` of them, at the front, are not in the log yet. A run
+        as long as the ids is counted on in the attempt log."""
+        kps = [self._kp_of_generator.get(parse_item_id(i)[0]) for i in item_ids[:LOOKBACK]]
+        if not kps or kps[0] is None:
+            return None  # no answer yet, or not a generated item: no run to act on
+        kp, level = kps[0], parse_item_id(item_ids[0])[1]
+        recent = kps.count(kp)
+        seen = frozenset(k for k in kps if k is not None)
+        length = next((n for n, other in enumerate(kps) if other != kp), len(kps))
+        if length < LOOKBACK:
+            return Run(kp, length, level, recent, seen)
+        limit = 4 * LOOKBACK
+        while True:  # rare: a long run; read further back in the log until it ends
+            log = self.store.attempts(student_id, limit=limit)
+            saved = next((n for n, a in enumerate(reversed(log)) if a.kp != kp), len(log))
+            if saved < len(log) or len(log) < limit:
+                return Run(kp, saved + unsaved, level, recent, seen)
+            limit *= 4
+
+    def _run_after(self, state: LearnerState, item: Item) -> Run | None:
+        """The run once ``item``'s answer is recorded (``state`` read with recent items)."""
+        return self._run(state.student.id, (item.item_id, *state.recent_items), unsaved=1)
+
     def index(self, fingerprint: str | None = None) -> CurriculumIndex:
         """The cached views of the stored curriculum (``fingerprint``: as just read with the
         learner state; else read now). A new fingerprint starts a new index."""
@@ -132,10 +175,15 @@ class Engine:
 
     def next_item(self, student_id: str) -> NextItem:
         """The next item for a student, with the reason it was chosen."""
-        state = self.store.learner_state(student_id)
+        state = self.store.learner_state(student_id, recent=LOOKBACK)
         index = self.index(state.curriculum or "")
         view = paths.view_of(
-            index, state.student, state.mastery, answered=state.last_seq, now=self.clock()
+            index,
+            state.student,
+            state.mastery,
+            answered=state.last_seq,
+            now=self.clock(),
+            run=self._run(student_id, state.recent_items),
         )
         choice = choose(view).worded(render)
         if choice.kp is None or choice.difficulty is None or choice.kind == "goal_reached":
@@ -143,7 +191,12 @@ class Engine:
         seq = state.last_seq + 1
         gens = [g for g in self._generators.get(choice.kp, ()) if choice.difficulty in g.levels]
         gen = gens[seq % len(gens)]
-        return NextItem(choice, generate(gen.name, choice.difficulty, _item_seed(student_id, seq)))
+        item = generate(gen.name, choice.difficulty, _item_seed(student_id, seq))
+        example = None
+        if choice.approach == "worked_example":
+            # A stuck student first reads a similar item solved step by step (another seed).
+            example = generate(gen.name, choice.difficulty, _item_seed(student_id, -seq))
+        return NextItem(choice, item, example)
 
     def submit(
         self, student_id: str, item_id: str, answer: str, *, working: str | None = None
@@ -161,7 +214,7 @@ class Engine:
         """
         # One read gives the student, their mastery, their latest attempt and recent items;
         # the first try below computes from it (a retry reads again).
-        state = self.store.learner_state(student_id, recent=RECENT_ITEMS)
+        state = self.store.learner_state(student_id, recent=READ_RECENT)
         item = regenerate(item_id)
         diagnosis = diagnose_answer(item, answer, working)
         if diagnosis.status in ("unreadable", "not_simplified"):
@@ -189,7 +242,7 @@ class Engine:
                 log.debug("submit lost a race (try %d), retrying", attempt_no)
                 # Jitter, so the losers of one race do not collide again in lockstep.
                 time.sleep(random.uniform(0, SUBMIT_BACKOFF_S * attempt_no))  # noqa: S311
-                state = self.store.learner_state(student_id, recent=RECENT_ITEMS)
+                state = self.store.learner_state(student_id, recent=READ_RECENT)
         raise StoreConflict(
             f"too many answers of student {student_id!r} arrived at the same moment; "
             "this one was not saved — submit it again"
@@ -209,7 +262,7 @@ class Engine:
         # The log and mastery come from one read, so the write's expected_seq check
         # fails if anything newer than what was computed from has been saved.
         student = state.student
-        if item.item_id in state.recent_items:
+        if item.item_id in state.recent_items[:RECENT_ITEMS]:
             # A second try at the same item: feedback only; the first answer counted.
             return Feedback(
                 diagnosis.status,
@@ -232,6 +285,7 @@ class Engine:
             answered=seen + 1,
             now=now,
             render=render,
+            run=self._run_after(state, item),
         )
         attempt = self.store.record_attempt(
             Attempt(
@@ -264,6 +318,239 @@ class Engine:
             params=diagnosis.params,
         )
 
+    # -- the initial knowledge check (tutor.policy.placement) -----------------------------
+    #
+    # The store keeps one placement document per student (``set_placement``): ``open``
+    # (the check in progress: goal, grade, cap, start time, the answers so far as point and
+    # right/wrong, and the current question's item id), ``result`` (the last finished
+    # placement) and ``requested`` (a teacher asked for a re-check). The model's state is
+    # recomputed from the answers, so another process resumes a check exactly.
+
+    def needs_placement(self, student_id: str) -> bool:
+        """Whether the student should take the initial knowledge check now: they have a
+        goal and either a check is open, a teacher asked for a re-check, or they have no
+        answers and no placement yet."""
+        state = self.store.learner_state(student_id)
+        if state.student.goal is None:
+            return False
+        stored = self.store.get_placement(student_id)
+        doc = stored[0] if stored else {}
+        if doc.get("open") or doc.get("requested"):
+            return True
+        return state.last_seq == 0 and not doc.get("result")
+
+    def start_placement(self, student_id: str, *, max_items: int | None = None) -> PlacementTurn:
+        """Start (or restart) the initial knowledge check and give its first question.
+
+        ``max_items`` caps the questions (default :func:`tutor.policy.placement.default_cap`
+        for the student's grade). :class:`~tutor.errors.InputError` when the student has no
+        goal or ``max_items`` is below 1.
+        """
+        if max_items is not None and (isinstance(max_items, bool) or max_items < 1):
+            raise InputError(f"max_items must be 1 or more, not {max_items!r}")
+        state = self.store.learner_state(student_id)
+        student = state.student
+        if student.goal is None:
+            raise InputError(
+                f"student {student_id!r} has no goal yet: set one with "
+                f"`tutor student goal {student_id} KP_ID` before the knowledge check"
+            )
+        grade = self._student_grade(student)
+        stored = self.store.get_placement(student_id)
+        doc, version = stored if stored else ({}, 0)
+        now = self.clock()
+        check: dict[str, object] = {
+            "goal": student.goal,
+            "grade": grade,
+            "max_items": max_items if max_items is not None else placing.default_cap(grade),
+            "started_at": now,
+            "answers": [],
+            "current": None,
+        }
+        model = self._placement_model(state.curriculum or "", student.goal, grade)
+        return self._placement_step(student, model, check, doc, version)
+
+    def placement_turn(self, student_id: str) -> PlacementTurn | None:
+        """The open check's current question (None when no check is open)."""
+        stored = self.store.get_placement(student_id)
+        check = stored[0].get("open") if stored else None
+        if not check:
+            return None
+        return PlacementTurn(
+            False, regenerate(str(check["current"])), len(check["answers"]), check["max_items"]
+        )
+
+    def answer_placement(self, student_id: str, item_id: str, answer: str) -> PlacementTurn:
+        """Answer the open check's current question; the next question or the result.
+
+        No right/wrong feedback is given. An empty answer counts as "I don't know"
+        (wrong); an answer that cannot be read gives the same question again
+        (``retry``), counting nothing. :class:`~tutor.errors.InputError` when no check is
+        open or ``item_id`` is not the current question.
+        """
+        state = self.store.learner_state(student_id)
+        stored = self.store.get_placement(student_id)
+        doc, version = stored if stored else ({}, 0)
+        check = doc.get("open")
+        if not check:
+            raise InputError(f"student {student_id!r} has no knowledge check open: start one first")
+        if item_id != check["current"]:
+            raise InputError(
+                f"{item_id!r} is not the current question of {student_id!r}'s knowledge "
+                f"check; answer {check['current']!r}"
+            )
+        item = regenerate(item_id)
+        if answer.strip() in ("", "?"):
+            correct = False
+        else:
+            verdict = check_answer(answer, item.answer, item.policy)
+            if verdict.status == "unreadable":
+                return PlacementTurn(
+                    False, item, len(check["answers"]), check["max_items"], retry=True
+                )
+            # A right value in the wrong form still shows the student knows the point.
+            correct = verdict.status in ("correct", "not_simplified")
+        check = {
+            **check,
+            "answers": [*check["answers"], {"item_id": item_id, "kp": item.kp, "correct": correct}],
+        }
+        model = self._placement_model(state.curriculum or "", check["goal"], check["grade"])
+        return self._placement_step(state.student, model, check, doc, version)
+
+    def placement(self, student_id: str) -> Placement | None:
+        """The student's last finished placement (None: none yet)."""
+        stored = self.store.get_placement(student_id)
+        result = stored[0].get("result") if stored else None
+        return Placement.from_json(result) if result else None
+
+    def request_placement(self, student_id: str) -> None:
+        """A teacher's request for a re-check: :meth:`needs_placement` is True until the
+        student finishes a new check."""
+        stored = self.store.get_placement(student_id)
+        doc, version = stored if stored else ({}, 0)
+        self.store.set_placement(student_id, {**doc, "requested": True}, expected_version=version)
+
+    def _student_grade(self, student: Student) -> float:
+        """The grade that sets the placement prior (:func:`placing.student_grade`)."""
+        class_name = None
+        if student.class_id is not None:
+            class_name = self.store.get_class(student.class_id).name
+        goal = self.store.get_node(student.goal).grade if student.goal else None
+        return placing.student_grade(class_name, goal)
+
+    def _placement_model(self, fingerprint: str, goal: str, grade: float) -> placing.PlacementModel:
+        index = self.index(fingerprint)
+        graph = index.goal_graph(goal)
+        return placing.build_model(
+            graph.order, graph.prerequisites, graph.levels, index.grades(graph.order), grade
+        )
+
+    def _placement_step(
+        self,
+        student: Student,
+        model: placing.PlacementModel,
+        check: dict[str, Any],
+        doc: dict[str, Any],
+        version: int,
+    ) -> PlacementTurn:
+        """Choose the next question of ``check`` or finish it, and store the outcome
+        (guarded by ``version``: a concurrent answer raises StoreConflict)."""
+        answers = [placing.Answer(a["kp"], bool(a["correct"])) for a in check["answers"]]
+        belief = placing.posterior(model, answers)
+        marginals = belief.marginals
+        asked: dict[str, int] = {}
+        for a in answers:
+            asked[a.kp] = asked.get(a.kp, 0) + 1
+        best = placing.best_question(model, belief, asked)
+        cap = int(check["max_items"])
+        if not placing.should_stop(marginals, len(answers), cap, best[1] if best else None):
+            assert best is not None  # should_stop is True without a question
+            n = len(answers)
+            item = self._placement_item(student.id, best[0], float(check["started_at"]), n)
+            check = {**check, "current": item.item_id}
+            self.store.set_placement(student.id, {**doc, "open": check}, expected_version=version)
+            return PlacementTurn(False, item, n, cap)
+        result, mastery, path = self._placement_result(student, model, marginals, check)
+        self.store.set_placement(
+            student.id,
+            {"open": None, "result": result.to_json(), "requested": False},
+            expected_version=version,
+            mastery=mastery,
+            path=path,
+        )
+        return PlacementTurn(True, None, len(answers), cap, result)
+
+    def _placement_item(self, student_id: str, kp: str, started_at: float, n: int) -> Item:
+        """The ``n``-th question of a check: a typical (middle-level) item of ``kp``."""
+        gens = self._generators[kp]
+        levels = sorted({level for g in gens for level in g.levels})
+        level = levels[len(levels) // 2]
+        seed = _item_seed(f"{student_id}\x00placement\x00{started_at!r}", n)
+        usable = [g for g in gens if level in g.levels]
+        return generate(usable[seed % len(usable)].name, level, seed)
+
+    def _placement_result(
+        self,
+        student: Student,
+        model: placing.PlacementModel,
+        marginals: Any,
+        check: dict[str, Any],
+    ) -> tuple[Placement, dict[str, MasteryState], StoredPath | None]:
+        """The placement, the mastery it sets and the path that starts at its frontier.
+
+        A known point starts mastered (its marginal, at least MASTERED); a point not known
+        starts at its marginal, at most 0.5, so practice begins at the frontier."""
+        now = self.clock()
+        mastery: dict[str, MasteryState] = {}
+        known: list[str] = []
+        not_known: list[str] = []
+        for kp, m in zip(model.points, marginals, strict=True):
+            if m >= 0.5:
+                known.append(kp)
+                p = min(max(float(m), MASTERED), P_MAX)
+            else:
+                not_known.append(kp)
+                p = min(float(m), 0.5)
+            mastery[kp] = MasteryState(p=p, attempts=0, updated_at=now)
+        state = self.store.learner_state(student.id)
+        full = {**state.mastery, **mastery}
+        index = self.index(state.curriculum or "")
+        view = paths.view_of(index, student, full, answered=state.last_seq, now=now)
+        start = frontier(view)
+        path = paths.path_after(
+            index, student, full, answered=state.last_seq, now=now, render=render
+        )
+        if start:
+            code = "placement.summary"
+            names = [{"en": view.names[kp], "zh-Hans": view.names_zh[kp]} for kp in start[:3]]
+            params: dict[str, object] = {
+                "known": len(known),
+                "total": len(model.points),
+                "start": names,
+            }
+        else:
+            code = "placement.summary_done"
+            params = {"known": len(known), "total": len(model.points)}
+        result = Placement(
+            goal=str(check["goal"]),
+            known=tuple(known),
+            not_known=tuple(not_known),
+            frontier=tuple(start),
+            items_used=len(check["answers"]),
+            finished_at=now,
+            grade=float(check["grade"]),
+            code=code,
+            params=params,
+            summary=render(code, params, "en"),
+            summary_zh=render(code, params, "zh-Hans"),
+        )
+        return result, mastery, path
+
+    def needs_help(self, student_id: str) -> list[str]:
+        """The points a student has answered many times without mastering them: the
+        teacher's flag that a person should step in (:func:`tutor.policy.select.needs_help`)."""
+        return needs_help(self.store.mastery(student_id))
+
     # -- the stored learning path ----------------------------------------------------------
 
     def path(self, student_id: str) -> StoredPath:
@@ -280,7 +567,7 @@ class Engine:
             stored, student.goal, last[-1].at if last else None, now
         ):
             return stored
-        state = self.store.learner_state(student_id)
+        state = self.store.learner_state(student_id, recent=LOOKBACK)
         path = paths.revised_path(
             self.index(state.curriculum or ""),
             state.student,
@@ -288,6 +575,7 @@ class Engine:
             answered=state.last_seq,
             now=now,
             render=render,
+            run=self._run(student_id, state.recent_items),
         )
         self.store.set_path(student_id, path)
         return path

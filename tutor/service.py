@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from tutor.engine import ClassReport as ClassReport
     from tutor.engine import Feedback as Feedback
     from tutor.engine import NextItem as NextItem
+    from tutor.engine import Placement as Placement
+    from tutor.engine import PlacementTurn as PlacementTurn
     from tutor.lab import LanguageModel as LanguageModel
 
 __all__ = ["School", "app_model", "demo_ready", "open_school"]

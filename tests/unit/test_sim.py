@@ -110,7 +110,7 @@ def test_adaptive_teaches_more_than_random_on_a_small_goal() -> None:
     ("data", "message"),
     [
         ({"prior": [0.1, 0.2]}, "unknown key 'prior'"),
-        ({"slip": [0.1]}, "must be a range"),
+        ({"slip": [0.1]}, "must be a number or a range"),
         ({"slip": [0.2, 0.6]}, "0.5"),
         ({"guess": [0.3, 0.1]}, "low ≤ high"),
         ({"learn_rate": ["a", 0.2]}, "two numbers"),
@@ -174,3 +174,11 @@ def test_cli_json_contract(tmp_path: Path) -> None:
         assert lo <= r["items_to_mastery_mean"] <= hi
     bad = run_cli(["simulate", "--policies", "adaptive,smart", "--students", "2"], env)
     assert bad.returncode == 2 and "unknown policy 'smart'" in bad.stderr
+
+
+def test_a_single_number_is_a_fixed_value() -> None:
+    config = parse_population({"slip": 0.1, "prior_known": 1, "guess": [0.05, 0.1]})
+    assert config.slip == (0.1, 0.1) and config.prior_known == (1.0, 1.0)
+    assert config.guess == (0.05, 0.1)
+    with pytest.raises(InputError, match=r"below 0\.5"):
+        parse_population({"guess": 0.5})

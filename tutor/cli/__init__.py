@@ -23,6 +23,7 @@ from tutor.cli import (  # noqa: F401 - each module registers its commands
     llm,
     model,
     people,
+    place,
     sim,
     solutions,
 )

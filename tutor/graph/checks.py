@@ -260,3 +260,11 @@ def check_throttle_keys(keys: Sequence[str]) -> None:
             raise InputError(
                 f"a sign-in throttle key is text of 1 to {MAX_THROTTLE_KEY_LEN} characters"
             )
+
+
+def placement_conflict(student_id: str, expected: int, latest: int) -> StoreConflict:
+    """A placement write computed from an older version of the student's check."""
+    return StoreConflict(
+        f"the knowledge check of student {student_id!r} changed meanwhile (version "
+        f"{latest}, expected {expected}); nothing was written — read it again"
+    )

@@ -453,3 +453,29 @@ RETURN s.path_kps AS kps, s.path_next_kp AS next_kp, s.path_reason AS reason,
        s.path_reason_zh AS reason_zh, s.path_gap AS gap, s.path_updated_at AS updated_at,
        s.path_goal AS goal, s.path_kind AS kind
 """
+
+# The initial knowledge check lives on the Student node too (a JSON document and its
+# version): the node lock orders two writers, and the version check refuses a stale one.
+# The first statement claims the node (its write lock) and reads the version; the second
+# writes the document with any mastery rows (a finished check sets them).
+CLAIM_PLACEMENT = """
+MATCH (s:Student {id: $student_id})
+SET s.placement_version = coalesce(s.placement_version, 0)
+RETURN s.placement_version AS version,
+       COLLECT { UNWIND $kps AS id MATCH (k:KnowledgePoint {id: id}) RETURN k.id } AS found
+"""
+SET_PLACEMENT = """
+MATCH (s:Student {id: $student_id})
+SET s.placement_doc = $document, s.placement_version = $version
+WITH s
+CALL (s) {
+    UNWIND $rows AS row
+    MATCH (k:KnowledgePoint {id: row.kp})
+    MERGE (s)-[m:MASTERY]->(k)
+    SET m.p = row.p, m.attempts = row.attempts, m.updated_at = row.updated_at, m.gap = row.gap
+}
+"""
+GET_PLACEMENT = """
+MATCH (s:Student {id: $student_id})
+RETURN s.placement_doc AS document, s.placement_version AS version
+"""

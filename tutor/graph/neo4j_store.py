@@ -1047,6 +1047,60 @@ class Neo4jStore:
 
         return self._write(work)
 
+    def set_placement(
+        self,
+        student_id: str,
+        document: Mapping[str, Any],
+        *,
+        expected_version: int | None = None,
+        mastery: Mapping[str, MasteryState] | None = None,
+        path: StoredPath | None = None,
+    ) -> int:
+        """See :meth:`GraphStore.set_placement`. One write transaction."""
+        text = json.dumps(document, ensure_ascii=False, sort_keys=True)
+        # Sorted by point, as in record_attempt (one lock order, no deadlock).
+        rows = [
+            {"kp": kp, "p": m.p, "attempts": m.attempts, "updated_at": m.updated_at, "gap": m.gap}
+            for kp, m in sorted((mastery or {}).items())
+        ]
+        kps = sorted((mastery or {}).keys())
+
+        def work(tx: ManagedTransaction) -> int:
+            claimed = tx.run(cypher.CLAIM_PLACEMENT, student_id=student_id, kps=kps).single()
+            if claimed is None:
+                self._student(tx, student_id)  # raises the usual NotFoundError
+            assert claimed is not None
+            missing = checks.first_missing(kps, claimed["found"])
+            if missing is not None:
+                raise self._not_found(missing)
+            latest = int(claimed["version"])
+            if expected_version is not None and latest != expected_version:
+                raise checks.placement_conflict(student_id, expected_version, latest)
+            tx.run(
+                cypher.SET_PLACEMENT,
+                student_id=student_id,
+                document=text,
+                version=latest + 1,
+                rows=rows,
+            ).consume()
+            if path is not None:
+                _write_path(tx, student_id, path)
+            return latest + 1
+
+        return self._write(work)
+
+    def get_placement(self, student_id: str) -> tuple[dict[str, Any], int] | None:
+        """See :meth:`GraphStore.get_placement`."""
+
+        def work(tx: ManagedTransaction) -> tuple[dict[str, Any], int] | None:
+            self._student(tx, student_id)
+            r = tx.run(cypher.GET_PLACEMENT, student_id=student_id).single(strict=True)
+            if r["document"] is None:
+                return None
+            return dict(json.loads(r["document"])), int(r["version"])
+
+        return self._read(work)
+
 
 #: LIMIT needs a number; this stands for "no limit".
 _NO_LIMIT = 2**62

@@ -4,7 +4,7 @@
 * :class:`CurriculumAdmin` — loading the curriculum, the content bank and imported problems;
 * :class:`ContentCatalog` — item families, misconceptions and imported problems, read-only;
 * :class:`People` — teachers, classes, students and their password hashes;
-* :class:`LearnerLog` — attempts, mastery and stored paths (written together);
+* :class:`LearnerLog` — attempts, mastery, stored paths (written together) and placements;
 * :class:`Sessions` — signed-in sessions (by token hash) and the sign-in throttle's counts;
 * :class:`GraphStore` — all of them, plus :meth:`GraphStore.close`.
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from tutor.domain import (
     Attempt,
@@ -323,6 +323,32 @@ class LearnerLog(StoreRole, Protocol):
 
     def get_path(self, student_id: str) -> StoredPath | None:
         """A student's stored learning path, or None if none was stored yet."""
+        ...
+
+    def set_placement(
+        self,
+        student_id: str,
+        document: Mapping[str, Any],
+        *,
+        expected_version: int | None = None,
+        mastery: Mapping[str, MasteryState] | None = None,
+        path: StoredPath | None = None,
+    ) -> int:
+        """Store (replace) a student's placement document — the open initial knowledge
+        check and the last finished result, as JSON-ready data the engine owns — and,
+        in the same transaction, ``mastery`` states (a finished check sets them) and
+        ``path``. Returns the document's new version (1, 2, … per student).
+
+        Optimistic concurrency: with ``expected_version`` (the version read with the
+        document; 0 for none), a newer stored version raises
+        :class:`~tutor.errors.StoreConflict` and nothing is written.
+        :class:`NotFoundError` for an unknown student or point.
+        """
+        ...
+
+    def get_placement(self, student_id: str) -> tuple[dict[str, Any], int] | None:
+        """A student's placement document and its version, or None if none was stored;
+        :class:`NotFoundError` if there is no such student."""
         ...
 
 

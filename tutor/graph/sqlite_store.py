@@ -233,6 +233,12 @@ CREATE TABLE IF NOT EXISTS sign_in_failure (
     failures INTEGER NOT NULL,
     last_at  REAL NOT NULL
 ) WITHOUT ROWID;
+-- the initial knowledge check: the open check and the last result (JSON), versioned
+CREATE TABLE IF NOT EXISTS placement (
+    student_id TEXT PRIMARY KEY REFERENCES student(id),
+    document   TEXT NOT NULL,
+    version    INTEGER NOT NULL
+) WITHOUT ROWID;
 """
 
 _CURRICULUM_TABLES = (
@@ -963,7 +969,7 @@ class SqliteStore:
         members = "SELECT id FROM student WHERE class_id = ?"
         with self._write() as conn:
             self._get_class(conn, class_id)
-            for table in ("attempt", "mastery", "learning_path"):
+            for table in ("attempt", "mastery", "learning_path", "placement"):
                 conn.execute(
                     f"DELETE FROM {table} WHERE student_id IN ({members})",  # noqa: S608 - fixed names
                     (class_id,),
@@ -1251,6 +1257,67 @@ class SqliteStore:
             )
         }
         return [found.get(k, SignInFailures(k, 0, 0.0)) for k in keys]
+
+    def set_placement(
+        self,
+        student_id: str,
+        document: Mapping[str, Any],
+        *,
+        expected_version: int | None = None,
+        mastery: Mapping[str, MasteryState] | None = None,
+        path: StoredPath | None = None,
+    ) -> int:
+        """See :meth:`GraphStore.set_placement`. One IMMEDIATE transaction."""
+        text = json.dumps(document, ensure_ascii=False, sort_keys=True)
+        rows = [
+            (student_id, kp, m.p, m.attempts, m.updated_at, int(m.gap))
+            for kp, m in sorted((mastery or {}).items())
+        ]
+        with self._write() as conn:
+            self._get_student(conn, student_id)
+            if rows:
+                kps = [r[1] for r in rows]
+                present = {
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT id FROM knowledge_point"
+                        " WHERE id IN (SELECT value FROM json_each(?))",
+                        (json.dumps(kps),),
+                    )
+                }
+                missing = checks.first_missing(kps, present)
+                if missing is not None:
+                    raise checks.no_point(missing, self.url)
+            row = conn.execute(
+                "SELECT version FROM placement WHERE student_id = ?", (student_id,)
+            ).fetchone()
+            latest = int(row[0]) if row else 0
+            if expected_version is not None and latest != expected_version:
+                raise checks.placement_conflict(student_id, expected_version, latest)
+            conn.execute(
+                "INSERT OR REPLACE INTO placement(student_id, document, version) VALUES (?, ?, ?)",
+                (student_id, text, latest + 1),
+            )
+            for start in range(0, len(rows), _ROWS_PER_INSERT):
+                chunk = rows[start : start + _ROWS_PER_INSERT]
+                conn.execute(
+                    _UPSERT_MASTERY + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk)),
+                    [value for r in chunk for value in r],
+                )
+            if path is not None:
+                _write_path(conn, student_id, path)
+        return latest + 1
+
+    def get_placement(self, student_id: str) -> tuple[dict[str, Any], int] | None:
+        """See :meth:`GraphStore.get_placement`."""
+        conn = self._conn()
+        self._get_student(conn, student_id)
+        row = conn.execute(
+            "SELECT document, version FROM placement WHERE student_id = ?", (student_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(json.loads(row[0])), int(row[1])
 
 
 def _checkpoint_loop(

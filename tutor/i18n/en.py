@@ -165,6 +165,14 @@ _MESSAGES: dict[str, str] = {
     ),
     "policy.start": "{point} is a starting point on the way to your goal.",
     "policy.goal_reached": ("You've mastered everything on the way to your goal. Pick a new goal!"),
+    # -- the initial knowledge check (tutor/engine.py placement) -------------------------
+    "placement.summary": (
+        "You already know {known} of {total} topics on the way to your goal; "
+        "we start with {start:and}."
+    ),
+    "placement.summary_done": (
+        "You already know all {total} topics on the way to your goal; pick a new goal!"
+    ),
     "policy.no_goal": "You have no goal yet: your teacher can set one.",
     # -- a refused roster row or file (tutor/access.py parse_roster) ---------------------
     "roster.file_too_large": "the file is larger than {kb} kB; split the class",
@@ -428,6 +436,46 @@ _MESSAGES: dict[str, str] = {
         "have items and misconception rules; orange and red ones are where content is missing."
     ),
     "ui.map_download": "Download this map (HTML, opens offline)",
+    # -- no student stuck (tutor.policy.select.unstuck) -----------------------------------
+    "policy.stuck_recheck": (
+        "You've worked on {point} for a while; let's check {prerequisite}, which it needs, "
+        "and then come back to it."
+    ),
+    "policy.stuck_easier": "You've worked on {point} for a while; here is an easier one.",
+    "policy.stuck_example": (
+        "You've worked on {point} for a while; read the worked example first, then try one like it."
+    ),
+    "ui.worked_example": "A worked example",
+    # -- the initial knowledge check in the app (ui/views/placement.py) ------------------
+    "ui.placement_title": "Let's find where to start",
+    "ui.placement_intro": (
+        "A short check of what you already know, one question at a time (at most {total}). "
+        "You won't see right or wrong during the check: just do your best, and press "
+        "\"I don't know\" when you don't."
+    ),
+    "ui.placement_progress": "Question {n} of at most {total}",
+    "ui.placement_question": "Question {n}",
+    "ui.placement_next": "Next",
+    "ui.placement_dont_know": "I don't know",
+    "ui.placement_retry": "That answer couldn't be read; write it again (or press \"I don't "
+    'know").',
+    "ui.placement_finished": "Check finished",
+    "ui.placement_counts": "{n} questions answered",
+    "ui.placement_start_practice": "Start practising",
+    # -- the teacher's view of a student's placement (ui/views/student_detail.py) --------
+    "ui.placement_teacher": "Knowledge check",
+    "ui.placement_none": "No knowledge check yet: it starts the first time the student practises.",
+    "ui.placement_when": "Finished {when} · {n} questions · {known} of {total} topics known",
+    "ui.placement_starts_at": "Practice starts at: {names}",
+    "ui.placement_requested": "A re-check is waiting: it starts the next time {name} practises.",
+    "ui.placement_recheck": "Ask for a re-check",
+    "ui.placement_recheck_confirm": "{name} will take the knowledge check again the next time "
+    "they practise; their answers so far are kept. Ask for it?",
+    "ui.placement_recheck_yes": "Yes, ask for a re-check",
+    "ui.placement_recheck_no": "Cancel",
+    "ui.placement_recheck_done": "Re-check requested for {name}.",
+    "ui.stuck_flag": "{name} may need your help with {points}: many answers there and not "
+    "mastered yet (the tutor shows worked examples).",
 }
 
 #: The English catalog (also what any other language falls back to).

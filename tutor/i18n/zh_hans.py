@@ -149,6 +149,11 @@ _MESSAGES: dict[str, str] = {
     "policy.ready": "你可以学“{point}”了：它的前提{prerequisites:and}你都已经掌握。",
     "policy.start": "“{point}”是通向目标的起点。",
     "policy.goal_reached": "通往目标的知识点你都掌握了，选一个新目标吧！",
+    # -- 初始知识检测 -------------------------------------------------------------------
+    "placement.summary": (
+        "通往目标的 {total} 个知识点里你已经掌握了 {known} 个；我们从{start:and}开始。"
+    ),
+    "placement.summary_done": "通往目标的 {total} 个知识点你都已经掌握了，选一个新目标吧！",
     "policy.no_goal": "你还没有学习目标：请老师帮你设定一个。",
     # -- a refused roster row or file -----------------------------------------------------
     "roster.file_too_large": "文件超过 {kb} kB，请把班级分成几个文件",
@@ -388,6 +393,43 @@ _MESSAGES: dict[str, str] = {
         "蓝色的知识点已有题目和误区规则；橙色和红色的是还缺内容的地方。"
     ),
     "ui.map_download": "下载这张地图（HTML，可离线打开）",
+    # -- no student stuck ---------------------------------------------------------------
+    "policy.stuck_recheck": (
+        "“{point}”你已经练了一阵子；先检查一下它需要的“{prerequisite}”，再回来练它。"
+    ),
+    "policy.stuck_easier": "“{point}”你已经练了一阵子；来一道简单一点的。",
+    "policy.stuck_example": "“{point}”你已经练了一阵子；先看一道例题的完整解法，再做一道类似的。",
+    "ui.worked_example": "例题",
+    # -- the initial knowledge check in the app ------------------------------------------
+    "ui.placement_title": "先看看从哪里开始",
+    "ui.placement_intro": (
+        "一个简短的小测验，看看你已经会什么，一次一道题（最多 {total} 道）。"
+        "测验中不会显示对错：尽力作答就好，不会的题请点“我不会”。"
+    ),
+    "ui.placement_progress": "第 {n} 题（最多 {total} 题）",
+    "ui.placement_question": "第 {n} 题",
+    "ui.placement_next": "下一题",
+    "ui.placement_dont_know": "我不会",
+    "ui.placement_retry": "这个答案读不懂；请再写一次（或点“我不会”）。",
+    "ui.placement_finished": "测验完成",
+    "ui.placement_counts": "共答 {n} 题",
+    "ui.placement_start_practice": "开始练习",
+    # -- the teacher's view of a student's placement --------------------------------------
+    "ui.placement_teacher": "入门测验",
+    "ui.placement_none": "还没有做入门测验：学生第一次练习时会开始。",
+    "ui.placement_when": "完成于 {when} · 共 {n} 题 · 已掌握 {known}/{total} 个知识点",
+    "ui.placement_starts_at": "练习从这里开始：{names}",
+    "ui.placement_requested": "已安排重新测验：{name}下次练习时开始。",
+    "ui.placement_recheck": "安排重新测验",
+    "ui.placement_recheck_confirm": (
+        "{name}下次练习时会重新做入门测验；之前的作答都会保留。确定吗？"
+    ),
+    "ui.placement_recheck_yes": "确定，安排重新测验",
+    "ui.placement_recheck_no": "取消",
+    "ui.placement_recheck_done": "已为{name}安排重新测验。",
+    "ui.stuck_flag": (
+        "{name}在“{points}”上可能需要你的帮助：已经练了很多次还没掌握（系统正在给出例题）。"
+    ),
 }
 
 #: The Simplified Chinese catalog.

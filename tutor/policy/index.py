@@ -133,6 +133,7 @@ class CurriculumIndex:
         self._layers: dict[str, list[list[str]]] = {}
         self._names_en: dict[str, str] = {}
         self._names_zh: dict[str, str] = {}
+        self._grades: dict[str, str | None] = {}
         self._lock = threading.Lock()
 
     def goal_graph(self, goal: str) -> GoalGraph:
@@ -159,3 +160,10 @@ class CurriculumIndex:
     def names(self, *, zh: bool) -> Mapping[str, str]:
         """Point names (Chinese with ``zh``, English otherwise), read when first needed."""
         return _Names(self._graph, zh=zh, seen=self._names_zh if zh else self._names_en)
+
+    def grades(self, kp_ids: Sequence[str]) -> dict[str, str | None]:
+        """Points' grades (each read from the graph once; the placement prior needs them)."""
+        for kp in kp_ids:
+            if kp not in self._grades:
+                self._grades[kp] = self._graph.get_node(kp).grade
+        return {kp: self._grades[kp] for kp in kp_ids}

@@ -16,7 +16,14 @@ from tutor.domain import MasteryState, StoredPath, Student
 from tutor.errors import InputError, TutorError
 from tutor.learner.mastery import is_mastered
 from tutor.policy.index import CurriculumIndex
-from tutor.policy.select import Choice, Render, StudentView, answers_since_review, choose
+from tutor.policy.select import (
+    Choice,
+    Render,
+    Run,
+    StudentView,
+    answers_since_review,
+    choose,
+)
 
 __all__ = [
     "PATH_FRESH_S",
@@ -41,8 +48,10 @@ def view_of(
     *,
     answered: int,
     now: float,
+    run: Run | None = None,
 ) -> StudentView:
-    """What the policy sees of ``student`` (``answered``: their latest attempt number).
+    """What the policy sees of ``student`` (``answered``: their latest attempt number;
+    ``run``: their latest answers in a row on one point, for the no-stuck rule).
 
     Raises:
         InputError: the student has no goal yet (the message says how to set one).
@@ -72,6 +81,7 @@ def view_of(
         answers_since_review=answers_since_review(answered),
         names=index.names(zh=False),
         names_zh=index.names(zh=True),
+        run=run,
     )
 
 
@@ -83,11 +93,12 @@ def revised_path(
     answered: int,
     now: float,
     render: Render,
+    run: Run | None = None,
 ) -> StoredPath:
     """The path the policy would follow now: a diagnosed gap (after its unmastered
     prerequisites) first, then what is left on the way to the goal. ``render`` words the
     reason (:func:`tutor.i18n.render`; the policy gives codes, never sentences)."""
-    view = view_of(index, student, mastery, answered=answered, now=now)
+    view = view_of(index, student, mastery, answered=answered, now=now, run=run)
     choice = choose(view).worded(render)
     gap = _diagnosed_gap(index, view, choice)
     kps: list[str] = []
@@ -118,6 +129,7 @@ def path_after(
     answered: int,
     now: float,
     render: Render,
+    run: Run | None = None,
 ) -> StoredPath | None:
     """The path revised for an answer about to be recorded (stored with it, in the same
     transaction); None when the student has no goal, or when revising failed: the answer
@@ -125,7 +137,9 @@ def path_after(
     if student.goal is None:
         return None
     try:
-        return revised_path(index, student, mastery, answered=answered, now=now, render=render)
+        return revised_path(
+            index, student, mastery, answered=answered, now=now, render=render, run=run
+        )
     except TutorError:
         log.warning("the learning path could not be revised", exc_info=True)
         return None

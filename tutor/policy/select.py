@@ -19,6 +19,15 @@ passed over and do not block what depends on them (they are reported by
 are the nearest ones *with* items, so a lost point behind an item-less one is found and
 re-checked.
 
+**No student stuck**: never more than :data:`MAX_RUN` answers in a row on one point
+without a change of approach (:func:`unstuck`). When the student's latest answers are a
+run of a multiple of :data:`MAX_RUN` on the point the policy would choose again, the next
+choice changes approach, escalating with the student's answers on the point so far: it
+re-checks one of the point's prerequisites (the one checked longest ago; this ends the
+run), gives an easier level, or shows a worked example first. A point still not mastered
+after :data:`NEEDS_HELP_AFTER` answers is flagged to the teacher (:func:`needs_help`). The
+choice says which change it is in ``approach``.
+
 When nothing is left to learn, a review that is due does not wait for its slot (the slot
 comes round only as answers come in, and a student with nothing to learn gives none).
 
@@ -41,17 +50,24 @@ from tutor.domain import MasteryState
 from tutor.learner.mastery import effective_p, is_mastered, predicted_success
 
 __all__ = [
+    "LOOKBACK",
+    "MAX_RUN",
+    "NEEDS_HELP_AFTER",
     "REVIEW_BELOW",
     "REVIEW_EVERY",
     "SUCCESS_BAND",
     "TARGET_SUCCESS",
+    "Approach",
     "Choice",
     "ReasonCode",
+    "Run",
     "StudentView",
     "answers_since_review",
     "choose",
     "choose_level",
     "frontier",
+    "needs_help",
+    "unstuck",
 ]
 
 #: Predicted success we aim items at, and the band we accept.
@@ -68,6 +84,13 @@ REVIEW_EVERY = 4
 #: policy re-checks the least certain prerequisite before trying the point again.
 STUCK_AFTER = 6
 STUCK_BELOW = 0.5
+#: No student answers more than this many items in a row on one point without a change of
+#: approach (issue 16: a struggling student was once kept on one point for 27 answers).
+MAX_RUN = 8
+#: How far back the no-stuck rule counts a point's answers to escalate its changes.
+LOOKBACK = 4 * MAX_RUN
+#: A point still not mastered after this many answers is flagged to the teacher.
+NEEDS_HELP_AFTER = 3 * MAX_RUN
 
 Kind = Literal["gap", "review", "frontier", "goal_reached"]
 #: Why a point was chosen (parameters: points' names as ``{language: name}``; ``days``).
@@ -79,9 +102,28 @@ ReasonCode = Literal[
     "policy.ready",  # point, prerequisites (a list)
     "policy.start",  # point
     "policy.goal_reached",
+    "policy.stuck_recheck",  # point, prerequisite
+    "policy.stuck_easier",  # point
+    "policy.stuck_example",  # point
 ]
+#: How a choice changes approach for a student stuck on a point (None: it does not).
+Approach = Literal["recheck", "easier", "worked_example"]
 #: How the engine words a code (``tutor.i18n.render``: code, params, language).
 Render = Callable[[str, Mapping[str, object], str], str]
+
+
+@dataclass(frozen=True)
+class Run:
+    """The student's latest answers in a row on one point (what the no-stuck rule needs):
+    which point, how many answers in a row, the level of the latest item, and how many of
+    the student's last :data:`LOOKBACK` answers were on the point (runs broken only by a
+    re-check count together), and which points those answers were on."""
+
+    kp: str
+    length: int
+    level: int
+    recent: int
+    seen: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -91,7 +133,8 @@ class StudentView:
     ``path`` is the goal and its prerequisites in a valid learning order (the goal
     last); ``prerequisites`` gives each path point's direct prerequisites; ``levels``
     the difficulty levels available for each point that has items; ``names`` display
-    names (en) and ``names_zh`` (zh) for reasons.
+    names (en) and ``names_zh`` (zh) for reasons; ``run`` the student's latest answers in a
+    row on one point (None before the first answer).
     """
 
     path: Sequence[str]
@@ -102,6 +145,7 @@ class StudentView:
     answers_since_review: int = REVIEW_EVERY
     names: Mapping[str, str] = field(default_factory=dict)
     names_zh: Mapping[str, str] = field(default_factory=dict)
+    run: Run | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +154,8 @@ class Choice:
 
     Why is ``code`` with ``params``; ``reason`` and ``reason_zh`` are its English and
     Chinese words, empty until :meth:`worded` fills them (the engine does, so every
-    choice it hands out, and its JSON, has both).
+    choice it hands out, and its JSON, has both). ``approach`` says how the choice changes
+    approach for a student stuck on a point (None: an ordinary choice).
     """
 
     kind: Kind
@@ -121,6 +166,7 @@ class Choice:
     params: Mapping[str, object] = field(default_factory=dict)
     reason: str = ""
     reason_zh: str = ""
+    approach: Approach | None = None
 
     def worded(self, render: Render) -> Choice:
         """This choice with ``reason`` (English) and ``reason_zh`` (Chinese) worded by
@@ -250,9 +296,13 @@ def _recheck_choice(view: StudentView, kp: str) -> Choice | None:
         return None
     prereqs = [p for p in view.prerequisites.get(kp, ()) if p in view.levels]
     unknown = MasteryState(0.0)
-    # Only prerequisites not re-checked since kp's last answer (else we would loop).
+    # Only prerequisites not re-checked since kp's last answer, nor answered in the last
+    # LOOKBACK answers (else the student would go back and forth between the two for ever).
+    seen = view.run.seen if view.run is not None else frozenset()
     candidates = [
-        p for p in prereqs if (view.mastery.get(p) or unknown).updated_at < state.updated_at
+        p
+        for p in prereqs
+        if (view.mastery.get(p) or unknown).updated_at < state.updated_at and p not in seen
     ]
     if not candidates:
         return None
@@ -276,7 +326,12 @@ def _recheck_choice(view: StudentView, kp: str) -> Choice | None:
 
 
 def choose(view: StudentView) -> Choice:
-    """The next thing to practise (see the module docstring for the order)."""
+    """The next thing to practise (see the module docstring for the order), changing
+    approach when the student is stuck on it (:func:`unstuck`)."""
+    return unstuck(view, _choose(view))
+
+
+def _choose(view: StudentView) -> Choice:
     for pick in (_gap_choice, _review_choice):
         found = pick(view)
         if found is not None:
@@ -301,3 +356,90 @@ def choose(view: StudentView) -> Choice:
             return late
     goal = view.path[-1] if view.path else None
     return Choice("goal_reached", goal, None, None, "policy.goal_reached")
+
+
+def needs_help(mastery: Mapping[str, MasteryState]) -> list[str]:
+    """The points a student has answered :data:`NEEDS_HELP_AFTER` times or more without
+    mastering them: the teacher's flag that a person should step in."""
+    return sorted(
+        kp for kp, s in mastery.items() if s.attempts >= NEEDS_HELP_AFTER and not is_mastered(s)
+    )
+
+
+#: The changes of approach, in the order they are tried.
+_LADDER: tuple[Approach, ...] = ("recheck", "easier", "worked_example")
+
+
+def unstuck(view: StudentView, choice: Choice) -> Choice:
+    """``choice``, or a change of approach when it would be one more answer on a point the
+    student has just answered a multiple of :data:`MAX_RUN` times in a row.
+
+    The first change for a point is a re-check of the prerequisite checked longest ago
+    (then the least sure), which ends the run; when the student's last :data:`LOOKBACK`
+    answers hold :data:`MAX_RUN` × k on the point (earlier runs, broken only by re-checks),
+    the ladder starts k − 1 steps further (round again after the last): an easier level
+    than the last item's, then a worked example first. A step that cannot be taken (no
+    prerequisite with items, no easier level) passes to the next; a worked example always
+    can.
+    """
+    run = view.run
+    kp = choice.kp
+    if (
+        kp is None
+        or choice.difficulty is None
+        or run is None
+        or run.kp != kp
+        or run.length < MAX_RUN
+        or run.length % MAX_RUN
+    ):
+        return choice
+    state = view.mastery.get(kp)
+    # The k-th change (k: blocks of MAX_RUN answers on the point lately, or in this run)
+    # starts k - 1 rungs up the ladder, and goes round again: a long run (a prerequisite
+    # lost since) gets its re-check back every few changes.
+    start = (max(run.recent, run.length) // MAX_RUN - 1) % len(_LADDER)
+    point = _name(view, kp)
+    for approach in _LADDER[start:] + _LADDER[:start]:
+        if approach == "worked_example":
+            break
+        if approach == "recheck":
+            prereqs = [p for p in view.prerequisites.get(kp, ()) if p in view.levels and p != kp]
+            if not prereqs:
+                continue
+            unknown = MasteryState(0.0)
+            target = min(
+                prereqs,
+                key=lambda p: (
+                    (view.mastery.get(p) or unknown).updated_at,
+                    (view.mastery.get(p) or unknown).p,
+                    p,
+                ),
+            )
+            found = _choice(
+                view,
+                "review",
+                target,
+                "policy.stuck_recheck",
+                point=point,
+                prerequisite=_name(view, target),
+            )
+            return replace(found, approach="recheck")
+        if approach == "easier":
+            lower = [level for level in view.levels.get(kp, ()) if level < run.level]
+            if not lower:
+                continue
+            level = max(lower)
+            middle = sorted(view.levels[kp])[len(view.levels[kp]) // 2]
+            p = predicted_success(state, -LEVEL_STEP * (level - middle))
+            return Choice(
+                choice.kind,
+                kp,
+                level,
+                round(p, 3),
+                "policy.stuck_easier",
+                {"point": point},
+                approach="easier",
+            )
+    return replace(
+        choice, code="policy.stuck_example", params={"point": point}, approach="worked_example"
+    )

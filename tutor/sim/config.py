@@ -1,10 +1,11 @@
 """The simulated population: the YAML ``--config`` of ``tutor simulate``.
 
-Keys (each range is ``[low, high]``, drawn uniformly per student; omit a key to keep its
-default): ``learn_rate``, ``slip``, ``guess``, ``forget`` (per-item probability of losing
-a known point), ``prior_known`` (fraction of the goal's prerequisites known at the start),
-``misconception_rate`` (probability that a student holds each applicable misconception),
-``goal_grade`` (an integer: master every knowledge point of that grade).
+Keys (each range is ``[low, high]``, drawn uniformly per student, or a single number for
+a fixed value; omit a key to keep its default): ``learn_rate``, ``slip``, ``guess``,
+``forget`` (per-item probability of losing a known point), ``prior_known`` (fraction of
+the goal's prerequisites known at the start), ``misconception_rate`` (probability that a
+student holds each applicable misconception), ``goal_grade`` (an integer: master every
+knowledge point of that grade).
 """
 
 from __future__ import annotations
@@ -50,8 +51,10 @@ _LIMITS = {"slip": 0.5, "guess": 0.5}
 
 
 def _range(where: str, key: str, value: Any) -> Range:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = [value, value]  # a single number: a fixed value
     if not (isinstance(value, list | tuple) and len(value) == 2):
-        raise InputError(f"{where}: {key} must be a range [low, high], not {value!r}")
+        raise InputError(f"{where}: {key} must be a number or a range [low, high], not {value!r}")
     low, high = value
     for v in (low, high):
         if isinstance(v, bool) or not isinstance(v, int | float) or math.isnan(float(v)):

@@ -74,13 +74,17 @@ __all__ = [
     "summarise",
 ]
 
-Scenario = Literal["practice", "new_student"]
+Scenario = Literal["practice", "new_student", "new_student_placed"]
 #: practice: failures as the adaptive tutor meets them (the headline); new_student: a
 #: stress test — a student the tutor has never seen (no history: the learner model's
 #: default prior everywhere) is set items on random path points within the probing depth
 #: of what it knows (as a teacher's assignment at the student's level would be), and each
 #: unexplained failure is probed from scratch.
-SCENARIOS: tuple[Scenario, ...] = ("practice", "new_student")
+#: new_student_placed: the same newcomers and assignments, but each first takes the
+#: engine's initial knowledge check (``Engine.start_placement``, answered by the simulated
+#: student), as every new student does in the app; the probe's prior is then the mastery
+#: the check left.
+SCENARIOS: tuple[Scenario, ...] = ("practice", "new_student", "new_student_placed")
 
 #: Cases taken from one simulated student (more would make the cases too alike).
 CASES_PER_STUDENT = 5
@@ -180,8 +184,9 @@ def probe_cases(
     rng = random.Random(seed)
     items = _probe_items(world)
     with Classroom(goal_grade, world.goal) as room:
-        if scenario == "new_student":
-            return _new_student_cases(room, world, cases, rng, items, max_probes, stop_at)
+        if scenario in ("new_student", "new_student_placed"):
+            placed = scenario == "new_student_placed"
+            return _new_student_cases(room, world, cases, rng, items, max_probes, stop_at, placed)
         return _practice_cases(room, world, cases, rng, items, max_probes, stop_at)
 
 
@@ -259,11 +264,13 @@ def _new_student_cases(
     items: Mapping[str, Sequence[ProbeItem]],
     max_probes: int,
     stop_at: float,
+    placed: bool = False,
 ) -> list[Case]:
     """The "new_student" stress (see :data:`SCENARIOS`): no history, assigned items.
 
     Each assigned item goes to the engine as the first answer of a student it has never
-    seen (a fresh id each time), so the tutor's prior is empty, as in the app.
+    seen (a fresh id each time), so the tutor's prior is empty; with ``placed``, that
+    student first takes the initial knowledge check (:func:`_place`), as in the app.
     """
     failable = [kp for kp in world.path if world.prerequisites.get(kp)]
     out: list[Case] = []
@@ -288,6 +295,8 @@ def _new_student_cases(
             student_id = f"new-{fresh}"
             fresh += 1
             room.enrol(student_id)
+            if placed:
+                _place(room, student_id, world, student)
             prior = {kp_: effective_p(s, 0.0) for kp_, s in room.store.mastery(student_id).items()}
             room.clock.now = 0.0
             feedback = room.engine.submit(student_id, item.item_id, answer)
@@ -312,6 +321,21 @@ def _new_student_cases(
             )
             taken += 1
     return out
+
+
+def _place(room: Classroom, student_id: str, world: World, student: SimStudent) -> None:
+    """The simulated student takes the engine's initial knowledge check (no feedback, so
+    it learns nothing from it); the engine sets the student's mastery from it."""
+    room.clock.now = 0.0
+    turn = room.engine.start_placement(student_id)
+    while not turn.done:
+        assert turn.item is not None
+        answer = student.answer(turn.item, world)
+        turn = room.engine.answer_placement(student_id, turn.item.item_id, answer)
+        if turn.retry:  # an answer the checker could not read: "I don't know"
+            turn = room.engine.answer_placement(
+                student_id, turn.item.item_id if turn.item else "", ""
+            )
 
 
 def _probe_one(

@@ -42,9 +42,9 @@ from tutor.sim.world import World, build_world, checked, diagnosed
 
 if TYPE_CHECKING:
     from tutor.content.items import Item
-    from tutor.engine import Feedback
+    from tutor.engine import Feedback, NextItem
 
-__all__ = ["ITEM_SECONDS", "PolicyResult", "SimulationResult", "simulate"]
+__all__ = ["ITEM_SECONDS", "PolicyResult", "RunMeter", "SimulationResult", "simulate"]
 
 #: Simulated seconds between two items (for the learner model's clock): about 20 items a
 #: day, so forgetting and spaced review play out over the weeks a goal takes.
@@ -69,6 +69,10 @@ class PolicyResult:
     practised: tuple[int, ...] = ()
     #: students whose tutor stopped setting items before the hidden truth was mastered
     released_early: tuple[bool, ...] = field(default=())
+    #: the engine only: each student's longest run of answers in a row on one point, and
+    #: the longest with no change of approach in it (issue 16's bar: at most 8)
+    longest_run: tuple[int, ...] = ()
+    longest_plain_run: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """The contract of ``tutor simulate --json`` for one policy."""
@@ -142,8 +146,36 @@ def answer_one(
 def engine_item(room: Classroom, student_id: str, step: int, idle: float = 0.0) -> Item | None:
     """The engine's next item for the student's ``step``-th turn, ``idle`` simulated
     seconds of waiting later (None: the engine believes the goal reached)."""
+    return engine_turn(room, student_id, step, idle).item
+
+
+def engine_turn(room: Classroom, student_id: str, step: int, idle: float = 0.0) -> NextItem:
+    """Like :func:`engine_item`, with the engine's choice (its reason and approach)."""
     room.clock.now = step * ITEM_SECONDS + idle
-    return room.engine.next_item(student_id).item
+    return room.engine.next_item(student_id)
+
+
+@dataclass
+class RunMeter:
+    """The longest run of answers in a row on one point, and the longest with no change of
+    approach (a new point, an easier level or a worked example starts a new stretch)."""
+
+    longest: int = 0
+    longest_plain: int = 0
+    _kp: str | None = None
+    _run: int = 0
+    _plain: int = 0
+
+    def answered(self, kp: str, approach: str | None) -> None:
+        """Count one answer on ``kp`` to an item chosen with ``approach``."""
+        same = kp == self._kp
+        self._run = self._run + 1 if same else 1
+        self._plain = (
+            self._plain + 1 if same and approach not in ("easier", "worked_example") else 1
+        )
+        self._kp = kp
+        self.longest = max(self.longest, self._run)
+        self.longest_plain = max(self.longest_plain, self._plain)
 
 
 def engine_answer(
@@ -224,16 +256,27 @@ def _run_baseline(
 
 
 def _run_engine(
-    room: Classroom, student_id: str, world: World, student: SimStudent, budget: int
+    room: Classroom,
+    student_id: str,
+    world: World,
+    student: SimStudent,
+    budget: int,
+    meter: RunMeter | None = None,
+    *,
+    enrol: bool = True,
 ) -> _Outcome:
-    """One student practising with the real engine until mastered, released or out of budget."""
-    room.enrol(student_id)
+    """One student practising with the real engine until mastered, released or out of
+    budget (``meter`` counts their runs on one point; ``enrol=False``: the student is
+    already there, e.g. placed)."""
+    if enrol:
+        room.enrol(student_id)
     curve = [student.known_goal_fraction(world)]
     reached_at: int | None = 0 if student.mastered_goal(world) else None
     step = 0
     idle = 0.0  # simulated seconds spent waiting for the engine to set an item
     while reached_at is None and step < budget:
-        item = engine_item(room, student_id, step, idle)
+        turn = engine_turn(room, student_id, step, idle)
+        item = turn.item
         if item is None:
             # The engine believes the goal reached and sets nothing now: the student
             # comes back the next day (a review may fall due), for a while.
@@ -245,6 +288,8 @@ def _run_engine(
         step += 1
         at = step * ITEM_SECONDS + idle
         engine_answer(room, student_id, world, student, item, answer, at)
+        if meter is not None:
+            meter.answered(item.kp, turn.choice.approach)
         student.practise(item.kp, world)
         curve.append(student.known_goal_fraction(world))
         if student.mastered_goal(world):
@@ -279,6 +324,7 @@ def simulate(
     results: dict[str, PolicyResult] = {}
     for name in policies:
         outcomes: list[_Outcome] = []
+        meters: list[RunMeter] = []
         room = None if name in BASELINES else Classroom(config.goal_grade, world.goal)
         try:
             for index, base in enumerate(cohort):
@@ -287,7 +333,10 @@ def simulate(
                     run_rng = random.Random(f"{seed}:{index}:run")
                     outcomes.append(_run_baseline(world, student, name, budget, run_rng))
                 else:
-                    outcomes.append(_run_engine(room, f"sim-{index}", world, student, budget))
+                    meters.append(RunMeter())
+                    outcomes.append(
+                        _run_engine(room, f"sim-{index}", world, student, budget, meters[-1])
+                    )
                 if progress is not None:
                     progress(1)
         finally:
@@ -302,5 +351,7 @@ def simulate(
             curve=mean_curve,
             practised=tuple(o[4] for o in outcomes),
             released_early=tuple(o[5] for o in outcomes),
+            longest_run=tuple(m.longest for m in meters),
+            longest_plain_run=tuple(m.longest_plain for m in meters),
         )
     return SimulationResult(students, seed, budget, world.goal, results)

@@ -122,6 +122,10 @@ def _hints(api: StudentAPI, item_id: str, steps: int) -> None:
 def render() -> None:
     """The practice page for the signed-in student."""
     api = state.require_student()
+    from ui.views import placement
+
+    if placement.show(api):  # a new student's knowledge check (or its summary) comes first
+        return
     st.title(t("page_practice"))
     if api.me.goal is None:
         st.info(t("no_goal"))
@@ -135,6 +139,12 @@ def render() -> None:
     if item is None:
         st.success(t("goal_reached"))
         return
+    if current.example is not None:  # stuck on this point: a solved one of the same kind first
+        with st.expander(t("worked_example"), expanded=True):
+            ex = current.example
+            st.markdown(ex.prompt_zh if state.zh() and ex.prompt_zh else ex.prompt)
+            for n, step in enumerate(ex.steps, 1):
+                st.markdown(f"**{t('step_n', n=n)}** {step.text_zh if state.zh() else step.text}")
     st.subheader(t("problem_on", kp=state.kp_name(item.kp)))
     st.markdown(item.prompt_zh if state.zh() and item.prompt_zh else item.prompt)
     # The id lets anyone regenerate exactly this item (`tutor content items`), e.g. a test.

@@ -12,7 +12,8 @@ from ui import state, widgets
 from ui.state import t
 
 if TYPE_CHECKING:
-    from tutor.domain import Attempt
+    from tutor.access import TeacherAPI
+    from tutor.domain import Attempt, Student
 
 
 #: The drill-down lists this many of the latest answers (newest first).
@@ -73,6 +74,62 @@ def _mastery_chart(mastery: dict[str, float]) -> None:
     st.altair_chart(chart, width="stretch")
 
 
+def _placement(api: TeacherAPI, student: Student) -> None:
+    """The student's knowledge check (its summary, when, where practice starts), the flag
+    when they are stuck on a point, and a re-check the teacher can ask for (confirmed)."""
+    import datetime
+
+    try:
+        placed = api.placement(student.id)
+        pending = api.needs_placement(student.id)
+        stuck = api.student_needs_help(student.id)
+    except TutorError as exc:
+        state.show_error(exc)
+        return
+    if stuck:
+        names = ", ".join(state.kp_name(kp) for kp in stuck)
+        st.warning(t("stuck_flag", name=student.name, points=names))
+    st.subheader(t("placement_teacher"))
+    if placed is None:
+        st.caption(t("placement_none"))
+    else:
+        # The student's own summary says "you"; the teacher reads the same facts plainly.
+        when = datetime.datetime.fromtimestamp(placed.finished_at).strftime("%Y-%m-%d %H:%M")
+        total = len(placed.known) + len(placed.not_known)
+        known, n = len(placed.known), placed.items_used
+        st.info(t("placement_when", when=when, n=n, known=known, total=total))
+        if placed.frontier:
+            names = ", ".join(state.kp_name(kp) for kp in placed.frontier)
+            st.caption(t("placement_starts_at", names=names))
+    if state.user_state("recheck_done") == student.id:
+        st.success(t("placement_recheck_done", name=student.name))
+    if pending:
+        st.caption(t("placement_requested", name=student.name))
+        return
+    asking = state.USER_PREFIX + "recheck:" + student.id
+    if not st.session_state.get(asking):
+        if st.button(t("placement_recheck"), key=state.USER_PREFIX + "recheck_button"):
+            st.session_state[asking] = True
+            st.rerun()
+        return
+    st.warning(t("placement_recheck_confirm", name=student.name))
+    yes, no = st.columns(2)
+    if yes.button(
+        t("placement_recheck_yes"), type="primary", key=state.USER_PREFIX + "recheck_yes"
+    ):
+        try:
+            api.request_placement(student.id)
+        except TutorError as exc:
+            state.show_error(exc)
+            return
+        st.session_state.pop(asking, None)
+        state.set_user_state("recheck_done", student.id)
+        st.rerun()
+    elif no.button(t("placement_recheck_no"), key=state.USER_PREFIX + "recheck_no"):
+        st.session_state.pop(asking, None)
+        st.rerun()
+
+
 def render() -> None:
     """Pick one of the teacher's students and show everything about their practice."""
     api = state.require_teacher()
@@ -99,6 +156,7 @@ def render() -> None:
             correct=sum(a.correct for a in attempts),
         )
     )
+    _placement(api, student)
     st.subheader(t("path"))
     if stored is None or not stored.kps:
         st.caption(t("path_empty"))
@@ -112,9 +170,10 @@ def render() -> None:
         _attempts_table(list(reversed(attempts[-LATEST:])))
     else:
         st.caption(t("no_attempts"))
-    if mastery:
+    practised = {kp: s.p for kp, s in mastery.items() if s.attempts}
+    if practised:  # (a placement alone sets mastery without answers on the points)
         st.subheader(t("mastery"))
-        _mastery_chart({kp: s.p for kp, s in mastery.items() if s.attempts})
+        _mastery_chart(practised)
     with st.form(state.USER_PREFIX + "student_goal_form"):
         goal = widgets.pick_goal(key=state.USER_PREFIX + "student_goal", default=student.goal)
         if st.form_submit_button(t("set_student_goal")):
