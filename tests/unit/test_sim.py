@@ -180,5 +180,5 @@ def test_a_single_number_is_a_fixed_value() -> None:
     config = parse_population({"slip": 0.1, "prior_known": 1, "guess": [0.05, 0.1]})
     assert config.slip == (0.1, 0.1) and config.prior_known == (1.0, 1.0)
     assert config.guess == (0.05, 0.1)
-    with pytest.raises(InputError, match="below 0.5"):
+    with pytest.raises(InputError, match=r"below 0\.5"):
         parse_population({"guess": 0.5})
