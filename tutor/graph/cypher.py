@@ -387,17 +387,6 @@ MATCH (:Student {id: $student_id})-[:MADE]->(a:Attempt {seq: $seq})
 SET a.hints = $hints, a.retry_answer = $retry_answer, a.retry_status = $retry_status,
     a.solution_shown = $solution_shown
 """
-# One attempt, for record_turn (which reads it in the write transaction, then SETs the
-# turn's properties; attempts stored before turns existed lack them, read as defaults).
-ATTEMPT = """
-MATCH (:Student {id: $student_id})-[:MADE]->(a:Attempt {seq: $seq})
-RETURN a {.*} AS a
-"""
-SET_ATTEMPT_TURN = """
-MATCH (:Student {id: $student_id})-[:MADE]->(a:Attempt {seq: $seq})
-SET a.hints = $hints, a.retry_answer = $retry_answer, a.retry_status = $retry_status,
-    a.solution_shown = $solution_shown
-"""
 ATTEMPTS = """
 MATCH (:Student {id: $student_id})-[:MADE]->(a:Attempt)
 RETURN a {.*} AS a
