@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from tutor.auth import MAX_PASSWORD_LEN, Role, Session, SessionTable, hash_password, verify_password
 from tutor.domain import Attempt, ClassGroup, MasteryState, StoredPath, Student, Teacher
-from tutor.engine import ClassReport, Engine, ExplainOptions, Feedback, NextItem
+from tutor.engine import ClassReport, Engine, ExplainOptions, Feedback, NextItem, Turn
 from tutor.errors import AccessDenied, AuthError, NotFoundError
 from tutor.roster import MAX_ROSTER_BYTES, RosterReport, import_roster
 
@@ -233,10 +233,33 @@ class StudentAPI(_Facade):
         return self._engine.store.attempts(self._user_id, limit=limit)
 
     def explain(
-        self, item_id: str, answer: str | None = None, options: ExplainOptions | None = None
+        self,
+        item_id: str,
+        answer: str | None = None,
+        options: ExplainOptions | None = None,
+        *,
+        template: bool = False,
     ) -> Explanation:
-        """An explanation or hint for an item (``tutor.llm.explain.Explanation``)."""
-        return self._engine.explain(self._user_id, item_id, answer, options)
+        """An explanation, hint, feedback or why for an item
+        (``tutor.llm.explain.Explanation``); ``template``: the template's wording, at once."""
+        return self._engine.explain(self._user_id, item_id, answer, options, template=template)
+
+    @property
+    def words_with_model(self) -> bool:
+        """Whether a language model words texts (then pages show the template first)."""
+        return self._engine.words_with_model
+
+    def turn(self, item_id: str) -> Turn:
+        """Where own tutoring turn on an item stands (see :mod:`tutor.turns`)."""
+        return self._engine.turn(self._user_id, item_id)
+
+    def hint(self, item_id: str) -> Turn:
+        """The next rung of the hint ladder after a wrong first answer (recorded)."""
+        return self._engine.hint(self._user_id, item_id)
+
+    def show_solution(self, item_id: str) -> Turn:
+        """The worked solution after a wrong first answer (recorded; ends the turn)."""
+        return self._engine.show_solution(self._user_id, item_id)
 
     def explain_stream(
         self, item_id: str, answer: str | None = None, options: ExplainOptions | None = None

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from tutor.graph import GraphStore
 
     # Re-exported for type hints only: the option types of an explanation.
+    from tutor.llm.explain import Kind as Kind
     from tutor.llm.explain import Language as Language
     from tutor.llm.explain import Style as Style
 
