@@ -293,7 +293,8 @@ class Engine:
         turn is open for one (kept with the first answer; mastery and the path are not
         touched: knowledge tracing sees first answers only), else checked, not recorded."""
         first = self._first_answer(state.student.id, item.item_id)
-        turn = turn_of(item.item_id, first, latest=first is not None and first.seq == state.last_seq)
+        latest = first is not None and first.seq == state.last_seq
+        turn = turn_of(item.item_id, first, latest=latest)
         not_counted = Feedback(
             diagnosis.status,
             diagnosis.message(render),
