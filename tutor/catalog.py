@@ -204,6 +204,13 @@ class Catalog:
             for level in levels
         ]
 
+    def item(self, item_id: str) -> Item:
+        """The item an id names, made again (an item id is its generator, level and seed):
+        what a teacher reads as the question of an attempt. InputError for a bad id."""
+        from tutor.content.items import regenerate
+
+        return regenerate(item_id)
+
     def misconception(self, misconception_id: str) -> Misconception:
         """A misconception of the library, with its English and Chinese description
         (NotFoundError for an unknown id)."""

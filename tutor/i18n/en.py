@@ -310,7 +310,6 @@ _MESSAGES: dict[str, str] = {
     "ui.col_mean_mastery": "Mean mastery",
     "ui.col_students": "Students",
     "ui.col_seq": "#",
-    "ui.col_item": "Item",
     "ui.col_answer": "Answer",
     "ui.col_result": "Result",
     "ui.col_misconception": "Misconception",
@@ -410,6 +409,12 @@ _MESSAGES: dict[str, str] = {
     "ui.why_title": "Why it works",
     "ui.wording_spinner": "The tutor is putting this into its own words…",
     "ui.wording_settings": "How the tutor talks to you",
+    "ui.col_when": "When",
+    "ui.col_question": "Question",
+    "ui.col_hints": "Hints used",
+    "ui.col_second_try": "Second try",
+    "ui.col_solution": "Solution shown",
+    "ui.yes": "yes",
 }
 
 #: The English catalog (also what any other language falls back to).

@@ -281,7 +281,6 @@ _MESSAGES: dict[str, str] = {
     "ui.col_mean_mastery": "平均掌握程度",
     "ui.col_students": "学生数",
     "ui.col_seq": "序号",
-    "ui.col_item": "题目",
     "ui.col_answer": "答案",
     "ui.col_result": "结果",
     "ui.col_misconception": "误区",
@@ -368,6 +367,12 @@ _MESSAGES: dict[str, str] = {
     "ui.why_title": "为什么对",
     "ui.wording_spinner": "老师正在用自己的话重新讲一遍……",
     "ui.wording_settings": "老师怎样跟你说话",
+    "ui.col_when": "时间",
+    "ui.col_question": "题目",
+    "ui.col_hints": "用过的提示",
+    "ui.col_second_try": "第二次作答",
+    "ui.col_solution": "看过解法",
+    "ui.yes": "是",
 }
 
 #: The Simplified Chinese catalog.
