@@ -33,7 +33,7 @@ from tutor.roster import MAX_ROSTER_BYTES, RosterReport, import_roster
 
 if TYPE_CHECKING:
     from tutor.catalog import Catalog
-    from tutor.engine import Explanation, ExplanationStream, Grade
+    from tutor.engine import Explanation, ExplanationStream, Grade, Language
 
 __all__ = [
     "MAX_ROSTER_BYTES",
@@ -244,10 +244,10 @@ class StudentAPI(_Facade):
         (``tutor.llm.explain.Explanation``); ``template``: the template's wording, at once."""
         return self._engine.explain(self._user_id, item_id, answer, options, template=template)
 
-    @property
-    def words_with_model(self) -> bool:
-        """Whether a language model words texts (then pages show the template first)."""
-        return self._engine.words_with_model
+    def words_with_model(self, language: Language) -> bool:
+        """Whether a language model words texts in ``language`` (then pages show the
+        template first and the model's wording when it is ready)."""
+        return self._engine.words_with_model(language)
 
     def turn(self, item_id: str) -> Turn:
         """Where own tutoring turn on an item stands (see :mod:`tutor.turns`)."""

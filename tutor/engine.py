@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from tutor.llm.explain import Explanation as Explanation
     from tutor.llm.explain import ExplanationStream as ExplanationStream
     from tutor.llm.grading import Grade as Grade
+    from tutor.llm.options import Language as Language
 
 __all__ = [
     "ClassReport",
@@ -412,11 +413,14 @@ class Engine:
                 self._model = TemplateModel()
             return self._model
 
-    @property
-    def words_with_model(self) -> bool:
-        """Whether a language model (more than the template) words texts: then a page
-        shows the template at once and the model's wording when it is ready."""
-        return self.model.name != "template"
+    def words_with_model(self, language: Language) -> bool:
+        """Whether a language model (more than the template) words texts in ``language``
+        (the language gate is open for it): then a page shows the template at once and the
+        model's wording when it is ready."""
+        from tutor.llm.gate import load_gate
+
+        name = self.model.name
+        return name != "template" and load_gate().speaks(name, language)
 
     def explain(
         self,
@@ -431,16 +435,22 @@ class Engine:
         (``tutor.llm.explain.Explanation``): the verified steps worded by the model, with
         the diagnosis of ``answer`` when given. ``template``: worded by the template only
         (at once, no model), the text a page shows while the model works."""
-        from tutor.llm.explain import explain
+        from tutor.llm.explain import explain, explain_template
+        from tutor.llm.gate import load_gate
 
         item, diagnosis = self._explained(student_id, item_id, answer)
-        model = self._template_model() if template else self.model
-        return explain(item, model=model, answer=answer, diagnosis=diagnosis, options=options)
-
-    def _template_model(self) -> LanguageModel:
-        from tutor.llm.template import TemplateModel
-
-        return TemplateModel()
+        if template:
+            return explain_template(item, answer=answer, diagnosis=diagnosis, options=options)
+        # The language gate (issue 15): the model words only where the voice benchmark
+        # showed it passes the guard often enough; elsewhere the template speaks.
+        return explain(
+            item,
+            model=self.model,
+            answer=answer,
+            diagnosis=diagnosis,
+            options=options,
+            gate=load_gate(),
+        )
 
     def explain_stream(
         self,
@@ -451,10 +461,16 @@ class Engine:
     ) -> ExplanationStream:
         """Like :meth:`explain`, streamed (``tutor.llm.explain.explain_stream``)."""
         from tutor.llm.explain import explain_stream
+        from tutor.llm.gate import load_gate
 
         item, diagnosis = self._explained(student_id, item_id, answer)
         return explain_stream(
-            item, model=self.model, answer=answer, diagnosis=diagnosis, options=options
+            item,
+            model=self.model,
+            answer=answer,
+            diagnosis=diagnosis,
+            options=options,
+            gate=load_gate(),
         )
 
     def _explained(

@@ -86,7 +86,7 @@ def wording(
         state.show_error(exc)
         return None
     made = Wording(template)
-    if api.words_with_model:
+    if api.words_with_model(options.language):
         made.model = _pool().submit(_model_text, api, item_id, answer, options)
     state.set_user_state(_TEXTS, {**texts, key: made})
     return made
