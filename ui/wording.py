@@ -92,9 +92,7 @@ def wording(
     return made
 
 
-def _model_text(
-    api: StudentAPI, item_id: str, answer: str | None, options: ExplainOptions
-) -> str:
+def _model_text(api: StudentAPI, item_id: str, answer: str | None, options: ExplainOptions) -> str:
     # In a worker thread: no Streamlit calls here, only the engine.
     return api.explain(item_id, answer, options).text
 

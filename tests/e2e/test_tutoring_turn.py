@@ -51,9 +51,7 @@ def _click(page: Page, label: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])
-def test_wrong_answer_feedback_hints_retry_solution(
-    driver: Any, tmp_path: Path, lang: str
-) -> None:
+def test_wrong_answer_feedback_hints_retry_solution(driver: Any, tmp_path: Path, lang: str) -> None:
     seed(tmp_path)
     process, url = start_app(tmp_path, tmp_path / "streamlit.log")
     tag = "en" if lang == "en" else "zh"

@@ -46,7 +46,7 @@ def _when(at: float) -> str:
     """When an answer was given, as the teacher's clock reads (to the minute)."""
     import datetime as dt
 
-    return dt.datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M")  # noqa: DTZ006 - local
+    return dt.datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M")
 
 
 def _second_try(a: Attempt) -> str:
