@@ -15,6 +15,7 @@ A model that fails leaves the template on the page (and a warning in the log).
 from __future__ import annotations
 
 import logging
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -102,12 +103,22 @@ def forget() -> None:
     state.clear_user_state(_TEXTS)
 
 
+#: Characters Markdown would read as formatting ("$12 and $5" as maths, "*" as emphasis).
+_MARKDOWN = re.compile(r"([\\`*_$#<>\[\]|~])")
+
+
+def as_markdown(text: str) -> str:
+    """Plain text as Markdown that shows it as written: formatting characters escaped,
+    each line break kept (a worked solution is one step per line)."""
+    return "  \n".join(_MARKDOWN.sub(r"\\\1", line) for line in text.splitlines())
+
+
 def show(made: Wording) -> None:
     """Show a text: the final one, or the template with a spinner until the model is done."""
     if made.pending:
         _pending(made)
     else:
-        st.markdown(made.text)
+        st.markdown(as_markdown(made.text))
 
 
 @st.fragment(run_every=POLL_S)
@@ -116,5 +127,5 @@ def _pending(made: Wording) -> None:
         # Done: one full rerun shows the model's text where the template was, and stops
         # the polling (this fragment is not drawn again).
         st.rerun()
-    st.markdown(made.template)
+    st.markdown(as_markdown(made.template))
     st.caption("⏳ " + t("wording_spinner"))

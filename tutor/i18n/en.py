@@ -253,9 +253,6 @@ _MESSAGES: dict[str, str] = {
     "ui.fb_incorrect": "Not quite. Let's look at it together.",
     "ui.fb_not_simplified": "The value is right, but write it in its simplest form.",
     "ui.fb_unreadable": "I couldn't read that answer. Check how it is written and try again.",
-    "ui.fb_misconception": "This looks like a very common mix-up: {description}. Lots of "
-    "students do this — the explanation below shows the way round it.",
-    "ui.fb_gaps": "Worth a revisit: {names}",
     "ui.fb_try_again": "This try did not count. Write your answer again.",
     "ui.answer_not_saved": "Several answers arrived at the same moment and this one was not saved. "
     "Please submit it again.",
@@ -397,8 +394,8 @@ _MESSAGES: dict[str, str] = {
     "ui.you_answered": "Your answer: {answer}",
     "ui.your_second_answer": "Your second try: {answer}",
     "ui.hint_button": "Show hint {n}",
-    "ui.try_again_title": "Try again",
-    "ui.your_second_try": "Your second try",
+    "ui.try_again_title": "One more try",
+    "ui.your_second_try": "Your new answer",
     "ui.check_again": "Check my second try",
     "ui.show_solution": "Show me how to solve it",
     "ui.show_solution_help": "You will see every step; after that this problem is finished.",

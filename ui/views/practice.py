@@ -196,9 +196,10 @@ def _turn(api: StudentAPI, item_id: str, turn: Turn, working: bool) -> None:
         return
     st.warning(t("fb_incorrect"))
     _text(api, item_id, first.answer, "feedback")
-    for level in turn.hints:
-        st.markdown(f"**{t('hint_n', n=level)}**")
-        _text(api, item_id, first.answer, "hint", level)
+    for level in turn.hints:  # in order: the newest under the older ones
+        with st.container(border=True):
+            st.markdown(f"**{t('hint_n', n=level)}**")
+            _text(api, item_id, first.answer, "hint", level)
     if turn.stage == "second":
         if turn.next_hint is not None:
             st.button(
@@ -227,6 +228,9 @@ def _turn(api: StudentAPI, item_id: str, turn: Turn, working: bool) -> None:
             st.warning(t("retry_incorrect"))
     _last_message()
     if turn.solution_due:
+        if not first.solution_shown:
+            # After the second miss the solution shows by itself; the teacher's log says so.
+            _solution(api, item_id)
         st.subheader(t("solution_title"))
         wrong = first.retry_answer if first.retry_answer is not None else first.answer
         _text(api, item_id, wrong, "explanation")
