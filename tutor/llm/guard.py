@@ -15,7 +15,8 @@ With the text's plan (:class:`tutor.llm.plan.TextPlan`, issue 15) the guard also
 a child would (:func:`child_reasons`): ``replacement_char`` (U+FFFD), ``wrong_script`` (a
 Chinese text must be Chinese, an English one has no Chinese), ``repeated`` (a sentence twice,
 a phrase three times, a character run), ``prompt_echo`` (the prompt's markup, or the problem
-said twice), ``off_topic`` (none of the step's words or numbers), ``too_long`` (over the
+said twice), ``off_topic`` (none of the step's words or numbers; for an explanation, a step never
+mentioned), ``wrong_step`` (names a step the text is not about), ``too_long`` (over the
 plan's characters), ``too_hard`` (above the plan's Flesch-Kincaid grade, textstat, or its
 characters per Chinese sentence) and ``tone`` (words that shame a child). A hint or feedback
 that states the answer is ``reveals_answer``.
@@ -110,6 +111,10 @@ class TextPlan(Protocol):
     def claims(self) -> tuple[str, ...]: ...
     @property
     def key_terms(self) -> tuple[str, ...]: ...
+    @property
+    def step_terms(self) -> tuple[tuple[str, ...], ...]: ...
+    @property
+    def step_numbers(self) -> tuple[int, ...]: ...
     @property
     def max_chars(self) -> int: ...
     @property
@@ -778,6 +783,7 @@ CHILD_CAUSES: tuple[str, ...] = (
     "repeated",
     "prompt_echo",
     "off_topic",
+    "wrong_step",
     "too_long",
     "too_hard",
     "tone",
@@ -838,8 +844,8 @@ def _repeated(text: str, language: str) -> str | None:
         chars = re.sub(r"\s", "", text)
         grams = Counter(
             g
-            for g in (chars[i : i + 6] for i in range(len(chars) - 5))
-            if len(_CJK.findall(g)) >= 4
+            for g in (chars[i : i + 8] for i in range(len(chars) - 7))
+            if len(_CJK.findall(g)) >= 6
         )
     else:
         words = re.findall(r"\S+", text.lower())
@@ -881,11 +887,46 @@ def _echo(text: str, plan: TextPlan) -> str | None:
     return None
 
 
-def _on_topic(text: str, plan: TextPlan) -> bool:
-    if not plan.key_terms:
+def _mentions(text: str, terms: tuple[str, ...]) -> bool:
+    """Whether ``text`` names one of ``terms``: a number as a whole number ("10" is not in
+    "9/10"), an English word at a word start ("denominator" in "denominators"), Chinese as
+    written."""
+    if not terms:
         return True
-    lowered = text.lower()
-    return any(term.lower() in lowered for term in plan.key_terms)
+    lowered = prepare(text).lower()
+    for term in terms:
+        term = term.lower()
+        if term[:1].isdigit():
+            pattern = rf"(?<![\d./]){re.escape(term)}(?![\d/]|\.\d)"
+        elif term.isascii():
+            pattern = rf"\b{re.escape(term)}"
+        else:
+            pattern = re.escape(term)
+        if re.search(pattern, lowered):
+            return True
+    return False
+
+
+def _off_topic(text: str, plan: TextPlan) -> str | None:
+    if not _mentions(text, plan.key_terms):
+        return "off_topic"
+    for n, terms in enumerate(plan.step_terms, 1):
+        if not _mentions(text, terms):
+            return f"off_topic: step {n} never mentioned"
+    return None
+
+
+_STEP_NAMED = re.compile(r"\bstep\s+(\d+)|第\s*(\d+)\s*步", re.IGNORECASE)
+
+
+def _wrong_step(text: str, plan: TextPlan) -> str | None:
+    if not plan.step_numbers:
+        return None
+    for m in _STEP_NAMED.finditer(text):
+        n = int(m.group(1) or m.group(2))
+        if n not in plan.step_numbers:
+            return f"wrong_step: step {n}"
+    return None
 
 
 def child_reasons(text: str, plan: TextPlan) -> list[str]:
@@ -893,8 +934,9 @@ def child_reasons(text: str, plan: TextPlan) -> list[str]:
     :data:`CHILD_CAUSES`): a U+FFFD replacement character, the wrong script (a Chinese text
     must be Chinese; an English text has no Chinese), repeated sentences, phrases or
     characters, an echo of the prompt's markup or of the problem twice, no mention of the
-    step's content (``off_topic``), more characters than the plan allows, a reading level
-    above the plan's (Flesch-Kincaid grade in English, characters per sentence in Chinese),
+    step's content (``off_topic``), a step it is not about (``wrong_step``), more
+    characters than the plan allows, a reading level above the plan's (Flesch-Kincaid
+    grade in English, characters per sentence in Chinese),
     and words that shame a child (``tone``)."""
     reasons: list[str] = []
     if "\ufffd" in text:
@@ -908,8 +950,9 @@ def child_reasons(text: str, plan: TextPlan) -> list[str]:
     echo = _echo(text, plan)
     if echo:
         reasons.append(echo)
-    if not _on_topic(text, plan):
-        reasons.append("off_topic")
+    for reason in (_off_topic(text, plan), _wrong_step(text, plan)):
+        if reason:
+            reasons.append(reason)
     if len(text) > plan.max_chars:
         reasons.append(f"too_long: {len(text)} > {plan.max_chars} characters")
     if plan.language == "zh":

@@ -56,6 +56,7 @@ __all__ = [
     "plan_prompt",
     "plan_reference",
     "render_template",
+    "sample_wrong_answers",
 ]
 
 #: The blank of a level-2 hint ("the next step with a blank").
@@ -156,6 +157,10 @@ class TextPlan:
     max_sentence_chars: int
     #: Words (and numbers) of the step's content: a text must mention at least one.
     key_terms: tuple[str, ...]
+    #: An explanation's terms step by step: it must mention every step (else ``()``).
+    step_terms: tuple[tuple[str, ...], ...] = ()
+    #: The step numbers the text may name ("step 2", "第2步"); ``()`` = any.
+    step_numbers: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The plan as JSON-ready data (the data block of :func:`plan_prompt`)."""
@@ -164,9 +169,11 @@ class TextPlan:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TextPlan:
         """The plan :meth:`to_json` wrote (lists back to tuples)."""
-        fields: dict[str, Any] = {
-            k: tuple(v) if isinstance(v, list) else v for k, v in data.items()
-        }
+
+        def frozen(value: Any) -> Any:
+            return tuple(frozen(v) for v in value) if isinstance(value, list) else value
+
+        fields: dict[str, Any] = {k: frozen(v) for k, v in data.items()}
         return cls(**fields)
 
 
@@ -269,9 +276,12 @@ def _idea(step_text: str, language: Language) -> str:
     """The idea of a step with no number in it: its lead before ":" ("Find a common
     denominator"), else ""."""
     head = _COLON.split(step_text, maxsplit=1)[0].strip()
-    if head and head != step_text.strip() and not re.search(r"\d", head):
-        return head
-    return ""
+    if not head or head == step_text.strip() or re.search(r"\d", head):
+        return ""
+    # "Think" / "想" alone says nothing: an idea has at least two words (two characters).
+    if (language == "zh" and len(head) < 2) or (language == "en" and len(head.split()) < 2):
+        return ""
+    return head
 
 
 def _blanked(step_text: str, claim: str) -> str:
@@ -315,7 +325,7 @@ def _focus(item: Item, index: int, level: int, language: Language, ref: Referenc
     work = _work_out(step.claim, language)
     if level == 1:
         # A bare label ("Run") is no idea for a child: say what to work out with it.
-        if idea and len(idea.split()) <= 2 and work and language == "en":
+        if idea and len(idea.split()) <= 3 and work and language == "en":
             idea = f"{idea}: {work[0].lower()}{work[1:]}"
         elif idea and len(idea) <= 3 and work and language == "zh":
             idea = f"{idea}，{work}"
@@ -403,8 +413,11 @@ def build_plan(
     if child is None:
         mc_id = None
     said, fix = child if child else (None, None)
-    extra = " ".join(t for t in (said, fix) if t)
-    ref = Reference.from_item(item, extra=extra)
+    ref = Reference.from_item(item, extra=said or "")
+    if fix and not _fix_fits(fix, item, ref):
+        fix = None
+    if fix:
+        ref = Reference.from_item(item, extra=f"{said} {fix}")
     zh = language == "zh"
     texts = tuple((s.text_zh if zh else s.text) for s in item.steps)
     claims = tuple(s.claim for s in item.steps)
@@ -458,8 +471,33 @@ def build_plan(
         max_reading_grade=0.0,
         max_sentence_chars=0,
         key_terms=_key_terms((*steps, focus) if focus else steps, language),
+        step_terms=(
+            tuple(_key_terms((t,), language) for t in steps) if kind == "explanation" else ()
+        ),
+        step_numbers=(
+            tuple(range(1, len(item.steps) + 1))
+            if may_state
+            else (options.hint_index + 1,)
+            if kind == "hint"
+            else (1,)
+        ),
     )
     return _bounded(plan)
+
+
+#: Numbers a misconception's fix may say as general facts ("add to 90°", "× 10").
+_GENERAL_NUMBERS = frozenset({"0", "1", "2", "10", "100", "1000", "90", "180", "360", "60"})
+
+
+def _fix_fits(fix: str, item: Item, ref: Reference) -> bool:
+    """Whether the library's "how to do it instead" sentence may be said about ``item``: it
+    gives nothing away and its numbers are the item's own or general facts — else its
+    numbers are those of the library's example ("makes 12: 12 − 5"), which a child reads as
+    this item's (and which may even equal its answer)."""
+    if reveals_answer(fix, ref):
+        return False
+    own = set(_NUMBER_TOKEN.findall(" ".join((item.prompt, *(s.text for s in item.steps)))))
+    return all(n in own or n in _GENERAL_NUMBERS for n in _NUMBER_TOKEN.findall(fix))
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -594,9 +632,9 @@ _HINT_FRAME: dict[tuple[str, str], tuple[str, ...]] = {
         "A little help with step {n}: {body} You've got this!",
     ),
     ("en", "formal"): (
-        "Hint for step {n}: {body}",
-        "Step {n}: {body}",
-        "Consider step {n}. {body}",
+        "Hint for step {n}: {body} Then you can continue.",
+        "Step {n}: {body} You can go on from there.",
+        "Consider step {n}. {body} Then try the rest yourself.",
     ),
     ("en", "casual"): (
         "Quick tip for step {n}: {body} Give it a go!",
@@ -608,7 +646,11 @@ _HINT_FRAME: dict[tuple[str, str], tuple[str, ...]] = {
         "我们一起看第{n}步。{body} 试一试吧！",
         "给你第{n}步的一点帮助：{body} 加油！",
     ),
-    ("zh", "formal"): ("第{n}步提示：{body}", "第{n}步：{body}", "请看第{n}步。{body}"),
+    ("zh", "formal"): (
+        "第{n}步提示：{body} 请你接着做。",
+        "第{n}步：{body} 你可以接着往下做。",
+        "请你看第{n}步。{body}",
+    ),
     ("zh", "casual"): (
         "第{n}步小窍门：{body} 试试看！",
         "第{n}步可以这样想：{body} 来吧！",
@@ -618,30 +660,34 @@ _HINT_FRAME: dict[tuple[str, str], tuple[str, ...]] = {
 # The body of each rung of the ladder; {focus} is the plan's focus.
 _HINT_BODY = {
     ("en", 1): (
-        "Think about this idea: {focus}.",
-        "Here is the idea to use: {focus}.",
-        "Start from this idea: {focus}.",
+        "You can use this idea: {focus}.",
+        "Here is an idea for you: {focus}.",
+        "You could start from this idea: {focus}.",
     ),
     ("en", 2): (
-        "Fill in the box: {focus}. What goes in the □?",
-        "What number goes in the box? {focus}.",
-        "Complete this: {focus}. What fits in the □?",
+        "Fill in the box: {focus}. What do you put in the □?",
+        "What number do you put in the box? {focus}.",
+        "Can you complete this? {focus}. What fits in the □?",
     ),
     ("en", 3): (
-        "Here is the step worked out: {focus}.",
-        "This is how the step goes: {focus}.",
-        "Look at this worked step: {focus}.",
+        "Here is the step worked out for you: {focus}.",
+        "This is how you do the step: {focus}.",
+        "Look at how you can do this step: {focus}.",
     ),
-    ("zh", 1): ("想一想这个思路：{focus}。", "可以用这个方法：{focus}。", "从这里想起：{focus}。"),
+    ("zh", 1): (
+        "你可以用这个思路：{focus}。",
+        "给你一个方法：{focus}。",
+        "你可以从这里想起：{focus}。",
+    ),
     ("zh", 2): (
-        "把方框填上：{focus}。□里应该是多少？",
-        "方框里填什么？{focus}。",
-        "填一填：{focus}。□里是几？",
+        "请你把方框填上：{focus}。□里应该是多少？",
+        "你觉得方框里填什么？{focus}。",
+        "你来填一填：{focus}。□里是几？",
     ),
     ("zh", 3): (
-        "这一步是这样做的：{focus}。",
-        "看这一步怎么做：{focus}。",
-        "这一步的做法：{focus}。",
+        "这一步你可以这样做：{focus}。",
+        "看看你这一步怎么做：{focus}。",
+        "这一步的做法给你看：{focus}。",
     ),
 }
 
@@ -690,36 +736,38 @@ _FEEDBACK_NEXT = {
     "zh": "从第1步开始：{focus}。",
 }
 
+# Every why says "the answer is …" once, at the end of its sentence: the guard reads the
+# answer there, not in the step.
 _WHY: dict[tuple[str, str], tuple[str, ...]] = {
     ("en", "friendly"): (
-        "Yes, {answer} is right! Here's why: {step}.",
-        "Well done, {answer} is correct. It works because: {step}.",
-        "You got it: {answer}. The key step: {step}.",
+        "Yes, you're right: the answer is {answer}. Here's why: {step}.",
+        "Well done, you found it: the answer is {answer}. It works because: {step}.",
+        "You got it, the answer is {answer}. The key step: {step}.",
     ),
     ("en", "formal"): (
-        "Correct: {answer}. The reason: {step}.",
-        "{answer} is correct, because: {step}.",
-        "The answer {answer} is right. The key step: {step}.",
+        "Correct: the answer is {answer}. You can see why: {step}.",
+        "You are right, the answer is {answer}. The reason: {step}.",
+        "You are correct: the answer is {answer}. The key step: {step}.",
     ),
     ("en", "casual"): (
-        "Yep, {answer}! Because: {step}.",
-        "Nice, {answer} is right. Here's why: {step}.",
-        "That's it, {answer}. The trick: {step}.",
+        "Yep, you got it, the answer is {answer}. Because: {step}.",
+        "Nice, you're right, the answer is {answer}. Here's why: {step}.",
+        "That's it, the answer is {answer}. The trick you used: {step}.",
     ),
     ("zh", "friendly"): (
-        "对啦，答案是 {answer}！原因是：{step}。",
-        "做得好，{answer} 是对的。因为：{step}。",
-        "你答对了：{answer}。关键的一步：{step}。",
+        "对啦，你做对了！答案是 {answer}。原因是：{step}。",
+        "做得好，你算对了，答案是 {answer}。因为：{step}。",
+        "你答对了：答案是 {answer}。关键的一步：{step}。",
     ),
     ("zh", "formal"): (
-        "正确，答案是 {answer}。理由：{step}。",
-        "{answer} 是正确的，因为：{step}。",
-        "答案 {answer} 正确。关键步骤：{step}。",
+        "正确，你做对了，答案是 {answer}。理由：{step}。",
+        "你的结果正确，答案是 {answer}。因为：{step}。",
+        "你答对了，答案是 {answer}。关键步骤：{step}。",
     ),
     ("zh", "casual"): (
-        "没错，{answer}！因为：{step}。",
-        "对了，{answer}。原因：{step}。",
-        "就是 {answer}。诀窍在这里：{step}。",
+        "没错，你算对了！答案是 {answer}。因为：{step}。",
+        "对了，你做到了，答案是 {answer}。原因：{step}。",
+        "你做对了，答案是 {answer}。诀窍在这里：{step}。",
     ),
 }
 
@@ -756,7 +804,10 @@ def _explanation(plan: TextPlan, variant: int) -> str:
 
 def _hint(plan: TextPlan, variant: int) -> str:
     key = (plan.language, plan.style)
-    body = _pick(_HINT_BODY[(plan.language, plan.hint_level)], variant).format(focus=plan.focus)
+    focus = plan.focus
+    if plan.language == "en" and focus[:1].isupper() and focus[1:2].islower():
+        focus = focus[0].lower() + focus[1:]  # it follows a colon: "this idea: find …"
+    body = _pick(_HINT_BODY[(plan.language, plan.hint_level)], variant).format(focus=focus)
     if plan.hint_level == 1 and plan.misconception_fix:
         body = f"{body} {plan.misconception_fix}"
     body = body.replace("。.", "。").replace("..", ".")
@@ -802,6 +853,42 @@ def render_template(plan: TextPlan, variant: int = 0) -> str:
     if plan.kind == "feedback":
         return _feedback(plan, variant)
     return _why(plan, variant)
+
+
+def sample_wrong_answers(item: Item) -> tuple[tuple[str, str] | None, str | None]:
+    """For benchmarks and training data: ``((answer, misconception id) | None, answer | None)``
+    — a wrong answer a buggy rule of the misconception library gives for ``item`` (first rule
+    that applies, in library order), and a near miss no rule explains (the answer's number
+    plus one, for a numeric answer). Either is None where none exists."""
+    from fractions import Fraction
+
+    from tutor.content.answers import check_answer
+    from tutor.content.misconceptions import (
+        buggy_answer,
+        match_misconceptions,
+        misconceptions_for_generator,
+    )
+
+    with_mc: tuple[str, str] | None = None
+    for found in misconceptions_for_generator(item.generator):
+        wrong = buggy_answer(found.id, item)
+        if wrong is not None:
+            with_mc = (wrong, found.id)
+            break
+    plain: str | None = None
+    try:
+        value = Fraction(item.answer.replace(" ", ""))
+    except (ValueError, ZeroDivisionError):
+        value = None
+    if value is not None:
+        candidate = str(value + 1)
+        try:
+            wrong_status = check_answer(candidate, item.answer, item.policy).status
+        except Exception:  # an odd answer policy: no near miss for this item
+            wrong_status = "unreadable"
+        if wrong_status == "incorrect" and not match_misconceptions(item, candidate):
+            plain = candidate
+    return with_mc, plain
 
 
 # --------------------------------------------------------------------------------------------
@@ -851,7 +938,7 @@ def plan_prompt(plan: TextPlan) -> list[Message]:
     if not plan.may_state_answer:
         # What the model is not told, it cannot give away: a hint's or feedback's data carry
         # only the safe focus, never the step's result or the answer.
-        shown.update(answer="", steps=[plan.focus], claims=[], key_terms=[])
+        shown.update(answer="", steps=[plan.focus], claims=[], key_terms=[], step_terms=[])
     data = {"task": "plan", "plan": shown}
     limit = plan.max_chars
     if plan.language == "zh":
