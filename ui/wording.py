@@ -128,4 +128,4 @@ def _pending(made: Wording) -> None:
         # the polling (this fragment is not drawn again).
         st.rerun()
     st.markdown(as_markdown(made.template))
-    st.caption("⏳ " + t("wording_spinner"))
+    st.caption(":material/hourglass_top: " + t("wording_spinner"))

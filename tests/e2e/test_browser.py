@@ -230,7 +230,10 @@ def test_student_then_teacher_in_chromium(driver: Any, tmp_path: Path) -> None:
         description, wrong = bug
         page.type(text("en", "your_answer"), wrong)
         page.click(text("en", "check"))
-        page.wait_text(text("en", "fb_incorrect"), description.rstrip("."))
+        from tests.unit.test_app import names_the_misconception
+
+        body = page.wait_text(text("en", "fb_incorrect"), text("en", "show_solution"))
+        assert names_the_misconception(second.item_id, wrong, "en", body), body
         page.click(text("en", "show_solution"))
         body = page.wait_text(text("en", "solution_title"), text("en", "next_problem"))
         explanation = body.split(text("en", "solution_title"), 1)[-1]

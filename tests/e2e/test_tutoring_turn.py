@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import start_app
-from tests.e2e.test_browser import STUDENT, Page, _buggy, seed
+from tests.e2e.test_browser import STUDENT, TEACHER, Page, _buggy, seed
+from tests.unit.test_app import names_the_misconception, states
 from ui.i18n import text
 
 pytestmark = pytest.mark.e2e
@@ -100,6 +101,8 @@ def test_wrong_answer_feedback_hints_retry_solution(driver: Any, tmp_path: Path,
         )
         feedback = body.split(say("fb_incorrect"), 1)[1].split(say("hint_button", n=1), 1)[0]
         assert len(feedback.strip()) > 20, body  # feedback addressed to the student
+        assert names_the_misconception(item.item_id, wrong, lang, feedback), feedback
+        assert not states(item.answer, body), body
         assert say("solution_title") not in body and say("next_problem") not in body
         assert render_verdict(lang) not in body  # the checker's verdict is not said again
         _no_ids(body)
@@ -126,6 +129,7 @@ def test_wrong_answer_feedback_hints_retry_solution(driver: Any, tmp_path: Path,
             say("show_solution"),
         )
         assert say("solution_title") not in body
+        assert not states(item.answer, body), body  # no answer before the second miss
         _no_ids(body)
         page.shot(f"turn-{tag}-hint-2")
 
@@ -147,6 +151,19 @@ def test_wrong_answer_feedback_hints_retry_solution(driver: Any, tmp_path: Path,
             assert re.search(r"[\u4e00-\u9fff]", solution), solution  # worded in Chinese
         _no_ids(body)
         page.shot(f"turn-{tag}-second-miss-solution")
+
+        # The teacher sees the turn in the drill-down: the hints and the second try.
+        _click(page, say("sign_out"))
+        page.sign_in(*TEACHER, lang=lang)
+        page.wait_text(say("page_dashboard"))
+        page.open_page("student")
+        page.wait_text(
+            say("page_student"),
+            say("col_second_try"),
+            f"12345 ({say('status_incorrect')})",
+            item.prompt_zh if lang != "en" and item.prompt_zh else item.prompt,
+        )
+        page.shot(f"turn-{tag}-teacher-drill-down")
     finally:
         process.terminate()
         process.wait(timeout=20)

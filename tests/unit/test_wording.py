@@ -74,7 +74,7 @@ def test_template_first_then_the_model_without_waiting(fails: bool) -> None:
     said = _said(at)
     # Shown as written: "$" and "*" are not Markdown here.
     assert said[0] == r"Template words: add the tops, keep the bottom \$5 \* 2."
-    assert "⏳ " + text("en", "wording_spinner") in said
+    assert ":material/hourglass_top: " + text("en", "wording_spinner") in said
     RELEASE.set()
     made = next(iter(at.session_state["u_texts"].values()))
     assert made.model is not None
