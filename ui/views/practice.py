@@ -94,11 +94,17 @@ def _next_problem(item_id: str) -> None:
 # -- drawing ------------------------------------------------------------------------------
 
 
+def _explain_lang_key() -> str:
+    # Per interface language: switching the page to Chinese switches the tutor's words too,
+    # unless the student picked another language for them on this page.
+    return f"explain_lang:{state.lang()}"
+
+
 def _options(kind: Kind, *, level: int = 1) -> ExplainOptions:
     from tutor.access import ExplainOptions
 
     style: Style = state.user_state("style", "friendly")
-    language = EXPLAIN_LANG.get(state.user_state("explain_lang", state.lang()), "en")
+    language = EXPLAIN_LANG.get(state.user_state(_explain_lang_key(), state.lang()), "en")
     return ExplainOptions(kind=kind, hint_level=level, style=style, language=language)
 
 
@@ -170,9 +176,9 @@ def _wording_choices(api: StudentAPI) -> None:
         right.selectbox(
             t("explain_language"),
             langs,
-            index=langs.index(state.user_state("explain_lang", state.lang())),
+            index=langs.index(state.user_state(_explain_lang_key(), state.lang())),
             format_func={code: t(f"lang_{code}") for code in EXPLAIN_LANG}.__getitem__,
-            key=state.USER_PREFIX + "explain_lang",
+            key=state.USER_PREFIX + _explain_lang_key(),
         )
 
 
@@ -185,7 +191,7 @@ def _after_right(api: StudentAPI, item_id: str, answer: str) -> None:
         st.button(t("why_button"), key=state.USER_PREFIX + "why_button", on_click=_ask_why)
 
 
-def _turn(api: StudentAPI, item_id: str, turn: Turn, working: bool) -> None:
+def _turn(api: StudentAPI, item_id: str, turn: Turn) -> None:
     """Everything after the first answer, in the order a child reads it."""
     first = turn.attempt
     assert first is not None  # a turn past its first stage has its first answer
@@ -268,7 +274,7 @@ def render() -> None:
         with st.expander(t("syntax_title")):
             st.markdown(t("syntax_help"))
     else:
-        _turn(api, item.item_id, turn, working)
+        _turn(api, item.item_id, turn)
     _wording_choices(api)
     if turn.stage == "over":
         st.button(
