@@ -34,7 +34,11 @@ __all__ = ["POLL_S", "Wording", "show", "wording"]
 log = logging.getLogger(__name__)
 
 #: How often a page with a text still being worded checks for the model's text (seconds).
-POLL_S = 0.5
+#: Each check is a small script run in the server's process, which competes with the model
+#: for the interpreter (seen by hand: on a loaded 2-core machine the checks of one tab every
+#: 0.5 s took most of the process's CPU while SmolLM2 prepared its decoder); once a second
+#: adds at most a second to a model's seconds.
+POLL_S = 1.0
 #: Model wordings made at once across the process (the model itself queues the rest).
 WORKERS = 4
 #: The per-user session-state key of this tab's texts.
