@@ -152,14 +152,14 @@ class Page:
         self.click(text(lang, "sign_in"))
 
     def idle(self) -> None:
-        """Wait until the app has finished its run (its "running" indicator is gone): a
+        """Wait until the app has finished its run (the app root says ``notRunning``): a
         click while a run is still drawing the page can be lost."""
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support.ui import WebDriverWait
 
-        running = '[data-testid="stStatusWidget"]'
+        idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
         WebDriverWait(self.driver, WAIT, poll_frequency=0.1).until(
-            lambda d: not d.find_elements(By.CSS_SELECTOR, running)
+            lambda d: d.find_elements(By.CSS_SELECTOR, idle)
         )
 
     def click_radio(self, label: str) -> None:

@@ -160,7 +160,7 @@ def test_wrong_answer_feedback_hints_retry_solution(driver: Any, tmp_path: Path,
         page.wait_text(
             say("page_student"),
             say("col_second_try"),
-            f"12345 ({say('status_incorrect')})",
+            say("second_try_cell", answer="12345", verdict=say("status_incorrect")),
             item.prompt_zh if lang != "en" and item.prompt_zh else item.prompt,
         )
         page.shot(f"turn-{tag}-teacher-drill-down")

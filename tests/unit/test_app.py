@@ -536,7 +536,7 @@ def test_the_drill_down_shows_the_tutoring_turn(store_url: str, lang: str) -> No
     assert list(table[text(lang, "col_answer")]) == ["12345"]
     assert list(table[text(lang, "col_hints")]) == [1]
     assert list(table[text(lang, "col_second_try")]) == [
-        f"54321 ({text(lang, 'status_incorrect')})"
+        text(lang, "second_try_cell", answer="54321", verdict=text(lang, "status_incorrect"))
     ]
     assert list(table[text(lang, "col_solution")]) == [text(lang, "yes")]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", table[text(lang, "col_when")].iloc[0])

@@ -411,6 +411,7 @@ _MESSAGES: dict[str, str] = {
     "ui.col_hints": "Hints used",
     "ui.col_second_try": "Second try",
     "ui.col_solution": "Solution shown",
+    "ui.second_try_cell": "{answer} ({verdict})",
     "ui.yes": "yes",
 }
 

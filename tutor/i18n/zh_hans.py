@@ -369,6 +369,7 @@ _MESSAGES: dict[str, str] = {
     "ui.col_hints": "用过的提示",
     "ui.col_second_try": "第二次作答",
     "ui.col_solution": "看过解法",
+    "ui.second_try_cell": "{answer}（判为{verdict}）",
     "ui.yes": "是",
 }
 

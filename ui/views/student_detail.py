@@ -53,7 +53,7 @@ def _second_try(a: Attempt) -> str:
     """The second try of a tutoring turn and its verdict (empty when there was none)."""
     if a.retry_answer is None:
         return ""
-    return f"{a.retry_answer} ({t(f'status_{a.retry_status}')})"
+    return t("second_try_cell", answer=a.retry_answer, verdict=t(f"status_{a.retry_status}"))
 
 
 def _attempts_table(attempts: list[Attempt]) -> None:
