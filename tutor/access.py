@@ -60,6 +60,7 @@ from tutor.engine import (
     NextItem,
     Placement,
     PlacementTurn,
+    Turn,
 )
 from tutor.errors import (
     AccessDenied,
@@ -75,7 +76,7 @@ if TYPE_CHECKING:
     from tutor.catalog import Catalog
     from tutor.designer import Designer as Designer
     from tutor.designer import MissingPrerequisite
-    from tutor.engine import Explanation, ExplanationStream, Grade
+    from tutor.engine import Explanation, ExplanationStream, Grade, Language
 
 __all__ = [
     "MAX_ROSTER_BYTES",
@@ -435,10 +436,33 @@ class StudentAPI(_Facade):
         return self._engine.store.attempts(self._user_id, limit=limit)
 
     def explain(
-        self, item_id: str, answer: str | None = None, options: ExplainOptions | None = None
+        self,
+        item_id: str,
+        answer: str | None = None,
+        options: ExplainOptions | None = None,
+        *,
+        template: bool = False,
     ) -> Explanation:
-        """An explanation or hint for an item (``tutor.llm.explain.Explanation``)."""
-        return self._engine.explain(self._user_id, item_id, answer, options)
+        """An explanation, hint, feedback or why for an item
+        (``tutor.llm.explain.Explanation``); ``template``: the template's wording, at once."""
+        return self._engine.explain(self._user_id, item_id, answer, options, template=template)
+
+    def words_with_model(self, language: Language) -> bool:
+        """Whether a language model words texts in ``language`` (then pages show the
+        template first and the model's wording when it is ready)."""
+        return self._engine.words_with_model(language)
+
+    def turn(self, item_id: str) -> Turn:
+        """Where own tutoring turn on an item stands (see :mod:`tutor.turns`)."""
+        return self._engine.turn(self._user_id, item_id)
+
+    def hint(self, item_id: str) -> Turn:
+        """The next rung of the hint ladder after a wrong first answer (recorded)."""
+        return self._engine.hint(self._user_id, item_id)
+
+    def show_solution(self, item_id: str) -> Turn:
+        """The worked solution after a wrong first answer (recorded; ends the turn)."""
+        return self._engine.show_solution(self._user_id, item_id)
 
     def explain_stream(
         self, item_id: str, answer: str | None = None, options: ExplainOptions | None = None

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from tutor.graph import GraphStore
 
     # Re-exported for type hints only: the option types of an explanation.
+    from tutor.llm.explain import Kind as Kind
     from tutor.llm.explain import Language as Language
     from tutor.llm.explain import Style as Style
 
@@ -213,6 +214,13 @@ class Catalog:
             generate(next(g for g in gens if level in g.levels).name, level, seed)
             for level in levels
         ]
+
+    def item(self, item_id: str) -> Item:
+        """The item an id names, made again (an item id is its generator, level and seed):
+        what a teacher reads as the question of an attempt. InputError for a bad id."""
+        from tutor.content.items import regenerate
+
+        return regenerate(item_id)
 
     def misconception(self, misconception_id: str) -> Misconception:
         """A misconception of the library, with its English and Chinese description

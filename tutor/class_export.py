@@ -36,6 +36,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from tutor.domain import (
+    HINT_LEVELS,
     Attempt,
     ClassGroup,
     MasteryState,
@@ -164,6 +165,12 @@ class AttemptDoc(_Model):
     misconception: str | None = None
     gap_kps: list[str] = Field(default_factory=list)
     at: Number
+    hints: list[Annotated[int, Field(ge=1, le=HINT_LEVELS)]] = Field(
+        default_factory=list, description="hint levels asked for after a wrong first answer"
+    )
+    retry_answer: str | None = Field(default=None, description="the second try, if any")
+    retry_status: str | None = None
+    solution_shown: bool = False
 
 
 class MasteryDoc(_Model):
@@ -299,6 +306,10 @@ class ClassExportDocument(_Model):
                         gap_kps=tuple(a.gap_kps),
                         at=a.at,
                         seq=a.seq,
+                        hints=tuple(a.hints),
+                        retry_answer=a.retry_answer,
+                        retry_status=a.retry_status,
+                        solution_shown=a.solution_shown,
                     )
                     for a in s.attempts
                 ),
@@ -325,7 +336,22 @@ class ClassExportDocument(_Model):
 def _attempt_doc(a: Attempt) -> AttemptDoc:
     data = a.to_json()
     del data["student"]  # the student it sits under
+    # A turn's keys only where something happened after the first answer (left unset
+    # otherwise, so exclude_unset leaves them out: a document without turns is written
+    # as the first format wrote it).
+    for key, empty in _NO_TURN.items():
+        if data[key] == empty:
+            del data[key]
     return AttemptDoc.model_validate(data)
+
+
+#: The turn's keys of an attempt where nothing happened after the first answer.
+_NO_TURN: dict[str, object] = {
+    "hints": [],
+    "retry_answer": None,
+    "retry_status": None,
+    "solution_shown": False,
+}
 
 
 def class_export_schema() -> dict[str, Any]:

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from tutor.errors import ContentError, CurriculumError, InputError, NotFoundError
@@ -586,6 +586,11 @@ class MasteryState:
     gap: bool = False
 
 
+#: The hint ladder after a wrong first answer: 1 a nudge toward the idea, 2 the next step
+#: with a blank, 3 the worked step.
+HINT_LEVELS = 3
+
+
 @dataclass(frozen=True)
 class Attempt:
     """One answer, as recorded (append-only; never updated in place).
@@ -593,6 +598,13 @@ class Attempt:
     ``seq`` is given by the store (0 before it is recorded). ``status`` is the answer
     checker's verdict; ``correct`` is True only for "correct". ``misconception`` is the
     buggy rule the answer matched, if any; ``gap_kps`` the points the diagnosis blamed.
+
+    The first answer to an item is the attempt; what happened after it in the same
+    tutoring turn is kept with it (:meth:`~tutor.graph.protocol.LearnerLog.record_turn`,
+    the only change an attempt ever gets; the first answer, its verdict and the mastery it
+    produced never change): ``hints``, the hint levels the student asked for, in order;
+    ``retry_answer`` and ``retry_status``, the second try and its verdict (None: none);
+    ``solution_shown``, whether the worked solution was shown.
     """
 
     student_id: str
@@ -605,6 +617,10 @@ class Attempt:
     gap_kps: tuple[str, ...] = ()
     at: float = 0.0
     seq: int = 0
+    hints: tuple[int, ...] = ()
+    retry_answer: str | None = None
+    retry_status: str | None = None
+    solution_shown: bool = False
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict."""
@@ -619,7 +635,30 @@ class Attempt:
             "misconception": self.misconception,
             "gap_kps": list(self.gap_kps),
             "at": self.at,
+            "hints": list(self.hints),
+            "retry_answer": self.retry_answer,
+            "retry_status": self.retry_status,
+            "solution_shown": self.solution_shown,
         }
+
+    def with_turn(
+        self,
+        hint: int | None = None,
+        retry: tuple[str, str] | None = None,
+        solution_shown: bool = False,
+    ) -> Attempt:
+        """This attempt with one more step of its tutoring turn: a hint level asked for
+        (kept once, in the order first asked), the second try and its verdict, the
+        solution shown (it stays shown). What both store engines write."""
+        hints = self.hints if hint is None or hint in self.hints else (*self.hints, hint)
+        retry_answer, retry_status = retry if retry is not None else (None, None)
+        return replace(
+            self,
+            hints=hints,
+            retry_answer=self.retry_answer if retry is None else retry_answer,
+            retry_status=self.retry_status if retry is None else retry_status,
+            solution_shown=self.solution_shown or solution_shown,
+        )
 
 
 def check_name(kind: str, value: str) -> None:

@@ -15,8 +15,13 @@ One answer, end to end (DESIGN.md):
 The engine keeps one :class:`~tutor.policy.index.CurriculumIndex` (cached views of the graph
 for the stored curriculum) and passes it to the policy. The engine decides; the language
 model only words explanations (checked by the guard). Unreadable answers and right values in
-the wrong form are not recorded (the student writes them again); nor is a second answer to
-the same item.
+the wrong form are not recorded (the student writes them again).
+
+3. The tutoring turn (:mod:`tutor.turns`): after a wrong first answer the student gets a
+   second try (:meth:`Engine.submit` again; kept with the attempt, never counted for
+   mastery), hints on a ladder (:meth:`Engine.hint`) and the worked solution on request or
+   after the second miss (:meth:`Engine.show_solution`); :meth:`Engine.turn` says where
+   the turn stands. Any other answer to an answered item is checked, not recorded.
 
 Elsewhere: people, accounts, sign-in and the role facades live in :mod:`tutor.access`
 (which imports this module, never the reverse); class reports in :mod:`tutor.reports`;
@@ -31,6 +36,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +53,7 @@ from tutor.content.items import (
 from tutor.content.misconceptions import Misconception, get_misconception
 from tutor.diagnosis.answer import Diagnosis, diagnose_answer
 from tutor.domain import Attempt, MasteryState, StoredPath, Student
-from tutor.errors import InputError, StoreConflict
+from tutor.errors import CodedInputError, InputError, StoreConflict
 from tutor.graph import GraphStore, LearnerState
 from tutor.i18n import render
 from tutor.learner.mastery import DEFAULT_BKT, MASTERED, P_MAX, Observation, observe
@@ -57,7 +63,15 @@ from tutor.policy import placement as placing
 from tutor.policy.index import CurriculumIndex
 from tutor.policy.select import LOOKBACK, Run, choose, frontier, needs_help
 from tutor.reports import ClassReport, class_report, export_class_csv
-from tutor.turns import Feedback, NextItem, Placement, PlacementTurn
+from tutor.turns import (
+    Feedback,
+    NextItem,
+    Placement,
+    PlacementTurn,
+    Turn,
+    same_answer,
+    turn_of,
+)
 
 if TYPE_CHECKING:
     from tutor.catalog import Catalog
@@ -68,6 +82,7 @@ if TYPE_CHECKING:
     from tutor.llm.explain import Explanation as Explanation
     from tutor.llm.explain import ExplanationStream as ExplanationStream
     from tutor.llm.grading import Grade as Grade
+    from tutor.llm.options import Language as Language
 
 __all__ = [
     "ClassReport",
@@ -77,6 +92,8 @@ __all__ = [
     "NextItem",
     "Placement",
     "PlacementTurn",
+    "Turn",
+    "TurnRefused",
 ]
 
 log = logging.getLogger(__name__)
@@ -91,6 +108,15 @@ SUBMIT_BACKOFF_S = 0.005
 RECENT_ITEMS = 20
 #: Recent items read with each answer: those, and the no-stuck rule's look back.
 READ_RECENT = max(RECENT_ITEMS, LOOKBACK)
+
+
+class TurnRefused(CodedInputError):
+    """A step the tutoring turn does not allow now (a hint before the first answer, a
+    fourth hint, the solution of an item answered right): a code for pages, English in
+    ``str()`` for the CLI and logs."""
+
+    def __str__(self) -> str:
+        return render(self.code, self.params, "en")
 
 
 def _item_seed(student_id: str, seq: int) -> int:
@@ -263,15 +289,8 @@ class Engine:
         # fails if anything newer than what was computed from has been saved.
         student = state.student
         if item.item_id in state.recent_items[:RECENT_ITEMS]:
-            # A second try at the same item: feedback only; the first answer counted.
-            return Feedback(
-                diagnosis.status,
-                diagnosis.message(render),
-                recorded=False,
-                misconception=misconception,
-                code=diagnosis.code,
-                params=diagnosis.params,
-            )
+            # The item was answered: a second try, or an answer after the turn is over.
+            return self._second_try(state, item, answer, diagnosis, misconception)
         seen = state.last_seq
         mastery = state.mastery
         now = self.clock()
@@ -316,6 +335,7 @@ class Engine:
             path=path,
             code=diagnosis.code,
             params=diagnosis.params,
+            turn=turn_of(item.item_id, attempt, latest=True),
         )
 
     # -- the initial knowledge check (tutor.policy.placement) -----------------------------
@@ -551,6 +571,93 @@ class Engine:
         teacher's flag that a person should step in (:func:`tutor.policy.select.needs_help`)."""
         return needs_help(self.store.mastery(student_id))
 
+    def _second_try(
+        self,
+        state: LearnerState,
+        item: Item,
+        answer: str,
+        diagnosis: Diagnosis,
+        misconception: Misconception | None,
+    ) -> Feedback:
+        """An answer to an item the student answered already: their second try when the
+        turn is open for one (kept with the first answer; mastery and the path are not
+        touched: knowledge tracing sees first answers only), else checked, not recorded."""
+        first = self._first_answer(state.student.id, item.item_id)
+        latest = first is not None and first.seq == state.last_seq
+        turn = turn_of(item.item_id, first, latest=latest)
+        not_counted = Feedback(
+            diagnosis.status,
+            diagnosis.message(render),
+            recorded=False,
+            misconception=misconception,
+            gap_kps=diagnosis.gap_kps,
+            attempt_seq=None if first is None else first.seq,
+            code=diagnosis.code,
+            params=diagnosis.params,
+            try_no=0,
+            turn=turn,
+            note="turn.over",
+        )
+        if first is None or turn.stage != "second":
+            return not_counted
+        if same_answer(first.answer, answer):
+            # A double click or Enter pressed twice must not use up the second try.
+            return replace(not_counted, note="turn.same_answer")
+        # A second try of the same turn in another tab got in first: StoreConflict, and
+        # submit's retry finds the turn over.
+        stored = self.store.record_turn(
+            state.student.id, first.seq, retry=(answer, diagnosis.status)
+        )
+        return replace(
+            not_counted, try_no=2, turn=turn_of(item.item_id, stored, latest=True), note=""
+        )
+
+    # -- the tutoring turn (tutor.turns) ------------------------------------------------------
+
+    def _first_answer(self, student_id: str, item_id: str) -> Attempt | None:
+        """The student's recorded first answer to ``item_id`` among their recent attempts."""
+        for attempt in reversed(self.store.attempts(student_id, limit=RECENT_ITEMS)):
+            if attempt.item_id == item_id:
+                return attempt
+        return None
+
+    def turn(self, student_id: str, item_id: str) -> Turn:
+        """Where the student's tutoring turn on ``item_id`` stands (read from the store)."""
+        regenerate(item_id)  # a bad id is refused like everywhere else
+        first = self._first_answer(student_id, item_id)
+        latest = self.store.learner_state(student_id).last_seq
+        return turn_of(item_id, first, latest=first is not None and first.seq == latest)
+
+    def hint(self, student_id: str, item_id: str) -> Turn:
+        """Climb one rung of the hint ladder after a wrong first answer: the rung is
+        recorded with the attempt and is ``turn.hints[-1]`` of the turn returned (word it
+        with :meth:`explain`, ``kind="hint"`` and that ``hint_level``).
+
+        Raises :class:`TurnRefused` before a first answer, after a right one, when the
+        turn is over, or when every rung was given.
+        """
+        turn = self.turn(student_id, item_id)
+        level = turn.next_hint
+        if level is None or turn.attempt is None:
+            raise TurnRefused(_refusal(turn, "hint"))
+        stored = self.store.record_turn(student_id, turn.attempt.seq, hint=level)
+        return turn_of(item_id, stored, latest=True)
+
+    def show_solution(self, student_id: str, item_id: str) -> Turn:
+        """Show the worked solution: after a wrong first answer (asked for, it ends the
+        turn: no second try after it) or again once shown; recorded with the attempt.
+
+        Raises :class:`TurnRefused` before a first answer and after a right first answer
+        (then :meth:`explain` with ``kind="why"`` says why the answer is right).
+        """
+        turn = self.turn(student_id, item_id)
+        if turn.attempt is None or not turn.solution_open:
+            raise TurnRefused(_refusal(turn, "solution"))
+        if turn.attempt.solution_shown:
+            return turn
+        stored = self.store.record_turn(student_id, turn.attempt.seq, solution_shown=True)
+        return turn_of(item_id, stored, latest=False)
+
     # -- the stored learning path ----------------------------------------------------------
 
     def path(self, student_id: str) -> StoredPath:
@@ -596,19 +703,34 @@ class Engine:
                 self._model = TemplateModel()
             return self._model
 
+    def words_with_model(self, language: Language) -> bool:
+        """Whether a language model (more than the template) words texts in ``language``
+        (the language gate is open for it): then a page shows the template at once and the
+        model's wording when it is ready."""
+        from tutor.llm.gate import load_gate
+
+        name = self.model.name
+        return name != "template" and load_gate().speaks(name, language)
+
     def explain(
         self,
         student_id: str,
         item_id: str,
         answer: str | None = None,
         options: ExplainOptions | None = None,
+        *,
+        template: bool = False,
     ) -> Explanation:
-        """An explanation or a hint for an item (``tutor.llm.explain.Explanation``): the
-        verified steps worded by the model, with the diagnosis of ``answer`` when given."""
-        from tutor.llm.explain import explain
+        """An explanation, hint, feedback or why for an item
+        (``tutor.llm.explain.Explanation``): the verified steps worded by the model, with
+        the diagnosis of ``answer`` when given. ``template``: worded by the template only
+        (at once, no model), the text a page shows while the model works."""
+        from tutor.llm.explain import explain, explain_template
         from tutor.llm.gate import load_gate
 
         item, diagnosis = self._explained(student_id, item_id, answer)
+        if template:
+            return explain_template(item, answer=answer, diagnosis=diagnosis, options=options)
         # The language gate (issue 15): the model words only where the voice benchmark
         # showed it passes the guard often enough; elsewhere the template speaks.
         return explain(
@@ -673,3 +795,14 @@ class Engine:
     def export_class_csv(self, class_id: str) -> str:
         """A class's attempts as spreadsheet-safe CSV (:func:`tutor.reports.export_class_csv`)."""
         return export_class_csv(self.store, class_id)
+
+
+def _refusal(turn: Turn, what: str) -> str:
+    """The message code of a refused hint or solution, by where the turn stands."""
+    if turn.stage == "first":
+        return "turn.answer_first"
+    if turn.first_correct:
+        return "turn.already_right"
+    if what == "hint" and turn.stage == "second":
+        return "turn.no_more_hints"
+    return "turn.over"

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tutor.access import TeacherAPI as TeacherAPI
     from tutor.auth import Session as Session
     from tutor.catalog import Catalog as Catalog
+    from tutor.catalog import Kind as Kind
     from tutor.catalog import Language as Language
     from tutor.catalog import Style as Style
     from tutor.engine import ClassReport as ClassReport
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from tutor.engine import NextItem as NextItem
     from tutor.engine import Placement as Placement
     from tutor.engine import PlacementTurn as PlacementTurn
+    from tutor.engine import Turn as Turn
     from tutor.lab import LanguageModel as LanguageModel
 
 __all__ = ["School", "app_model", "demo_ready", "open_school"]

@@ -1,23 +1,133 @@
-"""What one turn of practice gives back: the next item with its reason (:class:`NextItem`)
-and the feedback on an answer (:class:`Feedback`); and of the initial knowledge check, one
-question (:class:`PlacementTurn`) and the result (:class:`Placement`).
+"""What one turn of practice gives back: the next item with its reason (:class:`NextItem`),
+the feedback on an answer (:class:`Feedback`) and where the tutoring turn on an item stands
+(:class:`Turn`); and of the initial knowledge check, one question (:class:`PlacementTurn`) and
+the result (:class:`Placement`).
 
 Plain results of :meth:`tutor.engine.Engine.next_item` and
 :meth:`tutor.engine.Engine.submit`, with their JSON forms (the CLI's contract); kept apart
 from the engine so the facade stays a list of decisions.
+
+**A tutoring turn teaches before it tells** (issue 15). The first answer to an item is the
+attempt that counts (knowledge tracing and mastery see only it, as in ASSISTments). After
+a wrong first answer the turn is in its ``second`` stage: the student reads feedback about
+their answer, may climb the hint ladder (:data:`~tutor.domain.HINT_LEVELS` rungs: a nudge,
+the next step with a blank, the worked step) and has one second try; the worked solution
+comes after the second miss or when the student asks for it, and either ends the turn. A
+right first answer ends the turn at once. So does the student's next answer to another
+item: only the latest item can be tried again. :func:`turn_of` reads the stage from the
+stored attempt, so a reloaded page, another tab and the CLI all see the same turn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from tutor.content.items import Item
 from tutor.content.misconceptions import Misconception
-from tutor.domain import StoredPath
+from tutor.domain import HINT_LEVELS, Attempt, StoredPath
 from tutor.policy.select import Choice
 
-__all__ = ["Feedback", "NextItem", "Placement", "PlacementTurn"]
+__all__ = [
+    "Feedback",
+    "NextItem",
+    "Placement",
+    "PlacementTurn",
+    "Turn",
+    "TurnStage",
+    "same_answer",
+    "turn_of",
+]
+
+#: ``first``: no answer yet; ``second``: the first answer was wrong and a second try,
+#: hints and the solution are open; ``over``: nothing more counts for this item.
+TurnStage = Literal["first", "second", "over"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Where a student's tutoring turn on one item stands.
+
+    ``attempt`` is the recorded first answer with what followed it (None before one).
+    """
+
+    item_id: str
+    stage: TurnStage
+    attempt: Attempt | None = None
+
+    @property
+    def hints(self) -> tuple[int, ...]:
+        """The hint levels asked for so far, in order."""
+        return self.attempt.hints if self.attempt is not None else ()
+
+    @property
+    def next_hint(self) -> int | None:
+        """The next rung of the hint ladder the student may ask for (None: none now)."""
+        if self.stage != "second":
+            return None
+        level = max(self.hints, default=0) + 1
+        return level if level <= HINT_LEVELS else None
+
+    @property
+    def first_correct(self) -> bool:
+        """Whether the first answer was right."""
+        return self.attempt is not None and self.attempt.correct
+
+    @property
+    def solved(self) -> bool:
+        """Whether the first answer or the second try was right."""
+        a = self.attempt
+        return a is not None and (a.correct or a.retry_status == "correct")
+
+    @property
+    def solution_open(self) -> bool:
+        """Whether the worked solution may be shown: the first answer was wrong (then it
+        ends the turn when asked for), or it was shown already."""
+        a = self.attempt
+        return a is not None and (not a.correct or a.solution_shown)
+
+    @property
+    def solution_due(self) -> bool:
+        """Whether the page shows the worked solution now: the turn ended without the
+        right answer (the second try missed), or the student asked for it."""
+        a = self.attempt
+        if a is None or a.correct:
+            return False
+        return a.solution_shown or (a.retry_answer is not None and a.retry_status != "correct")
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        a = self.attempt
+        return {
+            "item_id": self.item_id,
+            "stage": self.stage,
+            "attempt": None if a is None else a.seq,
+            "hints": list(self.hints),
+            "retry_answer": None if a is None else a.retry_answer,
+            "retry_status": None if a is None else a.retry_status,
+            "solution_shown": a is not None and a.solution_shown,
+        }
+
+
+def turn_of(item_id: str, attempt: Attempt | None, *, latest: bool) -> Turn:
+    """The turn on ``item_id`` given its recorded first answer (None: not answered yet);
+    ``latest``: that answer is still the student's latest attempt."""
+    if attempt is None:
+        return Turn(item_id, "first")
+    open_ = (
+        not attempt.correct
+        and attempt.retry_answer is None
+        and not attempt.solution_shown
+        and latest
+    )
+    return Turn(item_id, "second" if open_ else "over", attempt)
+
+
+def same_answer(first: str, second: str) -> bool:
+    """Whether a second try only repeats the first answer (a double click, or Enter
+    pressed twice): spacing and letter case aside, the same text."""
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -65,6 +175,14 @@ class Feedback:
     #: page renders it in its own language with :func:`tutor.i18n.render`
     code: str = ""
     params: Mapping[str, object] = field(default_factory=dict)
+    #: which try of the tutoring turn this answer was: 1 the first (the one that counts),
+    #: 2 the second try after a wrong first answer, 0 neither (not counted)
+    try_no: int = 1
+    #: the tutoring turn after this answer (None for an answer that was not read)
+    turn: Turn | None = None
+    #: why an answer to an answered item did not count, as a message code (``turn.over``:
+    #: the turn is over; ``turn.same_answer``: the second try repeated the first answer)
+    note: str = ""
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict."""
@@ -83,6 +201,9 @@ class Feedback:
             },
             "attempt": self.attempt_seq,
             "path": None if self.path is None else self.path.to_json(),
+            "try": self.try_no,
+            "turn": None if self.turn is None else self.turn.to_json(),
+            "note": self.note or None,
         }
 
 

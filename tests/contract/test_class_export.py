@@ -44,7 +44,7 @@ def answer(store: GraphStore, student: str, n: int, at: float) -> None:
     obs = Observation(kp, correct, at, {kp: 1.0}, gaps)
     layers = prerequisite_layers(kp, store.direct_prerequisites, UP_DEPTH)
     changes = observe(store.mastery(student), obs, layers)
-    store.record_attempt(
+    recorded = store.record_attempt(
         Attempt(
             student,
             f"gen:{1 + n % 3}:{n}",
@@ -58,6 +58,10 @@ def answer(store: GraphStore, student: str, n: int, at: float) -> None:
         ),
         changes,
     )
+    if not correct:  # a tutoring turn after the wrong answer travels with the class too
+        store.record_turn(student, recorded.seq, hint=1, solution_shown=n % 2 == 0)
+        if n % 2:
+            store.record_turn(student, recorded.seq, retry=("3/4", "correct"))
 
 
 def school(store: GraphStore, *, students: int = 3, answers: int = 5) -> None:

@@ -1,7 +1,7 @@
 """End to end in a real browser: ``streamlit run`` on 127.0.0.1, headless Chromium driven by
 Selenium. A student signs in, answers one problem right and one wrong with a misconception's
-buggy answer, sees the misconception and an explanation, signs out; the teacher signs in and
-sees those answers. Screenshots of every step go to ``artifacts/e2e/``."""
+buggy answer, sees the misconception, asks for the worked solution, signs out; the teacher
+signs in and sees those answers. Screenshots of every step go to ``artifacts/e2e/``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.e2e.conftest import ARTIFACTS, start_app
 from tutor.access import School
 from tutor.content.bank import content_bank_for
 from tutor.content.curricula import default_curriculum
-from tutor.content.items import Item, generate, generators_for_kp, regenerate
+from tutor.content.items import Item, generate, generators_for_kp
 from tutor.content.misconceptions import buggy_answer, misconceptions_for_generator
 from tutor.engine import Engine
 from tutor.graph import open_store
@@ -58,9 +58,10 @@ def seed(data_dir: Path) -> None:
 class Page:
     """The app in the browser, with the few gestures the test needs."""
 
-    def __init__(self, driver: Any, url: str) -> None:
+    def __init__(self, driver: Any, url: str, data_dir: Path | None = None) -> None:
         self.driver = driver
         self.url = url
+        self.data_dir = data_dir
         self.shots = 0
 
     def body(self) -> str:
@@ -148,7 +149,7 @@ class Page:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.driver.save_screenshot(str(ARTIFACTS / f"{self.shots:02d}-{name}.png"))
 
-    def sign_in(self, user: str, password: str, lang: str = "en") -> None:
+    def sign_in(self, user: str, password: str, *, lang: str = "en") -> None:
         self.wait_text(text(lang, "user_id"))
         self.type(text(lang, "user_id"), user)
         self.type(text(lang, "password"), password)
@@ -182,16 +183,51 @@ class Page:
         WebDriverWait(self.driver, WAIT).until(ec.element_to_be_clickable((By.XPATH, xpath)))
         self.driver.find_element(By.XPATH, xpath).click()
 
-    def item(self, other_than: str | None = None) -> Item:
-        """The item the practice page shows (its id is in a caption), regenerated."""
+    def idle(self) -> None:
+        """Wait until the app has finished its run (the app root says ``notRunning``): a
+        click while a run is still drawing the page can be lost."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+        WebDriverWait(self.driver, WAIT, poll_frequency=0.1).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, idle)
+        )
+
+    def click_radio(self, label: str) -> None:
+        """Choose the radio option labelled ``label`` (e.g. the language switch)."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        xpath = f'//div[@role="radiogroup"]//label[contains(normalize-space(.), "{label}")]'
+        WebDriverWait(self.driver, WAIT).until(ec.element_to_be_clickable((By.XPATH, xpath)))
+        self.driver.find_element(By.XPATH, xpath).click()
+
+    def item(self, student: str, other_than: str | None = None, *, zh: bool = False) -> Item:
+        """The item the practice page shows: the one the engine picks for ``student`` now
+        (read from the app's store), once its prompt is on the page. A child never sees an
+        item id, so the page is checked to show none."""
+        assert self.data_dir is not None, "Page(data_dir=...) to read the app's store"
+        found: list[Item] = []
 
         def shown(body: str) -> bool:
-            found = ITEM_ID.search(body)
-            return found is not None and found.group(1) != other_than
+            store = open_store(
+                f"sqlite:///{self.data_dir / 'kptutor.db'}", Settings(data_dir=self.data_dir)
+            )
+            try:
+                item = Engine(store).next_item(student).item
+            finally:
+                store.close()
+            if item is None or item.item_id == other_than:
+                return False
+            found[:] = [item]
+            prompt = item.prompt_zh if zh and item.prompt_zh else item.prompt
+            return prompt in body
 
-        found = ITEM_ID.search(self.wait_for(shown, "an item id"))
-        assert found is not None
-        return regenerate(found.group(1))
+        body = self.wait_for(shown, "the engine's next item")
+        assert not ITEM_ID.search(body), f"an id on the student's page: {body}"
+        return found[0]
 
 
 def _buggy(item: Item) -> tuple[str, str] | None:
@@ -206,12 +242,12 @@ def test_student_then_teacher_in_chromium(driver: Any, tmp_path: Path) -> None:
     seed(tmp_path)
     process, url = start_app(tmp_path, tmp_path / "streamlit.log")
     try:
-        page = Page(driver, url)
+        page = Page(driver, url, tmp_path)
         driver.get(url)
         page.sign_in(*STUDENT)
         page.signed_in()
         page.wait_text(text("en", "page_practice"), text("en", "check"))
-        first = page.item()
+        first = page.item(STUDENT[0])
         assert first.prompt.split()[0] in page.body()
         page.shot("student-problem")
 
@@ -221,18 +257,21 @@ def test_student_then_teacher_in_chromium(driver: Any, tmp_path: Path) -> None:
         page.shot("student-right")
 
         page.click(text("en", "next_problem"))
-        second = page.item(other_than=first.item_id)
+        second = page.item(STUDENT[0], other_than=first.item_id)
         bug = _buggy(second)
         assert bug is not None, f"no buggy rule applies to {second.item_id}"
         description, wrong = bug
         page.type(text("en", "your_answer"), wrong)
         page.click(text("en", "check"))
-        body = page.wait_text(
-            text("en", "fb_incorrect"), description.rstrip("."), text("en", "next_problem")
-        )
-        explanation = body.split(text("en", "explanation"), 1)[-1]
-        assert len(explanation) > 80, explanation  # the streamed explanation is there
-        page.shot("student-misconception-and-explanation")
+        from tests.unit.test_app import names_the_misconception
+
+        body = page.wait_text(text("en", "fb_incorrect"), text("en", "show_solution"))
+        assert names_the_misconception(second.item_id, wrong, "en", body), body
+        page.click(text("en", "show_solution"))
+        body = page.wait_text(text("en", "solution_title"), text("en", "next_problem"))
+        explanation = body.split(text("en", "solution_title"), 1)[-1]
+        assert len(explanation) > 80, explanation  # the worked solution is there
+        page.shot("student-misconception-and-solution")
 
         page.click(text("en", "sign_out"))
         page.signed_out()
@@ -246,7 +285,7 @@ def test_student_then_teacher_in_chromium(driver: Any, tmp_path: Path) -> None:
         page.shot("teacher-dashboard")
 
         page.open_page("student")
-        body = page.wait_text(text("en", "page_student"), first.item_id, second.item_id)
+        body = page.wait_text(text("en", "page_student"), first.prompt, second.prompt)
         assert wrong in body and first.answer in body
         page.shot("teacher-drill-down")
 

@@ -70,6 +70,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wrong = engine.next_item("s2").item
     assert wrong is not None
     engine.submit("s2", wrong.item_id, "12345")
+    engine.hint("s2", wrong.item_id)
+    engine.submit("s2", wrong.item_id, "54321")
+    engine.show_solution("s2", wrong.item_id)
     store.close()
     return folder
 
@@ -121,13 +124,18 @@ def sign_in(at: AppTest, user: str, password: str, lang: str = "en") -> AppTest:
     return at
 
 
+ITEM_ID = re.compile(r"[a-z0-9_]+:\d+:\d+")
+
+
 def item_on_page(at: AppTest) -> str:
-    """The item id the practice page shows in its caption."""
-    for caption in at.caption:
-        found = re.search(r"([a-z0-9_]+:\d+:\d+)", str(caption.value))
-        if found:
-            return found.group(1)
-    raise AssertionError(f"no item id on the page: {shown(at)}")
+    """The id of the item the practice page shows (kept in the tab's state; a child never
+    sees an id, so the page must not show it)."""
+    current = at.session_state["u_next"]
+    assert current.item is not None, shown(at)
+    page = shown(at)
+    assert current.item.prompt in page or (current.item.prompt_zh or "") in page
+    assert not ITEM_ID.search(page), f"an id on the student's page: {page}"
+    return str(current.item.item_id)
 
 
 def answer(at: AppTest, value: str, lang: str = "en") -> None:
@@ -185,57 +193,189 @@ def test_an_empty_store_says_what_to_do(tmp_path: Path, monkeypatch: pytest.Monk
 # -- students -----------------------------------------------------------------------------
 
 
-def test_student_answers_right_then_makes_a_diagnosed_mistake(
-    store_url: str, other_store: Engine
-) -> None:
+def names_the_misconception(item_id: str, wrong: str, lang: str, page: str) -> bool:
+    """Whether ``page`` names the misconception the wrong answer shows: a sentence of its
+    description (in the page's language) is on it."""
+    item = regenerate(item_id)
+    (mc,) = [
+        m for m in misconceptions_for_generator(item.generator) if buggy_answer(m.id, item) == wrong
+    ][:1]
+    words = mc.description if lang == "en" else (mc.description_zh or mc.description)
+    sentences = [s.strip(" .。") for s in re.split(r"(?<=[.。])\s*", words) if len(s) > 8]
+    return any(sentence in page for sentence in sentences)
+
+
+def states(answer: str, page: str) -> bool:
+    """Whether ``page`` states ``answer`` as a number of its own (not part of another)."""
+    return re.search(rf"(?<![\d./]){re.escape(answer)}(?![\d/]|\.\d)", page) is not None
+
+
+def _buggy(item_id: str) -> tuple[str, str]:
+    """A misconception's description (English) and the wrong answer it gives for the item."""
+    item = regenerate(item_id)
+    bugs = [
+        (mc.description, wrong)
+        for mc in misconceptions_for_generator(item.generator)
+        if (wrong := buggy_answer(mc.id, item))
+    ]
+    assert bugs, f"the seeded history should lead to an item with a buggy rule: {item_id}"
+    return bugs[0]
+
+
+_SAID = {"title", "header", "subheader", "markdown", "caption", "info", "warning", "success"}
+
+
+def in_order(at: AppTest) -> str:
+    """What the main area says and which buttons it has, top to bottom (as a child reads
+    it; :func:`shown` groups by kind instead)."""
+    lines: list[str] = []
+
+    def walk(node: object) -> None:
+        kind = getattr(node, "type", "")
+        if kind in _SAID or kind == "error":
+            lines.append(str(getattr(node, "value", "")))
+        elif kind in ("button", "form_submit_button"):
+            lines.append(f"[{getattr(node, 'label', '')}]")
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for index in sorted(children):
+                walk(children[index])
+
+    walk(at.main)
+    return "\n".join(lines)
+
+
+def _order(page: str, *parts: str) -> None:
+    """``parts`` are on the page, each once, in this order."""
+    places = []
+    for part in parts:
+        assert page.count(part) == 1, (part, page)
+        places.append(page.index(part))
+    assert places == sorted(places), (parts, page)
+
+
+def test_student_answers_right_and_asks_why(store_url: str) -> None:
     at = sign_in(start(), "s1", PASSWORDS["s1"])
     assert at.title[0].value == text("en", "page_practice")
     with pytest.raises(ValueError, match="navigation page"):
         at.switch_page("views/dashboard.py")
     first = regenerate(item_on_page(at))
-    assert first.prompt in shown(at)
     answer(at, first.answer)
     assert [s.value for s in at.success] == [text("en", "fb_correct")]
     # The verdict is said once: no bare "Correct!" from the checker underneath it.
-    assert render("answer.correct", {}, "en") not in [c.value for c in at.caption]
-    button(at, text("en", "next_problem"))
-    item = regenerate(item_on_page(at))
-    assert item.item_id != first.item_id
-    bugs = [
-        (mc, wrong)
-        for mc in misconceptions_for_generator(item.generator)
-        if (wrong := buggy_answer(mc.id, item))
-    ]
-    assert bugs, f"the seeded history should lead to an item with a buggy rule: {item.item_id}"
-    mc, wrong = bugs[0]
-    answer(at, wrong)
+    assert render("answer.correct", {}, "en") not in shown(at)
+    assert text("en", "try_again_title") not in shown(at)  # nothing to try again
+    button(at, text("en", "why_button"))
     page = shown(at)
-    assert text("en", "fb_incorrect") in page
-    assert render("answer.incorrect", {}, "en") not in page  # the verdict, once
-    assert mc.description in page  # the misconception, named
-    assert text("en", "explanation") in page
-    explanation = at.session_state["u_explanation"]
-    assert explanation and explanation in page  # streamed onto the page
-    logged = other_store.store.attempts("s1", limit=2)
-    assert [(a.item_id, a.correct, a.misconception) for a in logged] == [
-        (first.item_id, True, None),
-        (item.item_id, False, mc.id),
-    ]
+    why = page.split(text("en", "why_title"), 1)[-1]
+    assert len(why.strip()) > 20, page  # the short why, not just the answer
+    button(at, text("en", "next_problem"))
+    assert item_on_page(at) != first.item_id
 
 
-def test_student_gets_hints_one_at_a_time_and_unreadable_is_not_counted(
-    store_url: str, other_store: Engine
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_a_wrong_answer_teaches_before_it_tells(
+    store_url: str, other_store: Engine, lang: str
 ) -> None:
+    """Wrong → verdict once and feedback, no solution; hints 1 and 2 in order; a wrong
+    second try → the worked solution; the teacher's log has the whole turn."""
+    at = sign_in(start(lang), "s1", PASSWORDS["s1"], lang)
+    first = regenerate(item_on_page(at))
+    answer(at, first.answer, lang)  # one right answer: the next item has a buggy rule
+    button(at, text(lang, "next_problem"))
+    item_id = item_on_page(at)
+    _, wrong = _buggy(item_id)
+    answer(at, wrong, lang)
+    page = in_order(at)
+    assert [w.value for w in at.warning] == [text(lang, "fb_incorrect")]  # the verdict, once
+    assert render("answer.incorrect", {}, "en") not in page
+    assert text(lang, "solution_title") not in page  # no solution with "have another look"
+    assert f"[{text(lang, 'next_problem')}]" not in page
+    _order(
+        page,
+        text(lang, "you_answered", answer=wrong),
+        text(lang, "fb_incorrect"),
+        f"[{text(lang, 'hint_button', n=1)}]",
+        text(lang, "try_again_title"),
+        f"[{text(lang, 'check_again')}]",
+        f"[{text(lang, 'show_solution')}]",
+    )
+    feedback = page.split(text(lang, "fb_incorrect"), 1)[1]
+    feedback = feedback.split(f"[{text(lang, 'hint_button', n=1)}]", 1)[0]
+    assert len(feedback.strip()) > 20, page  # the feedback text, between verdict and hints
+    assert names_the_misconception(item_id, wrong, lang, page)
+    button(at, text(lang, "hint_button", n=1))
+    button(at, text(lang, "hint_button", n=2))
+    page = in_order(at)
+    _order(
+        page,
+        text(lang, "fb_incorrect"),
+        text(lang, "hint_n", n=1),
+        text(lang, "hint_n", n=2),
+        text(lang, "try_again_title"),
+    )
+    assert text(lang, "solution_title") not in page
+    assert not states(regenerate(item_id).answer, page)  # no answer before the second miss
+    assert text(lang, "hint_button", n=3) in [b.label for b in at.button]
+    box = next(w for w in at.text_input if w.label == text(lang, "your_second_try"))
+    box.input("12345")
+    button(at, text(lang, "check_again"))
+    assert not at.exception, at.exception
+    page = in_order(at)
+    _order(
+        page,
+        text(lang, "fb_incorrect"),
+        text(lang, "hint_n", n=2),
+        text(lang, "your_second_answer", answer="12345"),
+        text(lang, "retry_incorrect"),
+        text(lang, "solution_title"),
+    )
+    solution = page.split(text(lang, "solution_title"), 1)[1]
+    assert len(solution.strip()) > 40
+    assert text(lang, "try_again_title") not in page
+    assert text(lang, "next_problem") in [b.label for b in at.button]
+    (logged,) = [a for a in other_store.store.attempts("s1") if a.item_id == item_id]
+    assert (logged.answer, logged.correct, logged.hints) == (wrong, False, (1, 2))
+    assert (logged.retry_answer, logged.retry_status, logged.solution_shown) == (
+        "12345",
+        "incorrect",
+        True,
+    )
+
+
+def test_a_right_second_try_and_an_unreadable_one(store_url: str, other_store: Engine) -> None:
     at = sign_in(start(), "s1", PASSWORDS["s1"])
     before = len(other_store.store.attempts("s1"))
-    button(at, text("en", "show_hint"))
-    assert len(at.session_state["u_hints"]) == 1
-    button(at, text("en", "show_hint"))
-    assert len(at.session_state["u_hints"]) == 2
-    assert text("en", "hint_n", n=2) in shown(at)
+    item = regenerate(item_on_page(at))
     answer(at, "3 +* 4")
     assert text("en", "fb_unreadable") in shown(at)
-    assert len(other_store.store.attempts("s1")) == before
+    assert len(other_store.store.attempts("s1")) == before  # not counted
+    answer(at, "12345")
+    box = next(w for w in at.text_input if w.label == text("en", "your_second_try"))
+    box.input("3 +* 4")
+    button(at, text("en", "check_again"))
+    assert text("en", "fb_unreadable") in shown(at)  # the second try is still open
+    box = next(w for w in at.text_input if w.label == text("en", "your_second_try"))
+    box.input(item.answer)
+    button(at, text("en", "check_again"))
+    page = shown(at)
+    assert [s.value for s in at.success] == [text("en", "retry_correct")]
+    assert text("en", "solution_title") not in page  # solved: no solution pushed
+    assert text("en", "why_button") in [b.label for b in at.button]
+    assert len(other_store.store.attempts("s1")) == before + 1
+    assert other_store.store.attempts("s1")[-1].retry_status == "correct"
+
+
+def test_asking_for_the_solution_ends_the_turn(store_url: str, other_store: Engine) -> None:
+    at = sign_in(start(), "s1", PASSWORDS["s1"])
+    item_id = item_on_page(at)
+    answer(at, "12345")
+    button(at, text("en", "show_solution"))
+    page = shown(at)
+    assert text("en", "solution_title") in page and text("en", "try_again_title") not in page
+    assert text("en", "next_problem") in [b.label for b in at.button]
+    assert other_store.store.attempts("s1")[-1].solution_shown
+    assert other_store.store.attempts("s1")[-1].item_id == item_id
 
 
 def test_checker_details_are_in_chinese_on_a_chinese_page(
@@ -377,8 +517,30 @@ def test_teacher_drills_down_to_a_student(store_url: str, other_store: Engine, l
     box.select_index(next(i for i, o in enumerate(box.options) if o.endswith("(s1)"))).run()
     table = at.table[0].value
     assert len(table) == HISTORY  # fewer than the 30 the page lists
-    logged = [a.item_id for a in other_store.store.attempts("s1")]
-    assert list(table[text(lang, "col_item")]) == logged[::-1]  # newest first
+    logged = other_store.store.attempts("s1")
+    questions = [
+        (regenerate(a.item_id).prompt_zh or "") if lang != "en" else regenerate(a.item_id).prompt
+        for a in logged
+    ]
+    shortened = [q if len(q) <= 80 else q[:77] + "…" for q in questions]
+    assert list(table[text(lang, "col_question")]) == shortened[::-1]  # newest first
+    assert list(table[text(lang, "col_hints")]) == [0] * len(logged)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_the_drill_down_shows_the_tutoring_turn(store_url: str, lang: str) -> None:
+    at = sign_in(start(lang), "t1", PASSWORDS["t1"], lang)
+    at.switch_page("views/student_detail.py").run()
+    box = at.selectbox(key="u_student")
+    box.select_index(next(i for i, o in enumerate(box.options) if o.endswith("(s2)"))).run()
+    table = at.table[0].value
+    assert list(table[text(lang, "col_answer")]) == ["12345"]
+    assert list(table[text(lang, "col_hints")]) == [1]
+    assert list(table[text(lang, "col_second_try")]) == [
+        text(lang, "second_try_cell", answer="54321", verdict=text(lang, "status_incorrect"))
+    ]
+    assert list(table[text(lang, "col_solution")]) == [text(lang, "yes")]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", table[text(lang, "col_when")].iloc[0])
     assert text(lang, "path") in shown(at)
 
 

@@ -139,7 +139,19 @@ def student_submit(
     working = lab.read_working(working_path) if working_path else None
     with open_cli_engine(store_url) as engine:
         feedback = engine.submit(student_id, item_id, answer, working=working)
-    emit(feedback.to_json(), as_json, lambda d: f"{d['status']}: {d['message']}")
+    emit(feedback.to_json(), as_json, _submitted)
+
+
+def _submitted(d: dict[str, Any]) -> str:
+    """The verdict line; which try it was and, when the answer did not count, why."""
+    from tutor.i18n import render
+
+    line = f"{d['status']}: {d['message']}"
+    if d["try"] == 2:
+        line += " (second try: kept with the first answer, which is the one that counts)"
+    if d["note"]:
+        line += "\n" + render(str(d["note"]), {}, "en")
+    return line
 
 
 @student.command("path")

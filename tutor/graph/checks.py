@@ -23,6 +23,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
 from tutor.domain import (
+    HINT_LEVELS,
     ClassGroup,
     Curriculum,
     SessionRecord,
@@ -44,12 +45,14 @@ __all__ = [
     "checked_inputs",
     "first_missing",
     "id_taken",
+    "no_attempt",
     "no_class",
     "no_point",
     "no_problem",
     "no_standard",
     "no_student",
     "no_teacher",
+    "retry_taken",
 ]
 
 # -- argument checks -----------------------------------------------------------------------
@@ -133,6 +136,27 @@ class ArgumentChecks:
     def attempts(student_id: str, *, limit: int | None = None) -> None:
         """The limit is 0 or more."""
         check_limit(limit)
+
+    @staticmethod
+    def record_turn(
+        student_id: str,
+        seq: int,
+        *,
+        hint: int | None = None,
+        retry: tuple[str, str] | None = None,
+        solution_shown: bool = False,
+    ) -> None:
+        """An attempt number 1 or more; a hint level on the ladder."""
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+            raise InputError(f"an attempt number is 1 or more, not {seq!r}")
+        if hint is not None and (
+            isinstance(hint, bool) or not isinstance(hint, int) or not 1 <= hint <= HINT_LEVELS
+        ):
+            raise InputError(f"a hint level is 1 to {HINT_LEVELS}, not {hint!r}")
+        if retry is not None and (
+            len(retry) != 2 or not all(isinstance(part, str) for part in retry)
+        ):
+            raise InputError("a retry is the second answer and its verdict, two strings")
 
     @staticmethod
     def learner_state(student_id: str, *, recent: int = 0) -> None:
@@ -267,4 +291,17 @@ def placement_conflict(student_id: str, expected: int, latest: int) -> StoreConf
     return StoreConflict(
         f"the knowledge check of student {student_id!r} changed meanwhile (version "
         f"{latest}, expected {expected}); nothing was written — read it again"
+    )
+
+
+def no_attempt(student_id: str, seq: int, url: str) -> NotFoundError:
+    """Student ``student_id`` has no attempt number ``seq``."""
+    return NotFoundError(f"student {student_id!r} has no attempt {seq} in {url}")
+
+
+def retry_taken(student_id: str, seq: int) -> StoreConflict:
+    """The error both engines raise when a second try is recorded twice for one attempt."""
+    return StoreConflict(
+        f"attempt {seq} of student {student_id!r} has its second try already; "
+        "nothing was saved — each problem has one second try"
     )

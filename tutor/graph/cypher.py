@@ -346,7 +346,9 @@ RECORD_ATTEMPT = """
 MATCH (s:Student {id: $student_id})
 CREATE (s)-[:MADE]->(:Attempt {student_id: $student_id, seq: $seq,
     item_id: $item_id, kp: $kp, answer: $answer, status: $status, correct: $correct,
-    misconception: $misconception, gap_kps: $gap_kps, at: $at})
+    misconception: $misconception, gap_kps: $gap_kps, at: $at,
+    hints: $hints, retry_answer: $retry_answer, retry_status: $retry_status,
+    solution_shown: $solution_shown})
 WITH s
 CALL (s) {
     UNWIND $rows AS row
@@ -388,6 +390,17 @@ MASTERY = """
 MATCH (:Student {id: $student_id})-[m:MASTERY]->(k:KnowledgePoint)
 RETURN k.id AS kp, m.p AS p, m.attempts AS attempts, m.updated_at AS updated_at, m.gap AS gap
 ORDER BY kp
+"""
+# One attempt, for record_turn (which reads it in the write transaction, then SETs the
+# turn's properties; attempts stored before turns existed lack them, read as defaults).
+ATTEMPT = """
+MATCH (:Student {id: $student_id})-[:MADE]->(a:Attempt {seq: $seq})
+RETURN a {.*} AS a
+"""
+SET_ATTEMPT_TURN = """
+MATCH (:Student {id: $student_id})-[:MADE]->(a:Attempt {seq: $seq})
+SET a.hints = $hints, a.retry_answer = $retry_answer, a.retry_status = $retry_status,
+    a.solution_shown = $solution_shown
 """
 ATTEMPTS = """
 MATCH (:Student {id: $student_id})-[:MADE]->(a:Attempt)

@@ -792,6 +792,10 @@ class Neo4jStore:
                 misconception=attempt.misconception,
                 gap_kps=list(attempt.gap_kps),
                 at=attempt.at,
+                hints=list(attempt.hints),
+                retry_answer=attempt.retry_answer,
+                retry_status=attempt.retry_status,
+                solution_shown=attempt.solution_shown,
                 rows=rows,
                 **({} if path is None else _path_params(path)),
             ).consume()
@@ -832,23 +836,45 @@ class Neo4jStore:
                 limit=_NO_LIMIT if limit is None else limit,
             )
             rows = [dict(r["a"]) for r in result]
-            return [
-                Attempt(
-                    a["student_id"],
-                    a["item_id"],
-                    a["kp"],
-                    a["answer"],
-                    a["status"],
-                    bool(a["correct"]),
-                    a.get("misconception"),
-                    tuple(a.get("gap_kps") or ()),
-                    float(a["at"]),
-                    int(a["seq"]),
-                )
-                for a in reversed(rows)
-            ]
+            return [_attempt(a) for a in reversed(rows)]
 
         return self._read(work)
+
+    def record_turn(
+        self,
+        student_id: str,
+        seq: int,
+        *,
+        hint: int | None = None,
+        retry: tuple[str, str] | None = None,
+        solution_shown: bool = False,
+    ) -> Attempt:
+        """See :meth:`GraphStore.record_turn`. One write transaction."""
+
+        def work(tx: ManagedTransaction) -> Attempt:
+            found = tx.run(cypher.ATTEMPT, student_id=student_id, seq=seq).single()
+            if found is None:
+                self._student(tx, student_id)  # no such student: the usual error
+                raise checks.no_attempt(student_id, seq, self.url)
+            attempt = _attempt(dict(found["a"]))
+            if retry is not None and attempt.retry_answer is not None:
+                raise checks.retry_taken(student_id, seq)
+            attempt = attempt.with_turn(hint, retry, solution_shown)
+            tx.run(
+                cypher.SET_ATTEMPT_TURN,
+                student_id=student_id,
+                seq=seq,
+                hints=list(attempt.hints),
+                retry_answer=attempt.retry_answer,
+                retry_status=attempt.retry_status,
+                solution_shown=attempt.solution_shown,
+            ).consume()
+            return attempt
+
+        # Queued with the student's other writes (see record_attempt).
+        stripe = zlib.crc32(student_id.encode()) % _WRITE_STRIPES
+        with self._student_locks[stripe]:
+            return self._write(work)
 
     def learner_state(self, student_id: str, *, recent: int = 0) -> LearnerState:
         """See :meth:`GraphStore.learner_state`. One query in one read transaction."""
@@ -1219,3 +1245,24 @@ def _failures(keys: Sequence[str], rows: Any) -> list[SignInFailures]:
         r["key"]: SignInFailures(r["key"], int(r["failures"]), float(r["last_at"])) for r in rows
     }
     return [found.get(k, SignInFailures(k, 0, 0.0)) for k in keys]
+
+
+def _attempt(a: dict[str, Any]) -> Attempt:
+    """An attempt from its node's properties (those of a tutoring turn default when an
+    attempt was stored before turns were kept)."""
+    return Attempt(
+        a["student_id"],
+        a["item_id"],
+        a["kp"],
+        a["answer"],
+        a["status"],
+        bool(a["correct"]),
+        a.get("misconception"),
+        tuple(a.get("gap_kps") or ()),
+        float(a["at"]),
+        int(a["seq"]),
+        tuple(int(h) for h in a.get("hints") or ()),
+        a.get("retry_answer"),
+        a.get("retry_status"),
+        bool(a.get("solution_shown") or False),
+    )

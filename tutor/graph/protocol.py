@@ -298,6 +298,30 @@ class LearnerLog(StoreRole, Protocol):
         """
         ...
 
+    def record_turn(
+        self,
+        student_id: str,
+        seq: int,
+        *,
+        hint: int | None = None,
+        retry: tuple[str, str] | None = None,
+        solution_shown: bool = False,
+    ) -> Attempt:
+        """Add what happened after the first answer of a tutoring turn to attempt ``seq``
+        of the student, in one transaction, and return the attempt as stored now.
+
+        ``hint``: a hint level (1 to :data:`~tutor.domain.HINT_LEVELS`) the student asked
+        for, appended to ``hints`` unless it is there already. ``retry``: the second try
+        and its verdict, ``(answer, status)``; :class:`~tutor.errors.StoreConflict` (nothing
+        written) if the attempt has one already. ``solution_shown``: the worked solution was
+        shown (it stays shown). The first answer, its verdict, the attempt number and the
+        mastery never change, so knowledge tracing sees only first answers.
+
+        :class:`NotFoundError` if there is no such student or attempt; :class:`InputError`
+        for a hint level outside the ladder or a ``seq`` below 1.
+        """
+        ...
+
     def mastery(self, student_id: str) -> dict[str, MasteryState]:
         """The stored mastery of one student, by knowledge point (points of the curriculum)."""
         ...

@@ -58,9 +58,10 @@ from tutor.settings import Settings
 
 log = logging.getLogger(__name__)
 
-#: 2 added the ``session`` and ``sign_in_failure`` tables. Opening an older file adds the
-#: missing tables (every CREATE says IF NOT EXISTS) and raises the number: nothing that was
-#: there changes, so a version-1 database stays readable.
+#: 2: the ``session`` and ``sign_in_failure`` tables (every CREATE says IF NOT EXISTS, so
+#: opening an older file adds them) and the attempts' tutoring turn (hints, second try,
+#: solution shown): a version-1 database gets those columns, with their defaults, when it is
+#: opened (:data:`_MIGRATIONS`). Nothing that was there changes.
 SCHEMA_VERSION = 2
 
 #: How often the store's checkpoint thread copies new WAL pages into the database file.
@@ -183,6 +184,10 @@ CREATE TABLE IF NOT EXISTS attempt (
     misconception TEXT,
     gap_kps       TEXT NOT NULL,
     at            REAL NOT NULL,
+    hints          TEXT NOT NULL DEFAULT '[]',
+    retry_answer   TEXT,
+    retry_status   TEXT,
+    solution_shown INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (student_id, seq)
 ) WITHOUT ROWID;
 -- (:Student)-[:MASTERY {p, attempts, updated_at}]->(:KnowledgePoint)
@@ -363,11 +368,7 @@ class SqliteStore:
                     "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
                 )
-                conn.execute(
-                    "UPDATE meta SET value = ? WHERE key = 'schema_version'"
-                    " AND CAST(value AS INTEGER) < ?",
-                    (str(SCHEMA_VERSION), SCHEMA_VERSION),
-                )
+                _migrate(conn)
         except sqlite3.DatabaseError as exc:
             raise self._unusable(exc) from None
 
@@ -1017,6 +1018,10 @@ class SqliteStore:
             attempt.misconception,
             json.dumps(list(attempt.gap_kps)),
             attempt.at,
+            json.dumps(list(attempt.hints)),
+            attempt.retry_answer,
+            attempt.retry_status,
+            int(attempt.solution_shown),
         )
         mastery_rows = [
             (sid, kp, m.p, m.attempts, m.updated_at, int(m.gap)) for kp, m in mastery.items()
@@ -1059,14 +1064,48 @@ class SqliteStore:
         conn = self._conn()
         self._get_student(conn, student_id)
         rows = conn.execute(
-            "SELECT student_id, item_id, kp, answer, status, correct, misconception, gap_kps,"
-            " at, seq FROM attempt WHERE student_id = ? ORDER BY seq DESC LIMIT ?",
+            f"SELECT {_ATTEMPT_COLUMNS} FROM attempt"  # noqa: S608 - fixed column names
+            " WHERE student_id = ? ORDER BY seq DESC LIMIT ?",
             (student_id, -1 if limit is None else limit),
         ).fetchall()
-        return [
-            Attempt(sid, item, kp, ans, st, bool(ok), mc, tuple(json.loads(gaps)), at, seq)
-            for sid, item, kp, ans, st, ok, mc, gaps, at, seq in reversed(rows)
-        ]
+        return [_attempt_from_row(row) for row in reversed(rows)]
+
+    def record_turn(
+        self,
+        student_id: str,
+        seq: int,
+        *,
+        hint: int | None = None,
+        retry: tuple[str, str] | None = None,
+        solution_shown: bool = False,
+    ) -> Attempt:
+        """See :meth:`GraphStore.record_turn`. One IMMEDIATE transaction."""
+        with self._write() as conn:
+            row = conn.execute(
+                f"SELECT {_ATTEMPT_COLUMNS} FROM attempt"  # noqa: S608 - fixed column names
+                " WHERE student_id = ? AND seq = ?",
+                (student_id, seq),
+            ).fetchone()
+            if row is None:
+                self._get_student(conn, student_id)  # no such student: the usual error
+                raise checks.no_attempt(student_id, seq, self.url)
+            attempt = _attempt_from_row(row)
+            if retry is not None and attempt.retry_answer is not None:
+                raise checks.retry_taken(student_id, seq)
+            attempt = attempt.with_turn(hint, retry, solution_shown)
+            conn.execute(
+                "UPDATE attempt SET hints = ?, retry_answer = ?, retry_status = ?,"
+                " solution_shown = ? WHERE student_id = ? AND seq = ?",
+                (
+                    json.dumps(list(attempt.hints)),
+                    attempt.retry_answer,
+                    attempt.retry_status,
+                    int(attempt.solution_shown),
+                    student_id,
+                    seq,
+                ),
+            )
+        return attempt
 
     def learner_state(self, student_id: str, *, recent: int = 0) -> LearnerState:
         """See :meth:`GraphStore.learner_state`. One statement, hence one snapshot."""
@@ -1377,7 +1416,12 @@ _RECORD_CHECKS = (
 
 _INSERT_ATTEMPT = (
     "INSERT INTO attempt(student_id, seq, item_id, kp, answer, status, correct,"
-    " misconception, gap_kps, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " misconception, gap_kps, at, hints, retry_answer, retry_status, solution_shown)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_ATTEMPT_COLUMNS = (
+    "student_id, item_id, kp, answer, status, correct, misconception, gap_kps, at, seq,"
+    " hints, retry_answer, retry_status, solution_shown"
 )
 
 #: Mastery rows go in as one multi-row statement (the values stay bound parameters, so
@@ -1404,6 +1448,55 @@ UNION ALL
 SELECT 1, m.kp, m.p, m.attempts, m.updated_at, m.gap, NULL, NULL
 FROM mastery m JOIN knowledge_point k ON k.id = m.kp WHERE m.student_id = ?1
 """
+
+
+#: Columns added since schema 1, by table: (column, its definition with the default
+#: every older row gets). ``CREATE TABLE IF NOT EXISTS`` leaves an older table as it is,
+#: so opening a store adds what its tables lack; old rows read as "no hint, no second
+#: try, no solution shown".
+_MIGRATIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "attempt": (
+        ("hints", "TEXT NOT NULL DEFAULT '[]'"),
+        ("retry_answer", "TEXT"),
+        ("retry_status", "TEXT"),
+        ("solution_shown", "INTEGER NOT NULL DEFAULT 0"),
+    ),
+}
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring an older database up to :data:`SCHEMA_VERSION` (inside the caller's
+    transaction, so a failure leaves it as it was)."""
+    for table, columns in _MIGRATIONS.items():
+        have = {r[1] for r in conn.execute("SELECT * FROM pragma_table_info(?)", (table,))}
+        for name, definition in columns:
+            if name not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
+                log.info("store migration: added %s.%s", table, name)
+    conn.execute(
+        "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
+        (str(SCHEMA_VERSION), SCHEMA_VERSION),
+    )
+
+
+def _attempt_from_row(row: tuple[Any, ...]) -> Attempt:
+    sid, item, kp, ans, st, ok, mc, gaps, at, seq, hints, retry, retry_st, shown = row
+    return Attempt(
+        sid,
+        item,
+        kp,
+        ans,
+        st,
+        bool(ok),
+        mc,
+        tuple(json.loads(gaps)),
+        at,
+        seq,
+        tuple(json.loads(hints)),
+        retry,
+        retry_st,
+        bool(shown),
+    )
 
 
 def _kp_key(row: tuple[Any, ...]) -> str:

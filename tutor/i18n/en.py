@@ -266,17 +266,11 @@ _MESSAGES: dict[str, str] = {
     "ui.fb_incorrect": "Not quite. Let's look at it together.",
     "ui.fb_not_simplified": "The value is right, but write it in its simplest form.",
     "ui.fb_unreadable": "I couldn't read that answer. Check how it is written and try again.",
-    "ui.fb_misconception": "This looks like a very common mix-up: {description}. Lots of "
-    "students do this — the explanation below shows the way round it.",
-    "ui.fb_gaps": "Worth a revisit: {names}",
     "ui.fb_try_again": "This try did not count. Write your answer again.",
-    "ui.fb_not_recorded": "You already answered this problem; only the first answer counts.",
     "ui.answer_not_saved": "Several answers arrived at the same moment and this one was not saved. "
     "Please submit it again.",
-    "ui.show_hint": "Show a hint",
     "ui.hint_n": "Hint {n}:",
     "ui.no_more_hints": "No more hints for this problem.",
-    "ui.explanation": "Explanation",
     "ui.style": "Style",
     "ui.style_friendly": "Friendly",
     "ui.style_casual": "Casual",
@@ -284,7 +278,6 @@ _MESSAGES: dict[str, str] = {
     "ui.explain_language": "Explanation language",
     "ui.lang_en": "English",
     "ui.lang_zh-Hans": "简体中文",
-    "ui.explain_button": "Explain",
     "ui.next_problem": "Next problem",
     # my path
     "ui.your_goal": "Your goal: **{goal}**",
@@ -327,7 +320,6 @@ _MESSAGES: dict[str, str] = {
     "ui.col_mean_mastery": "Mean mastery",
     "ui.col_students": "Students",
     "ui.col_seq": "#",
-    "ui.col_item": "Item",
     "ui.col_answer": "Answer",
     "ui.col_result": "Result",
     "ui.col_misconception": "Misconception",
@@ -476,6 +468,42 @@ _MESSAGES: dict[str, str] = {
     "ui.placement_recheck_done": "Re-check requested for {name}.",
     "ui.stuck_flag": "{name} may need your help with {points}: many answers there and not "
     "mastered yet (the tutor shows worked examples).",
+    # -- the tutoring turn (tutor.turns; issue 15): the engine's codes, then the page's --
+    "turn.over": (
+        "You have finished this problem, so this answer was checked but not saved. "
+        "Press “Next problem” to go on."
+    ),
+    "turn.same_answer": (
+        "That is the same answer as your first one. Have another look, or ask for a hint."
+    ),
+    "turn.answer_first": "Have a go at the problem first: hints come after your first answer.",
+    "turn.already_right": "You got this one right! Press “Why is it right?” to see why.",
+    "turn.no_more_hints": (
+        "That was the last hint. Try again, or look at how to solve it step by step."
+    ),
+    "ui.level_caption": "Level {level}",
+    "ui.you_answered": "Your answer: {answer}",
+    "ui.your_second_answer": "Your second try: {answer}",
+    "ui.hint_button": "Show hint {n}",
+    "ui.try_again_title": "One more try",
+    "ui.your_second_try": "Your new answer",
+    "ui.check_again": "Check my second try",
+    "ui.show_solution": "Show me how to solve it",
+    "ui.show_solution_help": "You will see every step; after that this problem is finished.",
+    "ui.retry_correct": "Yes, you got it on your second try!",
+    "ui.retry_incorrect": "Still not quite. Here is how to solve it, step by step.",
+    "ui.solution_title": "How to solve it",
+    "ui.why_button": "Why is it right?",
+    "ui.why_title": "Why it works",
+    "ui.wording_spinner": "The tutor is putting this into its own words…",
+    "ui.wording_settings": "How the tutor talks to you",
+    "ui.col_when": "When",
+    "ui.col_question": "Question",
+    "ui.col_hints": "Hints used",
+    "ui.col_second_try": "Second try",
+    "ui.col_solution": "Solution shown",
+    "ui.second_try_cell": "{answer} ({verdict})",
+    "ui.yes": "yes",
 }
 
 #: The English catalog (also what any other language falls back to).

@@ -1,6 +1,14 @@
-"""Practice (students): the next problem and why, an answer box, instant feedback, the
-misconception named kindly, a streamed explanation, hints one at a time and, for items
-with several steps, a box to show working."""
+"""Practice (students): the next problem and why, and a tutoring turn that teaches before
+it tells (:mod:`tutor.turns`).
+
+In the order a child reads it: the problem; the answer box; then, after a wrong first
+answer, the verdict (once), feedback about their answer, the hint buttons (each hint under
+the ones before it), a second try, and a button for the worked solution (which ends the
+turn). The worked solution shows by itself only after the second miss. After a right
+answer, "Why is it right?" gives the short reason. Where the turn stands is read from the
+engine on every run, so a reload or a second tab shows the same turn; every text comes
+through :mod:`ui.wording` (the template at once, the model's wording when it is ready).
+"""
 
 from __future__ import annotations
 
@@ -9,14 +17,14 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from tutor.errors import InputError, TutorError
-from ui import state
+from tutor.errors import TutorError
+from ui import state, wording
 from ui.state import t
 from ui.widgets import plain
 
 if TYPE_CHECKING:
-    from tutor.access import StudentAPI
-    from tutor.service import Feedback, Language, NextItem, Style
+    from tutor.access import ExplainOptions, StudentAPI
+    from tutor.service import Feedback, Kind, Language, NextItem, Style, Turn
 
 #: Interface language -> the language code the explanation is asked in.
 EXPLAIN_LANG: dict[str, Language] = {"en": "en", "zh-Hans": "zh"}
@@ -32,59 +40,103 @@ def _next(api: StudentAPI) -> NextItem | None:
             state.show_error(exc)
             return None
         state.set_user_state("next", current)
-        state.clear_user_state("feedback", "hints", "explanation", "answer_given")
+        state.clear_user_state("feedback", "error")
+        wording.forget()
     return current
 
 
-def _stream(text: str) -> None:
-    """Stream verified text onto the page (the engine's guard already checked it)."""
-    st.write_stream(state.words(text))
+# -- what the buttons do (callbacks: they run before the page is drawn again, so the page
+# -- is drawn once, from the turn as it is after the click) ------------------------------
 
 
-def _explain(api: StudentAPI, item_id: str, answer: str | None, style: Style, lang: str) -> None:
+def _answer_key(item_id: str, try_no: int) -> str:
+    return f"{state.USER_PREFIX}answer:{item_id}:{try_no}"
+
+
+def _submit(api: StudentAPI, item_id: str, try_no: int) -> None:
+    answer = str(st.session_state.get(_answer_key(item_id, try_no), "")).strip()
+    working = st.session_state.get(f"{state.USER_PREFIX}working:{item_id}") or None
+    state.clear_user_state("feedback", "error")
+    if not answer:
+        state.set_user_state("error", t("empty_answer"))
+        return
+    try:
+        feedback = api.submit(item_id, answer, working=working if try_no == 1 else None)
+    except TutorError as exc:
+        state.set_user_state("error", exc)
+        return
+    state.set_user_state("feedback", feedback)
+
+
+def _hint(api: StudentAPI, item_id: str) -> None:
+    state.clear_user_state("feedback", "error")
+    try:
+        api.hint(item_id)
+    except TutorError as exc:
+        state.set_user_state("error", exc)
+
+
+def _solution(api: StudentAPI, item_id: str) -> None:
+    state.clear_user_state("feedback", "error")
+    try:
+        api.show_solution(item_id)
+    except TutorError as exc:
+        state.set_user_state("error", exc)
+
+
+def _ask_why() -> None:
+    state.set_user_state("why", True)
+
+
+def _next_problem(item_id: str) -> None:
+    state.clear_user_state("next", "why", *(f"answer:{item_id}:{n}" for n in (1, 2)))
+    state.clear_user_state(f"working:{item_id}")
+
+
+# -- drawing ------------------------------------------------------------------------------
+
+
+def _explain_lang_key() -> str:
+    # Per interface language: switching the page to Chinese switches the tutor's words too,
+    # unless the student picked another language for them on this page.
+    return f"explain_lang:{state.lang()}"
+
+
+def _options(kind: Kind, *, level: int = 1) -> ExplainOptions:
     from tutor.access import ExplainOptions
 
-    try:
-        options = ExplainOptions(kind="explanation", style=style, language=EXPLAIN_LANG[lang])
-        explanation = api.explain(item_id, answer, options)
-    except TutorError as exc:
-        state.show_error(exc)
+    style: Style = state.user_state("style", "friendly")
+    language = EXPLAIN_LANG.get(state.user_state(_explain_lang_key(), state.lang()), "en")
+    return ExplainOptions(kind=kind, hint_level=level, style=style, language=language)
+
+
+def _text(api: StudentAPI, item_id: str, answer: str | None, kind: Kind, level: int = 1) -> None:
+    """One text for the student (see :mod:`ui.wording`), in the chosen style and language."""
+    options = _options(kind, level=level)
+    key = f"{item_id}|{kind}|{level}|{options.style}|{options.language}|{answer}"
+    made = wording.wording(api, key, item_id, answer, options)
+    if made is not None:
+        wording.show(made)
+
+
+def _last_message() -> None:
+    """What the last click brought that the turn itself does not show: an answer that could
+    not be read or is not simplified (it did not count), a repeated or late answer, an error."""
+    error = state.user_state("error")
+    if isinstance(error, TutorError):
+        state.show_error(error)
+    elif error:
+        st.info(error)
+    fb: Feedback | None = state.user_state("feedback")
+    if fb is None:
         return
-    _stream(explanation.text)
-    state.set_user_state("explanation", explanation.text)
-
-
-#: The checker's codes that say no more than the verdict line itself.
-PLAIN_VERDICTS = frozenset({"answer.correct", "answer.incorrect"})
-
-
-def _feedback(fb: Feedback) -> None:
-    """Correct / not quite / couldn't read, the checker's detail, and the misconception."""
-    if fb.status == "correct":
-        st.success(t("fb_correct"))
-    elif fb.status == "incorrect":
-        st.warning(t("fb_incorrect"))
-    elif fb.status == "not_simplified":
-        st.info(t("fb_not_simplified"))
-    else:
-        st.info(t("fb_unreadable"))
-    if fb.misconception is not None:
-        mc = fb.misconception
-        description = (mc.description_zh or mc.description) if state.zh() else mc.description
-        st.info(t("fb_misconception", description=description.rstrip(".。 ")))
-    elif fb.message and fb.code not in PLAIN_VERDICTS:
-        # The checker's own words (what it could not read, which form it wants), which
-        # the engine gives as a code: worded in the tab's language. A bare "Correct!" or
-        # "Not quite" would only repeat the verdict shown just above.
-        # What the student typed comes back in some messages: shown as typed.
-        st.caption(state.checker_message(fb.code, {**fb.params, **_typed(fb.params)}))
-    if fb.gap_kps:
-        names = ", ".join(state.kp_name(kp) for kp in fb.gap_kps)
-        st.caption(t("fb_gaps", names=names))
     if fb.status in ("unreadable", "not_simplified"):
+        st.info(t("fb_not_simplified" if fb.status == "not_simplified" else "fb_unreadable"))
+        if fb.message:
+            st.caption(state.checker_message(fb.code, {**fb.params, **_typed(fb.params)}))
         st.caption(t("fb_try_again"))
-    elif not fb.recorded:
-        st.caption(t("fb_not_recorded"))
+    elif fb.note:
+        st.info(state.checker_message(fb.note, {}))
 
 
 def _typed(params: Mapping[str, object]) -> dict[str, str]:
@@ -92,31 +144,111 @@ def _typed(params: Mapping[str, object]) -> dict[str, str]:
     return {k: plain(v) for k, v in params.items() if k == "text"}
 
 
-def _hints(api: StudentAPI, item_id: str, steps: int) -> None:
-    """Hints one at a time: each click asks for the next one; earlier ones stay shown."""
-    shown: list[str] = state.user_state("hints", [])
-    for number, hint in enumerate(shown, 1):
-        st.markdown(f"**{t('hint_n', n=number)}** {hint}")
-    if len(shown) >= max(steps, 1):
-        st.caption(t("no_more_hints"))
-        return
-    if st.button(t("show_hint"), key=state.USER_PREFIX + "hint_button"):
-        from tutor.access import ExplainOptions
-
-        try:
-            options = ExplainOptions(
-                kind="hint", hint_index=len(shown), language=EXPLAIN_LANG[state.lang()]
+def _answer_form(api: StudentAPI, item_id: str, try_no: int, *, working: bool) -> None:
+    """The answer box: the first answer, or the second try."""
+    with st.form(f"{state.USER_PREFIX}answer_form:{try_no}", clear_on_submit=False):
+        # Keyed by the item and the try, so each starts with an empty box.
+        st.text_input(
+            t("your_answer" if try_no == 1 else "your_second_try"),
+            key=_answer_key(item_id, try_no),
+        )
+        if working:
+            st.text_area(
+                t("show_working"),
+                help=t("show_working_help"),
+                key=f"{state.USER_PREFIX}working:{item_id}",
             )
-            hint_text = api.explain(item_id, options=options).text
-        except InputError:
+        st.form_submit_button(
+            t("check" if try_no == 1 else "check_again"),
+            type="primary",
+            on_click=_submit,
+            args=(api, item_id, try_no),
+        )
+    _last_message()
+
+
+def _wording_choices(api: StudentAPI) -> None:
+    """The style and language of the tutor's words (kept per tab)."""
+    styles = list(api.catalog.styles())
+    with st.expander(t("wording_settings")):
+        left, right = st.columns(2)
+        left.selectbox(
+            t("style"),
+            styles,
+            index=styles.index(state.user_state("style", "friendly")),
+            format_func={s: t(f"style_{s}") for s in styles}.__getitem__,
+            key=state.USER_PREFIX + "style",
+        )
+        langs = list(EXPLAIN_LANG)
+        right.selectbox(
+            t("explain_language"),
+            langs,
+            index=langs.index(state.user_state(_explain_lang_key(), state.lang())),
+            format_func={code: t(f"lang_{code}") for code in EXPLAIN_LANG}.__getitem__,
+            key=state.USER_PREFIX + _explain_lang_key(),
+        )
+
+
+def _after_right(api: StudentAPI, item_id: str, answer: str) -> None:
+    """A right answer: on request, the short reason why it is right."""
+    if state.user_state("why"):
+        st.markdown(f"**{t('why_title')}**")
+        _text(api, item_id, answer, "why")
+    else:
+        st.button(t("why_button"), key=state.USER_PREFIX + "why_button", on_click=_ask_why)
+
+
+def _turn(api: StudentAPI, item_id: str, turn: Turn) -> None:
+    """Everything after the first answer, in the order a child reads it."""
+    first = turn.attempt
+    assert first is not None  # a turn past its first stage has its first answer
+    st.caption(t("you_answered", answer=first.answer))
+    if first.correct:
+        st.success(t("fb_correct"))
+        _after_right(api, item_id, first.answer)
+        return
+    st.warning(t("fb_incorrect"))
+    _text(api, item_id, first.answer, "feedback")
+    for level in turn.hints:  # in order: the newest under the older ones
+        with st.container(border=True):
+            st.markdown(f"**{t('hint_n', n=level)}**")
+            _text(api, item_id, first.answer, "hint", level)
+    if turn.stage == "second":
+        if turn.next_hint is not None:
+            st.button(
+                t("hint_button", n=turn.next_hint),
+                key=state.USER_PREFIX + "hint_button",
+                on_click=_hint,
+                args=(api, item_id),
+            )
+        else:
             st.caption(t("no_more_hints"))
-            return
-        except TutorError as exc:
-            state.show_error(exc)
-            return
-        st.markdown(f"**{t('hint_n', n=len(shown) + 1)}**")
-        _stream(hint_text)
-        state.set_user_state("hints", [*shown, hint_text])
+        st.markdown(f"**{t('try_again_title')}**")
+        _answer_form(api, item_id, 2, working=False)
+        st.button(
+            t("show_solution"),
+            key=state.USER_PREFIX + "solution_button",
+            help=t("show_solution_help"),
+            on_click=_solution,
+            args=(api, item_id),
+        )
+        return
+    if first.retry_answer is not None:
+        st.caption(t("your_second_answer", answer=first.retry_answer))
+        if first.retry_status == "correct":
+            st.success(t("retry_correct"))
+        else:
+            st.warning(t("retry_incorrect"))
+    _last_message()
+    if turn.solution_due:
+        if not first.solution_shown:
+            # After the second miss the solution shows by itself; the teacher's log says so.
+            _solution(api, item_id)
+        st.subheader(t("solution_title"))
+        wrong = first.retry_answer if first.retry_answer is not None else first.answer
+        _text(api, item_id, wrong, "explanation")
+    elif first.retry_status == "correct":
+        _after_right(api, item_id, first.retry_answer or "")
 
 
 def render() -> None:
@@ -147,72 +279,28 @@ def render() -> None:
                 st.markdown(f"**{t('step_n', n=n)}** {step.text_zh if state.zh() else step.text}")
     st.subheader(t("problem_on", kp=state.kp_name(item.kp)))
     st.markdown(item.prompt_zh if state.zh() and item.prompt_zh else item.prompt)
-    # The id lets anyone regenerate exactly this item (`tutor content items`), e.g. a test.
-    st.caption(t("item_caption", item_id=item.item_id, level=item.difficulty))
-    feedback: Feedback | None = state.user_state("feedback")
-    with st.form(state.USER_PREFIX + "answer_form", clear_on_submit=False):
-        # Keyed by the item, so a new item starts with an empty box (the browser keeps a
-        # widget's text for as long as its key lives).
-        answer = st.text_input(t("your_answer"), key=f"{state.USER_PREFIX}answer:{item.item_id}")
-        working = None
-        if len(item.steps) > 1:
-            working = st.text_area(
-                t("show_working"),
-                help=t("show_working_help"),
-                key=f"{state.USER_PREFIX}working:{item.item_id}",
-            )
-        submitted = st.form_submit_button(t("check"), type="primary")
-    with st.expander(t("syntax_title")):
-        st.markdown(t("syntax_help"))
-    if submitted:
-        if not answer.strip():
-            st.info(t("empty_answer"))
-        else:
-            try:
-                feedback = api.submit(item.item_id, answer, working=working or None)
-            except TutorError as exc:
-                state.show_error(exc)
-                return
-            state.set_user_state("feedback", feedback)
-            state.set_user_state("answer_given", answer)
-            state.clear_user_state("explanation")
-    if feedback is not None:
-        _feedback(feedback)
-    _hints(api, item.item_id, len(item.steps))
-    if feedback is not None and feedback.status in ("correct", "incorrect"):
-        _explanation_box(api, item.item_id, feedback, fresh=submitted)
-        if st.button(t("next_problem"), type="primary", key=state.USER_PREFIX + "next_button"):
-            state.clear_user_state("next", f"answer:{item.item_id}", f"working:{item.item_id}")
-            st.rerun()
-
-
-def _explanation_box(api: StudentAPI, item_id: str, fb: Feedback, *, fresh: bool) -> None:
-    """The explanation: streamed at once after a wrong answer, on request otherwise, in the
-    style and language the student picks."""
-    styles = list(api.catalog.styles())
-    st.subheader(t("explanation"))
-    left, right = st.columns(2)
-    style: Style = left.selectbox(
-        t("style"),
-        styles,
-        index=styles.index("friendly"),
-        format_func={s: t(f"style_{s}") for s in styles}.__getitem__,
-        key=state.USER_PREFIX + "style",
-    )
-    lang = right.selectbox(
-        t("explain_language"),
-        list(EXPLAIN_LANG),
-        index=list(EXPLAIN_LANG).index(state.lang()),
-        format_func={code: t(f"lang_{code}") for code in EXPLAIN_LANG}.__getitem__,
-        key=state.USER_PREFIX + "explain_lang",
-    )
-    answer = state.user_state("answer_given")
-    if (fresh and fb.status == "incorrect") or st.button(
-        t("explain_button"), key=state.USER_PREFIX + "explain_button"
-    ):
-        _explain(api, item_id, answer, style, lang)
-    elif state.user_state("explanation"):
-        st.markdown(state.user_state("explanation"))
+    st.caption(t("level_caption", level=item.difficulty))
+    try:
+        turn = api.turn(item.item_id)
+    except TutorError as exc:
+        state.show_error(exc)
+        return
+    working = len(item.steps) > 1
+    if turn.stage == "first":
+        _answer_form(api, item.item_id, 1, working=working)
+        with st.expander(t("syntax_title")):
+            st.markdown(t("syntax_help"))
+    else:
+        _turn(api, item.item_id, turn)
+    _wording_choices(api)
+    if turn.stage == "over":
+        st.button(
+            t("next_problem"),
+            type="primary",
+            key=state.USER_PREFIX + "next_button",
+            on_click=_next_problem,
+            args=(item.item_id,),
+        )
 
 
 render()

@@ -32,17 +32,46 @@ def _misconception(mc_id: str | None) -> str:
     return words if len(words) <= 60 else words[:57] + "…"
 
 
+def _question(item_id: str) -> str:
+    """The question of an attempt in the tab's language (its id when it cannot be made
+    again, e.g. an answer imported from elsewhere)."""
+    try:
+        item = state.catalog().item(item_id)
+    except TutorError:
+        return item_id
+    words = (item.prompt_zh or item.prompt) if state.zh() else item.prompt
+    return words if len(words) <= 80 else words[:77] + "…"
+
+
+def _when(at: float) -> str:
+    """When an answer was given, as the teacher's clock reads (to the minute)."""
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M")
+
+
+def _second_try(a: Attempt) -> str:
+    """The second try of a tutoring turn and its verdict (empty when there was none)."""
+    if a.retry_answer is None:
+        return ""
+    return t("second_try_cell", answer=a.retry_answer, verdict=t(f"status_{a.retry_status}"))
+
+
 def _attempts_table(attempts: list[Attempt]) -> None:
     import pandas as pd
 
     rows = [
         {
             t("col_seq"): a.seq,
+            t("col_when"): _when(a.at),
             t("col_kp"): state.kp_name(a.kp),
-            t("col_item"): a.item_id,
+            t("col_question"): _question(a.item_id),
             t("col_answer"): a.answer,
             t("col_result"): t(f"status_{a.status}"),
             t("col_misconception"): _misconception(a.misconception),
+            t("col_hints"): len(a.hints),
+            t("col_second_try"): _second_try(a),
+            t("col_solution"): t("yes") if a.solution_shown else "",
         }
         for a in attempts
     ]

@@ -1,0 +1,89 @@
+"""ui.wording: the template's words show at once, the model's replace them when ready, and
+the page never waits on the model (AppTest with a fake, slow model behind a fake facade)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.i18n import text
+
+#: Released by the test when the fake model may answer.
+RELEASE = threading.Event()
+TIMEOUT = 30
+
+
+@dataclass(frozen=True)
+class _Said:
+    text: str
+
+
+class FakeSlowFacade:
+    """A fake of the StudentAPI's wording calls: the template at once; the model's text
+    only after :data:`RELEASE` (or an error, when ``fails``)."""
+
+    def __init__(self, fails: bool = False) -> None:
+        self.fails = fails
+
+    def words_with_model(self, language: str) -> bool:
+        return True
+
+    def explain(
+        self, item_id: str, answer: str | None, options: object, *, template: bool = False
+    ) -> _Said:
+        if template:
+            return _Said("Template words: add the tops, keep the bottom $5 * 2.")
+        RELEASE.wait(TIMEOUT)
+        if self.fails:
+            raise RuntimeError("the fake model broke")
+        return _Said("Model words, checked by the guard.")
+
+
+def _page(fails: bool) -> None:
+    from tests.unit.test_wording import FakeSlowFacade
+    from tutor.llm.options import ExplainOptions
+    from ui import wording
+
+    made = wording.wording(
+        FakeSlowFacade(fails),  # type: ignore[arg-type]
+        "item|hint|1",
+        "fraction_add_unlike:1:5",
+        None,
+        ExplainOptions(kind="hint"),
+    )
+    assert made is not None
+    wording.show(made)
+
+
+def _said(at: AppTest) -> list[str]:
+    return [str(m.value) for m in at.markdown] + [str(c.value) for c in at.caption]
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_template_first_then_the_model_without_waiting(fails: bool) -> None:
+    RELEASE.clear()
+    at = AppTest.from_function(_page, args=(fails,), default_timeout=TIMEOUT)
+    started = time.monotonic()
+    at.run()
+    assert not at.exception, at.exception
+    assert time.monotonic() - started < TIMEOUT / 2  # the run did not wait for the model
+    said = _said(at)
+    # Shown as written: "$" and "*" are not Markdown here.
+    assert said[0] == r"Template words: add the tops, keep the bottom \$5 \* 2."
+    assert ":material/hourglass_top: " + text("en", "wording_spinner") in said
+    RELEASE.set()
+    made = next(iter(at.session_state["u_texts"].values()))
+    assert made.model is not None
+    made.model.exception(timeout=TIMEOUT) if fails else made.model.result(timeout=TIMEOUT)
+    at.run()
+    said = _said(at)
+    expected = (
+        r"Template words: add the tops, keep the bottom \$5 \* 2."
+        if fails
+        else "Model words, checked by the guard."
+    )
+    assert said == [expected]  # the spinner is gone; a failed model leaves the template

@@ -1,0 +1,135 @@
+"""Texts for a student that never keep a page waiting on the language model.
+
+A text (feedback, a hint, the worked solution, a why) is asked for once per tab and
+wording: the template's wording comes back at once and is shown; when the app has a
+language model (``StudentAPI.words_with_model``), the model's wording is made in a
+background thread and replaces the template when it is ready. Meanwhile a fragment shows
+the template with a spinner line and checks every :data:`POLL_S` seconds; when the model is
+done it reruns the page once, which then shows the model's text with no polling left.
+
+Both texts are the engine's: the guard has checked the model's wording, and a text the guard
+rejects comes back as the template's (``guard == "fallback"``), so nothing unchecked shows.
+A model that fails leaves the template on the page (and a warning in the log).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from tutor.errors import TutorError
+from ui import state
+from ui.state import t
+
+if TYPE_CHECKING:
+    from tutor.access import ExplainOptions, StudentAPI
+
+__all__ = ["POLL_S", "Wording", "show", "wording"]
+
+log = logging.getLogger(__name__)
+
+#: How often a page with a text still being worded checks for the model's text (seconds).
+#: Each check is a small script run in the server's process, which competes with the model
+#: for the interpreter (seen by hand: on a loaded 2-core machine the checks of one tab every
+#: 0.5 s took most of the process's CPU while SmolLM2 prepared its decoder); once a second
+#: adds at most a second to a model's seconds.
+POLL_S = 1.0
+#: Model wordings made at once across the process (the model itself queues the rest).
+WORKERS = 4
+#: The per-user session-state key of this tab's texts.
+_TEXTS = "texts"
+
+
+@dataclass
+class Wording:
+    """One text for the student: the template's, and the model's when asked for."""
+
+    template: str
+    model: Future[str] | None = None
+
+    @property
+    def pending(self) -> bool:
+        """The model is still wording it."""
+        return self.model is not None and not self.model.done()
+
+    @property
+    def text(self) -> str:
+        """The best text there is now: the model's once ready, else the template's."""
+        if self.model is None or not self.model.done():
+            return self.template
+        try:
+            return self.model.result()
+        except Exception as exc:  # a failed model leaves the template; never a broken page
+            log.warning("the model's wording failed, the template stays: %s", exc)
+            return self.template
+
+
+@st.cache_resource(show_spinner=False)
+def _pool() -> ThreadPoolExecutor:
+    # One pool per server process, shared by every tab.
+    return ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="wording")
+
+
+def wording(
+    api: StudentAPI, key: str, item_id: str, answer: str | None, options: ExplainOptions
+) -> Wording | None:
+    """The text ``key`` of this tab: asked for on first use (the template at once, the
+    model's in the background), kept afterwards. None (with the error shown) when the
+    engine refuses it."""
+    texts: dict[str, Wording] = state.user_state(_TEXTS, {})
+    found = texts.get(key)
+    if found is not None:
+        return found
+    try:
+        template = api.explain(item_id, answer, options, template=True).text
+    except TutorError as exc:
+        state.show_error(exc)
+        return None
+    made = Wording(template)
+    if api.words_with_model(options.language):
+        made.model = _pool().submit(_model_text, api, item_id, answer, options)
+    state.set_user_state(_TEXTS, {**texts, key: made})
+    return made
+
+
+def _model_text(api: StudentAPI, item_id: str, answer: str | None, options: ExplainOptions) -> str:
+    # In a worker thread: no Streamlit calls here, only the engine.
+    return api.explain(item_id, answer, options).text
+
+
+def forget() -> None:
+    """Forget this tab's texts (a new item starts without them)."""
+    state.clear_user_state(_TEXTS)
+
+
+#: Characters Markdown would read as formatting ("$12 and $5" as maths, "*" as emphasis).
+_MARKDOWN = re.compile(r"([\\`*_$#<>\[\]|~])")
+
+
+def as_markdown(text: str) -> str:
+    """Plain text as Markdown that shows it as written: formatting characters escaped,
+    each line break kept (a worked solution is one step per line)."""
+    return "  \n".join(_MARKDOWN.sub(r"\\\1", line) for line in text.splitlines())
+
+
+def show(made: Wording) -> None:
+    """Show a text: the final one, or the template with a spinner until the model is done."""
+    if made.pending:
+        _pending(made)
+    else:
+        st.markdown(as_markdown(made.text))
+
+
+@st.fragment(run_every=POLL_S)
+def _pending(made: Wording) -> None:
+    if not made.pending:
+        # Done: one full rerun shows the model's text where the template was, and stops
+        # the polling (this fragment is not drawn again).
+        st.rerun()
+    st.markdown(as_markdown(made.template))
+    st.caption(":material/hourglass_top: " + t("wording_spinner"))
