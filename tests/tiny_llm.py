@@ -125,7 +125,10 @@ def chat_checkpoint(folder: Any) -> Any:
     )
     bpe.train_from_iterator(_CHAT_TEXT * 10, trainer)
     tokenizer = transformers.PreTrainedTokenizerFast(
-        tokenizer_object=bpe, bos_token="<s>", eos_token="<|im_end|>", pad_token="<pad>",
+        tokenizer_object=bpe,
+        bos_token="<s>",
+        eos_token="<|im_end|>",
+        pad_token="<pad>",
         unk_token="<unk>",
     )
     tokenizer.chat_template = _CHAT_TEMPLATE

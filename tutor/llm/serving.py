@@ -77,7 +77,9 @@ class Ticket:
         """Block up to ``timeout`` seconds for a final state; True when it is final."""
         return self._event.wait(timeout)
 
-    def _finish(self, state: TicketState, text: str | None = None, reason: str | None = None) -> None:
+    def _finish(
+        self, state: TicketState, text: str | None = None, reason: str | None = None
+    ) -> None:
         self.state, self.model_text, self.reason = state, text, reason
         self.finished = time.monotonic()
         self._event.set()

@@ -15,7 +15,7 @@ through Hugging Face PEFT) on pairs ``plan_prompt(plan) → text``:
   README): English level-1 hints whose text is plain (no LaTeX), to teach the register of a
   real tutor's nudge.
 
-Every target passes the guard (:func:`tutor.llm.plan.check_plan_text`) for its own plan before
+Every target passes the guard (:func:`tutor.llm.guard.check_output` with its plan) before
 it is kept: the model is never taught a text the guard would reject.
 
 Training (:func:`train`) is ordinary causal-LM fine-tuning with the loss on the target tokens
@@ -60,6 +60,9 @@ TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj"
 #: "no GPU" message quotes.
 CPU_SECONDS_PER_STEP = 30.0
 
+#: The school grade OATutor's algebra courses are written for (their reading level bound).
+OATUTOR_GRADE = 9
+
 OATUTOR_ATTRIBUTION = (
     "OATutor content (CAHLR/OATutor-Content, CC BY 4.0): hints written by the OATutor team "
     "(Computational Approaches to Human Learning Research lab, UC Berkeley) for problems from "
@@ -86,7 +89,7 @@ class TuneConfig:
     warmup_steps: int = 30
     weight_decay: float = 0.0
     #: Pairs longer than this (prompt + target, in tokens) are dropped, not cut.
-    max_length: int = 768
+    max_length: int = 1024
     #: Items drawn per generator family (each gives several texts).
     items_per_family: int = 6
     #: OATutor hints kept at most.
@@ -174,35 +177,129 @@ def _round(value: float | None) -> float | None:
 # Training data
 
 
-def generator_pairs(config: TuneConfig) -> list[TunePair]:
-    """Pairs from the project's generators: every family except the held-out ones.
+@dataclass(frozen=True)
+class _Wrong:
+    """A diagnosis of a wrong answer (the shape :func:`tutor.llm.plan.build_plan` reads)."""
 
-    See :func:`tutor.llm.plan.training_plans` for which plans an item gives; each plan's
-    target is a template phrasing picked by the seeded generator, kept only when the guard
-    accepts it for that plan.
+    status: str
+    misconception: str | None
+
+
+def _diagnosed(item: Any, answer: str) -> _Wrong | None:
+    """The engine's verdict on ``answer`` as a plan reads it (None unless it is wrong): the
+    answer checker, then the misconception rules, as the answer diagnosis runs them."""
+    from tutor.content.answers import check_answer
+    from tutor.content.misconceptions import match_misconceptions
+
+    if check_answer(answer, item.answer, item.policy).status != "incorrect":
+        return None
+    matches = match_misconceptions(item, answer)
+    return _Wrong("incorrect", matches[0].id if matches else None)
+
+
+def _wrong_answers(item: Any) -> list[tuple[str, _Wrong]]:
+    """Up to two wrong answers to ``item`` as the engine would diagnose them: one a known
+    misconception's buggy procedure gives (when a rule applies), one off by one with no
+    misconception (when the answer ends in a whole number)."""
+    from tutor.content.misconceptions import buggy_answer, misconceptions_for_generator
+
+    found: list[tuple[str, _Wrong]] = []
+    for misconception in misconceptions_for_generator(item.generator):
+        answer = buggy_answer(misconception.id, item)
+        diagnosis = _diagnosed(item, answer) if answer is not None else None
+        if answer is not None and diagnosis is not None and diagnosis.misconception:
+            found.append((answer, diagnosis))
+            break
+    number = re.search(r"(-?\d+)(?!.*\d)", item.answer)
+    if number is not None:
+        off = str(int(number.group(1)) + 1)
+        answer = item.answer[: number.start()] + off + item.answer[number.end() :]
+        diagnosis = _diagnosed(item, answer)
+        if diagnosis is not None and not diagnosis.misconception:
+            found.append((answer, diagnosis))
+    return found
+
+
+def item_requests(item: Any, rng: random.Random) -> list[tuple[Any, str | None, Any]]:
+    """The texts one item gives for training, per language: feedback on each wrong answer
+    (with and without a misconception), hints 1-3 on a drawn step, the worked explanation
+    (after a wrong answer when there is one) and the "why" of a right answer; each in a drawn
+    style. ``(options, student answer, diagnosis)`` triples for :func:`build_plan`."""
+    from tutor.llm.options import STYLES, ExplainOptions
+
+    wrong = _wrong_answers(item)
+    step = rng.randrange(len(item.steps))
+    out: list[tuple[Any, str | None, Any]] = []
+    for language in ("en", "zh"):
+
+        def opts(kind: str, level: int = 1, index: int = 0, language: str = language) -> Any:
+            return ExplainOptions(
+                kind=kind,  # type: ignore[arg-type]
+                hint_index=index,
+                hint_level=level,
+                style=rng.choice(STYLES),
+                language=language,  # type: ignore[arg-type]
+            )
+
+        for answer, diagnosis in wrong:
+            out.append((opts("feedback"), answer, diagnosis))
+        for level in (1, 2, 3):
+            out.append((opts("hint", level, step), None, None))
+        after = rng.choice(wrong) if wrong else (None, None)
+        out.append((opts("explanation"), after[0], after[1]))
+        out.append((opts("why"), None, None))
+    return out
+
+
+def training_families() -> list[str]:
+    """Every generator family except the held-out ones, sorted."""
+    from tutor.content.items import ensure_generators_loaded
+    from tutor.content.registry import GENERATORS
+    from tutor.llm.plan import HELD_OUT_FAMILIES
+
+    ensure_generators_loaded()
+    return sorted(name for name in GENERATORS if name not in set(HELD_OUT_FAMILIES))
+
+
+def generator_pairs(config: TuneConfig, families: Sequence[str] | None = None) -> list[TunePair]:
+    """Pairs from the project's generators: ``items_per_family`` items of every family
+    except the held-out ones (see :func:`item_requests` for the texts of an item).
+
+    The target is a template phrasing other than the draft the prompt shows (variant 0), so
+    the model learns to reword rather than copy, kept only when the guard accepts it for its
+    plan; when neither other phrasing passes, the draft itself is the target.
     """
+    from tutor.content.items import generate
+    from tutor.content.registry import GENERATORS
     from tutor.llm import plan as planning
+    from tutor.llm.guard import check_output
 
     rng = random.Random(config.seed)
     pairs: list[TunePair] = []
-    for family_plan in planning.training_plans(
-        items_per_family=config.items_per_family, seed=config.seed
-    ):
-        family, text_plan = family_plan
-        variants = list(range(planning.TEMPLATE_VARIANTS))
-        rng.shuffle(variants)
-        for variant in variants:
-            target = planning.render_template(text_plan, variant).strip()
-            if target and not planning.check_plan_text(target, text_plan):
-                pairs.append(
-                    TunePair(
-                        messages=tuple(planning.plan_prompt(text_plan)),
-                        target=target,
-                        source=f"generator:{family}:{text_plan.kind}",
-                        language=text_plan.language,
-                    )
-                )
-                break
+    held_out = set(planning.HELD_OUT_FAMILIES)
+    for family in families if families is not None else training_families():
+        if family in held_out:
+            raise InputError(f"{family} is a held-out family: it is never trained on")
+        levels = GENERATORS[family].levels
+        for n in range(config.items_per_family):
+            item = generate(family, levels[n % len(levels)], 10_000 * config.seed + n)
+            for options, answer, diagnosis in item_requests(item, rng):
+                text_plan = planning.build_plan(item, answer, diagnosis, options)
+                ref = planning.plan_reference(item, text_plan)
+                variants = list(range(1, planning.VARIANTS))
+                rng.shuffle(variants)
+                for variant in [*variants, 0]:
+                    target = planning.render_template(text_plan, variant).strip()
+                    if target and not check_output(target, ref, plan=text_plan):
+                        pairs.append(
+                            TunePair(
+                                messages=tuple(planning.plan_prompt(text_plan)),
+                                target=target,
+                                source=f"generator:{family}:{text_plan.kind}",
+                                language=text_plan.language,
+                            )
+                        )
+                        break
     return pairs
 
 
@@ -222,18 +319,30 @@ def _plain_math(text: str) -> str | None:
     return _MATH.sub(unwrap, text)
 
 
-def oatutor_hints(folder: Path, limit: int, seed: int) -> list[tuple[str, str, str, str]]:
-    """Up to ``limit`` human-written hints from OATutor's ``problems.jsonl``:
-    ``(problem id, problem text, step text, hint)``, plain text only (spans of simple
-    arithmetic are unwrapped; hints with other LaTeX, links or figures are skipped), the
-    first hint of a step (the nudge), in a seeded order."""
+@dataclass(frozen=True)
+class OATutorHint:
+    """A human-written first hint of an OATutor step, in plain text."""
+
+    problem_id: str
+    problem: str
+    step: str
+    answer: str
+    hint: str
+
+
+def oatutor_hints(folder: Path, limit: int, seed: int) -> list[OATutorHint]:
+    """Up to ``limit`` human-written hints from OATutor's ``problems.jsonl``: the first hint
+    of a step (the nudge), plain text only (spans of simple arithmetic are unwrapped; hints
+    with other LaTeX, links or figures are skipped), in a seeded order."""
+    from tutor.content.oatutor import to_plain_answer
+
     path = Path(folder) / "problems.jsonl"
     if not path.is_file():
         raise InputError(
             f"no OATutor problems at {path}: pass --oatutor DIR (the folder with problems.jsonl, "
             "e.g. shared/data/oatutor-content) or --oatutor-hints 0"
         )
-    found: list[tuple[str, str, str, str]] = []
+    found: list[OATutorHint] = []
     seen: set[str] = set()
     with path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -241,7 +350,8 @@ def oatutor_hints(folder: Path, limit: int, seed: int) -> list[tuple[str, str, s
             problem = _plain_math(f"{record.get('title', '')} {record.get('body', '')}".strip())
             for step in record.get("steps", []):
                 hints = [h for h in step.get("tutoring") or [] if h.get("type") == "hint"]
-                if not hints or problem is None:
+                answers = step.get("stepAnswer") or []
+                if not hints or not answers or problem is None:
                     continue
                 text = _plain_math(str(hints[0].get("text", "")).strip())
                 body = _plain_math(
@@ -251,37 +361,129 @@ def oatutor_hints(folder: Path, limit: int, seed: int) -> list[tuple[str, str, s
                     continue
                 if not 25 <= len(text) <= 240 or re.search(r"https?:|\.gif|\\|\{|\}", text):
                     continue
+                if re.search(r"figure|\.gif|\\n", f"{problem} {body}", re.IGNORECASE):
+                    continue  # a figure the student would not see, or layout codes
                 seen.add(text)
-                found.append((str(record.get("id", "")), problem, body, text))
+                answer = to_plain_answer(str(answers[0]))
+                found.append(OATutorHint(str(record.get("id", "")), problem, body, answer, text))
     random.Random(seed).shuffle(found)
     return found[:limit]
 
 
+def oatutor_plan(hint: OATutorHint, style: str) -> tuple[Any, Any]:
+    """``(plan, guard reference)`` of a level-1 hint about an OATutor step whose content is
+    the human hint: the engine decided what to say (the OATutor author did), the model
+    learns to say it as that author did instead of in the template's frame."""
+    from tutor.content.answers import AnswerPolicy
+    from tutor.llm import plan as planning
+    from tutor.llm.guard import Reference
+
+    ref = Reference(
+        prompt=hint.problem,
+        answer=hint.answer,
+        claims=(),
+        policy=AnswerPolicy(),
+        step_texts=(hint.step,),
+    )
+    numbers = tuple(dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", f"{hint.problem} {hint.step}")))
+    text_plan = planning.TextPlan(
+        kind="hint",
+        hint_level=1,
+        hint_index=0,
+        language="en",
+        style=style,  # type: ignore[arg-type]
+        grade=OATUTOR_GRADE,
+        item_id=f"oatutor:{hint.problem_id}",
+        prompt=hint.problem,
+        student_answer=None,
+        misconception_id=None,
+        misconception=None,
+        misconception_fix=None,
+        steps=(hint.step,),
+        claims=(),
+        focus=hint.hint,
+        numbers=numbers,
+        answer=hint.answer,
+        may_state_answer=False,
+        max_chars=320,
+        max_reading_grade=0.0,
+        max_sentence_chars=0,
+        key_terms=planning._key_terms((hint.step, hint.hint), "en"),
+    )
+    return planning._bounded(text_plan), ref
+
+
 def oatutor_pairs(folder: Path, config: TuneConfig) -> list[TunePair]:
     """Pairs for the hint style from OATutor's human-written first hints (English), each
-    planned as a level-1 hint about the OATutor step (:func:`tutor.llm.plan.oatutor_plan`)
-    and kept only when the guard accepts the human hint for that plan."""
+    planned by :func:`oatutor_plan` and kept only when the guard accepts the human hint for
+    its plan (a hint that gives the answer away, say, is dropped)."""
     from tutor.llm import plan as planning
+    from tutor.llm.guard import check_output
 
     rng = random.Random(config.seed + 1)
     pairs: list[TunePair] = []
-    for problem_id, problem, step, hint in oatutor_hints(
-        folder, config.oatutor_hints * 3, config.seed
-    ):
+    for hint in oatutor_hints(folder, config.oatutor_hints * 4, config.seed):
         style = rng.choice(("formal", "casual", "friendly"))
-        text_plan = planning.oatutor_plan(problem, step, hint, style=style)
-        if text_plan is None or planning.check_plan_text(hint, text_plan):
+        try:
+            text_plan, ref = oatutor_plan(hint, style)
+        except (InputError, ValueError):
+            continue
+        if check_output(hint.hint, ref, plan=text_plan):
             continue
         pairs.append(
             TunePair(
                 messages=tuple(planning.plan_prompt(text_plan)),
-                target=hint,
-                source=f"oatutor:{problem_id}",
+                target=hint.hint,
+                source=f"oatutor:{hint.problem_id}",
                 language="en",
             )
         )
         if len(pairs) >= config.oatutor_hints:
             break
+    return pairs
+
+
+def write_pairs(path: Path, pairs: Iterable[TunePair]) -> int:
+    """Write pairs as gzipped JSON lines (``--write-pairs``); how many were written. The file
+    lets a machine without the data sets (a GPU box) train on exactly these pairs."""
+    import gzip
+
+    count = 0
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as handle:
+        for pair in pairs:
+            handle.write(json.dumps(pair.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
+            count += 1
+    return count
+
+
+def read_pairs(path: Path) -> list[TunePair]:
+    """The pairs :func:`write_pairs` wrote; :class:`InputError` naming the line when one is
+    not a pair."""
+    import gzip
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            f"no pairs file at {path}: `tutor model tune --write-pairs FILE` makes one"
+        )
+    pairs: list[TunePair] = []
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            try:
+                data = json.loads(line)
+                messages = tuple(Message(m["role"], m["content"]) for m in data["messages"])
+                pairs.append(TunePair(messages, data["target"], data["source"], data["language"]))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(f"{path}:{number} is not a training pair ({exc})") from None
+    return pairs
+
+
+def build_pairs(config: TuneConfig, oatutor: Path | None) -> list[TunePair]:
+    """Every training pair: the generators' (:func:`generator_pairs`), then OATutor's hints
+    (:func:`oatutor_pairs`) when ``oatutor`` is given and ``config.oatutor_hints`` > 0."""
+    pairs = generator_pairs(config)
+    if oatutor is not None and config.oatutor_hints > 0:
+        pairs += oatutor_pairs(oatutor, config)
     return pairs
 
 
@@ -370,21 +572,34 @@ def _collate(torch: Any, examples: Sequence[tuple[list[int], list[int]]], pad: i
     return ids, labels, mask
 
 
+def _target_loss(torch: Any, model: Any, ids: Any, labels: Any, mask: Any) -> tuple[Any, int]:
+    """Summed cross-entropy over the reply tokens, and how many there are.
+
+    The output head runs only on the positions that predict a reply token: a prompt is most
+    of each sequence, and full-vocabulary logits for it (49,152 per position for SmolLM2)
+    would take most of the memory of a step for nothing.
+    """
+    inner = model.get_base_model()
+    hidden = inner.model(input_ids=ids, attention_mask=mask).last_hidden_state
+    target = labels[:, 1:]
+    keep = target != -100
+    logits = inner.lm_head(hidden[:, :-1][keep]).float()
+    loss = torch.nn.functional.cross_entropy(logits, target[keep], reduction="sum")
+    return loss, int(keep.sum())
+
+
 def _mean_loss(torch: Any, model: Any, examples: Sequence[Any], pad: int, device: str) -> float:
     """Token-weighted mean loss over ``examples`` (no dropout, no gradients)."""
     model.eval()
     total, count = 0.0, 0
     with torch.no_grad(), _autocast(torch, device):
-        for start in range(0, len(examples), 16):
-            ids, labels, mask = _collate(torch, examples[start : start + 16], pad)
-            out = model(input_ids=ids.to(device), attention_mask=mask.to(device))
-            logits = out.logits[:, :-1].float()
-            target = labels[:, 1:].to(device)
-            loss = torch.nn.functional.cross_entropy(
-                logits.reshape(-1, logits.shape[-1]), target.reshape(-1), reduction="sum"
+        for start in range(0, len(examples), 8):
+            ids, labels, mask = _collate(torch, examples[start : start + 8], pad)
+            loss, n = _target_loss(
+                torch, model, ids.to(device), labels.to(device), mask.to(device)
             )
             total += float(loss)
-            count += int((target != -100).sum())
+            count += n
     model.train()
     return total / max(count, 1)
 
@@ -443,7 +658,9 @@ def train(
     train_pairs, dev_pairs = split_dev(pairs, config.dev_share, config.seed)
     encoded = [encode_pair(tokenizer, p) for p in train_pairs]
     examples = [e for e in encoded if len(e[0]) <= config.max_length]
-    dev = [e for e in (encode_pair(tokenizer, p) for p in dev_pairs) if len(e[0]) <= config.max_length]
+    dev = [
+        e for e in (encode_pair(tokenizer, p) for p in dev_pairs) if len(e[0]) <= config.max_length
+    ]
     if len(examples) < len(encoded):
         say(f"dropped {len(encoded) - len(examples)} pairs longer than {config.max_length} tokens")
     if not examples:
@@ -477,17 +694,16 @@ def train(
                 break
             ids, labels, mask = _collate(torch, [examples[i] for i in batch], pad)
             with _autocast(torch, device):
-                out = model(
-                    input_ids=ids.to(device),
-                    attention_mask=mask.to(device),
-                    labels=labels.to(device),
+                summed, n = _target_loss(
+                    torch, model, ids.to(device), labels.to(device), mask.to(device)
                 )
-            out.loss.backward()
+                loss = summed / max(n, 1)  # mean over the batch's reply tokens
+            loss.backward()
             torch.nn.utils.clip_grad_norm_(trainable, 1.0)
             optimiser.step()
             scheduler.step()
             optimiser.zero_grad(set_to_none=True)
-            losses.append(float(out.loss.detach()))
+            losses.append(float(loss.detach()))
             step += 1
             if step % 25 == 0 or step == total:
                 recent = losses[-25:]
@@ -573,21 +789,22 @@ def tune(
     out_dir: Path,
     *,
     config: TuneConfig,
-    oatutor: Path | None,
+    oatutor: Path | None = None,
+    pairs: Sequence[TunePair] | None = None,
     device: str = "auto",
     progress: TuneProgress | None = None,
 ) -> TuneResult:
-    """Build the pairs and train (see the module docstring). Refuses a full run on a machine
-    without a CUDA GPU unless ``config.max_steps`` asks for a short one."""
+    """Build the pairs (or take ``pairs``, e.g. from :func:`read_pairs`) and train (see the
+    module docstring). Refuses a full run on a machine without a CUDA GPU unless
+    ``config.max_steps`` asks for a short one."""
     torch, _, _ = _imports()
     say = progress or (lambda message: log.info("%s", message))
-    use = "cuda" if device == "auto" and torch.cuda.is_available() else device
-    use = "cpu" if use == "auto" else use
-    say("building training pairs from the generators")
-    pairs = generator_pairs(config)
-    if oatutor is not None and config.oatutor_hints > 0:
-        say("adding OATutor's human-written hints")
-        pairs += oatutor_pairs(oatutor, config)
+    if device not in ("auto", "cpu", "cuda"):
+        raise InputError(f"the device must be auto, cpu or cuda, not {device!r}")
+    use = ("cuda" if torch.cuda.is_available() else "cpu") if device == "auto" else device
+    if pairs is None:
+        say("building training pairs from the generators and OATutor's hints")
+        pairs = build_pairs(config, oatutor)
     if use == "cpu" and config.max_steps is None:
         steps = math.ceil(len(pairs) / config.batch_size) * config.epochs
         hours = steps * CPU_SECONDS_PER_STEP / 3600

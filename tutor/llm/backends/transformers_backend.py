@@ -686,6 +686,14 @@ class TransformersModel:
         import torch
 
         rows = [self._prompt(loaded, p, max_new_tokens)["input_ids"][0] for p in prompts]
+        real = len(rows)
+        # Batches are padded to a power of two (repeating the first prompt; its extra replies
+        # are dropped): the decoder compiles and captures once per batch size, so a few fixed
+        # sizes keep a server from compiling for every odd number of waiting students.
+        size = 1
+        while size < real:
+            size *= 2
+        rows += [rows[0]] * (min(size, BATCH_MAX) - real)
         width = max(int(r.shape[0]) for r in rows)
         if width + max_new_tokens > decoder.max_len:
             return [
@@ -723,7 +731,7 @@ class TransformersModel:
                     row, skip_special_tokens=True, clean_up_tokenization_spaces=False
                 )
             )
-            for row in out
+            for row in out[:real]
         ]
 
     def measure_speed(self, prompt_tokens: int = 300, new_tokens: int = 64) -> SpeedReport:
