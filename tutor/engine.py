@@ -318,9 +318,19 @@ class Engine:
         """An explanation or a hint for an item (``tutor.llm.explain.Explanation``): the
         verified steps worded by the model, with the diagnosis of ``answer`` when given."""
         from tutor.llm.explain import explain
+        from tutor.llm.gate import load_gate
 
         item, diagnosis = self._explained(student_id, item_id, answer)
-        return explain(item, model=self.model, answer=answer, diagnosis=diagnosis, options=options)
+        # The language gate (issue 15): the model words only where the voice benchmark
+        # showed it passes the guard often enough; elsewhere the template speaks.
+        return explain(
+            item,
+            model=self.model,
+            answer=answer,
+            diagnosis=diagnosis,
+            options=options,
+            gate=load_gate(),
+        )
 
     def explain_stream(
         self,
@@ -331,10 +341,16 @@ class Engine:
     ) -> ExplanationStream:
         """Like :meth:`explain`, streamed (``tutor.llm.explain.explain_stream``)."""
         from tutor.llm.explain import explain_stream
+        from tutor.llm.gate import load_gate
 
         item, diagnosis = self._explained(student_id, item_id, answer)
         return explain_stream(
-            item, model=self.model, answer=answer, diagnosis=diagnosis, options=options
+            item,
+            model=self.model,
+            answer=answer,
+            diagnosis=diagnosis,
+            options=options,
+            gate=load_gate(),
         )
 
     def _explained(

@@ -60,7 +60,7 @@ def test_explain_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["explain", "--item", ITEM, "--json"], capsys)
     assert code == 0, err
     data = json.loads(out)
-    assert set(data) == {"text", "guard", "reasons", "model"}
+    assert set(data) == {"text", "guard", "reasons", "model", "template_text", "kind"}
     assert data["guard"] == "accepted" and data["reasons"] == []
     assert data["model"] == "template"  # no model pulled in this data folder
     assert "So the answer is 12." in data["text"]

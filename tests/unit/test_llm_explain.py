@@ -103,7 +103,20 @@ def test_hints_go_one_step_at_a_time_without_the_answer(item) -> None:  # type: 
     assert len({h.text for h in hints}) == len(hints)
     for hint in hints:
         assert "3/2" not in hint.text and "9/6" not in hint.text  # 9/6 is the answer too
-    assert "least common multiple" in hints[0].text  # step 1's own wording
+    # The ladder (issue 15): rung 1 names the idea, rung 2 the step with a blank, rung 3
+    # the worked step in the step's own wording.
+    assert "common denominator" in hints[0].text and "6" not in hints[0].text
+    blank, worked = (
+        explain(
+            item,
+            model=TemplateModel(),
+            stats=GuardStats(),
+            options=ExplainOptions(kind="hint", hint_index=0, hint_level=level),
+        ).text
+        for level in (2, 3)
+    )
+    assert "□" in blank and "least common multiple of 3 and 6 is □" in blank
+    assert "least common multiple of 3 and 6 is 6" in worked
     zh = explain(
         item,
         model=TemplateModel(),
@@ -154,7 +167,7 @@ def test_json_contract(item) -> None:  # type: ignore[no-untyped-def]
     result = explain(item, model=TemplateModel(), stats=GuardStats())
     assert isinstance(result, Explanation)
     data = result.to_json()
-    assert set(data) == {"text", "guard", "reasons", "model"}
+    assert set(data) == {"text", "guard", "reasons", "model", "template_text", "kind"}
     assert data["guard"] in ("accepted", "regenerated", "fallback")
     assert isinstance(data["reasons"], list) and data["model"] == "template"
 

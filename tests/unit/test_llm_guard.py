@@ -230,7 +230,9 @@ def test_explain_with_a_wrong_answer_names_the_misconception() -> None:
     diagnosis = diagnose_answer(item, wrong)
     result = explain(item, model=TemplateModel(), answer=wrong, diagnosis=diagnosis)
     assert result.guard == "accepted"
-    assert get_misconception("mc.frac_add_across").description in result.text
+    # Said to the child, in the second person (issue 15), from the library's description.
+    assert get_misconception("mc.frac_add_across").description.startswith("Adds the numerators")
+    assert "It looks like you added the numerators and added the denominators." in result.text
     assert f"You answered {wrong}" in result.text
 
 

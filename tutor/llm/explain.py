@@ -1,19 +1,33 @@
-"""Grounded explanations and hints: the model words the verified steps, the guard checks.
+"""Grounded explanations, hints, feedback and whys: the engine plans, the model words, the
+guard checks.
 
-:func:`explain` builds the prompt (:mod:`tutor.llm.prompts`), asks the model, and runs the
-whole text through the guard (:func:`tutor.llm.guard.check_output`). A rejected text is
+:func:`explain` builds the text's plan (:func:`tutor.llm.plan.build_plan`: kind, hint rung,
+the verified steps, the diagnosed misconception, the numbers allowed, length and reading
+bounds), renders the plan's template (:func:`tutor.llm.plan.render_template`, checked by the
+guard; it is ``Explanation.template_text``, what a page shows at once), then asks the model to
+reword the plan (:func:`tutor.llm.plan.plan_prompt`) and runs the whole text through the
+guard (:func:`tutor.llm.guard.check_output` with the plan: numbers, answer, and reading like
+a child would). A rejected text is
 regenerated (at most ``max_tries`` tries in all, the temperature halved each retry, never
-below 0.1); when every try fails, the template explanation is shown instead (itself checked;
-as a last resort the bare verified claims, or for a hint a generic nudge). A model that
-raises counts as a failed try (``model_error``).
+below 0.1); when every try fails, the plan's template is shown instead (itself checked; as a
+last resort the bare verified claims, or for a hint a generic nudge). A model that raises
+counts as a failed try (``model_error``). With a language ``gate``
+(:class:`tutor.llm.gate.VoiceGate`) that is closed for the plan's language, the model is not
+asked at all and the template is shown (``reasons`` says ``gate_closed``).
 
 ``Explanation.guard`` says which happened: ``accepted`` (first try), ``regenerated`` (a later
 try), ``fallback`` (template). ``reasons`` are the rejection reasons of the failed tries, and
 ``model`` is the name of the model that was asked. Every outcome is counted in a
 :class:`~tutor.llm.guard.GuardStats` (the process-wide one unless one is passed in).
 
-:func:`explain_stream` gives the same accepted text in pieces for a streaming page; the guard
-has checked the whole text before the first piece is yielded.
+:func:`explain_stream` is for a page: its ``template_text`` is ready at once (no model is
+asked for it), and iterating it yields the shown text in pieces. **Streaming rule: nothing
+unchecked reaches a student.** A model's text is generated whole and checked whole (loops,
+length, the final answer and reading level can only be judged on the whole text) before its
+first piece is yielded; until then the page shows the template, and when the guard rejects
+every try the pieces are the template's own. A small model writes a hint in about a second on
+CPU, so checked sentences streamed one by one would save little and could show a first
+sentence whose text is later rejected.
 """
 
 from __future__ import annotations
@@ -21,7 +35,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from tutor.content.items import Item
 from tutor.errors import InputError
@@ -34,9 +48,18 @@ from tutor.llm.guard import (
     log_rejection,
 )
 from tutor.llm.options import ExplainOptions, Kind, Language, Style
-from tutor.llm.prompts import build_explain_messages, generic_nudge
-from tutor.llm.safety import check_text
+from tutor.llm.plan import (
+    TextPlan,
+    build_plan,
+    plan_prompt,
+    plan_reference,
+    render_template,
+)
+from tutor.llm.prompts import generic_nudge
 from tutor.llm.template import render, render_minimal, stream_pieces
+
+if TYPE_CHECKING:
+    from tutor.llm.gate import VoiceGate
 
 __all__ = [
     "MAX_TRIES_LIMIT",
@@ -49,6 +72,7 @@ __all__ = [
     "Style",
     "explain",
     "explain_stream",
+    "explain_template",
     "run_guarded",
 ]
 
@@ -71,25 +95,35 @@ GuardOutcome = Literal["accepted", "regenerated", "fallback"]
 
 MAX_TRIES_LIMIT = 10
 _MIN_TEMPERATURE = 0.1
-_MAX_NEW_TOKENS = {"explanation": 320, "hint": 120}
+_MAX_NEW_TOKENS = {"explanation": 320, "hint": 120, "feedback": 160, "why": 120}
 
 
 @dataclass(frozen=True)
 class Explanation:
-    """What a student may see, and how the guard got there."""
+    """What a student may see, and how the guard got there.
+
+    ``text`` is what to show: the model's wording when ``guard`` is ``accepted`` or
+    ``regenerated``, the template's when ``fallback``. ``template_text`` is the plan's
+    template (shown at once, before the model's wording is ready); ``kind`` the plan's kind.
+    """
 
     text: str
     guard: GuardOutcome
     reasons: tuple[str, ...]
     model: str
+    template_text: str = ""
+    kind: str = "explanation"
 
     def to_json(self) -> dict[str, Any]:
-        """``{"text", "guard", "reasons", "model"}`` (the ``tutor explain`` contract)."""
+        """``{"text", "guard", "reasons", "model", "template_text", "kind"}`` (the ``tutor
+        explain`` contract; the last two were added by issue 15)."""
         return {
             "text": self.text,
             "guard": self.guard,
             "reasons": list(self.reasons),
             "model": self.model,
+            "template_text": self.template_text,
+            "kind": self.kind,
         }
 
 
@@ -114,9 +148,14 @@ def run_guarded(
     language: Language = "en",
     stats: GuardStats | None = None,
     max_new_tokens: int | None = None,
+    plan: TextPlan | None = None,
+    fallback: str | None = None,
 ) -> GuardedRun:
     """Ask ``model`` up to ``max_tries`` times and return the first text the guard accepts,
-    else the checked template fallback (see the module docstring)."""
+    else the checked template fallback (see the module docstring).
+
+    With a ``plan`` every try is also read against it; ``fallback`` is the (checked) text to
+    show when every try fails (default: the template's reply to ``messages``)."""
     if not 1 <= max_tries <= MAX_TRIES_LIMIT:
         raise InputError(f"max_tries must be between 1 and {MAX_TRIES_LIMIT}, not {max_tries}")
     stats = stats or default_guard_stats()
@@ -133,18 +172,32 @@ def run_guarded(
             reasons.append(f"model_error: {type(exc).__name__}")
             continue
         raw.append(text)
-        rejected = check_output(text, ref, kind=kind, student_answer=student_answer)
+        rejected = check_output(text, ref, kind=kind, student_answer=student_answer, plan=plan)
         if not rejected:
             outcome: GuardOutcome = "accepted" if attempt == 0 else "regenerated"
-            result = Explanation(text, outcome, tuple(dict.fromkeys(reasons)), model.name)
+            result = Explanation(
+                text,
+                outcome,
+                tuple(dict.fromkeys(reasons)),
+                model.name,
+                template_text=fallback or "",
+                kind=plan.kind if plan else kind,
+            )
             stats.record(outcome, reasons)
             return GuardedRun(result, tuple(raw))
         log_rejection(model.name, attempt + 1, rejected)
         reasons.extend(rejected)
-    text = _fallback_text(
+    text = fallback or _fallback_text(
         messages, ref, kind=kind, student_answer=student_answer, language=language
     )
-    result = Explanation(text, "fallback", tuple(dict.fromkeys(reasons)), model.name)
+    result = Explanation(
+        text,
+        "fallback",
+        tuple(dict.fromkeys(reasons)),
+        model.name,
+        template_text=fallback or text,
+        kind=plan.kind if plan else kind,
+    )
     stats.record("fallback", reasons)
     return GuardedRun(result, tuple(raw))
 
@@ -172,17 +225,42 @@ def _fallback_text(
     return candidates[-1]
 
 
-def _misconception_text(diagnosis: Diagnosed | None, language: Language) -> str | None:
-    if diagnosis is None or not diagnosis.misconception:
-        return None
-    from tutor.content.misconceptions import get_misconception
+def checked_template(plan: TextPlan, ref: Reference, variant: int = 0) -> str:
+    """The plan's template, checked by the guard like any model text; should the guard
+    refuse it (a guard blind spot: the template only repeats verified facts), the bare
+    verified claims (explanation, why) or a generic nudge (hint, feedback)."""
+    text = render_template(plan, variant)
+    rejected = check_output(text, ref, plan=plan)
+    if not rejected:
+        return text
+    log_rejection("template", 1, rejected)
+    if plan.may_state_answer:
+        return render_minimal(plan.claims, plan.answer, plan.language)
+    return generic_nudge(plan.hint_index, plan.language)
 
-    try:
-        found = get_misconception(diagnosis.misconception)
-    except InputError:
-        logger.warning("unknown misconception %r in a diagnosis", diagnosis.misconception)
-        return None
-    return found.description_zh if language == "zh" else found.description
+
+def _planned(
+    item: Item,
+    answer: str | None,
+    diagnosis: Diagnosed | None,
+    options: ExplainOptions | None,
+) -> tuple[TextPlan, Reference, str]:
+    plan = build_plan(item, answer, diagnosis, options)
+    ref = plan_reference(item, plan)
+    return plan, ref, checked_template(plan, ref)
+
+
+def explain_template(
+    item: Item,
+    *,
+    answer: str | None = None,
+    diagnosis: Diagnosed | None = None,
+    options: ExplainOptions | None = None,
+) -> Explanation:
+    """The plan's template alone, with no model (``guard`` ``fallback``, ``model``
+    ``"template"``): the first words a page shows, at once."""
+    plan, _, template = _planned(item, answer, diagnosis, options)
+    return Explanation(template, "fallback", (), "template", template, plan.kind)
 
 
 def explain(
@@ -194,50 +272,43 @@ def explain(
     options: ExplainOptions | None = None,
     max_tries: int = 3,
     stats: GuardStats | None = None,
+    gate: VoiceGate | None = None,
 ) -> Explanation:
-    """A guarded worked explanation of ``item`` (or a hint, as ``options`` say) for a student.
+    """A guarded text of ``options.kind`` about ``item`` for a student (see the module
+    docstring): an explanation, a hint at a rung of the ladder, feedback after a wrong
+    answer, or the why after a right one.
 
     ``answer`` is what the student wrote and ``diagnosis`` the engine's diagnosis of it
     (:func:`tutor.diagnosis.answer.diagnose_answer`): a wrong answer and its misconception
-    go into the prompt. An answer without a diagnosis is not treated as wrong.
+    go into the plan. An answer without a diagnosis is not treated as wrong.
     ``options`` default to :class:`~tutor.llm.options.ExplainOptions` ``()`` (a friendly
-    English explanation).
+    English explanation). ``gate`` (None: no gate) keeps the model silent in a language
+    where it has not earned its voice.
 
     Raises:
         InputError: a hint index the item has no step for, or ``max_tries`` outside 1–10
             (the options themselves were checked when they were made).
     """
-    options = options or ExplainOptions()
-    options.check_hint(item.item_id, len(item.steps))
-    wrong = (
-        answer is not None
-        and diagnosis is not None
-        and diagnosis.status == "incorrect"
-        and check_text(answer, source="student").ok  # never echo unsafe student text
-    )
-    kind, language = options.kind, options.language
-    misconception = _misconception_text(diagnosis, language) if kind == "explanation" else None
-    ref = Reference.from_item(item, extra=misconception or "")
-    messages = build_explain_messages(
-        item,
-        kind=kind,
-        style=options.style,
-        language=language,
-        ref=ref,
-        hint_index=options.hint_index,
-        answer=answer if wrong else None,
-        misconception=misconception,
-    )
+    if not 1 <= max_tries <= MAX_TRIES_LIMIT:
+        raise InputError(f"max_tries must be between 1 and {MAX_TRIES_LIMIT}, not {max_tries}")
+    plan, ref, template = _planned(item, answer, diagnosis, options)
+    if gate is not None and not gate.speaks(model.name, plan.language):
+        stats = stats or default_guard_stats()
+        stats.record("fallback", ())
+        reason = f"gate_closed: {plan.language}"
+        return Explanation(template, "fallback", (reason,), model.name, template, plan.kind)
     run = run_guarded(
-        messages,
+        plan_prompt(plan),
         ref,
         model=model,
-        kind=kind,
-        student_answer=answer if wrong else None,
-        temperature=options.temperature,
+        kind=plan.kind,
+        student_answer=plan.student_answer,
+        temperature=(options or ExplainOptions()).temperature,
         max_tries=max_tries,
-        language=language,
+        language=plan.language,
         stats=stats,
+        plan=plan,
+        fallback=template,
     )
     return run.explanation
 
@@ -245,13 +316,15 @@ def explain(
 class ExplanationStream(Iterator[str]):
     """The accepted text of :func:`explain`, in pieces.
 
-    The explanation is made (and fully guarded) on the first ``next()`` or when
-    :attr:`explanation` is read, so a page can show a spinner until then; ``explanation``
-    then tells the guard outcome.
+    :attr:`template_text` is there at once. The model's text is made (and fully guarded) on
+    the first ``next()`` or when :attr:`explanation` is read, so a page shows the template
+    until then; ``explanation`` then tells the guard outcome.
     """
 
-    def __init__(self, make: Callable[[], Explanation]) -> None:
+    def __init__(self, make: Callable[[], Explanation], template_text: str = "") -> None:
         self._make = make
+        #: The plan's template: ready before any model is asked (show it at once).
+        self.template_text = template_text
         self._result: Explanation | None = None
         self._pieces: Iterator[str] | None = None
 
@@ -280,14 +353,16 @@ def explain_stream(
     options: ExplainOptions | None = None,
     max_tries: int = 3,
     stats: GuardStats | None = None,
+    gate: VoiceGate | None = None,
 ) -> ExplanationStream:
-    """Like :func:`explain`, but yields the accepted text in pieces (nothing unchecked).
+    """Like :func:`explain`, but with the template ready at once (``template_text``) and the
+    shown text yielded in pieces, each only after the whole text passed the guard.
 
     The options (and a hint index against the item's steps) are checked here, before
     anything is generated.
     """
     options = options or ExplainOptions()
-    options.check_hint(item.item_id, len(item.steps))
+    first = explain_template(item, answer=answer, diagnosis=diagnosis, options=options)
     return ExplanationStream(
         lambda: explain(
             item,
@@ -297,5 +372,7 @@ def explain_stream(
             options=options,
             max_tries=max_tries,
             stats=stats,
-        )
+            gate=gate,
+        ),
+        template_text=first.template_text,
     )

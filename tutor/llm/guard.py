@@ -11,6 +11,16 @@ it (an empty tuple means "show it"). Reasons are short machine-readable strings:
 - ``unsafe: self_harm`` (etc.) — the K12 safety filter (:mod:`tutor.llm.safety`) matched.
 - ``empty`` — the model said nothing.
 
+With the text's plan (:class:`tutor.llm.plan.TextPlan`, issue 15) the guard also reads it as
+a child would (:func:`child_reasons`): ``replacement_char`` (U+FFFD), ``wrong_script`` (a
+Chinese text must be Chinese, an English one has no Chinese), ``repeated`` (a sentence twice,
+a phrase three times, a character run), ``prompt_echo`` (the prompt's markup, or the problem
+said twice), ``off_topic`` (none of the step's words or numbers; for an explanation, a step never
+mentioned), ``wrong_step`` (names a step the text is not about), ``too_long`` (over the
+plan's characters), ``too_hard`` (above the plan's Flesch-Kincaid grade, textstat, or its
+characters per Chinese sentence) and ``tone`` (words that shame a child). A hint or feedback
+that states the answer is ``reveals_answer``.
+
 **Reading maths in prose.** Only the safe answer parser
 (:func:`tutor.content.answers.parse_answer`) reads maths; nothing is evaluated. The text is
 first normalised (``×``/``÷``/``−`` and full-width characters mapped, ``1,000`` → 1000,
@@ -73,7 +83,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 import sympy as sp
 
@@ -86,11 +96,45 @@ from tutor.content.answers import (
 )
 from tutor.llm.safety import check_text
 
+
+class TextPlan(Protocol):
+    """What the guard reads of a text's plan (:class:`tutor.llm.plan.TextPlan` has this
+    shape; named here so the guard does not import the planner that imports it)."""
+
+    @property
+    def language(self) -> str: ...
+    @property
+    def prompt(self) -> str: ...
+    @property
+    def steps(self) -> tuple[str, ...]: ...
+    @property
+    def claims(self) -> tuple[str, ...]: ...
+    @property
+    def key_terms(self) -> tuple[str, ...]: ...
+    @property
+    def step_terms(self) -> tuple[tuple[str, ...], ...]: ...
+    @property
+    def step_numbers(self) -> tuple[int, ...]: ...
+    @property
+    def max_chars(self) -> int: ...
+    @property
+    def max_reading_grade(self) -> float: ...
+    @property
+    def max_sentence_chars(self) -> int: ...
+    @property
+    def may_state_answer(self) -> bool: ...
+    @property
+    def student_answer(self) -> str | None: ...
+
+
 __all__ = [
+    "CHILD_CAUSES",
+    "PROMPT_MARKERS",
     "GuardStats",
     "MathRun",
     "Reference",
     "check_output",
+    "child_reasons",
     "default_guard_stats",
     "final_answer_text",
     "guard_stats",
@@ -98,15 +142,18 @@ __all__ = [
     "log_rejection",
     "math_runs",
     "prepare",
+    "reading_grade",
     "reveals_answer",
     "same_value",
+    "sentence_chars",
+    "sentences",
     "stated_answer_correct",
     "values_in",
 ]
 
 logger = logging.getLogger(__name__)
 
-Kind = Literal["explanation", "hint"]
+Kind = Literal["explanation", "hint", "feedback", "why"]
 Outcome = Literal["accepted", "regenerated", "fallback"]
 
 # --------------------------------------------------------------------------------------------
@@ -658,17 +705,26 @@ def check_output(
     *,
     kind: Kind = "explanation",
     student_answer: str | None = None,
+    plan: TextPlan | None = None,
 ) -> tuple[str, ...]:
     """The reasons to reject ``text`` for a student; empty when it may be shown.
 
     ``student_answer`` (what the student wrote) may be restated in a sentence addressed to
-    the student without counting as an unsupported number.
+    the student without counting as an unsupported number. With a ``plan``
+    (:class:`tutor.llm.plan.TextPlan`) the text is also read as a child would
+    (:func:`child_reasons`), and the plan decides whether the answer may be stated (its
+    ``kind`` and ``student_answer`` then come from the plan).
     """
     if not text.strip():
         return ("empty",)
+    if plan is not None:
+        kind = "explanation" if plan.may_state_answer else "hint"
+        student_answer = plan.student_answer
     reasons: list[str] = list(check_text(text, source="model").reasons())
+    if plan is not None:
+        reasons += child_reasons(text, plan)
     prepared = prepare(text)
-    if kind == "explanation":
+    if kind in ("explanation", "why"):
         reasons += _final_answer_reasons(text, ref)
     elif reveals_answer(text, ref):
         reasons.append("reveals_answer")
@@ -687,6 +743,229 @@ def check_output(
             continue
         reasons.append(f"unsupported_number: {shown[:40]}")
     return tuple(dict.fromkeys(reasons))
+
+
+# --------------------------------------------------------------------------------------------
+# Reading like a child would (issue 15)
+# --------------------------------------------------------------------------------------------
+
+#: Words of the prompt's own markup; a text that repeats one echoes the prompt (rejected as
+#: ``prompt_echo``); :func:`tutor.llm.plan.plan_prompt` is written with them.
+PROMPT_MARKERS: tuple[str, ...] = (
+    "<tutor-data",
+    "</tutor-data",
+    "tutor-data>",
+    "Tutor's draft",
+    "Facts you may use",
+    "Numbers you may use",
+    "Verified steps:",
+    "Write the explanation",
+    "Rewrite the draft",
+    "Rewrite it",
+    "Write the hint in English",
+    '"kind":',
+    '"plan"',
+    "老师的草稿",
+    "可以用的数",
+    "已验证的步骤",
+    "请写出讲解",
+    "请改写",
+    "请用中文写出提示",
+    "改写后的",
+    "说明：",
+)
+
+
+#: Every cause :func:`child_reasons` can give (the part before ":"), for reports.
+CHILD_CAUSES: tuple[str, ...] = (
+    "replacement_char",
+    "wrong_script",
+    "repeated",
+    "prompt_echo",
+    "off_topic",
+    "wrong_step",
+    "too_long",
+    "too_hard",
+    "tone",
+)
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+# Words a tutor does not say to a child who is stuck: they shame ("easy") or brush off.
+_HARSH = re.compile(
+    r"\b(?:obviously|clearly you|stupid|dumb|silly mistake|lazy|careless|"
+    r"you should know|this is easy|so easy|wrong again)\b|显然|笨|粗心|这么简单|太简单",
+    re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of an English or Chinese text (at 。！？!? , a full stop before a space,
+    and line breaks)."""
+    pieces = re.split(r"(?<=[。！？!?])|(?<=\.)\s+|\n+", text)
+    return [p.strip() for p in pieces if p and p.strip()]
+
+
+def sentence_chars(text: str) -> list[int]:
+    """The length of each sentence of a Chinese text in characters (spaces not counted)."""
+    return [len(re.sub(r"\s", "", s)) for s in sentences(text)]
+
+
+def reading_grade(text: str) -> float:
+    """The Flesch-Kincaid grade of an English text (textstat), maths signs and numbers
+    removed first (a "word" such as 4/10 is no harder to read for being maths)."""
+    import textstat
+
+    words = re.sub(r"[^A-Za-z'.,!?;: \n-]", " ", text)
+    words = re.sub(r"(?<![A-Za-z])[A-Za-z](?![A-Za-z])", " ", words)  # lone letters: x, y
+    words = re.sub(r"[ \t]+", " ", words)
+    if len(re.findall(r"[A-Za-z]{2,}", words)) < 3:
+        return 0.0
+    return float(textstat.flesch_kincaid_grade(words))
+
+
+def _normal_sentence(sentence: str) -> str:
+    return re.sub(r"[\W_]+", "", sentence.lower())
+
+
+def _repeated(text: str, language: str) -> str | None:
+    """Why ``text`` loops: a sentence said twice, a phrase said three times or more, or a
+    character run ("茧茧茧")."""
+    seen: set[str] = set()
+    for sentence in sentences(text):
+        key = _normal_sentence(sentence)
+        if len(key) >= 6 and key in seen:
+            return f"repeated: sentence {sentence[:30]}"
+        seen.add(key)
+    if re.search(r"([^\d\s.□=+\-])\1\1", text):
+        return "repeated: characters"
+    # Phrases of words, not maths: "2 + 2 + 2 + 2" repeats by design.
+    if language == "zh":
+        chars = re.sub(r"\s", "", text)
+        grams = Counter(
+            g
+            for g in (chars[i : i + 8] for i in range(len(chars) - 7))
+            if len(_CJK.findall(g)) >= 6
+        )
+    else:
+        words = re.findall(r"\S+", text.lower())
+        grams = Counter(
+            " ".join(gram)
+            for gram in (words[i : i + 5] for i in range(len(words) - 4))
+            if sum(bool(re.search("[a-z]{2,}", w)) for w in gram) >= 3
+        )
+    if grams:
+        gram, count = grams.most_common(1)[0]
+        if count >= 3:
+            return f"repeated: phrase {gram[:30]}"
+    return None
+
+
+def _script(text: str, plan: TextPlan) -> str | None:
+    cjk = len(_CJK.findall(text))
+    if plan.language == "en":
+        return "wrong_script: Chinese in an English text" if cjk else None
+    # A Chinese text may carry the item's own letters and units (x, cm, km/h), not English.
+    own = {
+        w.lower() for t in (plan.prompt, *plan.steps, *plan.claims) for w in _LATIN_WORD.findall(t)
+    }
+    english = [w for w in _LATIN_WORD.findall(text) if w.lower() not in own]
+    letters = sum(len(w) for w in english)
+    if cjk == 0 or len(english) >= 3 or letters > cjk:
+        return "wrong_script: not Chinese"
+    return None
+
+
+def _echo(text: str, plan: TextPlan) -> str | None:
+    lowered = text.lower()
+    for marker in PROMPT_MARKERS:
+        if marker.lower() in lowered:
+            return f"prompt_echo: {marker}"
+    prompt = _normal_sentence(plan.prompt)
+    if len(prompt) >= 12 and _normal_sentence(text).count(prompt) >= 2:
+        return "prompt_echo: the problem twice"
+    return None
+
+
+def _mentions(text: str, terms: tuple[str, ...]) -> bool:
+    """Whether ``text`` names one of ``terms``: a number as a whole number ("10" is not in
+    "9/10"), an English word at a word start ("denominator" in "denominators"), Chinese as
+    written."""
+    if not terms:
+        return True
+    lowered = prepare(text).lower()
+    for term in terms:
+        term = term.lower()
+        if term[:1].isdigit():
+            pattern = rf"(?<![\d./]){re.escape(term)}(?![\d/]|\.\d)"
+        elif term.isascii():
+            pattern = rf"\b{re.escape(term)}"
+        else:
+            pattern = re.escape(term)
+        if re.search(pattern, lowered):
+            return True
+    return False
+
+
+def _off_topic(text: str, plan: TextPlan) -> str | None:
+    if not _mentions(text, plan.key_terms):
+        return "off_topic"
+    for n, terms in enumerate(plan.step_terms, 1):
+        if not _mentions(text, terms):
+            return f"off_topic: step {n} never mentioned"
+    return None
+
+
+_STEP_NAMED = re.compile(r"\bstep\s+(\d+)|第\s*(\d+)\s*步", re.IGNORECASE)
+
+
+def _wrong_step(text: str, plan: TextPlan) -> str | None:
+    if not plan.step_numbers:
+        return None
+    for m in _STEP_NAMED.finditer(text):
+        n = int(m.group(1) or m.group(2))
+        if n not in plan.step_numbers:
+            return f"wrong_step: step {n}"
+    return None
+
+
+def child_reasons(text: str, plan: TextPlan) -> list[str]:
+    """What a child would stumble on in ``text`` for ``plan`` (each a named cause of
+    :data:`CHILD_CAUSES`): a U+FFFD replacement character, the wrong script (a Chinese text
+    must be Chinese; an English text has no Chinese), repeated sentences, phrases or
+    characters, an echo of the prompt's markup or of the problem twice, no mention of the
+    step's content (``off_topic``), a step it is not about (``wrong_step``), more
+    characters than the plan allows, a reading level above the plan's (Flesch-Kincaid
+    grade in English, characters per sentence in Chinese),
+    and words that shame a child (``tone``)."""
+    reasons: list[str] = []
+    if "\ufffd" in text:
+        reasons.append("replacement_char")
+    script = _script(text, plan)
+    if script:
+        reasons.append(script)
+    looped = _repeated(text, plan.language)
+    if looped:
+        reasons.append(looped)
+    echo = _echo(text, plan)
+    if echo:
+        reasons.append(echo)
+    for reason in (_off_topic(text, plan), _wrong_step(text, plan)):
+        if reason:
+            reasons.append(reason)
+    if len(text) > plan.max_chars:
+        reasons.append(f"too_long: {len(text)} > {plan.max_chars} characters")
+    if plan.language == "zh":
+        longest = max(sentence_chars(text), default=0)
+        if longest > plan.max_sentence_chars:
+            reasons.append(f"too_hard: a {longest}-character sentence > {plan.max_sentence_chars}")
+    else:
+        grade = reading_grade(text)
+        if grade > plan.max_reading_grade:
+            reasons.append(f"too_hard: reading grade {grade:.1f} > {plan.max_reading_grade}")
+    if _HARSH.search(text):
+        reasons.append("tone")
+    return reasons
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ reads the data block that :mod:`tutor.llm.prompts` puts in the system message an
   ending "So the answer is …" / "所以答案是 …";
 - for a hint, renders the one prepared hint for step k (the prompt never carries the final
   answer for a hint);
+- for a plan prompt (:func:`tutor.llm.plan.plan_prompt`, every kind of issue 15), renders the
+  plan with :func:`tutor.llm.plan.render_template`, phrasing 0;
 - for grading, returns the rubric JSON ``{"score", "reason"}`` computed by
   :func:`tutor.llm.grading.evidence` from the student's text and the verified steps.
 
@@ -129,6 +131,11 @@ def render(messages: Sequence[Message]) -> str:
     language = str(data.get("language")) if data.get("language") in ("en", "zh") else "en"
     style = str(data.get("style")) if data.get("style") in _STYLES else "friendly"
     task = data.get("task")
+    if task == "plan" and isinstance(data.get("plan"), dict):
+        # A plan prompt (tutor.llm.plan.plan_prompt): the template words the plan itself.
+        from tutor.llm.plan import TextPlan, render_template
+
+        return render_template(TextPlan.from_json(data["plan"]), 0)
     if task == "grade":
         return _grade(data)
     if task == "hint":
