@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from tutor.content.items import generate
+from tutor.content.items import ensure_generators_loaded, generate
 from tutor.content.registry import GENERATORS
 from tutor.llm import plan as planning
 from tutor.llm.backends.transformers_backend import TransformersModel
@@ -45,6 +45,7 @@ MAX_NEW = {"explanation": 320, "hint": 120, "feedback": 160, "why": 120}
 def plans(items_per_family: int, seed: int, families: int | None = None) -> list[tuple[Any, Any]]:
     """``(item, plan)`` for every text of ``items_per_family`` items per held-out family
     (the first ``families`` of them in name order, when given: a quick run)."""
+    ensure_generators_loaded()
     rng = random.Random(seed)
     out = []
     for family in sorted(planning.HELD_OUT_FAMILIES)[:families]:
@@ -56,7 +57,9 @@ def plans(items_per_family: int, seed: int, families: int | None = None) -> list
     return out
 
 
-def word_all(model: TransformersModel, todo: list[tuple[Any, Any]], temperature: float) -> list[str]:
+def word_all(
+    model: TransformersModel, todo: list[tuple[Any, Any]], temperature: float
+) -> list[str]:
     """The model's first wording of every plan, batched by kind (one token limit a batch)."""
     texts: list[str] = [""] * len(todo)
     by_kind: dict[str, list[int]] = defaultdict(list)
@@ -128,7 +131,9 @@ def main() -> int:
     import torch
 
     todo = plans(args.items_per_family, args.seed, args.families)
-    print(f"{len(todo)} texts on {len(planning.HELD_OUT_FAMILIES)} held-out families", file=sys.stderr)
+    print(
+        f"{len(todo)} texts on {len(planning.HELD_OUT_FAMILIES)} held-out families", file=sys.stderr
+    )
     report: dict[str, Any] = {"texts": len(todo), "items_per_family": args.items_per_family}
     for arm, adapter in (("base", None), ("lora", args.adapter)):
         torch.manual_seed(args.seed)
@@ -143,13 +148,18 @@ def main() -> int:
             **judge(todo, texts),
             "samples": [
                 {"plan": p.kind, "language": p.language, "text": t}
-                for (_, p), t in list(zip(todo, texts, strict=True))[:: max(1, len(todo) // args.samples)]
+                for (_, p), t in list(zip(todo, texts, strict=True))[
+                    :: max(1, len(todo) // args.samples)
+                ]
             ],
         }
         if model.load().device == "cuda" and arm == "lora":
             report["speed"] = speed(model)
-        print(f"{arm}: en {report[arm]['en']['pass_rate']}, zh {report[arm]['zh']['pass_rate']} "
-              f"in {seconds:.0f} s", file=sys.stderr)
+        print(
+            f"{arm}: en {report[arm]['en']['pass_rate']}, zh {report[arm]['zh']['pass_rate']} "
+            f"in {seconds:.0f} s",
+            file=sys.stderr,
+        )
     text = json.dumps(report, indent=1, ensure_ascii=False)
     if args.json:
         args.json.write_text(text + "\n", encoding="utf-8")

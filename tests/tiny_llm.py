@@ -110,9 +110,10 @@ _CHAT_TEMPLATE = (
 )
 
 
-def chat_checkpoint(folder: Any) -> Any:
+def chat_checkpoint(folder: Any, positions: int = 256) -> Any:
     """Save a tiny random Llama chat model to ``folder``: a byte-level BPE tokenizer trained
-    offline on a few sentences, a ChatML template, float32 weights. Returns ``folder``."""
+    offline on a few sentences, a ChatML template, float32 weights, ``positions`` positions.
+    Returns ``folder``."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
     bpe = Tokenizer(models.BPE(unk_token="<unk>"))
@@ -134,7 +135,7 @@ def chat_checkpoint(folder: Any) -> Any:
     tokenizer.chat_template = _CHAT_TEMPLATE
     tokenizer.save_pretrained(folder)
     config = transformers.LlamaConfig(
-        **{**SIZES, "vocab_size": len(tokenizer)},
+        **{**SIZES, "vocab_size": len(tokenizer), "max_position_embeddings": positions},
         intermediate_size=96,
         tie_word_embeddings=True,
         bos_token_id=tokenizer.bos_token_id,

@@ -378,6 +378,7 @@ def tune_model(
     oatutor: Path | None,
     pairs_file: Path | None = None,
     device: str = "auto",
+    workers: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> TuneResult:
     """Train the LoRA voice adapter for pulled model ``name`` into ``out``
@@ -394,15 +395,19 @@ def tune_model(
         oatutor=oatutor,
         pairs=pairs,
         device=device,
+        workers=workers,
         progress=progress,
     )
 
 
-def write_tune_pairs(config: TuneConfig, oatutor: Path | None, dest: Path) -> int:
-    """Build the training pairs and write them to ``dest`` (gzipped JSON lines); the count."""
+def write_tune_pairs(
+    config: TuneConfig, oatutor: Path | None, dest: Path, *, workers: int = 1
+) -> int:
+    """Build the training pairs (in ``workers`` processes) and write them to ``dest``
+    (gzipped JSON lines); the count."""
     from tutor.llm.tune import build_pairs, write_pairs
 
-    return write_pairs(dest, build_pairs(config, oatutor))
+    return write_pairs(dest, build_pairs(config, oatutor, workers=workers))
 
 
 # -- model evaluations: knowledge tracing and cognitive diagnosis -----------------------------

@@ -120,6 +120,12 @@ def model_list(as_json: bool) -> None:
     default=None,
     help="Only build the training pairs and write them to this file (.jsonl.gz).",
 )
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Processes that build the pairs (default: one per CPU core).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def model_tune(
     name: str,
@@ -131,14 +137,18 @@ def model_tune(
     oatutor: Path | None,
     pairs_file: Path | None,
     write_pairs: Path | None,
+    workers: int | None,
     as_json: bool,
 ) -> None:
     """Train the LoRA adapter that teaches model NAME the tutor's voice (plan -> text pairs
     from the generators and OATutor's hints). Needs a CUDA GPU for the full run; see
     README.md for the exact command that made the shipped adapter."""
+    import os
+
     from tutor.llm.tune import TuneConfig
 
     settings = current_settings()
+    processes = workers if workers is not None else (os.cpu_count() or 1)
     config = TuneConfig(seed=seed, max_steps=max_steps, batch_size=batch_size)
     folder = oatutor or settings.oatutor_dir or settings.shared_data_dir / "oatutor-content"
 
@@ -146,7 +156,7 @@ def model_tune(
         click.echo(message, err=True)
 
     if write_pairs is not None:
-        count = lab.write_tune_pairs(config, folder, write_pairs)
+        count = lab.write_tune_pairs(config, folder, write_pairs, workers=processes)
         emit(
             {"pairs": count, "path": str(write_pairs)},
             as_json,
@@ -162,6 +172,7 @@ def model_tune(
         oatutor=folder,
         pairs_file=pairs_file,
         device=device,
+        workers=processes,
         progress=progress,
     )
 

@@ -55,10 +55,11 @@ TuneProgress = Callable[[str], None]
 #: The modules of a Llama-style layer that get a LoRA update: all seven projections.
 TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
-#: The seconds one training step took on an H100 and on this project's 2-core CPU machine
-#: (SmolLM2-135M, batch 16, measured with ``tutor model tune``; BENCHMARKS.md): what the
-#: "no GPU" message quotes.
-CPU_SECONDS_PER_STEP = 30.0
+#: Seconds for one training step (batch 16, about 700 tokens a pair) on a 2-core CPU: about
+#: 9 TFLOP (6 x 135M parameters x 11k tokens) at ~100 GFLOP/s. What the "no GPU" message
+#: quotes; a smoke run of 3 steps of batch 2 took 24 minutes on the project's loaded 2-core
+#: machine (BENCHMARKS.md).
+CPU_SECONDS_PER_STEP = 90.0
 
 #: The school grade OATutor's algebra courses are written for (their reading level bound).
 OATUTOR_GRADE = 9
@@ -185,38 +186,18 @@ class _Wrong:
     misconception: str | None
 
 
-def _diagnosed(item: Any, answer: str) -> _Wrong | None:
-    """The engine's verdict on ``answer`` as a plan reads it (None unless it is wrong): the
-    answer checker, then the misconception rules, as the answer diagnosis runs them."""
-    from tutor.content.answers import check_answer
-    from tutor.content.misconceptions import match_misconceptions
-
-    if check_answer(answer, item.answer, item.policy).status != "incorrect":
-        return None
-    matches = match_misconceptions(item, answer)
-    return _Wrong("incorrect", matches[0].id if matches else None)
-
-
 def _wrong_answers(item: Any) -> list[tuple[str, _Wrong]]:
-    """Up to two wrong answers to ``item`` as the engine would diagnose them: one a known
-    misconception's buggy procedure gives (when a rule applies), one off by one with no
-    misconception (when the answer ends in a whole number)."""
-    from tutor.content.misconceptions import buggy_answer, misconceptions_for_generator
+    """Up to two wrong answers to ``item`` as the engine diagnoses them, drawn as the voice
+    benchmark draws them (:func:`tutor.llm.plan.sample_wrong_answers`): one a misconception's
+    buggy procedure gives, one near miss no rule explains."""
+    from tutor.llm.plan import sample_wrong_answers
 
+    with_mc, plain = sample_wrong_answers(item)
     found: list[tuple[str, _Wrong]] = []
-    for misconception in misconceptions_for_generator(item.generator):
-        answer = buggy_answer(misconception.id, item)
-        diagnosis = _diagnosed(item, answer) if answer is not None else None
-        if answer is not None and diagnosis is not None and diagnosis.misconception:
-            found.append((answer, diagnosis))
-            break
-    number = re.search(r"(-?\d+)(?!.*\d)", item.answer)
-    if number is not None:
-        off = str(int(number.group(1)) + 1)
-        answer = item.answer[: number.start()] + off + item.answer[number.end() :]
-        diagnosis = _diagnosed(item, answer)
-        if diagnosis is not None and not diagnosis.misconception:
-            found.append((answer, diagnosis))
+    if with_mc is not None:
+        found.append((with_mc[0], _Wrong("incorrect", with_mc[1])))
+    if plain is not None:
+        found.append((plain, _Wrong("incorrect", None)))
     return found
 
 
@@ -261,46 +242,63 @@ def training_families() -> list[str]:
     return sorted(name for name in GENERATORS if name not in set(HELD_OUT_FAMILIES))
 
 
-def generator_pairs(config: TuneConfig, families: Sequence[str] | None = None) -> list[TunePair]:
+def family_pairs(family: str, config: TuneConfig) -> list[TunePair]:
+    """The pairs of one generator family (see :func:`generator_pairs`). Seeded by the family's
+    name and ``config.seed`` alone, so the pairs do not depend on which other families are
+    built, in which order, or in how many processes."""
+    from tutor.content.items import ensure_generators_loaded, generate
+    from tutor.content.registry import GENERATORS
+    from tutor.llm import plan as planning
+    from tutor.llm.guard import check_output
+
+    if family in set(planning.HELD_OUT_FAMILIES):
+        raise InputError(f"{family} is a held-out family: it is never trained on")
+    ensure_generators_loaded()
+    rng = random.Random(f"{config.seed}:{family}")
+    levels = GENERATORS[family].levels
+    pairs: list[TunePair] = []
+    for n in range(config.items_per_family):
+        item = generate(family, levels[n % len(levels)], 10_000 * config.seed + n)
+        for options, answer, diagnosis in item_requests(item, rng):
+            text_plan = planning.build_plan(item, answer, diagnosis, options)
+            ref = planning.plan_reference(item, text_plan)
+            variants = list(range(1, planning.VARIANTS))
+            rng.shuffle(variants)
+            for variant in [*variants, 0]:
+                target = planning.render_template(text_plan, variant).strip()
+                if target and not check_output(target, ref, plan=text_plan):
+                    pairs.append(
+                        TunePair(
+                            messages=tuple(planning.plan_prompt(text_plan)),
+                            target=target,
+                            source=f"generator:{family}:{text_plan.kind}",
+                            language=text_plan.language,
+                        )
+                    )
+                    break
+    return pairs
+
+
+def generator_pairs(
+    config: TuneConfig, families: Sequence[str] | None = None, *, workers: int = 1
+) -> list[TunePair]:
     """Pairs from the project's generators: ``items_per_family`` items of every family
-    except the held-out ones (see :func:`item_requests` for the texts of an item).
+    except the held-out ones (see :func:`item_requests` for the texts of an item), in family
+    order, built in ``workers`` processes.
 
     The target is a template phrasing other than the draft the prompt shows (variant 0), so
     the model learns to reword rather than copy, kept only when the guard accepts it for its
     plan; when neither other phrasing passes, the draft itself is the target.
     """
-    from tutor.content.items import generate
-    from tutor.content.registry import GENERATORS
-    from tutor.llm import plan as planning
-    from tutor.llm.guard import check_output
+    names = list(families) if families is not None else training_families()
+    if workers <= 1:
+        return [pair for family in names for pair in family_pairs(family, config)]
+    import concurrent.futures
+    import functools
 
-    rng = random.Random(config.seed)
-    pairs: list[TunePair] = []
-    held_out = set(planning.HELD_OUT_FAMILIES)
-    for family in families if families is not None else training_families():
-        if family in held_out:
-            raise InputError(f"{family} is a held-out family: it is never trained on")
-        levels = GENERATORS[family].levels
-        for n in range(config.items_per_family):
-            item = generate(family, levels[n % len(levels)], 10_000 * config.seed + n)
-            for options, answer, diagnosis in item_requests(item, rng):
-                text_plan = planning.build_plan(item, answer, diagnosis, options)
-                ref = planning.plan_reference(item, text_plan)
-                variants = list(range(1, planning.VARIANTS))
-                rng.shuffle(variants)
-                for variant in [*variants, 0]:
-                    target = planning.render_template(text_plan, variant).strip()
-                    if target and not check_output(target, ref, plan=text_plan):
-                        pairs.append(
-                            TunePair(
-                                messages=tuple(planning.plan_prompt(text_plan)),
-                                target=target,
-                                source=f"generator:{family}:{text_plan.kind}",
-                                language=text_plan.language,
-                            )
-                        )
-                        break
-    return pairs
+    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+        built = pool.map(functools.partial(family_pairs, config=config), names)
+        return [pair for family in built for pair in family]
 
 
 _MATH = re.compile(r"\$\$(.*?)\$\$", re.DOTALL)
@@ -478,10 +476,11 @@ def read_pairs(path: Path) -> list[TunePair]:
     return pairs
 
 
-def build_pairs(config: TuneConfig, oatutor: Path | None) -> list[TunePair]:
-    """Every training pair: the generators' (:func:`generator_pairs`), then OATutor's hints
-    (:func:`oatutor_pairs`) when ``oatutor`` is given and ``config.oatutor_hints`` > 0."""
-    pairs = generator_pairs(config)
+def build_pairs(config: TuneConfig, oatutor: Path | None, *, workers: int = 1) -> list[TunePair]:
+    """Every training pair: the generators' (:func:`generator_pairs`, in ``workers``
+    processes), then OATutor's hints (:func:`oatutor_pairs`) when ``oatutor`` is given and
+    ``config.oatutor_hints`` > 0."""
+    pairs = generator_pairs(config, workers=workers)
     if oatutor is not None and config.oatutor_hints > 0:
         pairs += oatutor_pairs(oatutor, config)
     return pairs
@@ -595,9 +594,7 @@ def _mean_loss(torch: Any, model: Any, examples: Sequence[Any], pad: int, device
     with torch.no_grad(), _autocast(torch, device):
         for start in range(0, len(examples), 8):
             ids, labels, mask = _collate(torch, examples[start : start + 8], pad)
-            loss, n = _target_loss(
-                torch, model, ids.to(device), labels.to(device), mask.to(device)
-            )
+            loss, n = _target_loss(torch, model, ids.to(device), labels.to(device), mask.to(device))
             total += float(loss)
             count += n
     model.train()
@@ -792,11 +789,12 @@ def tune(
     oatutor: Path | None = None,
     pairs: Sequence[TunePair] | None = None,
     device: str = "auto",
+    workers: int = 1,
     progress: TuneProgress | None = None,
 ) -> TuneResult:
-    """Build the pairs (or take ``pairs``, e.g. from :func:`read_pairs`) and train (see the
-    module docstring). Refuses a full run on a machine without a CUDA GPU unless
-    ``config.max_steps`` asks for a short one."""
+    """Build the pairs (in ``workers`` processes; or take ``pairs``, e.g. from
+    :func:`read_pairs`) and train (see the module docstring). Refuses a full run on a
+    machine without a CUDA GPU unless ``config.max_steps`` asks for a short one."""
     torch, _, _ = _imports()
     say = progress or (lambda message: log.info("%s", message))
     if device not in ("auto", "cpu", "cuda"):
@@ -804,7 +802,7 @@ def tune(
     use = ("cuda" if torch.cuda.is_available() else "cpu") if device == "auto" else device
     if pairs is None:
         say("building training pairs from the generators and OATutor's hints")
-        pairs = build_pairs(config, oatutor)
+        pairs = build_pairs(config, oatutor, workers=workers)
     if use == "cpu" and config.max_steps is None:
         steps = math.ceil(len(pairs) / config.batch_size) * config.epochs
         hours = steps * CPU_SECONDS_PER_STEP / 3600
