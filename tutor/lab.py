@@ -379,6 +379,7 @@ def tune_model(
     pairs_file: Path | None = None,
     device: str = "auto",
     workers: int = 1,
+    allow_cpu: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> TuneResult:
     """Train the LoRA voice adapter for pulled model ``name`` into ``out``
@@ -396,6 +397,7 @@ def tune_model(
         pairs=pairs,
         device=device,
         workers=workers,
+        allow_cpu=allow_cpu,
         progress=progress,
     )
 

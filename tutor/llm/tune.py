@@ -97,8 +97,10 @@ class TuneConfig:
     oatutor_hints: int = 1500
     #: Share of pairs kept aside to measure the dev loss (same families, other items).
     dev_share: float = 0.03
-    #: Stop after this many optimiser steps (None: ``epochs`` over the data).
-    max_steps: int | None = None
+    #: Stop after this many optimiser steps (None: ``epochs`` over the data). The shipped
+    #: adapter: 450 steps of 16 pairs, under half an epoch of the 15,521 training pairs; the
+    #: loss had flattened (0.024 over the last 25 steps, dev loss 1.087 -> 0.026).
+    max_steps: int | None = 450
     target_modules: tuple[str, ...] = TARGET_MODULES
 
     def __post_init__(self) -> None:
@@ -715,6 +717,12 @@ def train(
         if "lora_" in name:
             param.data = param.data.to(torch.float16)
     model.save_pretrained(str(out_dir))
+    # PEFT records the base model's path on this machine; record what it is instead (the
+    # adapter is merged into whatever model the backend loads, never fetched by that name).
+    config_path = out_dir / "adapter_config.json"
+    adapter_config = json.loads(config_path.read_text(encoding="utf-8"))
+    adapter_config["base_model_name_or_path"] = f"kptutor:{_base_record(base).get('model', 'base')}"
+    config_path.write_text(json.dumps(adapter_config, indent=2, sort_keys=True) + "\n", "utf-8")
     counts = Counter(p.source.split(":")[0] + ":" + p.language for p in pairs)
     result = TuneResult(
         out_dir=out_dir,
@@ -790,11 +798,13 @@ def tune(
     pairs: Sequence[TunePair] | None = None,
     device: str = "auto",
     workers: int = 1,
+    allow_cpu: bool = False,
     progress: TuneProgress | None = None,
 ) -> TuneResult:
     """Build the pairs (in ``workers`` processes; or take ``pairs``, e.g. from
-    :func:`read_pairs`) and train (see the module docstring). Refuses a full run on a
-    machine without a CUDA GPU unless ``config.max_steps`` asks for a short one."""
+    :func:`read_pairs`) and train (see the module docstring). Refuses to train on a machine
+    without a CUDA GPU unless ``allow_cpu`` (the CLI sets it when ``--max-steps`` asks for a
+    short run)."""
     torch, _, _ = _imports()
     say = progress or (lambda message: log.info("%s", message))
     if device not in ("auto", "cpu", "cuda"):
@@ -803,8 +813,8 @@ def tune(
     if pairs is None:
         say("building training pairs from the generators and OATutor's hints")
         pairs = build_pairs(config, oatutor, workers=workers)
-    if use == "cpu" and config.max_steps is None:
-        steps = math.ceil(len(pairs) / config.batch_size) * config.epochs
+    if use == "cpu" and not allow_cpu:
+        steps = config.max_steps or math.ceil(len(pairs) / config.batch_size) * config.epochs
         hours = steps * CPU_SECONDS_PER_STEP / 3600
         raise InputError(
             f"no CUDA GPU: the full run is {steps} steps, about {hours:.0f} hours on a CPU. "
