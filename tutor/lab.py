@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from tutor.graph.sqlite_backup import BackupReport, RestoreReport
     from tutor.learner.metrics import Scores
     from tutor.llm.base import LanguageModel as LanguageModel
-    from tutor.llm.explain import Explanation, Language, Style
+    from tutor.llm.explain import Explanation, Kind, Language, Style
     from tutor.llm.grading import Grade
     from tutor.llm.gsm8k import GsmProblem, GsmReport
     from tutor.llm.options import ExplainOptions
@@ -265,18 +265,30 @@ def diagnose_solution_record(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def explain_options(
-    item_id: str, *, hint: int | None, style: str, language: str, temperature: float
+    item_id: str,
+    *,
+    hint: int | None,
+    style: str,
+    language: str,
+    temperature: float,
+    kind: str | None = None,
+    hint_level: int = 1,
+    grade: int | None = None,
 ) -> tuple[Item, ExplainOptions]:
     """The item and the options of :func:`explain_item`, checked (InputError for an unknown
-    style or language, a temperature outside 0.1–1.0, or no step ``hint``)."""
+    style, language or kind, a temperature outside 0.1–1.0, no step ``hint``, a hint level
+    outside 1–3 or a grade outside 1–12). ``kind`` defaults to a hint when ``hint`` is given,
+    else the explanation."""
     from tutor.llm.options import ExplainOptions
 
     options = ExplainOptions(
-        kind="hint" if hint is not None else "explanation",
+        kind=cast("Kind", kind or ("hint" if hint is not None else "explanation")),
         hint_index=(hint - 1) if hint is not None else 0,
         style=cast("Style", style),  # ExplainOptions checks the strings
         language=cast("Language", language),
         temperature=temperature,
+        hint_level=hint_level,
+        grade=grade,
     )
     made = item(item_id)
     if hint is not None and not 1 <= hint <= len(made.steps):
@@ -288,15 +300,25 @@ def explain_options(
 
 
 def explain_item(
-    made: Item, options: ExplainOptions, model: LanguageModel, *, answer: str | None = None
+    made: Item,
+    options: ExplainOptions,
+    model: LanguageModel,
+    *,
+    answer: str | None = None,
+    gated: bool = True,
 ) -> Explanation:
-    """An item's worked explanation or hint, worded by ``model`` and checked by the guard
-    (with ``answer``, the engine's diagnosis of it goes into the wording)."""
+    """An item's worked explanation, hint, feedback or why, worded by ``model`` and checked
+    by the guard (with ``answer``, the engine's diagnosis of it goes into the wording). As
+    ``gated``, the language gate decides whether the model words it (as for a student)."""
     from tutor.diagnosis.answer import diagnose_answer
     from tutor.llm.explain import explain
+    from tutor.llm.gate import load_gate
 
     diagnosis = None if answer is None else diagnose_answer(made, answer)
-    return explain(made, model=model, answer=answer, diagnosis=diagnosis, options=options)
+    gate = load_gate() if gated else None
+    return explain(
+        made, model=model, answer=answer, diagnosis=diagnosis, options=options, gate=gate
+    )
 
 
 def grade_item(
@@ -346,6 +368,14 @@ def is_pulled(settings: Settings, name: str) -> bool:
     from tutor.llm.weights import is_pulled as pulled
 
     return pulled(settings, name)
+
+
+def voice_gate(name: str) -> dict[str, dict[str, Any]]:
+    """Whether pullable model ``name`` words texts per language (the language gate of
+    :mod:`tutor.llm.gate`): ``{"en": {"open", "pass_rate", "n"}, "zh": {…}}``."""
+    from tutor.llm.gate import load_gate
+
+    return load_gate().languages(f"transformers:{name}")
 
 
 def model_dir(settings: Settings, name: str) -> Path:

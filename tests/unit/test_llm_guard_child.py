@@ -59,6 +59,14 @@ ZH_ECHO = (
             "Find a common denominator, add the tops, and you will get 9/10 in the end.",
             {"reveals_answer"},
         ),
+        # A verified step that gives the answer, the number right after a Chinese character
+        # (which today's number reader skipped): the benchmark found it in a rung-3 hint.
+        (
+            "elapsed_minutes:1:1000",
+            {"kind": "hint", "hint_level": 3, "language": "zh"},
+            "这一步你可以这样做：从20分到55分，经过了35分钟。",
+            {"reveals_answer"},
+        ),
         # SmolLM2's accepted "explanation" in the voice benchmark: no step in it.
         (
             "fraction_add_unlike:2:3",

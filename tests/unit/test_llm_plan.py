@@ -222,7 +222,8 @@ def test_the_gate_keeps_a_model_silent_where_it_has_not_earned_its_voice(
     )
     assert shown.guard == "fallback" and shown.reasons == ("gate_closed: zh",)
     assert VoiceGate().speaks("template", "zh") and not VoiceGate().speaks("any:model", "en")
-    assert gate_entry(0.8, 10)["open"] and not gate_entry(0.79, 10)["open"]
+    assert gate_entry(0.8, 50)["open"] and not gate_entry(0.79, 50)["open"]
+    assert not gate_entry(1.0, 6)["open"]  # too few texts to show 80 %
     # A missing or broken gate file: the template speaks everywhere.
     assert load_gate(tmp_path / "missing.json").models == {}
     broken = tmp_path / "broken.json"
@@ -242,3 +243,27 @@ def test_child_misconception_words_every_library_entry() -> None:
             else:
                 assert said[0].startswith("看起来你") and "例如" not in said[0]
     assert child_misconception("mc.no_such_thing", "en") is None
+
+
+class _RecordingFakeModel:
+    """A fake backend (unit tests only) that, like the real ones, does not read the data
+    block; it records what it was sent and answers with a fixed good hint."""
+
+    name = "fake:recording"
+    reads_data_block = False
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def generate(self, messages, *, temperature=0.3, max_new_tokens=256):  # type: ignore[no-untyped-def]
+        self.sent.append("\n".join(m.content for m in messages))
+        yield "Try this for step 1: you can find a common denominator first."
+
+
+def test_a_real_model_reads_instructions_and_the_draft_not_the_json(item) -> None:  # type: ignore[no-untyped-def]
+    model = _RecordingFakeModel()
+    shown = explain(item, model=model, options=ExplainOptions(kind="hint"), stats=GuardStats())
+    assert shown.guard == "accepted" and shown.text.startswith("Try this")
+    (sent,) = model.sent
+    assert "<tutor-data>" not in sent and '"kind"' not in sent
+    assert "Tutor's draft" in sent and shown.template_text in sent

@@ -66,6 +66,26 @@ def _explain_text(data: dict[str, Any]) -> str:
     metavar="N",
     help="A hint for step N (1 = the first step) instead of the worked explanation.",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(["explanation", "hint", "feedback", "why"]),
+    default=None,
+    help="What to write (default: a hint with --hint, else the explanation); feedback is "
+    "what the student hears after the wrong --answer, why the reason after a right one.",
+)
+@click.option(
+    "--hint-level",
+    type=int,
+    default=1,
+    show_default=True,
+    help="The hint ladder: 1 a nudge, 2 the step with a blank, 3 the worked step.",
+)
+@click.option("--grade", type=int, default=None, help="The student's grade, 1-12 (reading level).")
+@click.option(
+    "--ungated",
+    is_flag=True,
+    help="Ask the model even where the language gate keeps it silent (to inspect it).",
+)
 @model_option
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def explain_cmd(
@@ -75,20 +95,34 @@ def explain_cmd(
     language: str,
     temperature: float,
     hint: int | None,
+    kind: str | None,
+    hint_level: int,
+    grade: int | None,
+    ungated: bool,
     model_spec: str | None,
     as_json: bool,
 ) -> None:
     """Explain an item's worked solution (or give a hint), checked by the guard.
 
-    The model words the verified steps; the guard checks the final answer, every number
-    stated as a result, that a hint does not give the answer away, and the safety filter.
-    A rejected text is regenerated, then replaced by the template explanation.
+    The engine plans the text, a template words it, the model rewords it; the guard checks
+    the final answer, every number stated as a result, that a hint or feedback does not give
+    the answer away, the safety filter, and reads it as a child would (loops, echoes, script,
+    length, reading level). A rejected text is regenerated, then replaced by the template.
+    Where the language gate keeps the model silent (`tutor model list`), the template speaks.
     """
     # The options and the item are checked before a model is loaded (that may take long).
     item, options = lab.explain_options(
-        item_id, hint=hint, style=style, language=language, temperature=temperature
+        item_id,
+        hint=hint,
+        style=style,
+        language=language,
+        temperature=temperature,
+        kind=kind,
+        hint_level=hint_level,
+        grade=grade,
     )
-    result = lab.explain_item(item, options, _load_model(model_spec), answer=answer)
+    model = _load_model(model_spec)
+    result = lab.explain_item(item, options, model, answer=answer, gated=not ungated)
     emit(result.to_json(), as_json, _explain_text)
 
 

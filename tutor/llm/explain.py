@@ -55,7 +55,7 @@ from tutor.llm.plan import (
     plan_reference,
     render_template,
 )
-from tutor.llm.prompts import generic_nudge
+from tutor.llm.prompts import generic_nudge, without_payload
 from tutor.llm.template import render, render_minimal, stream_pieces
 
 if TYPE_CHECKING:
@@ -160,6 +160,8 @@ def run_guarded(
         raise InputError(f"max_tries must be between 1 and {MAX_TRIES_LIMIT}, not {max_tries}")
     stats = stats or default_guard_stats()
     tokens = max_new_tokens or _MAX_NEW_TOKENS[kind]
+    if not getattr(model, "reads_data_block", True):
+        messages = without_payload(messages)  # a real model reads instructions, not JSON
     reasons: list[str] = []
     raw: list[str] = []
     for attempt in range(max_tries):

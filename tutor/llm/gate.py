@@ -10,7 +10,8 @@ and writes ``content/llm/voice_gate.json``:
      "models": {"transformers:smollm2": {"en": {"pass_rate": 0.83, "n": 120, "open": true},
                                           "zh": {"pass_rate": 0.1, "n": 120, "open": false}}}}
 
-The model speaks in a language only where its entry is ``open`` (pass rate ≥ threshold).
+The model speaks in a language only where its entry is ``open``: pass rate ≥ threshold,
+measured on at least :data:`MIN_TEXTS` texts.
 
 **Threshold: 0.8.** Where the gate is open, a rejected text costs the student one more
 generation (and a wait) before the template shows; at 80 % accepted the expected tries per
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["GATE_FILE", "THRESHOLD", "VoiceGate", "load_gate"]
+__all__ = ["GATE_FILE", "MIN_TEXTS", "THRESHOLD", "VoiceGate", "gate_entry", "load_gate"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ logger = logging.getLogger(__name__)
 GATE_FILE = "content/llm/voice_gate.json"
 #: The share of a model's texts the guard must accept for the model to speak (see above).
 THRESHOLD = 0.8
+#: Fewest measured texts that may open a language: with fewer, a lucky handful could pass
+#: (at 30 texts and a true rate of 60 %, seeing ≥ 80 % has a chance of about 1 %).
+MIN_TEXTS = 30
 
 
 @dataclass(frozen=True)
@@ -110,4 +114,8 @@ def load_gate(path: Path | None = None) -> VoiceGate:
 
 def gate_entry(pass_rate: float, n: int, threshold: float = THRESHOLD) -> dict[str, Any]:
     """One measured ``{"pass_rate", "n", "open"}`` entry."""
-    return {"pass_rate": round(pass_rate, 4), "n": n, "open": n > 0 and pass_rate >= threshold}
+    return {
+        "pass_rate": round(pass_rate, 4),
+        "n": n,
+        "open": n >= MIN_TEXTS and pass_rate >= threshold,
+    }

@@ -198,7 +198,10 @@ _CONTINUED = re.compile(
 _CUT_BEFORE = re.compile(
     r"(?:\b(?:of|lots|groups|sets|rows|columns|times|copies|x)|[∛∜_|])\s*$", re.IGNORECASE
 )
-_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?|(?<![\w.])\.\d+)(?:\s*/\s*(\d+))?(%?)")
+# Not after a Latin letter, digit or point; after a Chinese character it is a number ("了35").
+_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9_.])(\d+(?:\.\d+)?|(?<![A-Za-z0-9_.])\.\d+)(?:\s*/\s*(\d+))?(%?)"
+)
 _UNARY_MINUS = re.compile(r"(?:^|[\s=(,:;\[])-$")
 _STEP_NUMBER = re.compile(r"(?:step|第)\s*$", re.IGNORECASE)
 _OPERATORS = "+-*/^=<>(√ \t"
@@ -500,7 +503,8 @@ class Reference:
         unique: list[Any] = []
         seen: set[str] = set()
         for v in values:
-            key = repr(v) if isinstance(v, tuple) else sp.srepr(v)
+            # str() with the type tells sympy values apart as srepr() does, far faster.
+            key = repr(v) if isinstance(v, tuple) else f"{type(v).__name__}:{v}"
             if key not in seen:
                 seen.add(key)
                 unique.append(v)

@@ -32,6 +32,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
@@ -327,8 +329,6 @@ def _focus(item: Item, index: int, level: int, language: Language, ref: Referenc
         # A bare label ("Run") is no idea for a child: say what to work out with it.
         if idea and len(idea.split()) <= 3 and work and language == "en":
             idea = f"{idea}: {work[0].lower()}{work[1:]}"
-        elif idea and len(idea) <= 3 and work and language == "zh":
-            idea = f"{idea}，{work}"
         found = _safe([idea, work], ref)
     elif level == 2:
         found = _safe([blank, work, idea], ref)
@@ -378,11 +378,34 @@ _MAX_CHARS: dict[tuple[str, str], int] = {
 }
 
 
+_REFERENCES: OrderedDict[tuple[str, str], Reference] = OrderedDict()
+_REFERENCES_LOCK = threading.Lock()
+
+
+def _reference(item: Item, extra: str) -> Reference:
+    """``Reference.from_item(item, extra=extra)``, kept for the last 512 (item, extra): a
+    turn asks for feedback, three hints and an explanation of one item, and reading the
+    reference's values (sympy) is most of a template's cost. An item id names its item."""
+    key = (item.item_id, extra)
+    with _REFERENCES_LOCK:
+        found = _REFERENCES.get(key)
+        if found is not None:
+            _REFERENCES.move_to_end(key)
+            return found
+    ref = Reference.from_item(item, extra=extra)
+    _ = ref.supported, ref.prompt_values, ref.answer_values  # computed once, outside the lock
+    with _REFERENCES_LOCK:
+        _REFERENCES[key] = ref
+        while len(_REFERENCES) > 512:
+            _REFERENCES.popitem(last=False)
+    return ref
+
+
 def plan_reference(item: Item, plan: TextPlan) -> Reference:
     """The guard's reference for a plan: the item, plus the child-facing misconception
     sentences (their numbers may be repeated)."""
     extra = " ".join(t for t in (plan.misconception, plan.misconception_fix) if t)
-    return Reference.from_item(item, extra=extra)
+    return _reference(item, extra)
 
 
 def build_plan(
@@ -413,11 +436,11 @@ def build_plan(
     if child is None:
         mc_id = None
     said, fix = child if child else (None, None)
-    ref = Reference.from_item(item, extra=said or "")
+    ref = _reference(item, said or "")
     if fix and not _fix_fits(fix, item, ref):
         fix = None
     if fix:
-        ref = Reference.from_item(item, extra=f"{said} {fix}")
+        ref = _reference(item, f"{said} {fix}")
     zh = language == "zh"
     texts = tuple((s.text_zh if zh else s.text) for s in item.steps)
     claims = tuple(s.claim for s in item.steps)

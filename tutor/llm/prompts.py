@@ -37,6 +37,7 @@ __all__ = [
     "generic_nudge",
     "hint_core",
     "read_payload",
+    "without_payload",
 ]
 
 
@@ -88,6 +89,16 @@ def read_payload(messages: Sequence[Message]) -> dict[str, Any] | None:
             return None
         return data if isinstance(data, dict) else None
     return None
+
+
+def without_payload(messages: Sequence[Message]) -> list[Message]:
+    """``messages`` with the ``<tutor-data>`` blocks taken out of the system messages: the
+    block is for the template backend; a real model reads the instructions and the draft,
+    and a JSON blob only invites it to echo markup (and costs prompt tokens)."""
+    return [
+        Message(m.role, _BLOCK.sub("", m.content).rstrip()) if m.role == "system" else m
+        for m in messages
+    ]
 
 
 def _steps_json(item: Item, language: Language) -> list[dict[str, str]]:

@@ -113,6 +113,10 @@ def _error_text(body: bytes) -> str:
 class OpenAIModel:
     """A chat model behind an OpenAI-compatible HTTP server."""
 
+    #: The tutor's ``<tutor-data>`` block is for the template backend: it is taken out of
+    #: what this model reads (:func:`tutor.llm.prompts.without_payload`).
+    reads_data_block = False
+
     def __init__(
         self,
         url: str,

@@ -472,6 +472,10 @@ class SpeedReport:
 class TransformersModel:
     """A Hugging Face causal LM behind the :class:`~tutor.llm.base.LanguageModel` protocol."""
 
+    #: The tutor's ``<tutor-data>`` block is for the template backend: it is taken out of
+    #: what this model reads (:func:`tutor.llm.prompts.without_payload`).
+    reads_data_block = False
+
     def __init__(
         self,
         model: str,
