@@ -36,7 +36,7 @@ from tutor.content.registry import GENERATORS
 from tutor.llm import plan as planning
 from tutor.llm.backends.transformers_backend import TransformersModel
 from tutor.llm.guard import check_output
-from tutor.llm.tune import item_requests
+from tutor.llm.tune import item_requests, model_prompt
 
 #: New tokens per kind: the longest text each may be (explain.py's limits).
 MAX_NEW = {"explanation": 320, "hint": 120, "feedback": 160, "why": 120}
@@ -66,7 +66,7 @@ def word_all(
     for i, (_, text_plan) in enumerate(todo):
         by_kind[text_plan.kind].append(i)
     for kind, indices in by_kind.items():
-        prompts = [planning.plan_prompt(todo[i][1]) for i in indices]
+        prompts = [model_prompt(todo[i][1]) for i in indices]
         replies = model.generate_batch(
             prompts, temperature=temperature, max_new_tokens=MAX_NEW[kind]
         )
@@ -102,7 +102,7 @@ def judge(todo: list[tuple[Any, Any]], texts: list[str]) -> dict[str, Any]:
 
 def speed(model: TransformersModel) -> dict[str, float]:
     """Tokens per second of the batched CUDA path at batch 1 and 32 (64 new tokens each)."""
-    prompt = planning.plan_prompt(plans(1, 0)[0][1])
+    prompt = model_prompt(plans(1, 0)[0][1])
     out: dict[str, float] = {}
     for batch in (1, 32):
         model.generate_batch([prompt] * batch, temperature=0.0, max_new_tokens=8)  # warm up

@@ -98,9 +98,9 @@ class TuneConfig:
     #: Share of pairs kept aside to measure the dev loss (same families, other items).
     dev_share: float = 0.03
     #: Stop after this many optimiser steps (None: ``epochs`` over the data). The shipped
-    #: adapter: 450 steps of 16 pairs, under half an epoch of the 15,521 training pairs; the
-    #: loss had flattened (0.024 over the last 25 steps, dev loss 1.087 -> 0.026).
-    max_steps: int | None = 450
+    #: adapter: 300 steps of 16 pairs, under a third of an epoch; a first run (prompts with
+    #: the data block) had flattened by then (loss 0.03 at step 300, 0.024 at 450).
+    max_steps: int | None = 300
     target_modules: tuple[str, ...] = TARGET_MODULES
 
     def __post_init__(self) -> None:
@@ -244,6 +244,16 @@ def training_families() -> list[str]:
     return sorted(name for name in GENERATORS if name not in set(HELD_OUT_FAMILIES))
 
 
+def model_prompt(text_plan: Any) -> list[Message]:
+    """What a real model is shown for a plan: :func:`tutor.llm.plan.plan_prompt` without the
+    ``<tutor-data>`` block (the transformers backend does not read it: ``reads_data_block``),
+    exactly as :func:`tutor.llm.explain.run_guarded` sends it."""
+    from tutor.llm.plan import plan_prompt
+    from tutor.llm.prompts import without_payload
+
+    return without_payload(plan_prompt(text_plan))
+
+
 def family_pairs(family: str, config: TuneConfig) -> list[TunePair]:
     """The pairs of one generator family (see :func:`generator_pairs`). Seeded by the family's
     name and ``config.seed`` alone, so the pairs do not depend on which other families are
@@ -271,7 +281,7 @@ def family_pairs(family: str, config: TuneConfig) -> list[TunePair]:
                 if target and not check_output(target, ref, plan=text_plan):
                     pairs.append(
                         TunePair(
-                            messages=tuple(planning.plan_prompt(text_plan)),
+                            messages=tuple(model_prompt(text_plan)),
                             target=target,
                             source=f"generator:{family}:{text_plan.kind}",
                             language=text_plan.language,
@@ -432,7 +442,7 @@ def oatutor_pairs(folder: Path, config: TuneConfig) -> list[TunePair]:
             continue
         pairs.append(
             TunePair(
-                messages=tuple(planning.plan_prompt(text_plan)),
+                messages=tuple(model_prompt(text_plan)),
                 target=hint.hint,
                 source=f"oatutor:{hint.problem_id}",
                 language="en",
