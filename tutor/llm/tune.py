@@ -427,7 +427,6 @@ def oatutor_pairs(folder: Path, config: TuneConfig) -> list[TunePair]:
     """Pairs for the hint style from OATutor's human-written first hints (English), each
     planned by :func:`oatutor_plan` and kept only when the guard accepts the human hint for
     its plan (a hint that gives the answer away, say, is dropped)."""
-    from tutor.llm import plan as planning
     from tutor.llm.guard import check_output
 
     rng = random.Random(config.seed + 1)
