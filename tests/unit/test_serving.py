@@ -192,3 +192,17 @@ def test_batches_never_exceed_the_limit_and_errors_reach_every_caller() -> None:
     broken = BatchingModel(FakeBrokenModel(0.0), window_s=0.0)
     with pytest.raises(RuntimeError, match="out of memory"):
         complete(broken, [Message("user", "x")])
+
+
+def test_serving_and_tuning_import_without_torch_or_peft() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tutor.llm.serving, tutor.llm.tune, tutor.llm.weights; "
+        "print([k for k in sys.modules if k.split('.')[0] in ('torch', 'transformers', 'peft')])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
