@@ -783,8 +783,8 @@ words: every text it writes is still checked by the guard before a student sees 
 - Adapter file: adapter_model.safetensors, {result.adapter_bytes / 1e6:.1f} MB (float16)
 - Trained: {result.steps} steps, batch {c.batch_size}, learning rate {c.learning_rate},
   seed {c.seed}, on {result.device} in {result.seconds:.0f} s; dev loss
-  {result.dev_loss_before} -> {result.dev_loss_after}. Every setting and the loss curve are in
-  training.json.
+  {_round(result.dev_loss_before)} -> {_round(result.dev_loss_after)}. Every setting and the
+  loss curve are in training.json.
 - Reproduce: `tutor model tune smollm2 --seed {c.seed} --out DIR` (a CUDA GPU; see README.md).
 
 ## Training data and attribution
