@@ -374,8 +374,14 @@ def voice_gate(name: str) -> dict[str, dict[str, Any]]:
     """Whether pullable model ``name`` words texts per language (the language gate of
     :mod:`tutor.llm.gate`): ``{"en": {"open", "pass_rate", "n"}, "zh": {…}}``."""
     from tutor.llm.gate import load_gate
+    from tutor.llm.weights import SHIPPED_ADAPTERS, shipped_adapter
 
-    return load_gate().languages(f"transformers:{name}")
+    # A pulled model loads with its shipped adapter (TUTOR_LLM_ADAPTER aside), and the gate
+    # is measured per loaded model: the adapter is part of the name.
+    label = f"transformers:{name}"
+    if shipped_adapter(name) is not None:
+        label += f"+{SHIPPED_ADAPTERS[name]}"
+    return load_gate().languages(label)
 
 
 def model_dir(settings: Settings, name: str) -> Path:
