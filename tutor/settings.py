@@ -62,6 +62,9 @@ class Settings:
     #: How it decodes on the CPU (``TUTOR_LLM_CPU_DECODE``): ``quantized`` (4-bit weights where
     #: the model's lie on a 4-bit grid, as the pulled SmolLM2's do), ``float32`` or ``generate``.
     llm_cpu_decode: LlmCpuDecode = "quantized"
+    #: A LoRA adapter folder merged into the transformers model (``TUTOR_LLM_ADAPTER``), or
+    #: ``none``; None uses the adapter that ships for a pulled model (issue 15).
+    llm_adapter: str | None = None
     #: Where pulled model weights are cached; None means ``<data_dir>/models``.
     models_dir: Path | None = None
 
@@ -124,7 +127,7 @@ class Settings:
 
 def _llm_from_env(env: Mapping[str, str]) -> dict[str, object]:
     """The language-model settings: ``TUTOR_LLM``, ``TUTOR_LLM_MODEL``, ``TUTOR_LLM_URL``,
-    ``TUTOR_LLM_API_KEY``, ``TUTOR_LLM_DEVICE``, ``TUTOR_LLM_CPU_DECODE`` and
+    ``TUTOR_LLM_API_KEY``, ``TUTOR_LLM_ADAPTER``, ``TUTOR_LLM_DEVICE``, ``TUTOR_LLM_CPU_DECODE`` and
     ``TUTOR_MODELS_DIR``."""
     kwargs: dict[str, object] = {}
     for var, key in (
@@ -132,6 +135,7 @@ def _llm_from_env(env: Mapping[str, str]) -> dict[str, object]:
         ("TUTOR_LLM_MODEL", "llm_model"),
         ("TUTOR_LLM_URL", "llm_url"),
         ("TUTOR_LLM_API_KEY", "llm_api_key"),
+        ("TUTOR_LLM_ADAPTER", "llm_adapter"),
     ):
         if env.get(var, "").strip():
             kwargs[key] = env[var].strip()

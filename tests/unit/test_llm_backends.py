@@ -78,11 +78,16 @@ def test_settings_llm_is_the_default_spec(settings: Settings) -> None:
 
 def test_default_model_is_smollm2_once_pulled(settings: Settings) -> None:
     folder = _fake_pulled_smollm2(settings)
+    # A pulled SmolLM2 comes with the shipped voice adapter (issue 15), named in the model.
+    tuned = "transformers:smollm2+smollm2-voice"
     model = default_model(settings)
-    assert model.name == "transformers:smollm2"
-    assert get_model(settings, "smollm2").name == "transformers:smollm2"
-    assert get_model(settings, "transformers").name == "transformers:smollm2"
-    assert get_model(settings, f"transformers:{folder}").name == "transformers:smollm2"
+    assert model.name == tuned
+    assert get_model(settings, "smollm2").name == tuned
+    assert get_model(settings, "transformers").name == tuned
+    assert get_model(settings, f"transformers:{folder}").name == tuned
+    # TUTOR_LLM_ADAPTER=none (or adapter="none") is the base model.
+    assert get_model(settings.with_(llm_adapter="none"), "smollm2").name == "transformers:smollm2"
+    assert get_model(settings, "smollm2", adapter="none").name == "transformers:smollm2"
 
 
 def test_unknown_backend_lists_the_names(settings: Settings) -> None:

@@ -83,6 +83,23 @@ def _torch() -> Any:
     return torch
 
 
+def merged_lora(model: Any) -> Any:
+    """``model`` with any PEFT LoRA adapter merged into its weights (``W + s·B·A``), as a plain
+    Hugging Face model; a model without one comes back as it is.
+
+    The decoders read each layer's ``weight`` tensors directly, so an adapter must be part of
+    them: merging gives exactly the PeftModel's function with no extra products per step.
+    PEFT merges in place (the wrapped model's weights change). Merge float32 weights: the
+    transformers backend merges before casting to bfloat16, where the small update would
+    round away.
+    """
+    merge = getattr(model, "merge_and_unload", None)
+    if merge is None or not hasattr(model, "peft_config"):
+        return model
+    log.info("merging the LoRA adapter into the weights before building the decoder")
+    return merge()
+
+
 def _unsupported_reason(model: Any, max_len: int | None = None) -> str | None:
     """Why ``model`` cannot use :class:`CudaGraphDecoder`, or None when it can."""
     config = getattr(model, "config", None)
@@ -453,6 +470,7 @@ class CudaGraphDecoder:
         _torch()  # a clear message when PyTorch is missing
         import torch
 
+        model = merged_lora(model)
         reason = _unsupported_reason(model, max_len)
         if reason:
             raise InputError(f"fast decoding cannot run this model: {reason}; use generate()")
@@ -1003,6 +1021,7 @@ class CpuDecoder(CudaGraphDecoder):
             raise InputError(f"prompt_weights must be float32 or bfloat16, not {prompt_weights!r}")
         if any(n is not None and n < 1 for n in (threads, prompt_threads)):
             raise InputError("threads must be at least 1 (or None for PyTorch's setting)")
+        model = merged_lora(model)
         reason = _cpu_unsupported_reason(model, max_len)
         if reason:
             raise InputError(f"CPU fast decoding cannot run this model: {reason}; use generate()")

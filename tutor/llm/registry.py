@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from pathlib import Path
 from typing import Any
 
 from tutor.errors import InputError, TutorError
@@ -87,11 +88,17 @@ def parse_spec(spec: str) -> tuple[str, str | None]:
     return name, (arg.strip() if sep else None)
 
 
-def get_model(settings: Settings, spec: str | None = None) -> LanguageModel:
+def get_model(
+    settings: Settings, spec: str | None = None, *, adapter: str | Path | None = None
+) -> LanguageModel:
     """The language model ``spec`` names (default: ``settings.llm``, then :func:`default_model`).
 
-    Building a transformers model checks that its weights exist but loads them on first use.
+    ``adapter`` (a LoRA adapter folder, or ``"none"`` for the base model) overrides
+    ``TUTOR_LLM_ADAPTER`` for a transformers model. Building a transformers model checks that
+    its weights exist but loads them on first use.
     """
+    if adapter is not None:
+        settings = settings.with_(llm_adapter=str(adapter))
     spec = spec if spec is not None and spec.strip() else settings.llm
     if spec is None or not spec.strip():
         return default_model(settings)

@@ -366,3 +366,68 @@ def pull(
             raise
     say(f"saved {name} to {target}")
     return PullResult(name, target, _source_text(record), time.perf_counter() - start, True)
+
+
+# --------------------------------------------------------------------------------------------
+# LoRA adapters (issue 15): a small low-rank update of the pulled model's weights, trained by
+# ``tutor model tune`` (:mod:`tutor.llm.tune`) and shipped inside the package, so that a fresh
+# install with no GPU and no model hub has it after ``tutor model pull``.
+
+#: Where adapters that ship with kptutor live (inside the package: they go into the wheel).
+ADAPTERS_DIR = Path(__file__).resolve().parent / "adapters"
+#: Model name → the folder under :data:`ADAPTERS_DIR` of the adapter trained for it.
+SHIPPED_ADAPTERS: dict[str, str] = {"smollm2": "smollm2-voice"}
+#: ``TUTOR_LLM_ADAPTER`` values that switch the shipped adapter off.
+NO_ADAPTER = frozenset({"none", "off", "base"})
+#: The two files PEFT writes for an adapter; both must be there for it to load.
+ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
+
+
+def shipped_adapter(model_name: str) -> Path | None:
+    """The adapter shipped for pulled model ``model_name``, or None when none ships."""
+    folder = SHIPPED_ADAPTERS.get(model_name)
+    if folder is None:
+        return None
+    path = ADAPTERS_DIR / folder
+    return path if all((path / f).is_file() for f in ADAPTER_FILES) else None
+
+
+def check_adapter(path: Path) -> Path:
+    """``path`` resolved, when it is a folder holding a PEFT adapter; else :class:`InputError`
+    saying which file is missing."""
+    path = Path(path).expanduser()
+    if not path.is_dir():
+        raise InputError(
+            f"no adapter folder at {path}: set TUTOR_LLM_ADAPTER to a folder made by "
+            "`tutor model tune`, or to 'none' for the base model"
+        )
+    missing = [name for name in ADAPTER_FILES if not (path / name).is_file()]
+    if missing:
+        raise InputError(
+            f"{path} is not a LoRA adapter folder ({', '.join(missing)} missing): "
+            "`tutor model tune --out DIR` writes one"
+        )
+    return path.resolve()
+
+
+def merge_adapter(model: Any, adapter: Path) -> Any:
+    """``model`` with the LoRA adapter in ``adapter`` merged into its weights (``W + s·B·A``).
+
+    The result is a plain transformers model again (no PEFT wrappers), so both decoders of
+    :mod:`tutor.llm.fast_decode` and ``generate()`` run it unchanged. Merge in float32 before
+    any cast to bfloat16: merging into bfloat16 weights would round the small update away.
+    Needs the ``peft`` package (``pip install 'kptutor[llm]'``).
+    """
+    try:
+        from peft import PeftModel
+    except ImportError as exc:
+        raise MissingDependency(
+            "loading a LoRA adapter needs the peft package: `pip install 'kptutor[llm]'` "
+            "installs it (or set TUTOR_LLM_ADAPTER=none for the base model)"
+        ) from exc
+    path = check_adapter(adapter)
+    try:
+        wrapped = PeftModel.from_pretrained(model, str(path), is_trainable=False)
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise ModelUnavailable(f"could not load the LoRA adapter in {path}: {exc}") from exc
+    return wrapped.merge_and_unload()

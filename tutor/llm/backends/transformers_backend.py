@@ -52,6 +52,9 @@ CPU_DECODE_MODES = ("quantized", "float32", "generate")
 FAST_MAX_LEN = 4096
 #: Nucleus mass kept when sampling.
 TOP_P = 0.95
+#: The most prompts one batched decode takes (:meth:`TransformersModel.generate_batch`): the
+#: CUDA decoder's measured batch size (BENCHMARKS.md: 32 sequences in 1.6x one's step time).
+BATCH_MAX = 32
 
 MISSING_WEIGHTS_HELP = (
     "download tencent/Hunyuan-0.5B-Instruct (e.g. `hf download tencent/Hunyuan-0.5B-Instruct "
@@ -83,9 +86,12 @@ class _Loaded:
     #: :class:`~tutor.llm.fast_decode.CpuDecoder` behind it where there is one.
     cpu_decodes: dict[str, DecodeFn] = field(default_factory=dict)
     cpu_decoders: dict[str, Any] = field(default_factory=dict)
+    #: On CUDA: the fast decoder sized for :data:`BATCH_MAX` prompts (built on first use;
+    #: False when the model cannot use it).
+    batch_decoder: Any = None
 
 
-_CACHE: dict[tuple[str, str | None, str], _Loaded] = {}
+_CACHE: dict[tuple[str, str | None, str, str | None], _Loaded] = {}
 _CACHE_LOCK = threading.Lock()
 
 
@@ -151,16 +157,21 @@ def _from_pretrained(loader: Any, source: str, **kwargs: Any) -> Any:
     return loader.from_pretrained(source, **kwargs)
 
 
-def _load(source: str, gguf_file: str | None, device: str) -> _Loaded:
+def _load(source: str, gguf_file: str | None, device: str, adapter: str | None = None) -> _Loaded:
     torch, transformers = _torch_and_transformers()
     dtype = torch.bfloat16 if device == "cuda" else torch.float32
+    # A LoRA adapter is merged in float32 first (bfloat16 weights would round the small
+    # update away), then the merged model is cast like any other.
+    load_dtype = torch.float32 if adapter else dtype
     kwargs: dict[str, Any] = {}
     if gguf_file is not None:
         kwargs["gguf_file"] = gguf_file
     started = time.perf_counter()
     try:
         tokenizer = _from_pretrained(transformers.AutoTokenizer, source, **kwargs)
-        model = _from_pretrained(transformers.AutoModelForCausalLM, source, dtype=dtype, **kwargs)
+        model = _from_pretrained(
+            transformers.AutoModelForCausalLM, source, dtype=load_dtype, **kwargs
+        )
     except ImportError as exc:
         raise MissingDependency(
             f"loading {source} needs a package that is missing ({exc}): "
@@ -175,7 +186,11 @@ def _load(source: str, gguf_file: str | None, device: str) -> _Loaded:
         raise ModelUnavailable(
             f"{source} has no chat template: use an instruction-tuned (chat) model"
         )
-    model.to(device)
+    if adapter:
+        from tutor.llm.weights import merge_adapter
+
+        model = merge_adapter(model, Path(adapter))
+    model.to(device=device, dtype=dtype)
     model.eval()
     eos: list[int] = []
     for candidate in (model.generation_config.eos_token_id, tokenizer.eos_token_id):
@@ -184,8 +199,9 @@ def _load(source: str, gguf_file: str | None, device: str) -> _Loaded:
                 eos.append(token)
     max_positions = getattr(model.config, "max_position_embeddings", None)
     log.info(
-        "loaded %s on %s (%s) in %.1f s",
+        "loaded %s%s on %s (%s) in %.1f s",
         source,
+        f" + LoRA adapter {adapter}" if adapter else "",
         device,
         str(dtype).removeprefix("torch."),
         time.perf_counter() - started,
@@ -193,16 +209,17 @@ def _load(source: str, gguf_file: str | None, device: str) -> _Loaded:
     return _Loaded(model, tokenizer, device, eos, max_positions)
 
 
-def load_model(model: str, device: str = "auto") -> _Loaded:
-    """The loaded model (cached per process by resolved path and device)."""
+def load_model(model: str, device: str = "auto", adapter: str | None = None) -> _Loaded:
+    """The loaded model, with LoRA ``adapter`` (a folder) merged in when given (cached per
+    process by resolved path, device and adapter)."""
     torch, _ = _torch_and_transformers()
     source, gguf_file = resolve_model(model)
     chosen = _pick_device(torch, device)
-    key = (source, gguf_file, chosen)
+    key = (source, gguf_file, chosen, adapter)
     with _CACHE_LOCK:
         # Loading under the lock: two app sessions asking at once load the weights once.
         if key not in _CACHE:
-            _CACHE[key] = _load(source, gguf_file, chosen)
+            _CACHE[key] = _load(source, gguf_file, chosen, adapter)
         return _CACHE[key]
 
 
@@ -466,24 +483,35 @@ class TransformersModel:
         device: str = "auto",
         label: str | None = None,
         cpu_decode: str = CPU_DECODE_MODES[0],
+        adapter: str | Path | None = None,
     ) -> None:
         """``model``: hub id, local folder or ``.gguf`` file (checked now, loaded on first use);
-        ``cpu_decode``: how to decode on the CPU, one of :data:`CPU_DECODE_MODES`."""
+        ``cpu_decode``: how to decode on the CPU, one of :data:`CPU_DECODE_MODES`;
+        ``adapter``: a LoRA adapter folder (``tutor model tune``) merged into the weights."""
         if cpu_decode not in CPU_DECODE_MODES:
             raise InputError(
                 f"the CPU decode mode must be one of {', '.join(CPU_DECODE_MODES)}, "
                 f"not {cpu_decode!r}"
             )
         resolve_model(model)  # a missing download is reported here, not mid-answer
+        self.adapter: str | None = None
+        if adapter is not None:
+            from tutor.llm.weights import check_adapter
+
+            self.adapter = str(check_adapter(Path(adapter)))
         self.model = model
         self.device = device
         self.cpu_decode = cpu_decode
         self._label = label or _label_for(model)
+        if self.adapter is not None:
+            self._label += f"+{Path(self.adapter).name}"
 
     @classmethod
     def from_settings(cls, settings: Settings, arg: str | None) -> TransformersModel:
         """The model in ``arg`` (a spec's ``transformers:<arg>``), else ``TUTOR_LLM_MODEL``,
-        else the SmolLM2 copy made by ``tutor model pull smollm2``."""
+        else the SmolLM2 copy made by ``tutor model pull smollm2``; with the LoRA adapter of
+        ``TUTOR_LLM_ADAPTER`` (a folder, or ``none``), else the adapter that ships for a
+        pulled model (see :func:`adapter_for`)."""
         from tutor.llm.weights import is_pulled, model_dir
 
         for module in ("torch", "transformers"):
@@ -502,7 +530,8 @@ class TransformersModel:
             model = str(model_dir(settings, "smollm2"))
         # ``llm_cpu_decode`` (TUTOR_LLM_CPU_DECODE) is read where Settings has it.
         cpu_decode = getattr(settings, "llm_cpu_decode", None) or CPU_DECODE_MODES[0]
-        return cls(model, device=settings.llm_device, cpu_decode=cpu_decode)
+        adapter = adapter_for(model, settings.llm_adapter)
+        return cls(model, device=settings.llm_device, cpu_decode=cpu_decode, adapter=adapter)
 
     @property
     def name(self) -> str:
@@ -511,7 +540,7 @@ class TransformersModel:
 
     def load(self) -> _Loaded:
         """Load the weights and set up the decoder now (else both happen on first use)."""
-        loaded = load_model(self.model, self.device)
+        loaded = load_model(self.model, self.device, self.adapter)
         if loaded.device == "cpu":
             ready = self.cpu_decode in loaded.cpu_decodes
         else:
@@ -605,6 +634,110 @@ class TransformersModel:
         if rest:
             yield rest
 
+    def generate_batch(
+        self,
+        prompts: Sequence[Sequence[Message]],
+        *,
+        temperature: float = 0.3,
+        max_new_tokens: int = 256,
+    ) -> list[str]:
+        """The replies to several prompts. On CUDA they are decoded together by the fast
+        decoder (left-padded, up to :data:`BATCH_MAX` at a time, sampled from the whole
+        distribution or greedy at ``temperature`` <= 0.05, as the batch-1 CUDA path); elsewhere
+        one after another through :meth:`generate`. :class:`tutor.llm.serving.BatchingModel`
+        gathers concurrent requests into these calls."""
+        loaded = self.load()
+        decoder = self._batch_decoder(loaded)
+        if decoder is None:
+            return [
+                "".join(self.generate(p, temperature=temperature, max_new_tokens=max_new_tokens))
+                for p in prompts
+            ]
+        texts: list[str] = []
+        for start in range(0, len(prompts), BATCH_MAX):
+            texts += self._decode_batch(
+                loaded, decoder, prompts[start : start + BATCH_MAX], temperature, max_new_tokens
+            )
+        return texts
+
+    def _batch_decoder(self, loaded: _Loaded) -> Any:
+        if loaded.device != "cuda":
+            return None
+        with loaded.decode_lock:
+            if loaded.batch_decoder is None:
+                loaded.batch_decoder = False
+                from tutor.llm import fast_decode
+
+                if fast_decode.supports(loaded.model):
+                    try:
+                        loaded.batch_decoder = fast_decode.CudaGraphDecoder(
+                            loaded.model,
+                            max_batch=BATCH_MAX,
+                            max_len=min(loaded.max_positions or FAST_MAX_LEN, FAST_MAX_LEN),
+                        )
+                    except TutorError as exc:
+                        log.warning("batched fast decoding is not available (%s)", exc)
+            return loaded.batch_decoder or None
+
+    def _decode_batch(
+        self,
+        loaded: _Loaded,
+        decoder: Any,
+        prompts: Sequence[Sequence[Message]],
+        temperature: float,
+        max_new_tokens: int,
+    ) -> list[str]:
+        import torch
+
+        rows = [self._prompt(loaded, p, max_new_tokens)["input_ids"][0] for p in prompts]
+        real = len(rows)
+        # Batches are padded to a power of two (repeating the first prompt; its extra replies
+        # are dropped): the decoder compiles and captures once per batch size, so a few fixed
+        # sizes keep a server from compiling for every odd number of waiting students.
+        size = 1
+        while size < real:
+            size *= 2
+        rows += [rows[0]] * (min(size, BATCH_MAX) - real)
+        width = max(int(r.shape[0]) for r in rows)
+        if width + max_new_tokens > decoder.max_len:
+            return [
+                "".join(self.generate(p, temperature=temperature, max_new_tokens=max_new_tokens))
+                for p in prompts
+            ]
+        pad = loaded.tokenizer.pad_token_id
+        pad = pad if pad is not None else (loaded.eos_token_ids or [0])[0]
+        ids = torch.full((len(rows), width), pad, dtype=torch.long, device=loaded.device)
+        mask = torch.zeros((len(rows), width), dtype=torch.long, device=loaded.device)
+        for i, row in enumerate(rows):
+            ids[i, width - row.shape[0] :] = row
+            mask[i, width - row.shape[0] :] = 1
+        greedy = temperature <= GREEDY_BELOW
+        out: list[list[int]] = [[] for _ in rows]
+        ended = [False] * len(rows)
+        with loaded.decode_lock:
+            for tokens in decoder.generate(
+                ids,
+                mask,
+                max_new_tokens=max_new_tokens,
+                temperature=0.0 if greedy else temperature,
+                eos_token_id=loaded.eos_token_ids or None,
+            ):
+                for i, token in enumerate(tokens.tolist()):
+                    if ended[i]:
+                        continue
+                    if token in loaded.eos_token_ids:
+                        ended[i] = True
+                    else:
+                        out[i].append(int(token))
+        return [
+            str(
+                loaded.tokenizer.decode(
+                    row, skip_special_tokens=True, clean_up_tokenization_spaces=False
+                )
+            )
+            for row in out[:real]
+        ]
+
     def measure_speed(self, prompt_tokens: int = 300, new_tokens: int = 64) -> SpeedReport:
         """Time one greedy generation of exactly ``new_tokens`` after a ``prompt_tokens``-token
         chat prompt, through the same decode path as :meth:`generate`."""
@@ -637,6 +770,26 @@ class TransformersModel:
             decode_tokens_per_s=rate,
             total_s=total,
         )
+
+
+def adapter_for(model: str, setting: str | None) -> Path | None:
+    """The LoRA adapter to merge into ``model``: the folder ``setting`` names
+    (``TUTOR_LLM_ADAPTER``), none when it says ``none``, else the one that ships for a pulled
+    model (:data:`tutor.llm.weights.SHIPPED_ADAPTERS`; a model from elsewhere gets none)."""
+    from tutor.llm.weights import NO_ADAPTER, SOURCE_FILE, read_source, shipped_adapter
+
+    if setting is not None and setting.strip():
+        if setting.strip().lower() in NO_ADAPTER:
+            return None
+        return Path(setting.strip()).expanduser()
+    path = Path(model).expanduser()
+    if not (path / SOURCE_FILE).is_file():
+        return None
+    try:
+        name = str(read_source(path)["model"])
+    except (OSError, ValueError, KeyError):
+        return None
+    return shipped_adapter(name)
 
 
 def _label_for(model: str) -> str:
