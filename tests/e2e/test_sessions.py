@@ -43,7 +43,12 @@ def _add_student(data_dir: Path, sid: str, name: str, password: str) -> None:
     from tutor.settings import Settings
 
     store = open_store(f"sqlite:///{data_dir / 'kptutor.db'}", Settings(data_dir=data_dir))
-    School(Engine(store)).add_student_with_password(sid, name, "c1", password, GOAL)
+    engine = Engine(store)
+    School(engine).add_student_with_password(sid, name, "c1", password, GOAL)
+    # One answer already given: the student practises at once (a new one would first take
+    # the knowledge check, tests/e2e/test_placement_browser.py).
+    shown = engine.next_item(sid).item
+    engine.submit(sid, shown.item_id, shown.answer)
     store.close()
 
 
