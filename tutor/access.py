@@ -402,6 +402,11 @@ class _Facade:
         return self._school.session(self._token).user_id
 
     @property
+    def user_id(self) -> str:
+        """The signed-in person's id (checked against the session, like every call)."""
+        return self._user_id
+
+    @property
     def catalog(self) -> Catalog:
         """The curriculum and content, read-only (the same for every user)."""
         return self._engine.catalog

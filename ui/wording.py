@@ -2,8 +2,10 @@
 
 A text (feedback, a hint, the worked solution, a why) is asked for once per tab and
 wording: the template's wording comes back at once and is shown; when the app has a
-language model (``StudentAPI.words_with_model``), the model's wording is made in a
-background thread and replaces the template when it is ready. Meanwhile a fragment shows
+language model (``StudentAPI.words_with_model``), the model's wording is queued on the
+process's :class:`~tutor.llm.serving.VoiceServer` (one line per student, served round-robin,
+bounded: a class pressing "Explain" together never waits behind one student, and a full queue
+leaves the template) and replaces the template when it is ready. Meanwhile a fragment shows
 the template with a spinner line and checks every :data:`POLL_S` seconds; when the model is
 done it reruns the page once, which then shows the model's text with no polling left.
 
@@ -16,13 +18,13 @@ from __future__ import annotations
 
 import logging
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from tutor.errors import TutorError
+from tutor.llm.serving import Ticket, VoiceServer
 from ui import state
 from ui.state import t
 
@@ -39,40 +41,40 @@ log = logging.getLogger(__name__)
 #: 0.5 s took most of the process's CPU while SmolLM2 prepared its decoder); once a second
 #: adds at most a second to a model's seconds.
 POLL_S = 1.0
-#: Model wordings made at once across the process (the model itself queues the rest).
-WORKERS = 4
+#: Model wordings made at once across the process. One on a CPU, where one decode at a time
+#: is fastest (the fair queue decides whose comes next); the GPU route batches in the model.
+WORKERS = 1
+#: Model wordings waiting across the process, and per student (a newer one replaces the
+#: oldest: the student has moved past it); beyond that the template stands.
+MAX_PENDING = 64
+PER_STUDENT = 2
 #: The per-user session-state key of this tab's texts.
 _TEXTS = "texts"
 
 
 @dataclass
 class Wording:
-    """One text for the student: the template's, and the model's when asked for."""
+    """One text for the student: the template's, and the model's ticket when asked for."""
 
     template: str
-    model: Future[str] | None = None
+    model: Ticket | None = None
 
     @property
     def pending(self) -> bool:
-        """The model is still wording it."""
-        return self.model is not None and not self.model.done()
+        """The model is still wording it (queued or running)."""
+        return self.model is not None and not self.model.final
 
     @property
     def text(self) -> str:
-        """The best text there is now: the model's once ready, else the template's."""
-        if self.model is None or not self.model.done():
-            return self.template
-        try:
-            return self.model.result()
-        except Exception as exc:  # a failed model leaves the template; never a broken page
-            log.warning("the model's wording failed, the template stays: %s", exc)
-            return self.template
+        """The best text there is now: the model's once done, else the template's (a failed,
+        refused or rejected wording leaves the template)."""
+        return self.template if self.model is None else self.model.text
 
 
 @st.cache_resource(show_spinner=False)
-def _pool() -> ThreadPoolExecutor:
-    # One pool per server process, shared by every tab.
-    return ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="wording")
+def _server() -> VoiceServer:
+    # One server per app process, shared by every tab.
+    return VoiceServer(workers=WORKERS, max_pending=MAX_PENDING, per_student=PER_STUDENT)
 
 
 def wording(
@@ -92,14 +94,20 @@ def wording(
         return None
     made = Wording(template)
     if api.words_with_model(options.language):
-        made.model = _pool().submit(_model_text, api, item_id, answer, options)
+        made.model = _server().submit(
+            api.user_id, template, lambda: _model_text(api, item_id, answer, options)
+        )
     state.set_user_state(_TEXTS, {**texts, key: made})
     return made
 
 
-def _model_text(api: StudentAPI, item_id: str, answer: str | None, options: ExplainOptions) -> str:
-    # In a worker thread: no Streamlit calls here, only the engine.
-    return api.explain(item_id, answer, options).text
+def _model_text(
+    api: StudentAPI, item_id: str, answer: str | None, options: ExplainOptions
+) -> str | None:
+    # In a worker thread: no Streamlit calls here, only the engine. None when the guard
+    # rejected every try (the template stands, and the ticket says why).
+    made = api.explain(item_id, answer, options)
+    return None if made.guard == "fallback" else made.text
 
 
 def forget() -> None:

@@ -20,6 +20,7 @@ TIMEOUT = 30
 @dataclass(frozen=True)
 class _Said:
     text: str
+    guard: str = "accepted"
 
 
 class FakeSlowFacade:
@@ -28,6 +29,10 @@ class FakeSlowFacade:
 
     def __init__(self, fails: bool = False) -> None:
         self.fails = fails
+
+    @property
+    def user_id(self) -> str:
+        return "s-fake"
 
     def words_with_model(self, language: str) -> bool:
         return True
@@ -78,7 +83,8 @@ def test_template_first_then_the_model_without_waiting(fails: bool) -> None:
     RELEASE.set()
     made = next(iter(at.session_state["u_texts"].values()))
     assert made.model is not None
-    made.model.exception(timeout=TIMEOUT) if fails else made.model.result(timeout=TIMEOUT)
+    assert made.model.wait(TIMEOUT)  # the server's worker finished (or failed) the wording
+    assert made.model.state == ("failed" if fails else "done")
     at.run()
     said = _said(at)
     expected = (
