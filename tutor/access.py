@@ -424,6 +424,11 @@ class StudentAPI(_Facade):
         """The next item, with the reason it was chosen."""
         return self._engine.next_item(self._user_id)
 
+    def open_turn(self) -> NextItem | None:
+        """The item whose tutoring turn the student left unfinished (a wrong first answer,
+        the second try still to come), for a page opened anew; None when there is none."""
+        return self._engine.open_turn(self._user_id)
+
     def submit(self, item_id: str, answer: str, working: str | None = None) -> Feedback:
         """Answer an item (checked, diagnosed, recorded, path revised)."""
         return self._engine.submit(self._user_id, item_id, answer, working=working)

@@ -61,7 +61,7 @@ from tutor.llm.options import ExplainOptions
 from tutor.policy import paths
 from tutor.policy import placement as placing
 from tutor.policy.index import CurriculumIndex
-from tutor.policy.select import LOOKBACK, Run, choose, frontier, needs_help
+from tutor.policy.select import LOOKBACK, Choice, Run, choose, frontier, needs_help
 from tutor.reports import ClassReport, class_report, export_class_csv
 from tutor.turns import (
     Feedback,
@@ -620,6 +620,25 @@ class Engine:
             if attempt.item_id == item_id:
                 return attempt
         return None
+
+    def open_turn(self, student_id: str) -> NextItem | None:
+        """The item of the student's unfinished tutoring turn, if their latest answer left
+        one open (a wrong first answer whose second try, hints and solution are still to
+        come), so that a new page — a reload, a bookmark, another app process — goes on with
+        it instead of moving to a new item. None when there is none."""
+        latest = self.store.attempts(student_id, limit=1)
+        if not latest:
+            return None
+        first = latest[-1]
+        if turn_of(first.item_id, first, latest=True).stage != "second":
+            return None
+        item = regenerate(first.item_id)
+        catalog = self.catalog
+        point = {"en": catalog.name(item.kp), "zh-Hans": catalog.name(item.kp, zh=True)}
+        choice = Choice(
+            "frontier", item.kp, item.difficulty, None, "policy.resume", {"point": point}
+        ).worded(render)
+        return NextItem(choice, item)
 
     def turn(self, student_id: str, item_id: str) -> Turn:
         """Where the student's tutoring turn on ``item_id`` stands (read from the store)."""

@@ -118,6 +118,21 @@ def test_wrong_answer_feedback_hints_retry_solution(driver: Any, tmp_path: Path,
         )
         page.shot(f"turn-{tag}-hint-1")
 
+        # A reload in the middle of the turn: still signed in, same problem, same hint, the
+        # second try still there (the page asks the engine for the unfinished turn first).
+        driver.refresh()
+        body = _in_order(
+            page,
+            say("fb_incorrect"),
+            say("hint_n", n=1),
+            say("hint_button", n=2),
+            say("try_again_title"),
+            say("show_solution"),
+        )
+        prompt = item.prompt_zh if lang != "en" and item.prompt_zh else item.prompt
+        assert prompt in body, body
+        page.shot(f"turn-{tag}-reloaded")
+
         _click(page, say("hint_button", n=2))
         body = _in_order(
             page,

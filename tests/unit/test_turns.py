@@ -171,3 +171,30 @@ def test_a_second_try_that_lost_a_race_is_not_kept_twice(engine: Engine) -> None
     late = engine.submit("s1", ITEM, regenerate(ITEM).answer)
     assert late.note == "turn.over" and late.try_no == 0
     assert engine.store.attempts("s1")[-1].retry_answer == "1/2"
+
+
+def test_a_new_page_goes_on_with_the_unfinished_turn(engine: Engine) -> None:
+    """A reload (or another app process) asks ``open_turn`` first: the item of a turn left
+    with its second try to come, with a reason in both languages; nothing once it is over."""
+    assert engine.open_turn("s1") is None  # no answer yet
+    engine.submit("s1", ITEM, _wrong())
+    engine.hint("s1", ITEM)
+    resumed = engine.open_turn("s1")
+    assert resumed is not None and resumed.item is not None
+    assert resumed.item.item_id == ITEM and resumed.choice.code == "policy.resume"
+    name = engine.catalog.name(resumed.item.kp)
+    assert name in resumed.choice.reason and resumed.choice.reason_zh
+    assert engine.turn("s1", ITEM).hints == (1,)  # the page reads the turn as it was left
+    second = engine.submit("s1", ITEM, "5/9")  # a second, different wrong answer
+    assert second.try_no == 2 and second.turn is not None and second.turn.stage == "over"
+    assert engine.open_turn("s1") is None
+
+
+@pytest.mark.parametrize("end", ["right", "solution"])
+def test_no_turn_is_open_after_a_right_answer_or_the_solution(engine: Engine, end: str) -> None:
+    if end == "right":
+        engine.submit("s1", ITEM, regenerate(ITEM).answer)
+    else:
+        engine.submit("s1", ITEM, _wrong())
+        engine.show_solution("s1", ITEM)
+    assert engine.open_turn("s1") is None

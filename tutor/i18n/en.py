@@ -164,6 +164,7 @@ _MESSAGES: dict[str, str] = {
         "You're ready for {point}: you've mastered its prerequisites {prerequisites:and}."
     ),
     "policy.start": "{point} is a starting point on the way to your goal.",
+    "policy.resume": "Let's finish this problem on {point}: you still have your second try.",
     "policy.goal_reached": ("You've mastered everything on the way to your goal. Pick a new goal!"),
     # -- the initial knowledge check (tutor/engine.py placement) -------------------------
     "placement.summary": (

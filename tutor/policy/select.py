@@ -105,6 +105,7 @@ ReasonCode = Literal[
     "policy.stuck_recheck",  # point, prerequisite
     "policy.stuck_easier",  # point
     "policy.stuck_example",  # point
+    "policy.resume",  # point: the unfinished turn of the latest item, on a new page
 ]
 #: How a choice changes approach for a student stuck on a point (None: it does not).
 Approach = Literal["recheck", "easier", "worked_example"]

@@ -31,11 +31,13 @@ EXPLAIN_LANG: dict[str, Language] = {"en": "en", "zh-Hans": "zh"}
 
 
 def _next(api: StudentAPI) -> NextItem | None:
-    """The current item of this tab, asking the engine for one when there is none."""
+    """The current item of this tab, asking the engine for one when there is none: the
+    item of an unfinished turn first (a reload or another process goes on with it), else
+    the next one."""
     current: NextItem | None = state.user_state("next")
     if current is None:
         try:
-            current = api.next_item()
+            current = api.open_turn() or api.next_item()
         except TutorError as exc:
             state.show_error(exc)
             return None
