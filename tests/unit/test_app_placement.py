@@ -165,6 +165,8 @@ def test_a_stuck_student_reads_a_worked_example_first(engine: Engine, lang: str)
         assert nxt.item is not None
         kps.add(nxt.item.kp)
         engine.submit("n2", nxt.item.item_id, "98765")
+    # The last turn ends (asked for the solution): a new page would otherwise go on with it.
+    engine.show_solution("n2", nxt.item.item_id)
     nxt = engine.next_item("n2")
     # The first point is a root at its easiest level: nothing to re-check, nothing easier.
     assert kps == {"place_value.count_to_120"} and nxt.choice.approach == "worked_example"
