@@ -37,8 +37,10 @@ if TYPE_CHECKING:
     from tutor.engine import PlacementTurn as PlacementTurn
     from tutor.engine import Turn as Turn
     from tutor.lab import LanguageModel as LanguageModel
+    from tutor.llm.serving import Ticket as Ticket
+    from tutor.llm.serving import VoiceServer as VoiceServer
 
-__all__ = ["School", "app_model", "demo_ready", "open_school"]
+__all__ = ["School", "app_model", "demo_ready", "open_school", "voice_server"]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,14 @@ def app_model(settings: Settings) -> LanguageModel:
     except TutorError as exc:
         log.warning("language model unavailable, using the template model: %s", exc)
         return lab.template_model()
+
+
+def voice_server(*, workers: int, max_pending: int, per_student: int) -> VoiceServer:
+    """The app process's queue for the model's wordings (:class:`tutor.llm.serving.VoiceServer`:
+    one line per student served round-robin, bounded; the template stands meanwhile)."""
+    from tutor.llm.serving import VoiceServer
+
+    return VoiceServer(workers=workers, max_pending=max_pending, per_student=per_student)
 
 
 def open_school(

@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from tutor.errors import TutorError
-from tutor.llm.serving import Ticket, VoiceServer
+from tutor.service import voice_server
 from ui import state
 from ui.state import t
 
 if TYPE_CHECKING:
     from tutor.access import ExplainOptions, StudentAPI
+    from tutor.service import Ticket, VoiceServer
 
 __all__ = ["POLL_S", "Wording", "show", "wording"]
 
@@ -74,7 +75,7 @@ class Wording:
 @st.cache_resource(show_spinner=False)
 def _server() -> VoiceServer:
     # One server per app process, shared by every tab.
-    return VoiceServer(workers=WORKERS, max_pending=MAX_PENDING, per_student=PER_STUDENT)
+    return voice_server(workers=WORKERS, max_pending=MAX_PENDING, per_student=PER_STUDENT)
 
 
 def wording(

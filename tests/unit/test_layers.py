@@ -68,8 +68,9 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # -- access level ------------------------------------------------------------------
     "tutor.access":  ("tutor.engine", "tutor.catalog", *_REPORTS, "tutor.auth", "tutor.i18n",
                       "tutor.designer"),
+    # Opening the app, and the app's one VoiceServer (tutor.llm.serving) for model wordings.
     "tutor.service": ("tutor.access", "tutor.engine", "tutor.catalog", "tutor.lab",
-                      "tutor.auth", "tutor.i18n", "tutor.demo"),  # opening the app
+                      "tutor.auth", "tutor.i18n", "tutor.demo", "tutor.llm"),
     # The demo school's histories are simulated students answering the real engine.
     "tutor.demo":    ("tutor.access", "tutor.engine", "tutor.catalog", "tutor.lab",
                       "tutor.sim", "tutor.content"),

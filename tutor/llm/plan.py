@@ -623,7 +623,8 @@ _EXPLAIN_CLOSE_AFTER_WRONG = {
     ),
     "zh": ("所以答案是 {answer}。", "所以答案是 {answer}。", "所以答案是 {answer}。"),
 }
-_STEP_LINE = {
+#: One worked step as a line, per (language, style); shared with :mod:`tutor.llm.template`.
+STEP_LINE = {
     ("en", "friendly"): "Step {n}: {text}",
     ("en", "formal"): "Step {n}. {text}",
     ("en", "casual"): "{word} {text}",
@@ -631,7 +632,8 @@ _STEP_LINE = {
     ("zh", "formal"): "第{n}步：{text}",
     ("zh", "casual"): "{word}{text}",
 }
-_CASUAL_WORDS = {
+#: The casual style's step openers, per language (also :mod:`tutor.llm.template`'s).
+CASUAL_WORDS = {
     "en": ("First:", "Then:", "Next:", "After that:", "Finally:"),
     "zh": ("先，", "然后，", "接着，", "再，", "最后，"),
 }
@@ -800,7 +802,7 @@ def _pick(options: tuple[str, ...], variant: int) -> str:
 
 
 def _casual_word(language: str, index: int, total: int) -> str:
-    words = _CASUAL_WORDS[language]
+    words = CASUAL_WORDS[language]
     if index == total - 1 and total > 1:
         return words[-1]
     return words[min(index, len(words) - 2)]
@@ -815,7 +817,7 @@ def _explanation(plan: TextPlan, variant: int) -> str:
         lines.append(" ".join(t for t in (plan.misconception, plan.misconception_fix) if t))
     for n, text in enumerate(plan.steps):
         word = _casual_word(plan.language, n, len(plan.steps))
-        lines.append(_STEP_LINE[key].format(n=n + 1, text=text, word=word))
+        lines.append(STEP_LINE[key].format(n=n + 1, text=text, word=word))
     closes = (
         _EXPLAIN_CLOSE_AFTER_WRONG[plan.language]
         if plan.student_answer is not None

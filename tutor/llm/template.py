@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from tutor.llm.base import Message
+from tutor.llm.plan import CASUAL_WORDS, STEP_LINE
 from tutor.llm.prompts import read_payload
 
 __all__ = ["TemplateModel", "render", "render_minimal", "stream_pieces"]
@@ -46,18 +47,6 @@ _CLOSING = {
     ("zh", "formal"): "因此，答案是 {answer}。",
     ("zh", "casual"): "所以答案是 {answer}。不难吧？",
 }
-_STEP = {
-    ("en", "friendly"): "Step {n}: {text}",
-    ("en", "formal"): "Step {n}. {text}",
-    ("en", "casual"): "{word} {text}",
-    ("zh", "friendly"): "第{n}步：{text}",
-    ("zh", "formal"): "第{n}步：{text}",
-    ("zh", "casual"): "{word}{text}",
-}
-_CASUAL_WORDS = {
-    "en": ("First:", "Then:", "Next:", "After that:", "Finally:"),
-    "zh": ("先，", "然后，", "接着，", "再，", "最后，"),
-}
 _HINT = {
     ("en", "friendly"): "Here's a hint for step {n}: {hint} You can do it!",
     ("en", "formal"): "Hint for step {n}: {hint}",
@@ -75,7 +64,7 @@ _NO_TASK = "I can explain a practice item once the tutor gives me one."
 
 
 def _casual_word(language: str, index: int, total: int) -> str:
-    words = _CASUAL_WORDS[language]
+    words = CASUAL_WORDS[language]
     if index == total - 1 and total > 1:
         return words[-1]
     return words[min(index, len(words) - 2)]
@@ -91,7 +80,7 @@ def _explanation(data: dict[str, Any], language: str, style: str) -> str:
     steps = data.get("steps") or []
     for n, step in enumerate(steps):
         lines.append(
-            _STEP[key].format(
+            STEP_LINE[key].format(
                 n=n + 1, text=step.get("text", ""), word=_casual_word(language, n, len(steps))
             )
         )
