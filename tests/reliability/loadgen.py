@@ -270,6 +270,24 @@ def load_profile(
         return audit(fresh, ledger, report)
 
 
+def engine_target(
+    name: str, *, fresh: bool = False
+) -> tuple[str, Settings, Callable[[], None] | None]:
+    """The store URL, settings and wipe function of a load run on engine ``name`` (sqlite: a
+    file in TMPDIR, removed first when ``fresh``; neo4j: the configured server)."""
+    if name == "sqlite":
+        tmp = Path(os.environ.get("TMPDIR", "/tmp")) / f"kptutor-load-{os.getpid()}"
+        tmp.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            (tmp / "load.db").unlink(missing_ok=True)
+        return f"sqlite:///{tmp / 'load.db'}", Settings(data_dir=tmp), None
+    from tests.conftest import neo4j_settings_or_skip, wipe_neo4j
+
+    settings = neo4j_settings_or_skip()
+    assert settings.store_url
+    return settings.store_url, settings, lambda: wipe_neo4j(settings)
+
+
 def main(argv: list[str] | None = None) -> int:
     """The full profile for RELIABILITY.md (``make reliability``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -280,19 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = []
     for name in args.engines.split(","):
-        if name == "sqlite":
-            tmp = Path(os.environ.get("TMPDIR", "/tmp")) / f"kptutor-load-{os.getpid()}"
-            tmp.mkdir(parents=True, exist_ok=True)
-            url = f"sqlite:///{tmp / 'load.db'}"
-            settings = Settings(data_dir=tmp)
-            wipe = None
-        else:
-            from tests.conftest import neo4j_settings_or_skip, wipe_neo4j
-
-            settings = neo4j_settings_or_skip()
-            assert settings.store_url
-            url = settings.store_url
-            wipe = lambda s=settings: wipe_neo4j(s)  # noqa: E731
+        url, settings, wipe = engine_target(name)
         report = load_profile(
             url, settings, students=args.students, seconds=args.seconds, name=name, wipe=wipe
         )

@@ -22,7 +22,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tests.reliability.loadgen import LoadReport, _store, audit, prepare_store, run_load
+from tests.reliability.loadgen import (
+    LoadReport,
+    _store,
+    audit,
+    engine_target,
+    prepare_store,
+    run_load,
+)
 from tutor.engine import Engine
 from tutor.settings import Settings
 
@@ -130,18 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = []
     for name in args.engines.split(","):
-        if name == "sqlite":
-            tmp = Path(os.environ.get("TMPDIR", "/tmp")) / f"kptutor-load-{os.getpid()}"
-            tmp.mkdir(parents=True, exist_ok=True)
-            (tmp / "load.db").unlink(missing_ok=True)
-            url, settings, wipe = f"sqlite:///{tmp / 'load.db'}", Settings(data_dir=tmp), None
-        else:
-            from tests.conftest import neo4j_settings_or_skip, wipe_neo4j
-
-            settings = neo4j_settings_or_skip()
-            assert settings.store_url
-            url = settings.store_url
-            wipe = lambda s=settings: wipe_neo4j(s)  # noqa: E731
+        url, settings, wipe = engine_target(name, fresh=True)
         report = load_profile_processes(
             url,
             settings,
