@@ -57,6 +57,7 @@ from tutor.errors import InputError
 from tutor.learner.mastery import effective_p
 from tutor.sim.classroom import Classroom
 from tutor.sim.config import DEFAULT_POPULATION
+from tutor.sim.placement import place
 from tutor.sim.run import ITEM_SECONDS, engine_answer, engine_item
 from tutor.sim.student import SimStudent, draw_student
 from tutor.sim.world import World, build_world
@@ -270,7 +271,8 @@ def _new_student_cases(
 
     Each assigned item goes to the engine as the first answer of a student it has never
     seen (a fresh id each time), so the tutor's prior is empty; with ``placed``, that
-    student first takes the initial knowledge check (:func:`_place`), as in the app.
+    student first takes the initial knowledge check as in the app
+    (:func:`tutor.sim.placement.place`).
     """
     failable = [kp for kp in world.path if world.prerequisites.get(kp)]
     out: list[Case] = []
@@ -296,7 +298,8 @@ def _new_student_cases(
             fresh += 1
             room.enrol(student_id)
             if placed:
-                _place(room, student_id, world, student)
+                room.clock.now = 0.0
+                place(room, student_id, world, student)
             prior = {kp_: effective_p(s, 0.0) for kp_, s in room.store.mastery(student_id).items()}
             room.clock.now = 0.0
             feedback = room.engine.submit(student_id, item.item_id, answer)
@@ -321,21 +324,6 @@ def _new_student_cases(
             )
             taken += 1
     return out
-
-
-def _place(room: Classroom, student_id: str, world: World, student: SimStudent) -> None:
-    """The simulated student takes the engine's initial knowledge check (no feedback, so
-    it learns nothing from it); the engine sets the student's mastery from it."""
-    room.clock.now = 0.0
-    turn = room.engine.start_placement(student_id)
-    while not turn.done:
-        assert turn.item is not None
-        answer = student.answer(turn.item, world)
-        turn = room.engine.answer_placement(student_id, turn.item.item_id, answer)
-        if turn.retry:  # an answer the checker could not read: "I don't know"
-            turn = room.engine.answer_placement(
-                student_id, turn.item.item_id if turn.item else "", ""
-            )
 
 
 def _probe_one(
