@@ -4,6 +4,8 @@ diagnosis does."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.unit.test_engine import _placed, make_engine
@@ -83,3 +85,23 @@ def test_the_working_note_is_worded_for_the_student(engine: Engine) -> None:
         assert now.kind == "working" and said in now.text
         worded = engine.explain("s1", ITEM, NEAR_MISS, options)  # the (template) model, guarded
         assert worded.guard == "accepted" and said in worded.text
+
+
+def test_the_cli_names_the_wrong_line(tmp_path: Path) -> None:
+    import json
+    import os
+
+    from tests.factories import run_cli
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TUTOR_")}
+    env["TUTOR_DATA_DIR"] = str(tmp_path)
+    for args in (["graph", "load", "default"], ["student", "add", "s1", "--name", "Ann"]):
+        assert run_cli(args, env).returncode == 0
+    working = tmp_path / "w.txt"
+    working.write_text(WORKING + "\n", encoding="utf-8")
+    submit = ["student", "submit", "s1", "--working", str(working), "--answer", NEAR_MISS]
+    out = run_cli([*submit, "--item", ITEM], env)
+    assert out.returncode == 0, out.stderr
+    assert "working, line 2: 2/5 + 1/10 = 3/15; it should be 1/2 (mc.frac_add_across)" in out.stdout
+    out = run_cli([*submit, "--item", "fraction_add_unlike:2:4", "--json"], env)
+    assert json.loads(out.stdout)["working"]["expected"] == "1/2"
