@@ -100,9 +100,43 @@ def test_lines_of_an_expression_and_of_an_equation() -> None:
     assert wrong("9x = 90\nx = 90/9 = 10", SOLVE) is None
 
 
-def test_every_line_rule_is_a_misconception_of_the_library() -> None:
-    for mc_id in LINE_RULES:
-        assert get_misconception(mc_id).signals, mc_id
+#: One wrong line per line rule: what a student following the buggy rule writes.
+RULE_LINES = {
+    "mc.frac_add_across": "2/12 + 6/12 = 8/24",  # like denominators too (the issue's miss)
+    "mc.frac_sub_across": "3/4 - 1/2 = 2/2",
+    "mc.frac_common_den_keep_numerators": "1/2 + 1/4 = 2/4",
+    "mc.frac_mult_common_denominator": "1/2 × 3/4 = 6/4",
+    "mc.frac_times_whole_both_parts": "3 × 2/7 = 6/21",
+    "mc.frac_mult_mixed_drop_whole": "2 1/3 × 3/4 = 1/4",
+    "mc.frac_div_no_invert": "1/2 ÷ 1/4 = 1/8",
+    "mc.frac_div_invert_dividend": "3/4 ÷ 1/2 = 2/3",
+    "mc.mixed_to_improper_add_whole": "2 1/3 = 3/3",
+    "mc.frac_to_dec_digits": "3/4 = 3.4",
+    "mc.add_no_carry": "47 + 38 = 75",
+    "mc.add_column_sums_written": "47 + 38 = 715",
+    "mc.sub_smaller_from_larger": "52 - 38 = 26",
+    "mc.int_add_wrong_sign": "-3 + -5 = 8",
+    "mc.int_add_sizes_keep_sign": "-7 + 3 = -10",
+    "mc.int_sub_double_negative": "5 - (-3) = 2",
+    "mc.int_mult_sign_rules": "-4 × 3 = 12",
+    "mc.mult_facts_add": "6 × 4 = 10",
+    "mc.power_times_exponent": "3^2 = 6",
+    "mc.dec_mult_places_like_addition": "0.4 × 0.3 = 1.2",
+    "mc.dec_right_align": "0.3 + 0.25 = 0.28",
+    "mc.order_ops_left_to_right": "2 + 3 × 4 = 20",
+}
+
+
+def test_every_line_rule_names_its_own_line() -> None:
+    assert set(RULE_LINES) == set(LINE_RULES)
+    for mc_id, line in RULE_LINES.items():
+        assert get_misconception(mc_id).signals, mc_id  # a rule of the library
+        found = wrong(line)
+        assert found is not None and found.misconception == mc_id, (line, found)
+    # A slip next to a rule's value is named, with no misconception.
+    for line in ("2/12 + 6/12 = 8/13", "47 + 38 = 84", "-4 × 3 = -13"):
+        found = wrong(line)
+        assert found is not None and found.misconception is None, (line, found)
 
 
 @settings(max_examples=300, deadline=None)
@@ -215,3 +249,54 @@ def test_the_guard_still_rejects_a_note_that_gives_the_answer_away() -> None:
     assert "reveals_answer" in check_output(leaked, ref, plan=plan)
     # and one that calls the student's false line true in its own words
     assert check_output(render_template(plan) + " So 2/5 + 1/2 = 3/7.", ref, plan=plan)
+
+
+class FakeWordingModel:
+    """A fake language model (unit tests only) that replies with scripted texts in turn."""
+
+    def __init__(self, *replies: str) -> None:
+        self.replies = list(replies)
+        self.name = "fake-wording"
+        self.reads_data_block = False
+
+    def generate(self, messages: object, *, temperature: float = 0.3, max_new_tokens: int = 256):  # type: ignore[no-untyped-def]
+        yield self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+
+
+def test_a_model_may_reword_the_note_and_the_guard_keeps_what_it_may_not_say() -> None:
+    from tutor.llm.explain import explain
+    from tutor.llm.guard import GuardStats
+
+    working = "2/5 + 1/2 = 4/10 + 5/10 = 9/20"
+    options = ExplainOptions(kind="working", working=working)
+    diagnosis = diagnose_answer(ADD, "9/20", working)
+    good = (
+        f"Look again at line 1: {working}. Here 9/20 is not right yet. "
+        "Find a common denominator and keep it."
+    )
+    said = explain(
+        ADD,
+        model=FakeWordingModel(good),  # type: ignore[arg-type]
+        answer="9/20",
+        diagnosis=diagnosis,
+        options=options,
+        stats=GuardStats(),
+    )
+    assert (said.guard, said.text, said.kind) == ("accepted", good, "working")
+    leaks = (
+        f"Line 1: {working}. The answer is 9/10.",  # gives the answer away
+        f"Line 1: {working}. And 2/5 + 1/2 = 7/10.",  # a false sum of its own
+        f"Line 1: {working}. This is so easy, obviously.",  # shames the child
+    )
+    kept = explain(
+        ADD,
+        model=FakeWordingModel(*leaks),  # type: ignore[arg-type]
+        answer="9/20",
+        diagnosis=diagnosis,
+        options=options,
+        stats=GuardStats(),
+    )
+    assert kept.guard == "fallback" and kept.text == kept.template_text
+    causes = {reason.split(":")[0] for reason in kept.reasons}
+    assert {"reveals_answer", "false_claim", "tone"} <= causes, kept.reasons
+    assert "Here 9/20 is not right yet." in kept.text and "9/10" not in kept.text
