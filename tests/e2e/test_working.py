@@ -1,8 +1,9 @@
 """Show your working, in a real browser, in English and in Chinese (issue 20): a wrong
 answer with a wrong line in the working → under the feedback, the tutor names the line
 ("Line 2: 2/5 + 1/10 = 3/15. It should be 1/2."), the misconception it shows, and the line
-is shown exactly as typed (a code span, not read as Markdown). Screenshots go to
-``artifacts/e2e/`` (``working-<lang>-…png``)."""
+is shown exactly as typed (a code span, not read as Markdown); the note stays after a hint.
+The next problem answered right with a slip in a line: the line is named, gently.
+Screenshots go to ``artifacts/e2e/`` (``working-<lang>-…png``)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tutor.content.answers import check_answer
 from tutor.content.bank import content_bank_for
 from tutor.content.curricula import default_curriculum
 from tutor.content.items import Item
+from tutor.content.misconceptions import get_misconception
 from tutor.diagnosis.lines import first_wrong_line
 from tutor.engine import Engine
 from tutor.graph import open_store
@@ -136,6 +138,45 @@ def test_the_first_wrong_line_of_the_working_is_named(
         page.click(say("hint_button", n=1))
         body = page.wait_text(say("hint_n", n=1), say("working_title"), said[0])
         page.shot(f"working-{tag}-after-hint")
+
+        # The gap read in the working leads the path: the next problem is on one of the
+        # points adding across signals (the tutor says so).
+        page.idle()
+        page.click(say("show_solution"))
+        page.wait_text(say("solution_title"), say("next_problem"))
+        page.idle()
+        page.click(say("next_problem"))
+        second = page.item(STUDENT[0], other_than=item.item_id, zh=lang != "en")
+        assert second.kp in get_misconception("mc.frac_add_across").signals, second.item_id
+        page.shot(f"working-{tag}-gap-next")
+        # Right answers until a problem with more than one step (the working box), then a
+        # right answer with a slip in the working: said gently.
+        for _ in range(12):
+            if len(second.steps) > 1:
+                break
+            page.idle()
+            page.type(say("your_answer"), second.answer)
+            page.click(say("check"))
+            page.wait_text(say("fb_correct"), say("next_problem"))
+            page.idle()
+            page.click(say("next_problem"))
+            second = page.item(STUDENT[0], other_than=second.item_id, zh=lang != "en")
+        assert len(second.steps) > 1, second.item_id
+        page.wait_text(say("show_working"))
+        page.idle()
+        page.type(say("your_answer"), second.answer)
+        slip = "2/3 + 1/6 = 3/9"
+        _type_working(driver, say("show_working"), slip)
+        page.click(say("check"))
+        if lang == "en":
+            gentle = ["Your answer is right!", f"Line 1: {slip}. It should be 5/6."]
+        else:
+            gentle = ["你的答案是对的！", f"第1行：{slip}，应该是 5/6。"]
+        body = page.wait_text(say("fb_correct"), say("working_title"), *gentle)
+        assert body.index(say("fb_correct")) < body.index(gentle[0])
+        assert say("fb_incorrect") not in body
+        _no_ids(body)
+        page.shot(f"working-{tag}-right-answer-slip")
     finally:
         process.terminate()
         process.wait(timeout=20)
