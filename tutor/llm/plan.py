@@ -1155,6 +1155,11 @@ def plan_prompt(plan: TextPlan) -> list[Message]:
     see :func:`tutor.llm.prompts.read_payload`)."""
     draft = render_template(plan, 0)
     shown = plan.to_json()
+    if plan.kind != "working":
+        # The working note's fields stay out of every other kind's data: those prompts read
+        # exactly as before issue 20 (TextPlan.from_json fills in the defaults).
+        for name in ("line_number", "line_text", "line_expected", "line_wrote", "answer_right"):
+            shown.pop(name)
     if not plan.may_state_answer:
         # What the model is not told, it cannot give away: a hint's or feedback's data carry
         # only the safe focus, never the step's result or the answer.
