@@ -64,7 +64,8 @@ def wrong(working: str, item: object = ADD) -> WrongLine | None:
         # A slip no buggy rule gives: named, with its value, no misconception.
         ("4/10 + 5/10 = 8/10", 1, "8/10", "9/10", None),
         # A comparison: what it should have said.
-        ("1/5 < 1/12", 1, "1/5 < 1/12", "1/5 > 1/12", None),
+        ("1/5 < 1/12", 1, "1/5 < 1/12", "1/5 > 1/12", "mc.frac_compare_larger_denominator"),
+        ("2/5 < 1/3", 1, "2/5 < 1/3", "2/5 > 1/3", None),
         # A name for a quantity is no claim; its working is.
         ("n = 12 + 3 = 16", 1, "16", "15", None),
         ("n = 12 + 3 = 15", None, None, None, None),
@@ -124,6 +125,10 @@ RULE_LINES = {
     "mc.dec_mult_places_like_addition": "0.4 × 0.3 = 1.2",
     "mc.dec_right_align": "0.3 + 0.25 = 0.28",
     "mc.order_ops_left_to_right": "2 + 3 × 4 = 20",
+    # The other miss: 1/5 taken for the smallest of 1/12, 1/13, 1/5.
+    "mc.frac_compare_larger_denominator": "1/5 < 1/12",
+    "mc.dec_longer_is_larger": "0.25 > 0.3",
+    "mc.dec_shorter_is_larger": "0.4 > 0.45",
 }
 
 
@@ -134,16 +139,21 @@ def test_every_line_rule_names_its_own_line() -> None:
         found = wrong(line)
         assert found is not None and found.misconception == mc_id, (line, found)
     # A slip next to a rule's value is named, with no misconception.
-    for line in ("2/12 + 6/12 = 8/13", "47 + 38 = 84", "-4 × 3 = -13"):
+    for line in ("2/12 + 6/12 = 8/13", "47 + 38 = 84", "-4 × 3 = -13", "0.3 > 0.5"):
         found = wrong(line)
         assert found is not None and found.misconception is None, (line, found)
 
 
 @settings(max_examples=300, deadline=None)
-@given(working=st.text(alphabet="0123456789 +-×÷/=.<>()\nx又分之", max_size=80))
+@given(
+    working=st.text(alphabet="0123456789 +-×÷/=.<>()^\nx又分之", max_size=80)
+    | st.text(max_size=120)
+)
 def test_the_checker_never_raises(working: str) -> None:
-    found = wrong(working)
-    assert found is None or found.line >= 1
+    for item in (ADD, SOLVE):
+        found = wrong(working, item)
+        lines = [ln.strip() for ln in working.splitlines() if ln.strip()]
+        assert found is None or found.text == lines[found.line - 1]
 
 
 # -- the diagnosis and the feedback --------------------------------------------------------

@@ -467,9 +467,10 @@ def _single(a: _Num, right_side: str) -> list[tuple[str, Fraction | None]]:
     return out
 
 
-#: The misconceptions a single wrong line is read for, by the shape of its left side: each
-#: is a buggy rule of the misconception library (``content/k12-math/misconceptions.csv``)
-#: recomputed on the numbers of the line as written (``4/10`` stays 4 over 10).
+#: The misconceptions a single wrong line is read for, by the shape of its left side (or, for
+#: a false comparison, of both sides): each is a buggy rule of the misconception library
+#: (``content/k12-math/misconceptions.csv``) recomputed on the numbers of the line as
+#: written (``4/10`` stays 4 over 10).
 LINE_RULES: tuple[str, ...] = (
     "mc.frac_add_across",
     "mc.frac_sub_across",
@@ -493,6 +494,9 @@ LINE_RULES: tuple[str, ...] = (
     "mc.dec_mult_places_like_addition",
     "mc.dec_right_align",
     "mc.order_ops_left_to_right",
+    "mc.frac_compare_larger_denominator",
+    "mc.dec_longer_is_larger",
+    "mc.dec_shorter_is_larger",
 )
 
 
@@ -516,6 +520,36 @@ def _line_misconception(left: str, right: str, wrote: Any, right_value: Any) -> 
     for mc_id, value in candidates:
         if value is not None and value == said and value != right_q:
             return mc_id
+    return None
+
+
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "<": lambda x, y: x < y,
+    "<=": lambda x, y: x <= y,
+    ">": lambda x, y: x > y,
+    ">=": lambda x, y: x >= y,
+}
+
+
+def _comparison_misconception(left: str, relation: str, right: str) -> str | None:
+    """The misconception a false comparison of two numbers follows: the bigger denominator
+    read as the bigger fraction (``1/12 > 1/5``), the digits after the point read as a whole
+    number (``0.25 > 0.3``), or the shorter decimal read as the bigger (``0.4 > 0.45``)."""
+    a, b = _structure(left), _structure(right)
+    if a is None or b is None or a[1] or b[1] or relation not in _ORDER:
+        return None
+    x, y = a[0][0], b[0][0]
+    holds = _ORDER[relation]
+    unit_like = x.fraction and y.fraction and x.whole is None and y.whole is None
+    if unit_like and x.num == y.num and x.den != y.den and holds(x.den, y.den):
+        return "mc.frac_compare_larger_denominator"
+    if x.places and y.places and x.places != y.places and x.value >= 0 and y.value >= 0:
+        digits_x = int(x.value * 10**x.places) % 10**x.places
+        digits_y = int(y.value * 10**y.places) % 10**y.places
+        if int(x.value) == int(y.value) and holds(digits_x, digits_y):
+            return "mc.dec_longer_is_larger"
+        if int(x.value) == int(y.value) and holds(-x.places, -y.places):
+            return "mc.dec_shorter_is_larger"
     return None
 
 
@@ -555,6 +589,8 @@ def first_wrong_line(item: Item, working: str) -> WrongLine | None:
                 if _numeric(line.values[k])
                 else None
             )
+        else:
+            misconception = _comparison_misconception(left, line.relations[k], right)
         wrote = right if line.relations[k] == "=" else f"{left} {line.relations[k]} {right}"
         kp = _step_kp(item, line.sides[0], position)
         return WrongLine(number, raw, wrote, expected, misconception, kp)
