@@ -63,6 +63,16 @@ def test_a_misconception_in_the_working_revises_the_path(engine: Engine) -> None
     }
 
 
+def test_a_missing_point_read_in_the_working_revises_the_path(engine: Engine) -> None:
+    # Line 2 is a slip no buggy rule gives: the point of the step it attempted is the gap.
+    working = "2/5 + 1/2 = 4/10 + 5/10\n4/10 + 5/10 = 8/10"
+    fb = engine.submit("s1", ITEM, "8/10", working=working)
+    assert fb.misconception is None and fb.gap_kps == ("fractions.add_like",)
+    assert fb.working is not None and (fb.working.line, fb.working.expected) == (2, "9/10")
+    assert fb.path is not None and fb.path.kind == "gap"
+    assert fb.path.diagnosed_gap == "fractions.add_like"
+
+
 def test_a_right_answer_with_a_wrong_line_is_noted_but_counts_as_right(engine: Engine) -> None:
     fb = engine.submit("s1", ITEM, "9/10", working="2/5 + 1/2 = 3/7")
     assert fb.status == "correct" and fb.recorded
