@@ -63,7 +63,9 @@ class WrongLine:
     #: the side that is wrong, as written (``3/15``); for a comparison, the whole line
     wrote: str
     #: what it should have been: the exact value of the left side (``1/2``); for a
-    #: comparison the line with the right sign; None for a line in an equation's unknown
+    #: comparison the line with the right sign; None for a line in an equation's unknown.
+    #: It may be the item's answer: a page words it through the ``working`` text plan,
+    #: which holds such a value back until the student has the answer
     expected: str | None
     #: the buggy rule that gives exactly the wrong value, if one does (a misconception id)
     misconception: str | None
