@@ -230,8 +230,11 @@ class Engine:
         """Check an answer, diagnose a wrong one, update mastery, revise the learning path,
         and record the attempt, the new mastery and the path in one store transaction.
 
-        ``working`` is the student's shown working, one step per line (optional): when no
-        buggy rule explains a wrong answer, its first wrong line names the gap.
+        ``working`` is the student's shown working, one step per line (optional): its first
+        wrong line is ``Feedback.working`` (also under a right answer), and when no buggy
+        rule explains a wrong final answer, that line names the gap — the misconception a
+        buggy rule reads in it, else the point of the step it attempted — which mastery and
+        the revised path take like any diagnosed gap.
 
         Safe when one student submits from several tabs at once: the write is checked
         against the attempt the computation started from and, on a conflict, the whole
@@ -336,6 +339,7 @@ class Engine:
             code=diagnosis.code,
             params=diagnosis.params,
             turn=turn_of(item.item_id, attempt, latest=True),
+            working=diagnosis.working,
         )
 
     # -- the initial knowledge check (tutor.policy.placement) -----------------------------
@@ -747,7 +751,7 @@ class Engine:
         from tutor.llm.explain import explain, explain_template
         from tutor.llm.gate import load_gate
 
-        item, diagnosis = self._explained(student_id, item_id, answer)
+        item, diagnosis = self._explained(student_id, item_id, answer, options)
         if template:
             return explain_template(item, answer=answer, diagnosis=diagnosis, options=options)
         # The language gate (issue 15): the model words only where the voice benchmark
@@ -772,7 +776,7 @@ class Engine:
         from tutor.llm.explain import explain_stream
         from tutor.llm.gate import load_gate
 
-        item, diagnosis = self._explained(student_id, item_id, answer)
+        item, diagnosis = self._explained(student_id, item_id, answer, options)
         return explain_stream(
             item,
             model=self.model,
@@ -783,12 +787,20 @@ class Engine:
         )
 
     def _explained(
-        self, student_id: str, item_id: str, answer: str | None
+        self,
+        student_id: str,
+        item_id: str,
+        answer: str | None,
+        options: ExplainOptions | None = None,
     ) -> tuple[Item, Diagnosis | None]:
-        """The item to explain to an existing student, and the diagnosis of ``answer``."""
+        """The item to explain to an existing student, and the diagnosis of ``answer`` (with
+        the shown working, for a ``working`` text: its first wrong line is what it says)."""
         self.store.get_student(student_id)
         item = regenerate(item_id)
-        return item, diagnose_answer(item, answer) if answer is not None else None
+        working = options.working if options is not None and options.kind == "working" else None
+        if answer is None:
+            return item, None
+        return item, diagnose_answer(item, answer, working or None)
 
     def grade(
         self,

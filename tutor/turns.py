@@ -26,6 +26,7 @@ from typing import Literal
 
 from tutor.content.items import Item
 from tutor.content.misconceptions import Misconception
+from tutor.diagnosis.lines import WrongLine
 from tutor.domain import HINT_LEVELS, Attempt, StoredPath
 from tutor.policy.select import Choice
 
@@ -36,6 +37,7 @@ __all__ = [
     "PlacementTurn",
     "Turn",
     "TurnStage",
+    "WrongLine",
     "same_answer",
     "turn_of",
 ]
@@ -183,6 +185,10 @@ class Feedback:
     #: why an answer to an answered item did not count, as a message code (``turn.over``:
     #: the turn is over; ``turn.same_answer``: the second try repeated the first answer)
     note: str = ""
+    #: the first wrong line of the shown working (issue 20): its number, the line, what it
+    #: should have been and the misconception a buggy rule reads in it; also under a right
+    #: answer (a slip worth a gentle word). None: no working, or no line shown wrong
+    working: WrongLine | None = None
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict."""
@@ -204,6 +210,7 @@ class Feedback:
             "try": self.try_no,
             "turn": None if self.turn is None else self.turn.to_json(),
             "note": self.note or None,
+            "working": None if self.working is None else self.working.to_json(),
         }
 
 

@@ -58,8 +58,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
                            "tutor.i18n", "tutor.auth"),
     "tutor.class_export": ("tutor.graph", "tutor.content", "tutor.learner", "tutor.diagnosis",
                            "tutor.i18n", "tutor.auth"),
-    # What one turn of practice gives back (NextItem, Feedback).
-    "tutor.turns":        ("tutor.content", "tutor.policy"),
+    # What one turn of practice gives back (NextItem, Feedback; the wrong line of working).
+    "tutor.turns":        ("tutor.content", "tutor.policy", "tutor.diagnosis"),
     "tutor.catalog":      _BELOW_ENGINE,        # curriculum and content reads for pages, CLI
     # The curriculum designer's questions and domain maps: store reads, words for the map.
     "tutor.designer":     ("tutor.graph", "tutor.i18n"),

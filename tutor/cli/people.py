@@ -151,6 +151,11 @@ def _submitted(d: dict[str, Any]) -> str:
         line += " (second try: kept with the first answer, which is the one that counts)"
     if d["note"]:
         line += "\n" + render(str(d["note"]), {}, "en")
+    wrong = d.get("working")
+    if wrong:  # the first wrong line of the shown working (issue 20)
+        should = f"; it should be {wrong['expected']}" if wrong["expected"] else ""
+        named = f" ({wrong['misconception']})" if wrong["misconception"] else ""
+        line += f"\nworking, line {wrong['line']}: {wrong['text']}{should}{named}"
     return line
 
 

@@ -6,9 +6,12 @@ In order of evidence strength (DESIGN.md, "One answer, end to end"):
    for this item: the misconception and the points it signals (confidence 0.9, shared
    out when several rules give the same answer).
 2. **steps** — the student showed working, one step per line: the first line that is
-   false (proved with sympy through the safe answer parser, never ``eval``) is matched to
-   the verified worked step it was attempting, and that step's knowledge point is the gap
-   (confidence 0.6).
+   false (proved with sympy through the safe answer parser, never ``eval``;
+   :mod:`tutor.diagnosis.lines`) names the gap. When a buggy rule of the misconception
+   library gives exactly that line's wrong value (``2/5 + 1/10 = 3/15``: adding across),
+   the misconception and the points it signals (confidence 0.75); otherwise the line is
+   matched to the verified worked step it was attempting, and that step's knowledge point
+   is the gap (confidence 0.6).
 3. **semantic** — the working is prose, or its lines show nothing wrong: when a
    :class:`tutor.diagnosis.semantic.SemanticMatcher` is given, the text is matched to the
    descriptions of the misconceptions that can occur on the item (sentence embeddings);
@@ -17,39 +20,39 @@ In order of evidence strength (DESIGN.md, "One answer, end to end"):
 4. **none** — no explanation: "unknown cause", handed over to prerequisite probing.
 
 A right answer has status "correct" and no gap. Unreadable answers are not diagnosed.
+Whatever the evidence, :attr:`Diagnosis.working` is the first wrong line of the working
+(also under a right answer: a slip in a line is worth a gentle word).
 The diagnosis never raises on what a student types.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from tutor.content.answers import (
-    MAX_ANSWER_CHARS,
-    AnswerPolicy,
-    UnreadableAnswer,
-    check_answer,
-    normalize,
+from tutor.content.answers import check_answer
+from tutor.content.items import Item
+from tutor.content.misconceptions import (
+    Misconception,
+    get_misconception,
+    match_misconceptions,
 )
-from tutor.content.items import Item, ItemVerificationError, verify_claim
-from tutor.content.misconceptions import match_misconceptions
+from tutor.diagnosis.lines import MAX_WORKING_LINES, WrongLine, first_wrong_line
 from tutor.diagnosis.semantic import SemanticMatcher, is_chinese
+from tutor.errors import TutorError
 
-__all__ = ["Diagnosis", "diagnose_answer", "first_wrong_step"]
+__all__ = ["MAX_WORKING_LINES", "Diagnosis", "WrongLine", "diagnose_answer", "first_wrong_step"]
 
 Evidence = Literal["rule", "steps", "semantic", "none"]
 #: How a layer above words a message code (``tutor.i18n.render``: code, params, language).
 Render = Callable[[str, Mapping[str, object], str], str]
 
 RULE_CONFIDENCE = 0.9
+#: A wrong line of working whose value a buggy rule gives: strong evidence, less than the
+#: final answer's own (the line may be a slip the student went on to fix).
+LINE_RULE_CONFIDENCE = 0.75
 STEPS_CONFIDENCE = 0.6
-#: Working longer than this many lines is cut (a child's working is a few lines).
-MAX_WORKING_LINES = 30
-
-_SIDES = re.compile(r"(<=|>=|<|>|=)")
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,9 @@ class Diagnosis:
     params: Mapping[str, object] = field(default_factory=dict)
     #: … and a matched misconception's description, said after it
     note: str = ""
+    #: the first wrong line of the shown working (None: none shown, or none wrong), also
+    #: when the final answer is right or another evidence explained it
+    working: WrongLine | None = None
 
     def message(self, render: Render, language: str = "en") -> str:
         """The checker's message in ``language`` (worded by ``render``, e.g.
@@ -88,51 +94,13 @@ class Diagnosis:
         }
 
 
-def _line_is_wrong(item: Item, line: str, solving: bool) -> bool | None:
-    """True/False for a readable line of working, None when it cannot be judged."""
-    try:
-        if solving and any(ch.isalpha() for ch in line):
-            # A line of an equation's working is right when it has the same solutions.
-            status = check_answer(line, item.answer, AnswerPolicy()).status
-            return None if status == "unreadable" else status == "incorrect"
-        return not verify_claim(line)
-    except (ItemVerificationError, UnreadableAnswer, ValueError, TypeError, ZeroDivisionError):
-        return None
-
-
 def first_wrong_step(item: Item, working: str) -> tuple[int, str] | None:
-    """The first wrong line of ``working`` and the knowledge point of the step it attempted.
-
-    A line that states a relation (``=``, ``<``…) is wrong when sympy disproves it; for an
-    equation or inequality item, a line in the unknown is wrong when its solutions differ
-    from the item's. The line is matched to the verified step whose claim starts from the
-    same value (its left side) or, failing that, to the step in the same position among
-    the lines read. Lines that cannot be read are skipped.
-    """
-    lines = [ln.strip() for ln in working.splitlines() if ln.strip()][:MAX_WORKING_LINES]
-    solving = _SIDES.search(item.answer) is not None
-    position = 0
-    for number, line in enumerate(lines, 1):
-        if len(line) > MAX_ANSWER_CHARS or not _SIDES.search(line):
-            continue
-        wrong = _line_is_wrong(item, line, solving)
-        if wrong is None:
-            continue
-        position += 1
-        if not wrong:
-            continue
-        # The step it attempted: the one starting from the same expression as written (all
-        # sides of a worked chain have the same value, so values cannot tell them apart).
-        left = _compact(_SIDES.split(line)[0])
-        for step in item.steps:
-            if _compact(_SIDES.split(step.claim)[0]) == left:
-                return number, step.kp
-        return number, item.steps[min(position - 1, len(item.steps) - 1)].kp
-    return None
-
-
-def _compact(text: str) -> str:
-    return normalize(text).replace(" ", "").replace("*", "").strip("()")
+    """The first wrong line of ``working`` (1-based) and the knowledge point of the step it
+    attempted (:func:`tutor.diagnosis.lines.first_wrong_line`); None when no line is wrong."""
+    found = first_wrong_line(item, working)
+    if found is None or found.kp is None:
+        return None
+    return found.line, found.kp
 
 
 def diagnose_answer(
@@ -150,10 +118,11 @@ def diagnose_answer(
     """
     result = check_answer(answer, item.answer, item.policy)
     code, params = result.code, result.params
-    if result.status == "correct":
-        return Diagnosis("correct", None, (), 1.0, "none", code=code, params=params)
     if result.status in ("unreadable", "not_simplified"):
         return Diagnosis(result.status, None, (), 0.0, "none", code=code, params=params)
+    wrong = first_wrong_line(item, working) if working else None
+    if result.status == "correct":
+        return Diagnosis("correct", None, (), 1.0, "none", code=code, params=params, working=wrong)
     matches = match_misconceptions(item, answer)
     if matches:
         best = matches[0]
@@ -166,27 +135,58 @@ def diagnose_answer(
             note=best.description,
             code=code,
             params=params,
+            working=wrong,
         )
-    if working:
-        found = first_wrong_step(item, working)
-        if found is not None:
-            line, kp = found
+    if wrong is not None:
+        line_mc = _misconception(wrong.misconception)
+        if line_mc is not None:
             return Diagnosis(
-                "incorrect", None, (kp,), STEPS_CONFIDENCE, "steps", line, code=code, params=params
+                "incorrect",
+                line_mc.id,
+                tuple(line_mc.signals),
+                LINE_RULE_CONFIDENCE,
+                "steps",
+                wrong.line,
+                code=code,
+                params=params,
+                note=line_mc.description,
+                working=wrong,
             )
-        if semantic is not None:
-            found_mc = semantic.match(working, item)
-            if found_mc is not None:
-                mc = found_mc.misconception
-                why = mc.description_zh if is_chinese(working) else mc.description
-                return Diagnosis(
-                    "incorrect",
-                    mc.id,
-                    tuple(mc.signals),
-                    found_mc.confidence,
-                    "semantic",
-                    note=why,
-                    code=code,
-                    params=params,
-                )
+        if wrong.kp is not None:
+            return Diagnosis(
+                "incorrect",
+                None,
+                (wrong.kp,),
+                STEPS_CONFIDENCE,
+                "steps",
+                wrong.line,
+                code=code,
+                params=params,
+                working=wrong,
+            )
+    if working and semantic is not None:
+        found_mc = semantic.match(working, item)
+        if found_mc is not None:
+            mc = found_mc.misconception
+            why = mc.description_zh if is_chinese(working) else mc.description
+            return Diagnosis(
+                "incorrect",
+                mc.id,
+                tuple(mc.signals),
+                found_mc.confidence,
+                "semantic",
+                note=why,
+                code=code,
+                params=params,
+            )
     return Diagnosis("incorrect", None, (), 0.0, "none", code=code, params=params)
+
+
+def _misconception(misconception_id: str | None) -> Misconception | None:
+    """The library's misconception (None for no id, or one the library does not have)."""
+    if misconception_id is None:
+        return None
+    try:
+        return get_misconception(misconception_id)
+    except (TutorError, LookupError):
+        return None

@@ -505,6 +505,8 @@ _MESSAGES: dict[str, str] = {
     "ui.col_solution": "Solution shown",
     "ui.second_try_cell": "{answer} ({verdict})",
     "ui.yes": "yes",
+    # the note on the shown working (issue 20)
+    "ui.working_title": "Your working",
 }
 
 #: The English catalog (also what any other language falls back to).

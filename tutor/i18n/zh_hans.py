@@ -452,6 +452,8 @@ _MESSAGES: dict[str, str] = {
     "ui.col_solution": "看过解法",
     "ui.second_try_cell": "{answer}（判为{verdict}）",
     "ui.yes": "是",
+    # the note on the shown working (issue 20)
+    "ui.working_title": "你的解题过程",
 }
 
 #: The Simplified Chinese catalog.

@@ -95,7 +95,7 @@ GuardOutcome = Literal["accepted", "regenerated", "fallback"]
 
 MAX_TRIES_LIMIT = 10
 _MIN_TEMPERATURE = 0.1
-_MAX_NEW_TOKENS = {"explanation": 320, "hint": 120, "feedback": 160, "why": 120}
+_MAX_NEW_TOKENS = {"explanation": 320, "hint": 120, "feedback": 160, "why": 120, "working": 160}
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-Kind = Literal["explanation", "hint", "feedback", "why"]
+Kind = Literal["explanation", "hint", "feedback", "why", "working"]
 Outcome = Literal["accepted", "regenerated", "fallback"]
 
 # --------------------------------------------------------------------------------------------
@@ -703,6 +703,13 @@ def reveals_answer(text: str, ref: Reference) -> bool:
     return False
 
 
+def _without_line(text: str, plan: TextPlan | None) -> str:
+    """``text`` without the student's own line of working quoted in it (a working note's
+    plan): restating what the student wrote gives nothing away; the rest is still read."""
+    line = getattr(plan, "line_text", "") if plan is not None else ""
+    return text.replace(line, " ") if line else text
+
+
 def check_output(
     text: str,
     ref: Reference,
@@ -723,6 +730,10 @@ def check_output(
         return ("empty",)
     if plan is not None:
         kind = "explanation" if plan.may_state_answer else "hint"
+        if getattr(plan, "kind", "") == "working" and plan.may_state_answer:
+            # A note on a line of working to a student who has the right answer: the
+            # line's value may be the answer, and no final answer is asked of it.
+            kind = "working"
         student_answer = plan.student_answer
     reasons: list[str] = list(check_text(text, source="model").reasons())
     if plan is not None:
@@ -730,7 +741,7 @@ def check_output(
     prepared = prepare(text)
     if kind in ("explanation", "why"):
         reasons += _final_answer_reasons(text, ref)
-    elif reveals_answer(text, ref):
+    elif kind != "working" and reveals_answer(_without_line(text, plan), ref):
         reasons.append("reveals_answer")
     for run in math_runs(prepared, ref.letters):
         if run.is_equation:

@@ -1,9 +1,11 @@
 """How an explanation is asked for: :class:`ExplainOptions`, checked in one place.
 
-Four kinds of text (issue 15): ``explanation`` (the worked solution), ``hint`` (one rung of
+Five kinds of text (issue 15): ``explanation`` (the worked solution), ``hint`` (one rung of
 the hint ladder: ``hint_level`` 1 a nudge toward the idea, 2 the next step with a blank
 "□", 3 the worked step), ``feedback`` (the words addressed to the student right after a
-wrong answer; never the answer) and ``why`` (the short reason after a correct answer).
+wrong answer; never the answer), ``why`` (the short reason after a correct answer) and
+``working`` (issue 20: the first wrong line of the shown ``working``, what it should have
+been, and the misconception it shows).
 ``grade`` is the student's school grade (1–12), which sets the reading level the guard
 allows; ``None`` means "the grade of the item's knowledge point".
 
@@ -27,6 +29,7 @@ __all__ = [
     "LANGUAGES",
     "MAX_GRADE",
     "MAX_TEMPERATURE",
+    "MAX_WORKING_CHARS",
     "MIN_GRADE",
     "MIN_TEMPERATURE",
     "STYLES",
@@ -36,11 +39,13 @@ __all__ = [
     "Style",
 ]
 
-Kind = Literal["explanation", "hint", "feedback", "why"]
+Kind = Literal["explanation", "hint", "feedback", "why", "working"]
 Style = Literal["formal", "casual", "friendly"]
 Language = Literal["en", "zh"]
 
-KINDS: tuple[Kind, ...] = ("explanation", "hint", "feedback", "why")
+KINDS: tuple[Kind, ...] = ("explanation", "hint", "feedback", "why", "working")
+#: Longest shown working a ``working`` text is asked about (a child's working is a few lines).
+MAX_WORKING_CHARS = 4000
 #: The hint ladder: 1 a nudge toward the idea, 2 the next step with a blank, 3 the worked step.
 HINT_LEVELS: tuple[int, ...] = (1, 2, 3)
 MIN_GRADE = 1
@@ -72,6 +77,9 @@ class ExplainOptions:
     temperature: float = DEFAULT_TEMPERATURE
     hint_level: int = 1
     grade: int | None = None
+    #: For ``kind="working"`` (issue 20): the student's shown working, one step a line; the
+    #: engine finds its first wrong line.
+    working: str = ""
 
     def __post_init__(self) -> None:
         # Values arrive from pages, the CLI and JSON, so the Literal types are checked here.
@@ -103,6 +111,11 @@ class ExplainOptions:
         ):
             raise InputError(
                 f"grade must be a whole number from {MIN_GRADE} to {MAX_GRADE}, not {self.grade!r}"
+            )
+
+        if not isinstance(self.working, str) or len(self.working) > MAX_WORKING_CHARS:
+            raise InputError(
+                f"working is text of at most {MAX_WORKING_CHARS} characters, one step a line"
             )
 
     def check_hint(self, item_id: str, steps: int) -> None:

@@ -5,7 +5,9 @@ Issue 15. Before any words are chosen, the engine decides *what* a text says:
 - its ``kind`` — ``explanation`` (the worked solution), ``hint`` (one rung of the ladder:
   1 a nudge toward the idea, 2 the next step with a blank "□", 3 the worked step),
   ``feedback`` (right after a wrong answer, addressed to the student, naming the diagnosed
-  misconception) or ``why`` (the short reason after a correct answer);
+  misconception), ``why`` (the short reason after a correct answer) or ``working`` (issue
+  20: the first wrong line of the student's shown working, what it should have been and the
+  misconception a buggy rule reads in it; gently, when the final answer was right);
 - the facts it rests on — the verified step(s), the student's answer, the misconception in
   child-facing words, the only numbers allowed, the answer and whether the text may state it
   (never in a hint or feedback);
@@ -38,6 +40,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
+from tutor.content.answers import normalize
 from tutor.content.items import Item
 from tutor.errors import InputError
 from tutor.llm.base import Message
@@ -163,6 +166,15 @@ class TextPlan:
     step_terms: tuple[tuple[str, ...], ...] = ()
     #: The step numbers the text may name ("step 2", "第2步"); ``()`` = any.
     step_numbers: tuple[int, ...] = ()
+    #: For ``working``: the wrong line's number (1-based; 0: no wrong line), the line as the
+    #: student typed it, what it should have been ("" when that would give the answer
+    #: away before the student has it) and the side that went wrong; ``answer_right``: the
+    #: final answer was right (the text is gentle, and may state the line's value).
+    line_number: int = 0
+    line_text: str = ""
+    line_expected: str = ""
+    line_wrote: str = ""
+    answer_right: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The plan as JSON-ready data (the data block of :func:`plan_prompt`)."""
@@ -375,6 +387,8 @@ _MAX_CHARS: dict[tuple[str, str], int] = {
     ("feedback", "zh"): 190,
     ("why", "en"): 360,
     ("why", "zh"): 150,
+    ("working", "en"): 480,
+    ("working", "zh"): 200,
 }
 
 
@@ -403,9 +417,21 @@ def _reference(item: Item, extra: str) -> Reference:
 
 def plan_reference(item: Item, plan: TextPlan) -> Reference:
     """The guard's reference for a plan: the item, plus the child-facing misconception
-    sentences (their numbers may be repeated)."""
-    extra = " ".join(t for t in (plan.misconception, plan.misconception_fix) if t)
-    return _reference(item, extra)
+    sentences (their numbers may be repeated) and, for ``working``, the student's wrong line
+    (its numbers may be repeated, and its false equation quoted) and the value the engine
+    computed for it."""
+    return _reference(
+        item,
+        _extra(plan.misconception, plan.misconception_fix, plan.line_text, plan.line_expected),
+    )
+
+
+def _extra(said: str | None, fix: str | None, line: str = "", expected: str = "") -> str:
+    """The trusted extra text of a plan's reference (see :func:`plan_reference`); the line
+    and the value on lines of their own, so their maths is read apart."""
+    parts = [" ".join(t for t in (said, fix) if t)]
+    parts += [t for t in (line, expected) if t]
+    return "\n".join(p for p in parts if p)
 
 
 def build_plan(
@@ -432,6 +458,10 @@ def build_plan(
         and check_text(student_answer, source="student").ok
     )
     mc_id = diagnosis.misconception if (wrong and diagnosis is not None) else None
+    line = _wrong_line(diagnosis) if kind == "working" else None
+    if kind == "working":
+        # The misconception the wrong line shows (the final answer's has its own feedback).
+        mc_id = line.misconception if line is not None else None
     child = child_misconception(mc_id, language) if mc_id else None
     if child is None:
         mc_id = None
@@ -441,6 +471,16 @@ def build_plan(
         fix = None
     if fix:
         ref = _reference(item, f"{said} {fix}")
+    answer_right = diagnosis is not None and diagnosis.status == "correct"
+    line_text = line_expected = line_wrote = ""
+    if line is not None:
+        line_text, line_wrote = line.text, line.wrote
+        line_expected = line.expected or ""
+        # Before the student has the answer, the line's value is not told when it is the
+        # answer (feedback never gives it away: the tutoring turn teaches before it tells).
+        if line_expected and not answer_right and reveals_answer(line_expected, ref):
+            line_expected = ""
+        ref = _reference(item, _extra(said, fix, line_text, line_expected))
     zh = language == "zh"
     texts = tuple((s.text_zh if zh else s.text) for s in item.steps)
     claims = tuple(s.claim for s in item.steps)
@@ -453,11 +493,15 @@ def build_plan(
     elif kind == "feedback":
         chosen = range(0, 1)
         focus = _focus(item, 0, 1, language, ref)
+    elif kind == "working":  # about the student's line, not a worked step
+        chosen = range(0, 0)
+        focus = ""
     else:  # why: the step that gives the answer
         chosen = range(len(item.steps) - 1, len(item.steps))
         focus = ""
     steps = tuple(texts[i] for i in chosen)
-    may_state = kind in ("explanation", "why")
+    # A working note may say a value that is the answer only to a student who has it.
+    may_state = kind in ("explanation", "why") or (kind == "working" and answer_right)
     values = [v for v in ref.supported if not isinstance(v, tuple)]
     if not may_state:  # a hint may not use the answer unless the problem itself has it
         values = [
@@ -467,6 +511,8 @@ def build_plan(
             or any(_same(v, p) for p in ref.prompt_values)
         ]
     numbers = [_number_text(v) for v in values]
+    if kind == "working":  # the line's own numbers and the value it should have had
+        numbers = _NUMBER_TOKEN.findall(f"{line_text} {line_expected}") + numbers
     grade = options.grade if options.grade is not None else item_grade(item)
     base = _MAX_CHARS[(kind, language)]
     plan = TextPlan(
@@ -493,19 +539,59 @@ def build_plan(
         # verified steps' own wording, nor above the student's grade + 2.
         max_reading_grade=0.0,
         max_sentence_chars=0,
-        key_terms=_key_terms((*steps, focus) if focus else steps, language),
+        key_terms=_key_terms(
+            (line_text, line_expected)
+            if kind == "working"
+            else (*steps, focus)
+            if focus
+            else steps,
+            language,
+        ),
         step_terms=(
             tuple(_key_terms((t,), language) for t in steps) if kind == "explanation" else ()
         ),
         step_numbers=(
-            tuple(range(1, len(item.steps) + 1))
+            ()  # a working note names the student's line, not a worked step
+            if kind == "working"
+            else tuple(range(1, len(item.steps) + 1))
             if may_state
             else (options.hint_index + 1,)
             if kind == "hint"
             else (1,)
         ),
+        line_number=line.line if line is not None else 0,
+        line_text=line_text,
+        line_expected=line_expected,
+        line_wrote=line_wrote,
+        answer_right=answer_right,
     )
     return _bounded(plan)
+
+
+class _Line(Protocol):
+    """What a working note needs of the wrong line (:class:`tutor.diagnosis.lines.WrongLine`)."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def wrote(self) -> str: ...
+    @property
+    def expected(self) -> str | None: ...
+    @property
+    def misconception(self) -> str | None: ...
+
+
+def _wrong_line(diagnosis: Diagnosed | None) -> _Line | None:
+    """The diagnosis' first wrong line of working, when the student's line may be echoed
+    (the safety filter passes it: a student's text is never echoed unchecked)."""
+    from tutor.llm.safety import check_text
+
+    line: _Line | None = getattr(diagnosis, "working", None)
+    if line is None or not check_text(line.text, source="student").ok:
+        return None
+    return line
 
 
 #: Numbers a misconception's fix may say as general facts ("add to 90°", "× 10").
@@ -797,6 +883,108 @@ _WHY: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
+# The working note (issue 20): an opening, the line named with what it should have been,
+# the misconception in child-facing words, and what to do next. No dash after the line: the
+# guard reads a dash as a minus sign.
+_WORKING_OPEN: dict[tuple[str, str], tuple[str, ...]] = {
+    ("en", "friendly"): (
+        "Let's look at your working together.",
+        "Thanks for showing your working!",
+        "Good that you showed your working.",
+    ),
+    ("en", "formal"): (
+        "Here is a note on your working.",
+        "Your working was checked line by line.",
+        "Please look at your working.",
+    ),
+    ("en", "casual"): (
+        "Quick look at your working.",
+        "OK, about your working.",
+        "Let's check your lines.",
+    ),
+    ("zh", "friendly"): ("我们一起看看你的过程。", "谢谢你写出了过程！", "你写出了过程，真好。"),
+    ("zh", "formal"): ("请看你的解题过程。", "你的过程已经逐行检查过了。", "关于你的解题过程："),
+    ("zh", "casual"): ("看看你写的过程。", "来，看一下你的过程。", "我们查一查你写的每一行。"),
+}
+_WORKING_RIGHT_OPEN = {
+    "en": (
+        "Your answer is right! One line of your working slipped, though.",
+        "You got the answer, well done. One line of your working needs a second look.",
+        "Your answer is right. Let's tidy up one line of your working.",
+    ),
+    "zh": (
+        "你的答案是对的！不过过程里有一行写得不对。",
+        "答案做对了，真棒。过程里有一行要再看看。",
+        "你的答案是对的。我们把过程里的一行改一改。",
+    ),
+}
+_WORKING_LINE = {
+    ("en", "value"): "Line {n}: {line}. It should be {expected}.",
+    ("en", "side"): "Line {n}: {line}. Here {wrote} should be {expected}.",
+    ("en", "none"): "Line {n}: {line}. This line is not right yet.",
+    ("en", "side_none"): "Line {n}: {line}. Here {wrote} is not right yet.",
+    ("zh", "value"): "第{n}行：{line}，应该是 {expected}。",
+    ("zh", "side"): "第{n}行：{line}，其中 {wrote} 应该是 {expected}。",
+    ("zh", "none"): "第{n}行：{line}，这一行还不对。",
+    ("zh", "side_none"): "第{n}行：{line}，其中 {wrote} 还不对。",
+}
+_WORKING_CLOSE = {
+    ("en", False): (
+        "Fix this line first, then go on from there.",
+        "Start again from this line.",
+        "Correct this line and carry on from it.",
+    ),
+    ("en", True): (
+        "Check that line once more next time.",
+        "Keep your lines as careful as your answer.",
+        "Have one more look at that line.",
+    ),
+    ("zh", False): (
+        "先改好这一行，再接着往下算。",
+        "从这一行重新算起。",
+        "把这一行改对，再往下做。",
+    ),
+    ("zh", True): ("下次也检查一下这一行。", "过程也要和答案一样仔细哦。", "再看一眼这一行吧。"),
+}
+_WORKING_NO_LINE = {
+    "en": (
+        "You can check your working once more, one line at a time.",
+        "Go through your working again, one line at a time.",
+        "You could read your lines again, one at a time.",
+    ),
+    "zh": (
+        "你可以再一行一行地检查过程。",
+        "请你再一行一行看一遍过程。",
+        "你再逐行看看自己的过程吧。",
+    ),
+}
+
+
+def _working(plan: TextPlan, variant: int) -> str:
+    lang = plan.language
+    if plan.answer_right:
+        opening = _pick(_WORKING_RIGHT_OPEN[lang], variant)
+    else:
+        opening = _pick(_WORKING_OPEN[(lang, plan.style)], variant)
+    sep = "" if lang == "zh" else " "
+    if not plan.line_number:
+        return _tidy(sep.join((opening, _pick(_WORKING_NO_LINE[lang], variant))))
+    chain = len(_RELATION_SIGNS.findall(normalize(plan.line_text))) > 1
+    if not plan.line_expected:
+        form = "side_none" if chain else "none"
+    else:
+        form = "side" if chain else "value"  # a chain: name the side that went wrong
+    named = _WORKING_LINE[(lang, form)].format(
+        n=plan.line_number, line=plan.line_text, wrote=plan.line_wrote, expected=plan.line_expected
+    )
+    said = sep.join(t for t in (plan.misconception, plan.misconception_fix) if t)
+    close = _pick(_WORKING_CLOSE[(lang, plan.answer_right)], variant)
+    return _tidy(sep.join(t for t in (opening, named, said, close) if t))
+
+
+_RELATION_SIGNS = re.compile(r"<=|>=|<|>|=")
+
+
 def _pick(options: tuple[str, ...], variant: int) -> str:
     return options[variant % len(options)]
 
@@ -877,6 +1065,8 @@ def render_template(plan: TextPlan, variant: int = 0) -> str:
         return _hint(plan, variant)
     if plan.kind == "feedback":
         return _feedback(plan, variant)
+    if plan.kind == "working":
+        return _working(plan, variant)
     return _why(plan, variant)
 
 
@@ -938,12 +1128,17 @@ _KIND_EN = {
     "hint": "one short hint for one step; never give the answer",
     "feedback": "what to tell the student right after a wrong answer; never give the answer",
     "why": "a short reason why the student's correct answer is right",
+    "working": (
+        "a short note on the student's working: name the wrong line exactly as written and "
+        "what it should be"
+    ),
 }
 _KIND_ZH = {
     "explanation": "这道题的讲解，最后说出答案",
     "hint": "针对一步的简短提示，绝对不能说出答案",
     "feedback": "学生答错后对他说的话，绝对不能说出答案",
     "why": "简短说明学生的正确答案为什么对",
+    "working": "对学生解题过程的简短说明：照原样写出错的那一行，并说出它应该是多少",
 }
 
 
@@ -960,6 +1155,11 @@ def plan_prompt(plan: TextPlan) -> list[Message]:
     see :func:`tutor.llm.prompts.read_payload`)."""
     draft = render_template(plan, 0)
     shown = plan.to_json()
+    if plan.kind != "working":
+        # The working note's fields stay out of every other kind's data: those prompts read
+        # exactly as before issue 20 (TextPlan.from_json fills in the defaults).
+        for name in ("line_number", "line_text", "line_expected", "line_wrote", "answer_right"):
+            shown.pop(name)
     if not plan.may_state_answer:
         # What the model is not told, it cannot give away: a hint's or feedback's data carry
         # only the safe focus, never the step's result or the answer.

@@ -19,6 +19,7 @@ import streamlit as st
 
 from tutor.errors import TutorError
 from ui import state, wording
+from ui import working as working_note
 from ui.state import t
 from ui.widgets import plain
 
@@ -207,10 +208,12 @@ def _turn(api: StudentAPI, item_id: str, turn: Turn) -> None:
     st.caption(t("you_answered", answer=first.answer))
     if first.correct:
         st.success(t("fb_correct"))
+        working_note.show(api, item_id, first.answer, _options("working"))  # a slip, gently
         _after_right(api, item_id, first.answer)
         return
     st.warning(t("fb_incorrect"))
     _text(api, item_id, first.answer, "feedback")
+    working_note.show(api, item_id, first.answer, _options("working"))  # first wrong line
     for level in turn.hints:  # in order: the newest under the older ones
         with st.container(border=True):
             st.markdown(f"**{t('hint_n', n=level)}**")
