@@ -80,13 +80,13 @@ def plain(text: object) -> str:
     return code_span(str(text))
 
 
-def maths(text: str, *, prefix: str = "") -> None:
+def maths(text: str, *, prefix: str = "", suffix: str = "") -> None:
     """Show the tutor's text (a problem, a worked step, a hint) with its maths typeset by
     KaTeX ("2/12 + 6/12" as two fractions) and the rest as written; a screen reader gets
     each formula's plain form (see :func:`tutor.mathtext.to_markdown`). ``prefix`` is
-    Markdown of the page's own put before it (a bold "Step 1."). Never for what a person
-    typed: that is :func:`plain`'s."""
-    st.markdown(prefix + to_markdown(text, accessible=True), unsafe_allow_html=True)
+    Markdown of the page's own put before it (a bold "Step 1."), ``suffix`` after it. Never
+    for what a person typed: that is :func:`plain`'s."""
+    st.markdown(prefix + to_markdown(text, accessible=True) + suffix, unsafe_allow_html=True)
 
 
 def maths_label(text: str) -> str:
