@@ -60,20 +60,18 @@ def _copy(store: Path, to: Path) -> Path:
     return to
 
 
-def _fraction_turn(data_dir: Path, skip: int) -> tuple[str, Item]:
-    """A demo student whose next problem is a fraction sum (the ``skip``-th such one)."""
+def _fraction_turn(data_dir: Path) -> tuple[str, Item]:
+    """A demo student whose next problem is a fraction sum."""
     store = open_store(f"sqlite:///{data_dir / 'kptutor.db'}", Settings(data_dir=data_dir))
     try:
         engine = Engine(store)
-        found = []
         for student in DEMO_STUDENTS:
             item = engine.next_item(student).item
             if item is not None and "/" in item.prompt and "+" in item.prompt:
-                found.append((student, item))
+                return student, item
     finally:
         store.close()
-    assert len(found) > skip, "the demo school should have students on fraction sums"
-    return found[skip]
+    raise AssertionError("the demo school should have a student on fraction sums")
 
 
 def _css(driver: Any, selector: str) -> list[Any]:
@@ -101,7 +99,7 @@ def test_a_fraction_turn_is_typeset(
     driver: Any, demo_store: Path, tmp_path: Path, lang: str
 ) -> None:
     data_dir = _copy(demo_store, tmp_path)
-    student, item = _fraction_turn(data_dir, skip=0 if lang == "en" else 1)
+    student, item = _fraction_turn(data_dir)
     tag = "en" if lang == "en" else "zh"
     prompt = item.prompt_zh if lang != "en" and item.prompt_zh else item.prompt
     formulas = [s.plain for s in segments(prompt) if s.kind == "math"]
@@ -136,6 +134,9 @@ def test_a_fraction_turn_is_typeset(
         echo = [c for c in _css(driver, '[data-testid="stCaptionContainer"] code')]
         assert wrong in [c.text for c in echo], [c.text for c in echo]
         assert not any(_css_in(c, ".katex") for c in echo)
+        # ...and where the tutor's feedback quotes it, too.
+        page.wait_for(lambda _: wrong in _code_texts(driver), "the quoted answer as typed")
+        assert wrong not in _labels(driver)
         page.shot(f"maths-{tag}-wrong-answer")
 
         for n in (1, 2):
@@ -161,6 +162,10 @@ def test_a_fraction_turn_is_typeset(
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def _code_texts(driver: Any) -> list[str]:
+    return [str(c.text) for c in _css(driver, '[data-testid="stMain"] p code')]
 
 
 def _css_in(element: Any, selector: str) -> list[Any]:
