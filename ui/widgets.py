@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from tutor.mathtext import code_span, to_markdown
+from tutor.mathtext import code_span, escape_markdown, to_markdown
 from ui import state
 from ui.state import t
 
@@ -89,7 +89,9 @@ def maths(text: str, *, prefix: str = "", suffix: str = "") -> None:
     st.markdown(prefix + to_markdown(text, accessible=True) + suffix, unsafe_allow_html=True)
 
 
-def maths_label(text: str) -> str:
-    """The tutor's text for a widget label (an expander's title), maths typeset: labels
-    take no HTML, so a screen reader gets KaTeX's own MathML there."""
-    return to_markdown(text)
+def label_text(text: str) -> str:
+    """The tutor's text for a widget label (an expander's title), shown as written: a label
+    takes no HTML, so a formula there could not carry its plain form for a screen reader;
+    the page typesets it with :func:`maths` where the label opens. (A "$" of money would
+    start a formula in a label: escaped.)"""
+    return escape_markdown(text)

@@ -160,6 +160,8 @@ def test_the_curriculum_typesets_descriptions_and_item_previews(store_url: str) 
     assert any('aria-label="8 + 6 = 8 + 2 + 4 = 14"' in m for m in markdown), markdown
     steps = [m for m in markdown if m.startswith("1. ")]
     assert steps and all("$" in m for m in steps)  # each level's first step, typeset
-    assert any("$" in e.label for e in at.expander if e.label.startswith("Level"))
+    prompts = [m for m in markdown if m.startswith("Work out <span") and "aria-label" in m]
+    assert prompts, markdown  # each level's problem, typeset, under its plain title
+    assert all("$" not in e.label for e in at.expander if e.label.startswith("Level"))
     markdown = choose("ratio.unit_rate")
     assert any(r"\$12 for 4 cans" in m for m in markdown), markdown

@@ -46,7 +46,8 @@ def _items(catalog: Catalog, kp_id: str) -> None:
     for item in items:
         level = item.difficulty
         prompt = item.prompt_zh if state.zh() and item.prompt_zh else item.prompt
-        with st.expander(t("item_level", level=level, prompt=widgets.maths_label(prompt))):
+        with st.expander(t("item_level", level=level, prompt=widgets.label_text(prompt))):
+            widgets.maths(prompt)
             st.caption(t("item_caption", item_id=item.item_id, level=level))
             for number, step in enumerate(item.steps, 1):
                 text = step.text_zh if state.zh() and step.text_zh else step.text
