@@ -335,6 +335,18 @@ class _Writer:
         self.toks = [t for t in toks if t.kind != "space"]
         self.i = 0
         self.in_exponent = 0
+        # Indices (in the space-free list) of tokens written right after the one before:
+        # "2x" is a product, "2 x" two things.
+        self.touching: set[int] = set()
+        k, spaced = -1, False
+        for tok in toks:
+            if tok.kind == "space":
+                spaced = True
+                continue
+            k += 1
+            if k > 0 and not spaced:
+                self.touching.add(k)
+            spaced = False
 
     def peek(self, ahead: int = 0) -> _Tok | None:
         j = self.i + ahead
@@ -487,7 +499,6 @@ class _Writer:
         return text, text, True
 
     def _adjacent(self) -> bool:
-        # Spaces were dropped; adjacency is judged on the original run (see _Writer.of).
         return self.i in self.touching
 
     def _atom(self, tok: _Tok) -> str:
@@ -497,36 +508,14 @@ class _Writer:
             return r"\dots"
         if tok.kind == "query":
             return "{?}"  # an ordinary symbol: "= ?" spaced as "= 5" would be
-        if tok.kind == "letter":
-            return tok.text
         return tok.text
-
-    touching: set[int]
-
-    @classmethod
-    def of(cls, toks: list[_Tok]) -> _Writer:
-        writer = cls(toks)
-        # Indices (in the space-free list) of tokens written right after the one before.
-        touching: set[int] = set()
-        k = -1
-        prev_space = False
-        for tok in toks:
-            if tok.kind == "space":
-                prev_space = True
-                continue
-            k += 1
-            if k > 0 and not prev_space:
-                touching.add(k)
-            prev_space = False
-        writer.touching = touching
-        return writer
 
 
 def to_latex(run: str) -> str:
     """One maths run in plain text as LaTeX (no ``$``): "2/12 + 6/12" →
     ``\\frac{2}{12} + \\frac{6}{12}``; "x^(6 + 7)" → ``x^{6 + 7}``; "10³" → ``10^{3}``;
     "63 + □ = 94" → a box for the blank."""
-    return _Writer.of(_tokens(run)).sequence()
+    return _Writer(_tokens(run)).sequence()
 
 
 # -- Markdown ----------------------------------------------------------------------------
