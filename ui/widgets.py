@@ -1,13 +1,14 @@
-"""Widgets more than one page uses: picking a class, a student, a knowledge point; and
-:func:`plain`, which every page uses to echo what a person typed."""
+"""Widgets more than one page uses: picking a class, a student, a knowledge point;
+:func:`plain`, which every page uses to echo what a person typed; and :func:`maths`, which
+shows the tutor's own text (items, steps, hints) with its maths typeset."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from tutor.mathtext import code_span, escape_markdown, to_markdown
 from ui import state
 from ui.state import t
 
@@ -70,29 +71,27 @@ def pick_goal(*, key: str, default: str | None = None) -> str:
     return chosen
 
 
-#: Markdown's syntax characters are all ASCII punctuation.
-_ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
-
-
 def plain(text: object) -> str:
     """What a student or teacher typed, made safe to put into Markdown: shown as the very
-    characters typed — no link (``[win](http://e.vil)``, a bare ``http://…``), no maths
-    (``$\\frac12$``), no emphasis, no HTML, no colour directive (``:red[…]``).
+    characters typed — no link, no maths, no emphasis, no HTML, no colour directive (an
+    inline code span where Markdown could read anything, see
+    :func:`tutor.mathtext.code_span`). Use it wherever text a person entered (answers,
+    names) is echoed inside ``st.markdown``, ``st.caption``, ``st.info`` and the like."""
+    return code_span(str(text))
 
-    The text becomes an inline code span, fenced with more backticks than it holds: inside
-    one, Markdown interprets nothing (backslash escapes would not do: Streamlit links a bare
-    URL even when its characters are escaped); text with no ASCII punctuation at all, which
-    no Markdown construct can come from, stays as it is. Line breaks become spaces. Use it wherever
-    text a person entered (answers, names) is echoed inside ``st.markdown``,
-    ``st.caption``, ``st.info`` and the like.
-    """
-    one_line = " ".join(str(text).splitlines())
-    if not _ASCII_PUNCTUATION.search(one_line):
-        # Every Markdown construct needs ASCII punctuation: "Li Wei 李伟" can stay as it is.
-        return one_line
-    longest = max((len(run) for run in re.findall(r"`+", one_line)), default=0)
-    fence = "`" * (longest + 1)
-    # A span that starts or ends with a backtick (or is blank) needs a space inside the
-    # fence; CommonMark strips exactly that one space again.
-    pad = " " if one_line[:1] == "`" or one_line[-1:] == "`" or not one_line.strip() else ""
-    return f"{fence}{pad}{one_line}{pad}{fence}"
+
+def maths(text: str, *, prefix: str = "", suffix: str = "") -> None:
+    """Show the tutor's text (a problem, a worked step, a hint) with its maths typeset by
+    KaTeX ("2/12 + 6/12" as two fractions) and the rest as written; a screen reader gets
+    each formula's plain form (see :func:`tutor.mathtext.to_markdown`). ``prefix`` is
+    Markdown of the page's own put before it (a bold "Step 1."), ``suffix`` after it. Never
+    for what a person typed: that is :func:`plain`'s."""
+    st.markdown(prefix + to_markdown(text, accessible=True) + suffix, unsafe_allow_html=True)
+
+
+def label_text(text: str) -> str:
+    """The tutor's text for a widget label (an expander's title), shown as written: a label
+    takes no HTML, so a formula there could not carry its plain form for a screen reader;
+    the page typesets it with :func:`maths` where the label opens. (A "$" of money would
+    start a formula in a label: escaped.)"""
+    return escape_markdown(text)

@@ -6,7 +6,7 @@ language model (``StudentAPI.words_with_model``), the model's wording is queued 
 process's :class:`~tutor.llm.serving.VoiceServer` (one line per student, served round-robin,
 bounded: a class pressing "Explain" together never waits behind one student, and a full queue
 leaves the template) and replaces the template when it is ready. Meanwhile a fragment shows
-the template with a spinner line and checks every :data:`POLL_S` seconds; when the model is
+the template with a running spinner and checks every :data:`POLL_S` seconds; when the model is
 done it reruns the page once, which then shows the model's text with no polling left.
 
 Both texts are the engine's: the guard has checked the model's wording, and a text the guard
@@ -17,13 +17,13 @@ A model that fails leaves the template on the page (and a warning in the log).
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from tutor.errors import TutorError
+from tutor.mathtext import to_markdown
 from tutor.service import voice_server
 from ui import state
 from ui.state import t
@@ -116,29 +116,30 @@ def forget() -> None:
     state.clear_user_state(_TEXTS)
 
 
-#: Characters Markdown would read as formatting ("$12 and $5" as maths, "*" as emphasis).
-_MARKDOWN = re.compile(r"([\\`*_$#<>\[\]|~])")
+def as_markdown(text: str, literal: str | None = None) -> str:
+    """A text for the student as Markdown: its maths typeset (KaTeX, with the plain form
+    for a screen reader), everything else shown as written, each line break kept (a worked
+    solution is one step per line); ``literal`` (the student's answer, where the text
+    quotes it) as typed. HTML: show it with ``unsafe_allow_html=True``."""
+    return to_markdown(text, accessible=True, literal=literal)
 
 
-def as_markdown(text: str) -> str:
-    """Plain text as Markdown that shows it as written: formatting characters escaped,
-    each line break kept (a worked solution is one step per line)."""
-    return "  \n".join(_MARKDOWN.sub(r"\\\1", line) for line in text.splitlines())
-
-
-def show(made: Wording) -> None:
-    """Show a text: the final one, or the template with a spinner until the model is done."""
+def show(made: Wording, literal: str | None = None) -> None:
+    """Show a text: the final one, or the template with a spinner until the model is done.
+    ``literal``: the student's answer, shown as typed where the text quotes it."""
     if made.pending:
-        _pending(made)
+        _pending(made, literal)
     else:
-        st.markdown(as_markdown(made.text))
+        st.markdown(as_markdown(made.text, literal), unsafe_allow_html=True)
 
 
 @st.fragment(run_every=POLL_S)
-def _pending(made: Wording) -> None:
+def _pending(made: Wording, literal: str | None) -> None:
     if not made.pending:
         # Done: one full rerun shows the model's text where the template was, and stops
         # the polling (this fragment is not drawn again).
         st.rerun()
-    st.markdown(as_markdown(made.template))
-    st.caption(":material/hourglass_top: " + t("wording_spinner"))
+    st.markdown(as_markdown(made.template, literal), unsafe_allow_html=True)
+    # A running status box: Streamlit draws it with a turning spinner (a static line was
+    # easy to miss), and it goes when the model's text replaces the template.
+    st.status(t("wording_spinner"), state="running")

@@ -4,6 +4,7 @@ refusals (a student never reaches teacher data), sign-in errors and the roster r
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -102,14 +103,24 @@ def start(lang: str = "en", script: str = APP) -> AppTest:
     return at.run()
 
 
+#: A typeset formula (tutor.mathtext): its plain form is its label.
+_FORMULA = re.compile(r'<span role="img" aria-label="([^"]*)">\$[^$]*\$</span>')
+_NOWRAP = re.compile(r'<span style="white-space: nowrap">|</span>')
+
+
+def read(markdown: str) -> str:
+    """Markdown as a screen reader reads it: each typeset formula as its plain form."""
+    return _NOWRAP.sub("", _FORMULA.sub(lambda m: html.unescape(m.group(1)), markdown))
+
+
 def shown(at: AppTest) -> str:
-    """Everything the page says, as one string (to search)."""
+    """Everything the page says, as one string (to search); formulas in their plain form."""
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning"):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [str(e.value) for e in at.error] + [str(e.value) for e in at.success]
     parts += [e.label for e in at.metric] + [e.label for e in at.expander]
-    return "\n".join(parts)
+    return read("\n".join(parts))
 
 
 def button(at: AppTest, label: str) -> None:
@@ -242,7 +253,7 @@ def in_order(at: AppTest) -> str:
                 walk(children[index])
 
     walk(at.main)
-    return "\n".join(lines)
+    return read("\n".join(lines))
 
 
 def _order(page: str, *parts: str) -> None:

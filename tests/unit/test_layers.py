@@ -45,6 +45,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "tutor.learner":   (),                      # knowledge tracing, pure
     "tutor.i18n":      (),                      # message catalogs
     "tutor.auth":      (),                      # passwords and sessions
+    "tutor.mathtext":  (),                      # plain maths text -> Markdown with LaTeX
     # Dataset readers: response logs and Q-matrices into the learner's and diagnosis'
     # data types (so that learner and diagnosis do no file I/O themselves).
     "tutor.data":      ("tutor.learner", "tutor.diagnosis"),
@@ -87,7 +88,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # The CLI prints messages in English: it may render message codes (tutor.i18n).
     "tutor.cli":     ("tutor.access", "tutor.service", "tutor.engine", "tutor.lab",
                       "tutor.catalog", "tutor.sim", "tutor.demo", "tutor.i18n"),
-    "ui":            ("tutor.access", "tutor.service", "tutor.i18n"),
+    "ui":            ("tutor.access", "tutor.service", "tutor.i18n", "tutor.mathtext"),
 }
 # fmt: on
 
@@ -150,7 +151,8 @@ def test_the_checker_reports_exactly_the_new_wrong_arrows(tmp_path: Path) -> Non
             page + 1,
             "ui.views.curriculum",
             "tutor.graph",
-            "ui may import only tutor.access, tutor.service, tutor.i18n and the foundation",
+            "ui may import only tutor.access, tutor.service, tutor.i18n, tutor.mathtext and "
+            "the foundation",
         ),
     }
     assert before <= after

@@ -41,7 +41,7 @@ class FakeSlowFacade:
         self, item_id: str, answer: str | None, options: object, *, template: bool = False
     ) -> _Said:
         if template:
-            return _Said("Template words: add the tops, keep the bottom $5 * 2.")
+            return _Said("Template words: keep the bottom, 2/5 + 1/5 = 3/5 and not $5 *each*.")
         RELEASE.wait(TIMEOUT)
         if self.fails:
             raise RuntimeError("the fake model broke")
@@ -77,9 +77,15 @@ def test_template_first_then_the_model_without_waiting(fails: bool) -> None:
     assert not at.exception, at.exception
     assert time.monotonic() - started < TIMEOUT / 2  # the run did not wait for the model
     said = _said(at)
-    # Shown as written: "$" and "*" are not Markdown here.
-    assert said[0] == r"Template words: add the tops, keep the bottom \$5 \* 2."
-    assert ":material/hourglass_top: " + text("en", "wording_spinner") in said
+    # The maths typeset (labelled with its plain form); "$" and "*" of the words are not
+    # Markdown here.
+    template = (
+        'Template words: keep the bottom, <span role="img" aria-label="2/5 + 1/5 = 3/5">'
+        r"$\frac{2}{5} + \frac{1}{5} = \frac{3}{5}$</span> and not \$5 \*each\*."
+    )
+    assert said[0] == template
+    # A running spinner while the model words it.
+    assert [(s.label, s.state) for s in at.status] == [(text("en", "wording_spinner"), "running")]
     RELEASE.set()
     made = next(iter(at.session_state["u_texts"].values()))
     assert made.model is not None
@@ -87,9 +93,6 @@ def test_template_first_then_the_model_without_waiting(fails: bool) -> None:
     assert made.model.state == ("failed" if fails else "done")
     at.run()
     said = _said(at)
-    expected = (
-        r"Template words: add the tops, keep the bottom \$5 \* 2."
-        if fails
-        else "Model words, checked by the guard."
-    )
-    assert said == [expected]  # the spinner is gone; a failed model leaves the template
+    expected = template if fails else "Model words, checked by the guard."
+    assert said == [expected]  # a failed model leaves the template
+    assert not at.status  # the spinner is gone

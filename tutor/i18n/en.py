@@ -367,6 +367,11 @@ _MESSAGES: dict[str, str] = {
         "Nothing was imported: {n} rows need fixing. Correct them and upload again."
     ),
     "ui.roster_imported": "Imported {n} students.",
+    # ui-maths (issue 18): one of a thing, and the forms' own checks
+    "ui.roster_size_one": "{n} student in {class_id}.",
+    "ui.roster_imported_one": "Imported {n} student.",
+    "ui.class_id_characters": "Use only letters, digits, '-', '_' and '.' in a class id.",
+    "ui.field_problem": "{field}: {reason}",
     # curriculum
     "ui.search": "Search (id, name or description)",
     "ui.grade": "Grade",

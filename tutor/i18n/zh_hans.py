@@ -326,6 +326,11 @@ _MESSAGES: dict[str, str] = {
     "ui.roster_rejected_one": "未导入任何学生：有 {n} 行需要修改。请改正后重新上传。",
     "ui.roster_rejected": "未导入任何学生：有 {n} 行需要修改。请改正后重新上传。",
     "ui.roster_imported": "已导入 {n} 名学生。",
+    # ui-maths (issue 18): one of a thing, and the forms' own checks
+    "ui.roster_size_one": "{class_id} 共有 {n} 名学生。",
+    "ui.roster_imported_one": "已导入 {n} 名学生。",
+    "ui.class_id_characters": "班级编号只能用字母、数字、“-”、“_”和“.”。",
+    "ui.field_problem": "{field}一栏：{reason}",
     "ui.search": "搜索（编号、名称或描述）",
     "ui.grade": "年级",
     "ui.domain": "领域",

@@ -46,11 +46,12 @@ def _items(catalog: Catalog, kp_id: str) -> None:
     for item in items:
         level = item.difficulty
         prompt = item.prompt_zh if state.zh() and item.prompt_zh else item.prompt
-        with st.expander(t("item_level", level=level, prompt=prompt)):
+        with st.expander(t("item_level", level=level, prompt=widgets.label_text(prompt))):
+            widgets.maths(prompt)
             st.caption(t("item_caption", item_id=item.item_id, level=level))
             for number, step in enumerate(item.steps, 1):
                 text = step.text_zh if state.zh() and step.text_zh else step.text
-                st.markdown(f"{number}. {text}  \n`{step.claim}`")
+                widgets.maths(text, prefix=f"{number}. ", suffix=f"  \n`{step.claim}`")
             st.markdown(t("item_answer", answer=item.answer))
 
 
@@ -162,7 +163,7 @@ def render() -> None:
     st.header(state.kp_name(kp.id))
     description = kp.description_zh if state.zh() and kp.description_zh else kp.description
     if description:
-        st.markdown(description)
+        widgets.maths(description)
     st.caption(t("kp_meta", id=kp.id, grade=kp.grade or "?", domain=kp.domain or "?"))
     st.subheader(t("prereqs_and_dependents"))
     st.caption(t("neighbourhood_legend"))

@@ -21,7 +21,7 @@ from tutor.errors import TutorError
 from ui import state, wording
 from ui import working as working_note
 from ui.state import t
-from ui.widgets import plain
+from ui.widgets import maths, plain
 
 if TYPE_CHECKING:
     from tutor.access import ExplainOptions, StudentAPI
@@ -119,7 +119,7 @@ def _text(api: StudentAPI, item_id: str, answer: str | None, kind: Kind, level: 
     key = f"{item_id}|{kind}|{level}|{options.style}|{options.language}|{answer}"
     made = wording.wording(api, key, item_id, answer, options)
     if made is not None:
-        wording.show(made)
+        wording.show(made, literal=answer)  # their answer, where quoted, as typed
 
 
 def _last_message() -> None:
@@ -205,7 +205,7 @@ def _turn(api: StudentAPI, item_id: str, turn: Turn) -> None:
     """Everything after the first answer, in the order a child reads it."""
     first = turn.attempt
     assert first is not None  # a turn past its first stage has its first answer
-    st.caption(t("you_answered", answer=first.answer))
+    st.caption(t("you_answered", answer=plain(first.answer)))  # as typed, never typeset
     if first.correct:
         st.success(t("fb_correct"))
         working_note.show(api, item_id, first.answer, _options("working"))  # a slip, gently
@@ -239,7 +239,7 @@ def _turn(api: StudentAPI, item_id: str, turn: Turn) -> None:
         )
         return
     if first.retry_answer is not None:
-        st.caption(t("your_second_answer", answer=first.retry_answer))
+        st.caption(t("your_second_answer", answer=plain(first.retry_answer)))
         if first.retry_status == "correct":
             st.success(t("retry_correct"))
         else:
@@ -279,11 +279,11 @@ def render() -> None:
     if current.example is not None:  # stuck on this point: a solved one of the same kind first
         with st.expander(t("worked_example"), expanded=True):
             ex = current.example
-            st.markdown(ex.prompt_zh if state.zh() and ex.prompt_zh else ex.prompt)
+            maths(ex.prompt_zh if state.zh() and ex.prompt_zh else ex.prompt)
             for n, step in enumerate(ex.steps, 1):
-                st.markdown(f"**{t('step_n', n=n)}** {step.text_zh if state.zh() else step.text}")
+                maths(step.text_zh if state.zh() else step.text, prefix=f"**{t('step_n', n=n)}** ")
     st.subheader(t("problem_on", kp=state.kp_name(item.kp)))
-    st.markdown(item.prompt_zh if state.zh() and item.prompt_zh else item.prompt)
+    maths(item.prompt_zh if state.zh() and item.prompt_zh else item.prompt)
     st.caption(t("level_caption", level=item.difficulty))
     try:
         turn = api.turn(item.item_id)

@@ -3,6 +3,8 @@ whole first, with a report of every bad row, and nothing written unless all rows
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -14,6 +16,9 @@ from ui.state import t
 if TYPE_CHECKING:
     from tutor.access import RosterReport, TeacherAPI
 
+#: Besides letters and digits, what an id may hold: the roster's rule (tutor.roster), which
+#: the forms' labels state.
+ID_PUNCTUATION = "-_."
 #: Largest roster file read (a class list is a few kB; this refuses a wrong file early,
 #: before decoding it; the engine checks the same limit on the text).
 MAX_ROSTER_BYTES = 1_000_000
@@ -25,6 +30,9 @@ def _create_class(api: TeacherAPI) -> None:
         class_id = st.text_input(t("class_id"), key=state.USER_PREFIX + "new_class_id")
         name = st.text_input(t("class_name"), key=state.USER_PREFIX + "new_class_name")
         if st.form_submit_button(t("create")):
+            if not all(ch.isalnum() or ch in ID_PUNCTUATION for ch in class_id.strip()):
+                st.error(t("class_id_characters"))  # what the label says an id may hold
+                return
             try:
                 api.create_class(class_id.strip(), name.strip())
             except TutorError as exc:
@@ -45,12 +53,28 @@ def _add_student(api: TeacherAPI, class_id: str) -> None:
             key=state.USER_PREFIX + "new_student_password",
         )
         if st.form_submit_button(t("add")):
-            try:
-                api.add_student(student_id.strip(), name.strip(), class_id, password)
-            except TutorError as exc:
-                state.show_error(exc)
-            else:
-                st.success(t("student_added", student_id=student_id.strip(), class_id=class_id))
+            _add_one(api, class_id, student_id, name, password)
+
+
+def _add_one(api: TeacherAPI, class_id: str, student_id: str, name: str, password: str) -> None:
+    """One student, checked by the roster's rules (a one-row roster): the same id rule the
+    label states, an empty password called empty, each problem in the page's language."""
+    rows = io.StringIO()
+    csv.writer(rows).writerows([("student_id", "name", "password"), (student_id, name, password)])
+    try:
+        report = api.import_roster(class_id, rows.getvalue())
+    except TutorError as exc:
+        state.show_error(exc)
+        return
+    if report.ok:
+        st.success(t("student_added", student_id=student_id.strip(), class_id=class_id))
+        return
+    fields = {"student_id": t("student_id"), "name": t("student_name"), "password": t("password")}
+    for problem in report.problems:
+        reason = problem.reason_zh if state.zh() else problem.reason
+        st.error(
+            t("field_problem", field=fields.get(problem.column, problem.column), reason=reason)
+        )
 
 
 def _upload(api: TeacherAPI, class_id: str) -> None:
@@ -85,7 +109,8 @@ def show_report(report: RosterReport) -> None:
     import pandas as pd
 
     if report.ok:
-        st.success(t("roster_imported", n=len(report.added)))
+        n = len(report.added)
+        st.success(t("roster_imported_one" if n == 1 else "roster_imported", n=n))
         return
     bad = len({p.line for p in report.problems})
     st.error(t("roster_rejected_one" if bad == 1 else "roster_rejected", n=bad))
@@ -109,7 +134,8 @@ def render() -> None:
     if group is None:
         return
     students = api.students(group.id)
-    st.caption(t("roster_size", n=len(students), class_id=group.id))
+    size = "roster_size_one" if len(students) == 1 else "roster_size"
+    st.caption(t(size, n=len(students), class_id=group.id))
     if students:
         st.markdown(", ".join(f"{widgets.plain(s.name)} (`{s.id}`)" for s in students))
     _add_student(api, group.id)
