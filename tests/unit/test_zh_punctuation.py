@@ -19,6 +19,8 @@ _NOT_PROSE = re.compile(r"\{[^{}]*\}|`[^`]*`")
 def test_the_checker_finds_each_kind_of_leak() -> None:
     assert leaks("5 年级 · fractions")
     assert leaks("5 年级 · Fractions")
+    assert leaks("分数\nfractions\n小数")
+    assert not leaks("Add and subtract fractions with unlike denominators")
     assert leaks("认识分数, 小数和百分数")
     assert leaks("写出解题过程(可不填)")
     assert leaks("还没掌握: 通分")
