@@ -155,7 +155,10 @@ class AuditedPage(Page):
 
         xpath = f'//*[@role="tab"][normalize-space(.)="{label}"]'
         WebDriverWait(self.driver, 30).until(ec.element_to_be_clickable((By.XPATH, xpath)))
-        self.driver.find_element(By.XPATH, xpath).click()
+        tab = self.driver.find_element(By.XPATH, xpath)
+        tab.click()
+        # The screenshot shows the tab's content, not the page's top.
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", tab)
 
     def switch_language(self, lang: str) -> None:
         """Choose ``lang`` on the sidebar's switch."""
