@@ -65,3 +65,26 @@ def test_the_point_caption_and_the_map_title_name_the_domain_in_chinese() -> Non
 @pytest.mark.parametrize(("lang", "joined"), [("en", "a, b, c"), ("zh-Hans", "a、b、c")])
 def test_a_list_is_joined_as_the_language_writes_it(lang: str, joined: str) -> None:
     assert render("ui.list", {"items": ["a", "b", "c"]}, lang) == joined
+
+
+def test_a_list_placeholder_without_a_format_is_joined_in_the_language() -> None:
+    """``{names}`` given a list: "、" in Chinese, as ``{names:list}`` would."""
+    from tutor.i18n.catalog import Catalog, fill
+
+    zh = Catalog("zh-Hans", {"x": "先学{names}。"}, CATALOGS["zh-Hans"].formats)
+    assert fill("x", {"names": ["通分", "约分"]}, zh, CATALOGS["en"]) == "先学通分、约分。"
+
+
+def test_the_pages_join_lists_in_the_language() -> None:
+    """No page joins the text it shows with an ASCII comma: lists go through ``t("list")``
+    ("通分, 约分" on a Chinese page was the leak)."""
+    from pathlib import Path
+
+    views = Path(__file__).resolve().parents[2] / "ui" / "views"
+    joins = [
+        f"{path.name}:{n}: {line.strip()}"
+        for path in sorted(views.glob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"""["'], ["']\.join\(""", line)
+    ]
+    assert not joins, joins

@@ -111,7 +111,7 @@ def render() -> None:
     students = api.students(group.id)
     st.caption(t("roster_size", n=len(students), class_id=group.id))
     if students:
-        st.markdown(", ".join(f"{widgets.plain(s.name)} (`{s.id}`)" for s in students))
+        st.markdown(t("list", items=[f"{widgets.plain(s.name)} (`{s.id}`)" for s in students]))
     _add_student(api, group.id)
     _upload(api, group.id)
 
