@@ -138,6 +138,7 @@ class AuditedPage(Page):
         blocking = [v for v in results["violations"] if v["impact"] in BLOCKING]
         if blocking:
             self.problems.append(f"{self.lang} {name}: " + axe.report(blocking))
+        self.problems.extend(f"{self.lang} {name}: {p}" for p in self.nav_icon_problems())
         lang = self.driver.execute_script("return document.documentElement.lang")
         if lang != self.lang:
             self.problems.append(f"{self.lang} {name}: <html lang={lang!r}>")
@@ -146,6 +147,21 @@ class AuditedPage(Page):
             for typed in _people():  # names are shown as typed ("Ms Chen (陈老师)"): data
                 body = body.replace(typed, " ")
             self.problems.extend(f"{self.lang} {name}: {leak}" for leak in leaks(body))
+
+    def nav_icon_problems(self) -> list[str]:
+        """Each page link's icon is a Material Symbol: an emoji icon draws as an empty box
+        where no emoji font is installed (headless Chromium)."""
+        from selenium.webdriver.common.by import By
+
+        links = self.driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNavLink"]')
+        if not links:
+            return ["no page links in the sidebar"]
+        return [
+            f"the link {link.text!r} has no Material icon"
+            for link in links
+            if not link.find_elements(By.CSS_SELECTOR, '[data-testid="stIconMaterial"]')
+            or link.find_elements(By.CSS_SELECTOR, '[data-testid="stIconEmoji"]')
+        ]
 
     def tab(self, label: str) -> None:
         """Open the tab (``st.tabs``) called ``label`` once it is drawn."""
