@@ -76,4 +76,5 @@ def test_the_chinese_page_names_domains_in_chinese(
     assert "分数" in at.selectbox(key="cur_domain").options
     page = shown(at)
     assert text("zh-Hans", "kp_meta", id=KP, grade="5", domain="分数") in page
+    assert text("zh-Hans", "quoted_in_english") in page  # the CCSS text is English
     assert not leaks(page), leaks(page)

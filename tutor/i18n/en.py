@@ -409,6 +409,7 @@ _MESSAGES: dict[str, str] = {
     "ui.no_standards": "Not aligned to a standard.",
     "ui.no_problems": "No imported problem is mapped to this point.",
     "ui.list": "{items:list}",
+    "ui.quoted_in_english": "Quoted in the original English (there is no Chinese version).",
     "ui.mc_named_here": "Named when an answer to this point's items matches:",
     "ui.mc_gap_in": "{description} A sign of a gap in: {points:list}.",
     "ui.mc_signal_here": "Named on other points' items, a sign of a gap in this point:",

@@ -368,6 +368,7 @@ _MESSAGES: dict[str, str] = {
     "ui.no_standards": "未对应任何课程标准。",
     "ui.no_problems": "没有导入的题目对应这个知识点。",
     "ui.list": "{items:list}",
+    "ui.quoted_in_english": "以上为英文原文（没有中文版本）。",
     "ui.mc_named_here": "学生做这个知识点的题目时，答案符合下列误区就会被指出：",
     "ui.mc_gap_in": "{description}说明这些知识点还没掌握：{points:list}。",
     "ui.mc_signal_here": "在其他知识点的题目上被指出、说明这个知识点还没掌握的误区：",

@@ -89,6 +89,7 @@ def _standards(catalog: Catalog, kp: KnowledgePoint) -> None:
             continue
         st.markdown(f"- **{standard.id}** — {standard.description}")
     st.caption(CCSS_NOTICE)
+    _quoted_in_english()
 
 
 def _problems(catalog: Catalog, kp_id: str, imported: int) -> None:
@@ -102,6 +103,7 @@ def _problems(catalog: Catalog, kp_id: str, imported: int) -> None:
         st.caption(t("no_problems"))
         return
     st.caption(t("problems_attribution"))
+    _quoted_in_english()
     for problem in problems:
         data = json.loads(problem.data)
         with st.expander(problem.title):
@@ -111,6 +113,13 @@ def _problems(catalog: Catalog, kp_id: str, imported: int) -> None:
                     f"**{t('step_n', n=number)}** {step.get('title', '')} {step.get('body', '')}"
                 )
             st.caption(data.get("attribution", ""))
+
+
+def _quoted_in_english() -> None:
+    """On the Chinese page, say that the standards' and OATutor's texts are their English
+    originals (they have no Chinese version), so the English is not taken for a slip."""
+    if state.zh():
+        st.caption(t("quoted_in_english"))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
