@@ -37,6 +37,15 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 app: $(VENV)/.app-installed
 	$(BIN)/tutor graph load default
 	$(BIN)/tutor demo seed
+	@# OATutor's algebra problems (CC BY 4.0) for the curriculum page's OATutor tab, once:
+	@# from TUTOR_OATUTOR_DIR, else <TUTOR_SHARED_DATA or ../shared/data>/oatutor-content.
+	@if $(BIN)/tutor content stats --json | $(BIN)/python -c \
+	    'import json, sys; sys.exit(0 if json.load(sys.stdin)["imported_problems"] else 1)'; then \
+	  echo "OATutor problems: already imported"; \
+	else \
+	  $(BIN)/tutor content import oatutor || echo "OATutor problems not imported (no OATutor \
+	content found): the curriculum page's OATutor tab says how to import them"; \
+	fi
 	$(BIN)/tutor model pull smollm2 || echo "SmolLM2 could not be fetched: explanations use the template model"
 	@echo "kptutor on http://127.0.0.1:$(APP_PORT) - sign in as teacher / teacher-demo or s01 / student-demo"
 	$(BIN)/streamlit run ui/server.py --server.address 127.0.0.1 --server.port $(APP_PORT) \

@@ -186,6 +186,23 @@ class Catalog:
         """The stored misconceptions that signal a gap in a point."""
         return self._store.misconceptions(kp_id)
 
+    def misconceptions_named_on(self, kp_id: str) -> list[Misconception]:
+        """The library's misconceptions the answer checker can name on a point's items (a
+        buggy rule that applies to one of the point's item generators), by id.
+
+        Not the same as :meth:`misconceptions`: adding across (``1/2 + 1/3 = 2/5``) is named
+        on the items of "add fractions with unlike denominators" but signals gaps in the
+        points below it (common denominators, adding like fractions)."""
+        from tutor.content.items import generators_for_kp
+        from tutor.content.misconceptions import misconceptions_for_generator
+
+        found = {
+            mc.id: mc
+            for gen in generators_for_kp(kp_id)
+            for mc in misconceptions_for_generator(gen.name)
+        }
+        return [found[mc_id] for mc_id in sorted(found)]
+
     def problems(self, kp_id: str, limit: int | None = None) -> list[Problem]:
         """Imported problems (e.g. OATutor's) mapped to a point, at most ``limit``."""
         return self._store.problems(kp_id=kp_id, limit=limit)

@@ -479,7 +479,7 @@ def figure(dmap: DomainMap, language: str = "en") -> Any:
     details on hover."""
     import plotly.graph_objects as go
 
-    from tutor.i18n import render
+    from tutor.i18n import domain_name, render
 
     where = {p.id: p for p in dmap.points}
     fig = go.Figure()
@@ -542,7 +542,9 @@ def figure(dmap: DomainMap, language: str = "en") -> Any:
     fig.update_layout(
         title={
             "text": render(
-                "ui.map_title", {"domain": dmap.domain, "n": len(dmap.points)}, language
+                "ui.map_title",
+                {"domain": domain_name(dmap.domain, language), "n": len(dmap.points)},
+                language,
             ),
             "x": 0.01,
         },
@@ -571,7 +573,7 @@ def draw_map(dmap: DomainMap, ax: Any = None, language: str = "en") -> Any:
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from tutor.i18n import render
+    from tutor.i18n import domain_name, render
 
     if ax is None:
         rows = dmap.rows()
@@ -618,6 +620,11 @@ def draw_map(dmap: DomainMap, ax: Any = None, language: str = "en") -> Any:
     ]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4, frameon=False)
     ax.set_title(
-        render("ui.map_title", {"domain": dmap.domain, "n": len(dmap.points)}, language), pad=24
+        render(
+            "ui.map_title",
+            {"domain": domain_name(dmap.domain, language), "n": len(dmap.points)},
+            language,
+        ),
+        pad=24,
     )
     return ax

@@ -13,6 +13,7 @@ page (the URL's path) and in the same language (``?lang=``). Serve it with
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -28,17 +29,19 @@ from ui import state  # noqa: E402
 from ui.i18n import LANGUAGES  # noqa: E402
 from ui.widgets import plain  # noqa: E402
 
-#: (file under ui/, url path, title key, icon) of each page, by who may see it.
-_PUBLIC = [("views/signin.py", "sign-in", "page_sign_in", "🔑")]
-_CURRICULUM = ("views/curriculum.py", "curriculum", "page_curriculum", "🗺️")
+#: (file under ui/, url path, title key, icon) of each page, by who may see it. Icons are
+#: Material Symbols (Streamlit ships the font): emoji drew as empty boxes in a browser
+#: without an emoji font, headless Chromium among them.
+_PUBLIC = [("views/signin.py", "sign-in", "page_sign_in", ":material/login:")]
+_CURRICULUM = ("views/curriculum.py", "curriculum", "page_curriculum", ":material/account_tree:")
 _STUDENT = [
-    ("views/practice.py", "practice", "page_practice", "✏️"),
-    ("views/progress.py", "my-path", "page_progress", "🧭"),
+    ("views/practice.py", "practice", "page_practice", ":material/edit_note:"),
+    ("views/progress.py", "my-path", "page_progress", ":material/route:"),
 ]
 _TEACHER = [
-    ("views/dashboard.py", "dashboard", "page_dashboard", "📊"),
-    ("views/student_detail.py", "student", "page_student", "🔎"),
-    ("views/roster.py", "roster", "page_roster", "👥"),
+    ("views/dashboard.py", "dashboard", "page_dashboard", ":material/monitoring:"),
+    ("views/student_detail.py", "student", "page_student", ":material/person_search:"),
+    ("views/roster.py", "roster", "page_roster", ":material/groups:"),
 ]
 
 
@@ -71,12 +74,26 @@ def _sidebar(name: str | None) -> None:
                 st.rerun()
 
 
+def _document_language() -> None:
+    """Set ``<html lang>`` to the tab's language, so screen readers speak the page in it and
+    the browser picks Chinese or English fonts and line breaking. Streamlit's page says
+    ``lang="en"`` whatever the app shows; the script is ours (no user text goes into it)
+    and runs again whenever the language changes (the element's content changes)."""
+    code = json.dumps(state.lang())
+    with st.sidebar:
+        st.html(
+            f"<script>document.documentElement.lang = {code};</script>",
+            unsafe_allow_javascript=True,
+        )
+
+
 def main() -> None:
     """Route this run to the page the user asked for among those their role allows."""
-    st.set_page_config(page_title="kptutor", page_icon="📐", layout="wide")
+    st.set_page_config(page_title="kptutor", page_icon=":material/school:", layout="wide")
     state.sync_lang_with_url()
     session = state.current_session()
     _sidebar(session.name if session else None)
+    _document_language()
     if st.query_params.get(state.LANG) != state.lang():
         st.query_params[state.LANG] = state.lang()
     page = st.navigation(_pages(session.role if session else None))

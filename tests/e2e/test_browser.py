@@ -20,6 +20,7 @@ from tutor.content.items import Item, generate, generators_for_kp
 from tutor.content.misconceptions import buggy_answer, misconceptions_for_generator
 from tutor.engine import Engine
 from tutor.graph import open_store
+from tutor.i18n import domain_name
 from tutor.settings import Settings
 from ui.i18n import text
 
@@ -327,7 +328,7 @@ def test_student_then_teacher_in_chromium(driver: Any, tmp_path: Path) -> None:
         size = sum(kp.domain == domain for kp in points)
         page.open_expander(text("en", "map_header"))
         page.wait_text(
-            text("en", "map_title", domain=domain, n=size),
+            text("en", "map_title", domain=domain_name(domain, "en"), n=size),
             text("en", "map_grade", grade="5"),
             text("en", "map_download"),
         )

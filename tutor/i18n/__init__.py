@@ -43,6 +43,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "Language",
+    "domain_name",
     "known",
     "language_of",
     "render",
@@ -74,3 +75,14 @@ def render(code: str, params: Mapping[str, object] | None = None, language: str 
     person sees the English, or the code, rather than an error page.
     """
     return fill(code, params or {}, CATALOGS[language_of(language)], EN)
+
+
+def domain_name(domain: str, language: str = "en") -> str:
+    """A curriculum domain's name in ``language`` (``fractions`` -> "Fractions" / "分数").
+
+    The names of the default curriculum's domains are catalog codes ``ui.domain_<id>``; a
+    domain the catalog does not name (one of a curriculum someone imported) is shown by its
+    id, as the curriculum spells it, in every language.
+    """
+    code = f"ui.domain_{domain}"
+    return render(code, {}, language) if known(code) else domain

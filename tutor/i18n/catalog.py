@@ -82,7 +82,10 @@ class _Value:
         if named is not None:
             return named(self.value)
         if isinstance(self.value, list):
-            return ", ".join(str(v) for v in self.value)
+            # A list with no format is joined as the language writes a list ("a、b" in
+            # Chinese, never an ASCII comma between Chinese words).
+            joined = self.catalog.formats.get("list")
+            return joined(self.value) if joined else ", ".join(str(v) for v in self.value)
         return format(self.value, spec)
 
     def __str__(self) -> str:

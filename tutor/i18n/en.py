@@ -376,6 +376,24 @@ _MESSAGES: dict[str, str] = {
     "ui.search": "Search (id, name or description)",
     "ui.grade": "Grade",
     "ui.domain": "Domain",
+    # the curriculum's domains by name (ui.domain_<id>, see tutor.i18n.domain_name)
+    "ui.domain_decimals": "Decimals",
+    "ui.domain_equations": "Equations",
+    "ui.domain_exponents": "Exponents and roots",
+    "ui.domain_expressions": "Expressions",
+    "ui.domain_fractions": "Fractions",
+    "ui.domain_functions": "Functions",
+    "ui.domain_geometry": "Geometry",
+    "ui.domain_inequalities": "Inequalities",
+    "ui.domain_integers": "Negative numbers and integers",
+    "ui.domain_measurement": "Measurement",
+    "ui.domain_mult_div": "Multiplication and division",
+    "ui.domain_order_ops": "Order of operations",
+    "ui.domain_percent": "Percent",
+    "ui.domain_place_value": "Place value",
+    "ui.domain_ratio": "Ratios and rates",
+    "ui.domain_statistics": "Statistics and probability",
+    "ui.domain_whole_ops": "Whole-number operations",
     "ui.all": "all",
     "ui.points_found": "{n} of {total} knowledge points · {problems} imported problems",
     "ui.nothing_found": "No knowledge point matches. Try fewer words or another filter.",
@@ -392,9 +410,21 @@ _MESSAGES: dict[str, str] = {
     "ui.no_items": "No item generator for this point yet.",
     "ui.item_level": "Level {level}: {prompt}",
     "ui.item_answer": "Answer: `{answer}`",
-    "ui.no_misconceptions_kp": "No misconception signals this point.",
+    "ui.no_misconceptions_kp": "No misconception is named on this point's items or signals it.",
     "ui.no_standards": "Not aligned to a standard.",
     "ui.no_problems": "No imported problem is mapped to this point.",
+    "ui.list": "{items:list}",
+    "ui.quoted_in_english": "Quoted in the original English (there is no Chinese version).",
+    "ui.mc_named_here": "Named when an answer to this point's items matches:",
+    "ui.mc_gap_in": "{description} A sign of a gap in: {points:list}.",
+    "ui.mc_signal_here": "Named on other points' items, a sign of a gap in this point:",
+    "ui.no_problems_imported": (
+        "No OATutor problems are in this store yet. Import them with "
+        "`tutor content import oatutor` (`make app` does it when the OATutor content is there)."
+    ),
+    "ui.problems_attribution": (
+        "OATutor content (CC BY 4.0), problems adapted from OpenStax textbooks (CC BY 4.0)."
+    ),
     "ui.step_n": "Step {n}.",
     # graph lint (tutor graph lint): one finding each
     "lint.edge_down_grades": (

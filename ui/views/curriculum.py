@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from tutor.errors import TutorError
+from tutor.i18n import domain_name
 from ui import graphs, state, widgets
 from ui.state import t
 
@@ -56,12 +57,25 @@ def _items(catalog: Catalog, kp_id: str) -> None:
 
 
 def _misconceptions(catalog: Catalog, kp_id: str) -> None:
-    found = catalog.misconceptions(kp_id)
-    if not found:
+    """Two lists: the misconceptions the checker names on this point's items (and the gaps
+    they signal), then those named elsewhere that signal a gap in this point."""
+    zh = state.zh()
+    named = catalog.misconceptions_named_on(kp_id)
+    signalling = [mc for mc in catalog.misconceptions(kp_id) if mc.id not in {m.id for m in named}]
+    if not named and not signalling:
         st.caption(t("no_misconceptions_kp"))
-    for mc in found:
-        description = (mc.description_zh or mc.description) if state.zh() else mc.description
-        st.markdown(f"- {description} (`{mc.id}`)")
+        return
+    if named:
+        st.markdown(f"**{t('mc_named_here')}**")
+        for mc in named:
+            description = (mc.description_zh or mc.description) if zh else mc.description
+            gaps = [state.kp_name(kp) for kp in mc.signals]
+            st.markdown("- " + t("mc_gap_in", description=description, points=gaps))
+    if signalling:
+        st.markdown(f"**{t('mc_signal_here')}**")
+        for info in signalling:
+            description = (info.description_zh or info.description) if zh else info.description
+            st.markdown(f"- {description}")
 
 
 def _standards(catalog: Catalog, kp: KnowledgePoint) -> None:
@@ -76,13 +90,21 @@ def _standards(catalog: Catalog, kp: KnowledgePoint) -> None:
             continue
         st.markdown(f"- **{standard.id}** — {standard.description}")
     st.caption(CCSS_NOTICE)
+    _quoted_in_english()
 
 
-def _problems(catalog: Catalog, kp_id: str) -> None:
+def _problems(catalog: Catalog, kp_id: str, imported: int) -> None:
+    """The OATutor problems mapped to the point, with their attribution; on a store with
+    none imported at all, how to import them."""
+    if not imported:
+        st.info(t("no_problems_imported"))
+        return
     problems = catalog.problems(kp_id, limit=5)
     if not problems:
         st.caption(t("no_problems"))
         return
+    st.caption(t("problems_attribution"))
+    _quoted_in_english()
     for problem in problems:
         data = json.loads(problem.data)
         with st.expander(problem.title):
@@ -92,6 +114,13 @@ def _problems(catalog: Catalog, kp_id: str) -> None:
                     f"**{t('step_n', n=number)}** {step.get('title', '')} {step.get('body', '')}"
                 )
             st.caption(data.get("attribution", ""))
+
+
+def _quoted_in_english() -> None:
+    """On the Chinese page, say that the standards' and OATutor's texts are their English
+    originals (they have no Chinese version), so the English is not taken for a slip."""
+    if state.zh():
+        st.caption(t("quoted_in_english"))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -104,7 +133,13 @@ def _domain_map(domains: list[str], chosen: str | None, fingerprint: str) -> Non
     """The interactive map of one domain by grade, coloured by content coverage, and the
     same map as an HTML file that opens offline."""
     with st.expander(t("map_header"), expanded=chosen is not None):
-        domain = chosen or st.selectbox(t("map_domain"), domains, key="cur_map_domain")
+        language = state.lang()  # format_funcs get no session state later
+        domain = chosen or st.selectbox(
+            t("map_domain"),
+            domains,
+            format_func=lambda d: domain_name(d, language),
+            key="cur_map_domain",
+        )
         if domain is None:
             return
         st.caption(t("map_caption"))
@@ -141,10 +176,11 @@ def render() -> None:
         format_func=lambda g: every if g is None else g,
         key="cur_grade",
     )
+    language = state.lang()
     domain = c3.selectbox(
         t("domain"),
         [None, *domains],
-        format_func=lambda d: every if d is None else d,
+        format_func=lambda d: every if d is None else domain_name(d, language),
         key="cur_domain",
     )
     info = catalog.info()
@@ -164,7 +200,8 @@ def render() -> None:
     description = kp.description_zh if state.zh() and kp.description_zh else kp.description
     if description:
         widgets.maths(description)
-    st.caption(t("kp_meta", id=kp.id, grade=kp.grade or "?", domain=kp.domain or "?"))
+    domain_shown = domain_name(kp.domain, language) if kp.domain else "?"
+    st.caption(t("kp_meta", id=kp.id, grade=kp.grade or "?", domain=domain_shown))
     st.subheader(t("prereqs_and_dependents"))
     st.caption(t("neighbourhood_legend"))
     st.graphviz_chart(neighbourhood(catalog, kp.id))
@@ -176,7 +213,7 @@ def render() -> None:
     with tabs[2]:
         _standards(catalog, kp)
     with tabs[3]:
-        _problems(catalog, kp.id)
+        _problems(catalog, kp.id, counts.problems)
 
 
 def _grade_key(grade: str) -> tuple[int, str]:

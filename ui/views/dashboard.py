@@ -92,7 +92,7 @@ def _misconceptions(report: ClassReport) -> None:
             description = (mc.description_zh or mc.description) if state.zh() else mc.description
         except TutorError:
             description = mc_id
-        shown = ", ".join(widgets.plain(e) for e in examples[:5])
+        shown = t("list", items=[widgets.plain(e) for e in examples[:5]])
         st.markdown(t("misconception_line", description=description, count=count, examples=shown))
 
 

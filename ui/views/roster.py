@@ -137,7 +137,7 @@ def render() -> None:
     size = "roster_size_one" if len(students) == 1 else "roster_size"
     st.caption(t(size, n=len(students), class_id=group.id))
     if students:
-        st.markdown(", ".join(f"{widgets.plain(s.name)} (`{s.id}`)" for s in students))
+        st.markdown(t("list", items=[f"{widgets.plain(s.name)} (`{s.id}`)" for s in students]))
     _add_student(api, group.id)
     _upload(api, group.id)
 

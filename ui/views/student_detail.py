@@ -116,7 +116,7 @@ def _placement(api: TeacherAPI, student: Student) -> None:
         state.show_error(exc)
         return
     if stuck:
-        names = ", ".join(state.kp_name(kp) for kp in stuck)
+        names = t("list", items=[state.kp_name(kp) for kp in stuck])
         st.warning(t("stuck_flag", name=student.name, points=names))
     st.subheader(t("placement_teacher"))
     if placed is None:
@@ -128,7 +128,7 @@ def _placement(api: TeacherAPI, student: Student) -> None:
         known, n = len(placed.known), placed.items_used
         st.info(t("placement_when", when=when, n=n, known=known, total=total))
         if placed.frontier:
-            names = ", ".join(state.kp_name(kp) for kp in placed.frontier)
+            names = t("list", items=[state.kp_name(kp) for kp in placed.frontier])
             st.caption(t("placement_starts_at", names=names))
     if state.user_state("recheck_done") == student.id:
         st.success(t("placement_recheck_done", name=student.name))

@@ -208,15 +208,31 @@ def fraction_subtract_like(difficulty: int, rng: random.Random) -> Draft:
     return _like(difficulty, rng, subtract=True)
 
 
+#: The denominator pairs of each level of unlike fractions, by what finding the common
+#: denominator takes: (1) one denominator is a multiple of the other, so the larger one is
+#: it; (2) they share no factor, so it is their product; (3) they share a factor and neither
+#: divides the other, so it is less than their product (the least common multiple proper).
+_UNLIKE_PAIRS = (
+    ((2, 4), (2, 6), (3, 6), (4, 8), (2, 8), (5, 10), (3, 9), (4, 12), (6, 12)),
+    ((2, 3), (2, 5), (3, 4), (3, 5), (4, 5), (2, 7), (3, 7), (5, 6), (3, 8)),
+    ((4, 6), (6, 8), (6, 9), (4, 10), (6, 10), (8, 12), (9, 12), (10, 12), (8, 10)),
+)
+
+
+def unlike_level(den_a: int, den_b: int) -> int:
+    """The level of unlike fractions with these denominators (see ``_UNLIKE_PAIRS``)."""
+    if den_a % den_b == 0 or den_b % den_a == 0:
+        return 1
+    return 2 if math.gcd(den_a, den_b) == 1 else 3
+
+
 def _unlike(difficulty: int, rng: random.Random, subtract: bool) -> Draft:
     while True:
-        a = _proper(rng, rng.choice(_DENOMS[difficulty - 1]))
-        b = _proper(rng, rng.choice(_DENOMS[difficulty - 1]))
-        if difficulty == 1:
-            b = F(
-                rng.randint(1, a.denominator * 2 - 1), a.denominator * 2
-            )  # one denominator divides the other
-        if a.denominator != b.denominator and (not subtract or a > b):
+        pair = list(rng.choice(_UNLIKE_PAIRS[difficulty - 1]))
+        rng.shuffle(pair)  # the smaller denominator comes first or second
+        a = F(rng.choice([n for n in range(1, pair[0]) if math.gcd(n, pair[0]) == 1]), pair[0])
+        b = F(rng.choice([n for n in range(1, pair[1]) if math.gcd(n, pair[1]) == 1]), pair[1])
+        if not subtract or a > b:
             break
     common = math.lcm(a.denominator, b.denominator)
     an, bn = int(a * common), int(b * common)
@@ -253,7 +269,8 @@ def _unlike(difficulty: int, rng: random.Random, subtract: bool) -> Draft:
     "fraction_add_unlike", "fractions.add_unlike", also={"fractions.common_denominator": 0.5}
 )
 def fraction_add_unlike(difficulty: int, rng: random.Random) -> Draft:
-    """Add unlike fractions: one denominator a multiple of the other, then any.
+    """Add unlike fractions: one denominator a multiple of the other (level 1), then
+    denominators with no common factor (2), then ones sharing a factor (3).
 
     params: ``a``, ``b`` (the fractions as strings like ``"3/4"``), ``op`` (``"+"``).
     """
