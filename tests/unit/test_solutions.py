@@ -56,6 +56,16 @@ def test_reads_arithmetic_in_words_money_and_percent() -> None:
     assert [e.correct for e in slip.equations] == [False]
 
 
+def test_reads_space_thousands_and_decimal_coefficients() -> None:
+    line = read_line(0, "The profit is $80 000 x 20/100 = $16 000.")
+    assert line.numbers == (80000, 20, 100, 16000)
+    assert [(e.left, e.correct) for e in line.equations] == [("80000 * 20/100", True)]
+    # "0.3x" is a coefficient of an unknown, not the number 0
+    assert read_line(0, "The rest weighs 0.3x tons.").numbers == ()
+    # a full stop after a number is not a decimal point
+    assert read_line(0, "It is 12.").numbers == (12,)
+
+
 def test_calculation_slip() -> None:
     out = diagnose_record(
         record(APPLES, APPLES_REF, ["He has 3 x 4 = 13 apples.", "13 - 2 = 11 left.", " 11"])
@@ -127,6 +137,47 @@ def test_algebra_error_is_placed_at_the_equation_set_up() -> None:
     rec = record(problem, reference, steps)
     assert diagnose_record(rec)["first_wrong_step"] == 1
     assert diagnose_record(rec, SolutionSettings(algebra_setup=False))["first_wrong_step"] == 2
+
+
+def test_true_facts_and_the_answer_chain_are_settings() -> None:
+    problem = "Jace drives 60 miles per hour for 4 hours, then 9 hours more. How far does he go?"
+    reference = "He drives 4 + 9 = 13 hours.\nHe goes 60 * 13 = 780 miles.\n 780"
+    steps = [
+        "In 4 hours he goes 60 x 4 = 240 miles.",
+        "He drives 4 + 9 = 13 hours in all.",
+        "In 13 hours he goes 60 x 13 = 780 miles.",
+        "So he goes 240 + 780 = 1020 miles.",
+        " 1020",
+    ]
+    rec = record(problem, reference, steps)
+    # 240 is off the reference's path: by default it is the first wrong step
+    assert diagnose_record(rec)["first_wrong_step"] == 0
+    # ... but it is a true fact of the problem (60 * 4 from its own numbers)
+    facts = SolutionSettings(excuse_facts="one_step")
+    assert diagnose_record(rec, facts)["first_wrong_step"] == 3
+    # a detour the final answer never uses is not where the solution went wrong
+    chain = SolutionSettings(chain_only=True)
+    off_chain = [
+        "He drives 4 + 9 = 13 hours.",
+        "Also 9 - 4 = 5.",
+        "60 x 13 = 780.",
+        "60 x 2 = 120",
+        " 120",
+    ]
+    assert diagnose_record(record(problem, reference, off_chain))["first_wrong_step"] == 1
+    assert diagnose_record(record(problem, reference, off_chain), chain)["first_wrong_step"] == 3
+
+
+def test_going_on_placed_at_the_step_that_reached_the_answer() -> None:
+    steps = ["3 x 4 = 12 apples.", "12 - 2 = 10 apples.", "Half of them is 10 / 2 = 5.", " 5"]
+    rec = record(APPLES, APPLES_REF, steps)
+    settings = SolutionSettings(
+        signals=("calculation", "proceeded", "off_path"), proceeded_at="reached"
+    )
+    out = diagnose_record(rec, settings)
+    assert out["first_wrong_step"] == 1
+    assert out["category"] == PROCEEDED
+    assert "step 1 reaches the answer 10" in out["evidence"]
 
 
 def test_right_final_answer_gives_null() -> None:
@@ -201,6 +252,35 @@ def test_cli_json_one_object_per_record_in_order(
     assert code == 0 and "step  0  Calculation error" in table and "step  -" in table
 
 
+def test_cli_output_is_the_same_with_labels_removed_or_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bare = [
+        record(APPLES, APPLES_REF, ["He has 3 + 4 = 7 apples.", "7 - 2 = 5 left.", " 5"]),
+        record(APPLES, APPLES_REF, ["3 x 4 = 12 apples.", "12 - 2 = 10.", "10 / 2 = 5", " 5"]),
+    ]
+    outputs = []
+    for labels in (
+        {},
+        {"incorrect_index": 0, "error_category": CALCULATION, "incorrect_step": "x"},
+        {
+            "incorrect_index": 2,
+            "incorrect_step": "7 - 2 = 5 left.",
+            "error_category": UNIT,
+            "error_description": "the error is in step 2",
+            "student_correct_response": APPLES_REF,
+            "dialog_history": [{"text": "step 2"}],
+        },
+    ):
+        path = tmp_path / f"s{len(outputs)}.json"
+        path.write_text(json.dumps([{**r, **labels} for r in bare]), encoding="utf-8")
+        code, out, _ = run_cli(["diagnose", "solutions", str(path), "--json"], capsys)
+        assert code == 0
+        outputs.append(json.loads(out))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert [r["first_wrong_step"] for r in outputs[0]] == [0, 2]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -257,3 +337,19 @@ def test_real_records_give_the_same_output_without_their_labels() -> None:
         assert labelled["category"] in CATEGORIES
         step = labelled["first_wrong_step"]
         assert step is None or 0 <= step < len(r["student_incorrect_solution"])
+
+
+def test_step_features_and_ranker() -> None:
+    from tutor.diagnosis.solution_steps import FEATURES, StepRanker, step_features
+    from tutor.diagnosis.solutions import answer_chain
+
+    steps = ["He has 3 + 4 = 7 apples.", "7 - 2 = 5 are left.", " 5"]
+    rows = step_features(APPLES, APPLES_REF.splitlines(), steps)
+    assert len(rows) == 3 and all(set(r) == set(FEATURES) for r in rows)
+    assert [r["off_path"] for r in rows] == [1.0, 1.0, 0.0]
+    assert [r["first_off"] for r in rows] == [1.0, 0.0, 0.0]
+    assert rows[2]["is_final"] == 1.0 and rows[2]["final_wrong"] == 1.0
+    assert answer_chain([read_line(i, t) for i, t in enumerate(steps)]) == {0, 1}
+    assert StepRanker({"first_off": 1.0}).pick(rows) == 0
+    assert StepRanker({"is_final": 1.0}).pick(rows) == 2
+    assert StepRanker({}).pick([]) is None
