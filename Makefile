@@ -71,7 +71,13 @@ unit: $(VENV)/.dev-installed
 	$(BIN)/pytest tests/unit -q
 
 # Neo4j is stopped even when the tests fail; the exit status is the tests'.
-test: $(VENV)/.dev-installed
+# axe-core for the accessibility audit (tests/e2e/test_a11y.py), pinned by its lock file.
+AXE_JS := tests/e2e/axe/node_modules/axe-core/axe.min.js
+$(AXE_JS): tests/e2e/axe/package-lock.json
+	npm ci --prefix tests/e2e/axe --no-audit --no-fund --silent
+	touch $@
+
+test: $(VENV)/.dev-installed $(AXE_JS)
 	$(MAKE) lint
 	$(BIN)/tutor model pull smollm2
 	graph/neo4j.sh up

@@ -4,10 +4,10 @@ punctuation leaks, and practice done with the keyboard alone.
 
 The audit injects axe-core through ``axe-selenium-python`` (its ``Axe`` class) into Debian's
 headless Chromium and fails on any *serious* or *critical* violation. The axe-core script is
-today's (``tests/e2e/axe/``, see its README: the one bundled with the package predates
-ARIA 1.2). No rule is switched off: :data:`EXCLUDED_RULES` is where one would go, each with
-the reason it cannot be fixed from the app. Screenshots of every audited page go to
-``artifacts/e2e/a11y/``.
+today's, installed from npm by ``make test`` into ``tests/e2e/axe/`` (see its README: the
+one bundled with the package predates ARIA 1.2). No rule is switched off:
+:data:`EXCLUDED_RULES` is where one would go, each with the reason it cannot be fixed from
+the app. Screenshots of every audited page go to ``artifacts/e2e/a11y/``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from ui.i18n import text
 
 pytestmark = pytest.mark.e2e
 
-AXE_SCRIPT = Path(__file__).parent / "axe" / "axe.min.js"
+AXE_SCRIPT = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_VERSION = "4.14.1"
 #: Impacts that fail the audit.
 BLOCKING = ("serious", "critical")
@@ -127,12 +127,16 @@ class AuditedPage(Page):
         so that one run reports every page."""
         from axe_selenium_python import Axe
 
+        assert AXE_SCRIPT.is_file(), (
+            f"{AXE_SCRIPT} is missing: `make test` installs it "
+            "(or run `npm ci --prefix tests/e2e/axe`)"
+        )
         self.settle()
         self.shot(name)
         axe = Axe(self.driver, script_url=str(AXE_SCRIPT))
         axe.inject()
         version = self.driver.execute_script("return axe.version")
-        assert version == AXE_VERSION, f"axe-core {version} ran, not the vendored {AXE_VERSION}"
+        assert version == AXE_VERSION, f"axe-core {version} ran, not the pinned {AXE_VERSION}"
         options = {"rules": {rule: {"enabled": False} for rule in EXCLUDED_RULES}}
         results = axe.run(options=_json(options))
         blocking = [v for v in results["violations"] if v["impact"] in BLOCKING]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from tutor.errors import TutorError
-from ui import state
+from ui import state, widgets
 from ui.state import t
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def _question(api: StudentAPI, turn: PlacementTurn) -> None:
         text=t("placement_progress", n=shown, total=turn.max_items),
     )
     st.subheader(t("placement_question", n=shown))
-    st.markdown(item.prompt_zh if state.zh() and item.prompt_zh else item.prompt)
+    widgets.maths(item.prompt_zh if state.zh() and item.prompt_zh else item.prompt)
     if state.user_state("placement_retry") == item.item_id:
         st.info(t("placement_retry"))
     with st.form(state.USER_PREFIX + "placement_form", clear_on_submit=True):
