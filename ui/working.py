@@ -78,21 +78,23 @@ def show(api: StudentAPI, item_id: str, answer: str, options: ExplainOptions) ->
         if made.pending:
             _pending(made, line)
         else:
-            st.markdown(literal_line(made.text, line))
+            st.markdown(literal_line(made.text, line), unsafe_allow_html=True)
 
 
 @st.fragment(run_every=wording.POLL_S)
 def _pending(made: wording.Wording, line: str) -> None:
     if not made.pending:
         st.rerun()  # the model's words are ready: one full run shows them
-    st.markdown(literal_line(made.template, line))
-    st.caption(":material/hourglass_top: " + t("wording_spinner"))
+    st.markdown(literal_line(made.template, line), unsafe_allow_html=True)
+    # The same running spinner as every pending text (ui.wording.show).
+    st.status(t("wording_spinner"), state="running")
 
 
 def literal_line(text: str, line: str) -> str:
     """The tutor's ``text`` as Markdown, with the student's ``line`` in it shown exactly as
     typed (an inline code span: no maths, links or emphasis read into it) and the rest as
-    plain text."""
+    plain text with its maths typeset (:func:`ui.wording.as_markdown`; HTML: show it with
+    ``unsafe_allow_html=True``)."""
     if not line or line not in text:
         return wording.as_markdown(text)
     return plain(line).join(wording.as_markdown(part) for part in text.split(line))

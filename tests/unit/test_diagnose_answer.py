@@ -14,7 +14,7 @@ from tutor.diagnosis.answer import diagnose_answer, first_wrong_step
 from tutor.diagnosis.working import MAX_WORKING_BYTES, read_working
 from tutor.errors import InputError
 
-ADD = regenerate("fraction_add_unlike:2:3")  # 2/5 + 1/2 = 4/10 + 5/10 = 9/10
+ADD = regenerate("fraction_add_unlike:2:10")  # 2/5 + 1/2 = 4/10 + 5/10 = 9/10
 SOLVE = regenerate("equation_two_step:1:4")  # 9x + 20 = 110, x = 10
 
 

@@ -62,7 +62,7 @@ def test_right_answers_master_points_and_move_the_frontier(engine: Engine) -> No
 
 
 def test_a_buggy_answer_is_diagnosed_and_becomes_the_next_target(engine: Engine) -> None:
-    item = regenerate("fraction_add_unlike:1:5")  # 2/3 + 5/6
+    item = regenerate("fraction_add_unlike:1:65")  # 2/3 + 5/6
     wrong = buggy_answer("mc.frac_add_across", item)
     assert wrong is not None
     fb = engine.submit("s1", item.item_id, wrong)
@@ -115,7 +115,7 @@ def test_class_goal_and_path(engine: Engine) -> None:
 def test_shown_working_names_the_gap_when_no_rule_explains_the_answer(engine: Engine) -> None:
     fb = engine.submit(
         "s1",
-        "fraction_add_unlike:2:3",  # 2/5 + 1/2
+        "fraction_add_unlike:2:10",  # 2/5 + 1/2
         "9/20",
         working="2/5 + 1/2 = 4/20 + 5/20\n4/20 + 5/20 = 9/20",
     )
@@ -143,7 +143,7 @@ def _placed(engine: Engine, student_id: str, goal: str) -> None:
 def test_a_diagnosed_gap_leads_the_stored_path_until_it_is_repaired(engine: Engine) -> None:
     goal = "fractions.add_unlike"
     _placed(engine, "s1", goal)
-    item = regenerate("fraction_add_unlike:1:5")
+    item = regenerate("fraction_add_unlike:1:65")
     wrong = buggy_answer("mc.frac_add_across", item)
     assert wrong is not None
     fb = engine.submit("s1", item.item_id, wrong)
@@ -177,7 +177,7 @@ def test_a_diagnosed_gap_leads_the_stored_path_until_it_is_repaired(engine: Engi
 
 
 def test_a_gap_below_unmastered_prerequisites_puts_them_first(engine: Engine) -> None:
-    item = regenerate("fraction_add_unlike:1:5")
+    item = regenerate("fraction_add_unlike:1:65")
     wrong = buggy_answer("mc.frac_add_across", item)
     assert wrong is not None
     engine.submit("s1", item.item_id, wrong)
@@ -206,7 +206,7 @@ def test_explain_and_grade_use_the_engine_model_with_the_diagnosis(engine: Engin
     from tutor.llm.explain import ExplainOptions, Explanation
     from tutor.llm.grading import Grade
 
-    item = regenerate("fraction_add_unlike:1:5")
+    item = regenerate("fraction_add_unlike:1:65")
     wrong = buggy_answer("mc.frac_add_across", item)
     assert wrong is not None
     explained = engine.explain("s1", item.item_id, wrong)

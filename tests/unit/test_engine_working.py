@@ -15,7 +15,7 @@ from tutor.engine import Engine
 from tutor.graph import GraphStore
 
 GOAL = "fractions.add_unlike"
-ITEM = "fraction_add_unlike:2:3"  # 2/5 + 1/2 = 9/10
+ITEM = "fraction_add_unlike:2:10"  # 2/5 + 1/2 = 9/10
 WORKING = "2/5 = 4/10\n2/5 + 1/10 = 3/15"  # line 2 adds across
 NEAR_MISS = "11/10"  # wrong, and no buggy rule gives it
 

@@ -14,7 +14,7 @@ from tutor.llm.guard import GuardStats, Reference
 from tutor.llm.prompts import build_explain_messages, read_payload
 from tutor.llm.template import TemplateModel
 
-ITEM = "fraction_add_unlike:1:5"  # 2/3 + 5/6 = 3/2, lowest terms
+ITEM = "fraction_add_unlike:1:65"  # 2/3 + 5/6 = 3/2, lowest terms
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -210,7 +210,7 @@ def test_student_answer_may_be_restated_to_the_student(item) -> None:  # type: i
 
 
 def test_misconception_examples_are_exempt_but_only_those() -> None:
-    item = regenerate("fraction_add_unlike:1:5")  # 2/3 + 5/6 = 3/2
+    item = regenerate("fraction_add_unlike:1:65")  # 2/3 + 5/6 = 3/2
     diagnosis_text = "Adds across, e.g. 1/2 + 1/3 = 2/5. Use a common denominator."
     ref = Reference.from_item(item, extra=diagnosis_text)
     ok = f"{diagnosis_text} 4/6 + 5/6 = 9/6 = 3/2. The answer is 3/2."
@@ -224,7 +224,7 @@ def test_explain_with_a_wrong_answer_names_the_misconception() -> None:
     from tutor.content.misconceptions import buggy_answer, get_misconception
     from tutor.diagnosis.answer import diagnose_answer
 
-    item = regenerate("fraction_add_unlike:1:5")
+    item = regenerate("fraction_add_unlike:1:65")
     wrong = buggy_answer("mc.frac_add_across", item)
     assert wrong is not None
     diagnosis = diagnose_answer(item, wrong)

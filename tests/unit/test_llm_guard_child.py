@@ -39,22 +39,22 @@ ZH_ECHO = (
     ("item_id", "options", "text", "expected"),
     [
         (
-            "fraction_add_unlike:2:3",
+            "fraction_add_unlike:2:10",
             {"language": "zh", "answer": "3/15"},
             ZH_ECHO,
             {"repeated", "prompt_echo", "replacement_char"},
         ),
         # The only hint the app showed for "What fraction is one part?".
-        ("fraction_add_unlike:2:3", {"kind": "hint"}, "The hint is in English.", {"off_topic"}),
+        ("fraction_add_unlike:2:10", {"kind": "hint"}, "The hint is in English.", {"off_topic"}),
         (
-            "fraction_add_unlike:2:3",
+            "fraction_add_unlike:2:10",
             {"kind": "hint", "language": "zh"},
             "The hint is in English.",
             {"wrong_script", "off_topic"},
         ),
         # A hint that gives the answer away (in a sentence the numeric checks read as prose).
         (
-            "fraction_add_unlike:2:3",
+            "fraction_add_unlike:2:10",
             {"kind": "hint", "hint_level": 3},
             "Find a common denominator, add the tops, and you will get 9/10 in the end.",
             {"reveals_answer"},
@@ -69,27 +69,27 @@ ZH_ECHO = (
         ),
         # SmolLM2's accepted "explanation" in the voice benchmark: no step in it.
         (
-            "fraction_add_unlike:2:3",
+            "fraction_add_unlike:2:10",
             {},
             "I'm glad you're able to work through it together!\n\nThe answer is indeed 9/10.",
             {"off_topic"},
         ),
         # A copied draft with the step number changed.
         (
-            "fraction_add_unlike:2:3",
+            "fraction_add_unlike:2:10",
             {"kind": "hint"},
             "Here's a hint for step 2: think about how to find a common denominator.",
             {"wrong_step"},
         ),
         # The app's Chinese loop.
         (
-            "fraction_add_unlike:2:3",
+            "fraction_add_unlike:2:10",
             {"language": "zh"},
             "通分。献绵献茧茧茧的蛋糕献绵献茧茧茧的蛋糕献绵献茧茧茧的蛋糕。所以答案是 9/10。",
             {"repeated"},
         ),
         (
-            "fraction_add_unlike:2:3",
+            "fraction_add_unlike:2:10",
             {"kind": "feedback", "answer": "3/7"},
             "Obviously this is easy. You wrote 3/7: find a common denominator, silly.",
             {"tone"},
@@ -110,7 +110,7 @@ def test_issue_texts_are_rejected_with_a_named_cause(
 
 
 def test_length_and_reading_level_bounds() -> None:
-    plan, ref = _plan("fraction_add_unlike:2:3", kind="hint")
+    plan, ref = _plan("fraction_add_unlike:2:10", kind="hint")
     template = render_template(plan)
     assert check_output(template, ref, plan=plan) == ()
     long = template + " Find a common denominator before you add them." * 12
@@ -121,7 +121,7 @@ def test_length_and_reading_level_bounds() -> None:
     )
     assert reading_grade(hard) > plan.max_reading_grade
     assert "too_hard" in _causes(check_output(hard, ref, plan=plan))
-    zh_plan, zh_ref = _plan("fraction_add_unlike:2:3", kind="hint", language="zh")
+    zh_plan, zh_ref = _plan("fraction_add_unlike:2:10", kind="hint", language="zh")
     run_on = (
         "通分的时候你要先找到5和2的最小公倍数然后把两个分数都化成分母相同的分数"
         "再把分子加起来最后检查一下是不是最简分数"
@@ -131,13 +131,13 @@ def test_length_and_reading_level_bounds() -> None:
 
 
 def test_english_text_with_chinese_is_the_wrong_script() -> None:
-    plan, ref = _plan("fraction_add_unlike:2:3", kind="hint")
+    plan, ref = _plan("fraction_add_unlike:2:10", kind="hint")
     text = "Find a common denominator 通分 first."
     assert "wrong_script" in _causes(check_output(text, ref, plan=plan))
 
 
 def test_a_good_model_rewording_passes() -> None:
-    plan, ref = _plan("fraction_add_unlike:2:3", kind="feedback", answer="3/7")
+    plan, ref = _plan("fraction_add_unlike:2:10", kind="feedback", answer="3/7")
     text = (
         "You wrote 3/7. It looks like you added the tops and added the bottoms. Only pieces "
         "of the same size can be counted together. Try again: start with step 1 and find a "

@@ -32,7 +32,7 @@ from tutor.llm.plan import (
 from tutor.llm.prompts import read_payload
 from tutor.llm.template import TemplateModel
 
-ITEM = "fraction_add_unlike:2:3"  # 2/5 + 1/2 = 9/10; 3/7 adds across
+ITEM = "fraction_add_unlike:2:10"  # 2/5 + 1/2 = 9/10; 3/7 adds across
 CJK = re.compile(r"[\u4e00-\u9fff]")
 HARSH = re.compile(r"\b(easy|obviously|simply|just|wrong|stupid|careless)\b|简单|显然|笨|粗心")
 

@@ -54,7 +54,7 @@ def test_export_class_csv_is_safe_for_spreadsheets(engine: Engine) -> None:
     import io
 
     School(engine).add_student("s2", "=HYPERLINK(1)", "c1", goal="fractions.add_unlike")
-    engine.submit("s2", "fraction_add_unlike:1:5", "-3")
+    engine.submit("s2", "fraction_add_unlike:1:65", "-3")
     rows = list(csv.DictReader(io.StringIO(export_class_csv(engine.store, "c1"))))
     assert [r["student_id"] for r in rows] == ["s2"]
     assert rows[0]["name"] == "'=HYPERLINK(1)" and rows[0]["answer"] == "-3"

@@ -18,7 +18,7 @@ from tutor.diagnosis.answer import diagnose_answer
 from tutor.errors import MissingDependency
 from tutor.i18n import render
 
-ADD = regenerate("fraction_add_unlike:2:3")  # 2/5 + 1/2 = 9/10
+ADD = regenerate("fraction_add_unlike:2:10")  # 2/5 + 1/2 = 9/10
 ACROSS = get_misconception("mc.frac_add_across")
 UNEXPLAINED = "7/10"  # wrong, and no buggy rule gives it
 

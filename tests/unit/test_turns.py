@@ -14,7 +14,7 @@ from tutor.graph import GraphStore
 from tutor.learner.mastery import Observation, replay
 
 #: 2/3 + 5/6: "adding across" gives 7/9.
-ITEM = "fraction_add_unlike:1:5"
+ITEM = "fraction_add_unlike:1:65"
 
 
 @pytest.fixture

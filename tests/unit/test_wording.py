@@ -56,7 +56,7 @@ def _page(fails: bool) -> None:
     made = wording.wording(
         FakeSlowFacade(fails),  # type: ignore[arg-type]
         "item|hint|1",
-        "fraction_add_unlike:1:5",
+        "fraction_add_unlike:1:65",
         None,
         ExplainOptions(kind="hint"),
     )

@@ -18,7 +18,7 @@ from tutor.llm.options import STYLES, ExplainOptions
 from tutor.llm.plan import VARIANTS, build_plan, plan_reference, render_template
 from tutor.turns import Feedback
 
-ADD = regenerate("fraction_add_unlike:2:3")  # 2/5 + 1/2 = 4/10 + 5/10 = 9/10
+ADD = regenerate("fraction_add_unlike:2:10")  # 2/5 + 1/2 = 4/10 + 5/10 = 9/10
 SOLVE = regenerate("equation_two_step:1:4")  # 9x + 20 = 110, x = 10
 
 
