@@ -505,6 +505,15 @@ _MESSAGES: dict[str, str] = {
     "ui.col_solution": "Solution shown",
     "ui.second_try_cell": "{answer} ({verdict})",
     "ui.yes": "yes",
+    # -- issue 18 (ui-teacher): My path as steps and a readable map; honest teacher views
+    "ui.step_next": "next",
+    "ui.step_goal": "your goal",
+    "ui.step_not_tried": "not practised yet",
+    "ui.step_progress": "{p} mastered (answers so far: {n})",
+    "ui.step_inside": "no exercises of its own: you learn it while practising {points}",
+    "ui.path_map_legend": "Each box is a step on your way: red not yet, yellow on the way, green "
+    "mastered, grey not practised yet; a dashed box has no exercises of its own. Arrows go from "
+    "what you need first toward your goal (the double octagon); the thick box is next.",
 }
 
 #: The English catalog (also what any other language falls back to).

@@ -452,6 +452,15 @@ _MESSAGES: dict[str, str] = {
     "ui.col_solution": "看过解法",
     "ui.second_try_cell": "{answer}（判为{verdict}）",
     "ui.yes": "是",
+    # -- issue 18 (ui-teacher): 我的路径（步骤与易读的地图）；如实的教师视图
+    "ui.step_next": "下一步",
+    "ui.step_goal": "你的目标",
+    "ui.step_not_tried": "还没练过",
+    "ui.step_progress": "掌握 {p}（已作答 {n} 次）",
+    "ui.step_inside": "没有单独的练习：在练习{points}时一起学会",
+    "ui.path_map_legend": "每个方框是路上的一步：红色表示还没掌握，黄色表示正在进步，"
+    "绿色表示已掌握，灰色表示还没练过；虚线框没有单独的练习。"
+    "箭头从需要先学的知识点指向你的目标（双八边形）；粗框是下一步。",
 }
 
 #: The Simplified Chinese catalog.
