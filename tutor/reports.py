@@ -79,6 +79,8 @@ class ClassReport:
     cdm: dict[str, dict[str, float]] | None
     answers: dict[str, dict[str, int]] = field(default_factory=dict)
     goals: dict[str, str | None] = field(default_factory=dict)
+    #: how many of each student's latest answers per point the class model read
+    cdm_recent: int = CDM_RECENT_PER_POINT
 
     def not_tried(self) -> int:
         """How many (student, point) cells of the heatmap have no answer of the student."""

@@ -21,15 +21,15 @@ LATEST = 30
 
 
 def _misconception(mc_id: str | None) -> str:
-    """A misconception's description in the tab's language, shortened for a table cell."""
+    """A misconception's description in the tab's language."""
     if mc_id is None:
         return ""
     try:
         mc = state.catalog().misconception(mc_id)
     except TutorError:
         return mc_id
-    words = (mc.description_zh or mc.description) if state.zh() else mc.description
-    return words if len(words) <= 60 else words[:57] + "…"
+    # Whole: the table wraps it (a cut "Multiplication Fa…" told the teacher nothing).
+    return (mc.description_zh or mc.description) if state.zh() else mc.description
 
 
 def _question(item_id: str) -> str:
@@ -39,8 +39,8 @@ def _question(item_id: str) -> str:
         item = state.catalog().item(item_id)
     except TutorError:
         return item_id
-    words = (item.prompt_zh or item.prompt) if state.zh() else item.prompt
-    return words if len(words) <= 80 else words[:77] + "…"
+    # The whole question, as the student read it (the table wraps long ones).
+    return (item.prompt_zh or item.prompt) if state.zh() else item.prompt
 
 
 def _when(at: float) -> str:
@@ -103,9 +103,11 @@ def _mastery_chart(mastery: dict[str, float]) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-def _placement(api: TeacherAPI, student: Student) -> None:
+def _placement(api: TeacherAPI, student: Student, answered: int) -> None:
     """The student's knowledge check (its summary, when, where practice starts), the flag
-    when they are stuck on a point, and a re-check the teacher can ask for (confirmed)."""
+    when they are stuck on a point, and a re-check the teacher can ask for (confirmed).
+    ``answered``: how many answers the student has (a check starts on its own only for a
+    student with none)."""
     import datetime
 
     try:
@@ -119,8 +121,15 @@ def _placement(api: TeacherAPI, student: Student) -> None:
         names = ", ".join(state.kp_name(kp) for kp in stuck)
         st.warning(t("stuck_flag", name=student.name, points=names))
     st.subheader(t("placement_teacher"))
-    if placed is None:
+    if placed is None and not answered:
+        # A student with no answers gets the check when they first practise: nothing to ask.
         st.caption(t("placement_none"))
+        return
+    if placed is None:
+        # One who already practises never gets a check on their own (issue 16): say so,
+        # and that the teacher can ask for one.
+        if not pending:
+            st.caption(t("placement_none_history", name=widgets.plain(student.name), n=answered))
     else:
         # The student's own summary says "you"; the teacher reads the same facts plainly.
         when = datetime.datetime.fromtimestamp(placed.finished_at).strftime("%Y-%m-%d %H:%M")
@@ -185,7 +194,7 @@ def render() -> None:
             correct=sum(a.correct for a in attempts),
         )
     )
-    _placement(api, student)
+    _placement(api, student, len(attempts))
     st.subheader(t("path"))
     if stored is None or not stored.kps:
         st.caption(t("path_empty"))
