@@ -126,7 +126,13 @@ def test_a_student_with_answers_and_no_check_is_told_the_truth(
     n = len(other_store.store.attempts("s1"))
     assert text(lang, "placement_none") not in page  # issue 16: s1 has answers
     assert text(lang, "placement_none_history", name="Ann", n=n) in page
-    assert any(b.label == text(lang, "placement_recheck") for b in at.button)
+    # A first check, not a "re-check": asked for, confirmed, then waiting.
+    button(at, text(lang, "placement_first"))
+    assert text(lang, "placement_first_confirm", name="Ann") in shown(at)
+    button(at, text(lang, "placement_first_yes"))
+    assert text(lang, "placement_first_done", name="Ann") in shown(at)
+    assert text(lang, "placement_first_requested", name="Ann") in shown(at)
+    assert other_store.needs_placement("s1")
 
 
 def test_a_student_with_no_answers_gets_the_check_when_they_start(

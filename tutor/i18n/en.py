@@ -540,6 +540,13 @@ _MESSAGES: dict[str, str] = {
     "ui.class_goal_no": "Cancel",
     "ui.placement_none_history": "{name} has not had a knowledge check. The check starts on its "
     "own only for a student with no answers; {name} has {n} already. You can ask for one below.",
+    "ui.placement_first": "Ask for a knowledge check",
+    "ui.placement_first_confirm": "{name} will take a knowledge check the next time they "
+    "practise; their answers so far are kept. Ask for it?",
+    "ui.placement_first_yes": "Yes, ask for a knowledge check",
+    "ui.placement_first_done": "Knowledge check requested for {name}.",
+    "ui.placement_first_requested": "A knowledge check is waiting: it starts the next time "
+    "{name} practises.",
 }
 
 #: The English catalog (also what any other language falls back to).

@@ -483,6 +483,11 @@ _MESSAGES: dict[str, str] = {
     "ui.class_goal_no": "取消",
     "ui.placement_none_history": "{name} 还没有做过入门测验。只有还没有作答记录的学生才会自动开始"
     "入门测验；{name} 已经作答 {n} 次。如有需要，可以在下方请求一次。",
+    "ui.placement_first": "安排入门测验",
+    "ui.placement_first_confirm": "{name}下次练习时会做一次入门测验；之前的作答都会保留。确定吗？",
+    "ui.placement_first_yes": "确定，安排入门测验",
+    "ui.placement_first_done": "已为{name}安排入门测验。",
+    "ui.placement_first_requested": "已安排入门测验：{name}下次练习时开始。",
 }
 
 #: The Simplified Chinese catalog.

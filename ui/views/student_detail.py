@@ -92,15 +92,39 @@ def _mastery_chart(mastery: dict[str, float]) -> None:
         .mark_bar()
         .encode(
             x=alt.X(f"{t('col_mastery')}:Q", scale=alt.Scale(domain=[0, 1])),
-            y=alt.Y(f"{t('col_kp')}:N", sort=None),
+            # Whole names (never "Halves, Thirds an…"), one a row.
+            y=alt.Y(
+                f"{t('col_kp')}:N",
+                sort=None,
+                axis=alt.Axis(labelLimit=0, labelOverlap=False, labelFlush=False, title=None),
+            ),
             color=alt.Color(
                 f"{t('col_mastery')}:Q",
                 scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]),
                 legend=None,
             ),
         )
+        .properties(height=24 * len(frame))
     )
     st.altair_chart(chart, width="stretch")
+
+
+#: The words of asking for a knowledge check: a re-check, or a first one for a student who
+#: already practises and never had one.
+_RECHECK = {
+    "ask": "placement_recheck",
+    "confirm": "placement_recheck_confirm",
+    "yes": "placement_recheck_yes",
+    "done": "placement_recheck_done",
+    "requested": "placement_requested",
+}
+_FIRST_CHECK = {
+    "ask": "placement_first",
+    "confirm": "placement_first_confirm",
+    "yes": "placement_first_yes",
+    "done": "placement_first_done",
+    "requested": "placement_first_requested",
+}
 
 
 def _placement(api: TeacherAPI, student: Student, answered: int) -> None:
@@ -139,22 +163,22 @@ def _placement(api: TeacherAPI, student: Student, answered: int) -> None:
         if placed.frontier:
             names = ", ".join(state.kp_name(kp) for kp in placed.frontier)
             st.caption(t("placement_starts_at", names=names))
+    # A student who never had a check is asked for a first one, not a "re-check".
+    words = _FIRST_CHECK if placed is None else _RECHECK
     if state.user_state("recheck_done") == student.id:
-        st.success(t("placement_recheck_done", name=student.name))
+        st.success(t(words["done"], name=student.name))
     if pending:
-        st.caption(t("placement_requested", name=student.name))
+        st.caption(t(words["requested"], name=student.name))
         return
     asking = state.USER_PREFIX + "recheck:" + student.id
     if not st.session_state.get(asking):
-        if st.button(t("placement_recheck"), key=state.USER_PREFIX + "recheck_button"):
+        if st.button(t(words["ask"]), key=state.USER_PREFIX + "recheck_button"):
             st.session_state[asking] = True
             st.rerun()
         return
-    st.warning(t("placement_recheck_confirm", name=student.name))
+    st.warning(t(words["confirm"], name=student.name))
     yes, no = st.columns(2)
-    if yes.button(
-        t("placement_recheck_yes"), type="primary", key=state.USER_PREFIX + "recheck_yes"
-    ):
+    if yes.button(t(words["yes"]), type="primary", key=state.USER_PREFIX + "recheck_yes"):
         try:
             api.request_placement(student.id)
         except TutorError as exc:
