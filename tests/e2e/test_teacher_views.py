@@ -351,5 +351,11 @@ def test_the_dashboard_on_a_phone(
         page.wait_charts(2)
         page.shot("dashboard")
         assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
+        # The heatmap keeps its cells and scrolls sideways inside its own box.
+        box = driver.execute_script(
+            "const e = document.querySelector('[data-testid=\"stVegaLiteChart\"]');"
+            "return [e.scrollWidth, e.clientWidth, getComputedStyle(e).overflowX];"
+        )
+        assert box[2] == "auto" and box[0] > box[1], box
     finally:
         driver.quit()

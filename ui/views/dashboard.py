@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 
 #: Height of one point's row in the heatmaps (px): a full name fits on it.
 ROW_PX = 24
+#: On a phone a heatmap keeps its cells and scrolls sideways inside its own box.
+_PHONE_CHART_CSS = (
+    "<style>@media (max-width: 640px) {"
+    '[data-testid="stVegaLiteChart"]{overflow-x:auto!important;max-width:100%!important}'
+    "}</style>"
+)
+#: Width of one student's column in the heatmaps (px).
+CELL_PX = 30
 #: A cell with no answer of the student: light grey, dashed, with a dash in it; never a
 #: colour of the mastery scale (a point never tried is not a weak point).
 NOT_TRIED_FILL = "#f4f4f4"
@@ -87,7 +95,10 @@ def heatmap(
     ).encode(tooltip=[student, kp, status])
     dash = untried.mark_text(text="–", color="#9e9e9e").encode(tooltip=[student, kp, status])
     chart: alt.Chart = (tried_cells + blank + dash).properties(
-        height=ROW_PX * max(1, len(report.kps))
+        # A fixed cell size, so a cell stays a cell at any screen width (a phone scrolls
+        # the chart sideways instead of squeezing the cells away behind the names).
+        height=ROW_PX * max(1, len(report.kps)),
+        width=alt.Step(CELL_PX),
     )
     return chart
 
@@ -236,7 +247,8 @@ def render() -> None:
                 total=len(report.kps) * len(report.students),
             )
         )
-        st.altair_chart(heatmap(report, report.mastery, names), width="stretch")
+        st.markdown(_PHONE_CHART_CSS, unsafe_allow_html=True)
+        st.altair_chart(heatmap(report, report.mastery, names), width="content")
     else:
         st.caption(t("no_attempts"))
 
@@ -254,7 +266,7 @@ def render() -> None:
         with st.expander(t("cdm_title")):
             st.caption(t("cdm_help"))
             st.markdown(t("cdm_vs_mastery", recent=report.cdm_recent))
-            st.altair_chart(heatmap(report, report.cdm, names), width="stretch")
+            st.altair_chart(heatmap(report, report.cdm, names), width="content")
 
     _class_goal(api, group.id, report)
 
