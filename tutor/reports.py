@@ -14,7 +14,7 @@ import io
 import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tutor.domain import Attempt, MasteryState
@@ -26,7 +26,13 @@ if TYPE_CHECKING:
     from tutor.diagnosis.class_cdm import ClassDiagnosis
     from tutor.graph import GraphStore
 
-__all__ = ["CDM_MIN_RESPONSES", "ClassReport", "class_report", "export_class_csv"]
+__all__ = [
+    "CDM_MIN_RESPONSES",
+    "CDM_RECENT_PER_POINT",
+    "ClassReport",
+    "class_report",
+    "export_class_csv",
+]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +44,11 @@ NO_PROGRESS_WINDOW = 8
 MISCONCEPTION_EXAMPLES = 3
 #: The class-level cognitive diagnosis runs only with at least this many answers.
 CDM_MIN_RESPONSES = 40
+#: … fitted on each student's latest answers per point only: DINA assumes a student's
+#: state does not change over the answers it reads, so a whole history of "wrong, wrong,
+#: wrong, wrong, right, right, right" (a student who has just learnt it) read as "not
+#: mastered" while the learner model, which tracks learning, said mastered (issue 18).
+CDM_RECENT_PER_POINT = 4
 #: Cells of an exported CSV that a spreadsheet would run as a formula get a quote first.
 _FORMULA_START = ("=", "+", "@", "\t", "\r")
 
@@ -48,10 +59,14 @@ class ClassReport:
 
     ``kps`` are the points the class has practised, in curriculum order; ``mastery`` the
     stored BKT mastery per student and point (the prior where a student has no evidence
-    yet); ``weakest`` (point, mean mastery, students with evidence), lowest first, top 10;
+    yet); ``answers`` how many answers each student gave on each of those points (0:
+    never tried it, whatever ``mastery`` estimates from related answers); ``weakest``
+    (point, mean mastery, students who answered it), lowest first, top 10;
     ``misconceptions`` (id, count, example answers), most frequent first; ``needs_help``
     (student, reason in English, reason in Chinese); ``cdm`` the class-level DINA
-    mastery probabilities when the class has enough answers, else None.
+    mastery probabilities when the class has enough answers (fitted on each student's
+    latest :data:`CDM_RECENT_PER_POINT` answers per point), else None; ``goals`` each
+    student's goal.
     """
 
     class_id: str
@@ -62,6 +77,21 @@ class ClassReport:
     misconceptions: list[tuple[str, int, list[str]]]
     needs_help: list[tuple[str, str, str]]
     cdm: dict[str, dict[str, float]] | None
+    answers: dict[str, dict[str, int]] = field(default_factory=dict)
+    goals: dict[str, str | None] = field(default_factory=dict)
+    #: how many of each student's latest answers per point the class model read
+    cdm_recent: int = CDM_RECENT_PER_POINT
+
+    def not_tried(self) -> int:
+        """How many (student, point) cells of the heatmap have no answer of the student."""
+        return sum(
+            1 for sid in self.students for kp in self.kps if not self.answers.get(sid, {}).get(kp)
+        )
+
+    def class_goal(self) -> str | None:
+        """The class's current goal: the goal most of its students have (None if none)."""
+        counts = Counter(g for g in self.goals.values() if g is not None)
+        return counts.most_common(1)[0][0] if counts else None
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict (tuples as lists)."""
@@ -74,22 +104,27 @@ class ClassReport:
             "misconceptions": [[mc, n, list(ex)] for mc, n, ex in self.misconceptions],
             "needs_help": [[s, en, zh] for s, en, zh in self.needs_help],
             "cdm": None if self.cdm is None else {s: dict(m) for s, m in self.cdm.items()},
+            "answers": {s: dict(n) for s, n in self.answers.items()},
+            "goals": dict(self.goals),
         }
 
 
 def class_report(store: GraphStore, class_id: str) -> ClassReport:
     """The class diagnostics a teacher reads (see :class:`ClassReport`)."""
     store.get_class(class_id)
-    students = [s.id for s in store.list_students(class_id)]
+    people = store.list_students(class_id)
+    students = [s.id for s in people]
     mastery = {sid: store.mastery(sid) for sid in students}
     attempts = {sid: store.attempts(sid) for sid in students}
     practised = {a.kp for log_ in attempts.values() for a in log_}
     order = {kp.id: n for n, kp in enumerate(store.list_nodes())}
     kps = sorted(practised, key=lambda kp: (order.get(kp, len(order)), kp))
     heat = {sid: {kp: round(_p(mastery[sid].get(kp)), 4) for kp in kps} for sid in students}
+    answered = {sid: dict(Counter(a.kp for a in attempts[sid])) for sid in students}
     weakest: list[tuple[str, float, int]] = []
     for kp in kps:
-        seen = [mastery[sid][kp].p for sid in students if kp in mastery[sid]]
+        # Only students who answered it: a point never tried is not a weak point.
+        seen = [_p(mastery[sid].get(kp)) for sid in students if answered[sid].get(kp)]
         if seen:
             weakest.append((kp, round(sum(seen) / len(seen), 4), len(seen)))
     weakest.sort(key=lambda row: (row[1], row[0]))
@@ -127,6 +162,8 @@ def class_report(store: GraphStore, class_id: str) -> ClassReport:
         misconceptions=misconceptions,
         needs_help=[(sid, en, zh) for sid, en, zh, _ in needs_help],
         cdm=None if cdm is None else {s: dict(m) for s, m in cdm.mastery.items()},
+        answers={sid: {kp: n for kp, n in answered[sid].items() if kp in kps} for sid in students},
+        goals={s.id: s.goal for s in people},
     )
 
 
@@ -168,7 +205,9 @@ def _names(store: GraphStore, kps: Sequence[str]) -> list[dict[str, str]]:
 def _class_cdm(
     store: GraphStore, attempts: Mapping[str, Sequence[Attempt]]
 ) -> ClassDiagnosis | None:
-    """The class-level DINA diagnosis when the class has enough answers (else None)."""
+    """The class-level DINA diagnosis when the class has enough answers (else None), fitted
+    on each student's latest :data:`CDM_RECENT_PER_POINT` answers per point."""
+    attempts = {sid: _recent_per_point(log_) for sid, log_ in attempts.items()}
     if sum(len(log_) for log_ in attempts.values()) < CDM_MIN_RESPONSES:
         return None
     from tutor.diagnosis.class_cdm import fit_class_dina
@@ -180,6 +219,17 @@ def _class_cdm(
     except TutorError:
         log.info("class-level diagnosis skipped", exc_info=True)
         return None
+
+
+def _recent_per_point(log_: Sequence[Attempt]) -> list[Attempt]:
+    """The latest :data:`CDM_RECENT_PER_POINT` answers on each point, oldest first."""
+    kept: list[Attempt] = []
+    per_point: Counter[str] = Counter()
+    for a in reversed(log_):
+        per_point[a.kp] += 1
+        if per_point[a.kp] <= CDM_RECENT_PER_POINT:
+            kept.append(a)
+    return kept[::-1]
 
 
 def export_class_csv(store: GraphStore, class_id: str) -> str:

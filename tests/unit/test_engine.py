@@ -166,8 +166,12 @@ def test_a_diagnosed_gap_leads_the_stored_path_until_it_is_repaired(engine: Engi
             break
     back = engine.path("s1")
     assert back.kind == "frontier" and back.diagnosed_gap is None
-    assert back.next_kp == goal and back.kps == [goal]
     practisable = levels_by_kp()  # (a gap without items cannot be practised or measured)
+    # The goal leads; with it only the points without items that its practice teaches
+    # (the wrong answer lowered "common denominator" through the goal's Q-matrix row).
+    assert back.next_kp == goal and back.kps[0] == goal
+    assert [kp for kp in back.kps if kp in practisable] == [goal]
+    assert set(back.kps[1:]) <= set(engine.store.direct_prerequisites([goal])[goal])
     unrepaired = [
         kp
         for kp, s in engine.store.mastery("s1").items()

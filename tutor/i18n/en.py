@@ -542,6 +542,48 @@ _MESSAGES: dict[str, str] = {
     "ui.yes": "yes",
     # the note on the shown working (issue 20)
     "ui.working_title": "Your working",
+    # -- issue 18 (ui-teacher): My path as steps and a readable map; honest teacher views
+    "ui.step_next": "next",
+    "ui.step_goal": "your goal",
+    "ui.step_not_tried": "not practised yet",
+    "ui.step_progress": "{p} mastered (answers so far: {n})",
+    "ui.step_inside": "no exercises of its own: you learn it while practising {points}",
+    "ui.path_map_legend": "Each box is a step on your way: red not yet, yellow on the way, green "
+    "mastered, grey not practised yet; a dashed box has no exercises of its own. Arrows go from "
+    "what you need first toward your goal (the double octagon); the thick box is next.",
+    "ui.metric_not_tried": "cells not tried",
+    "ui.col_status": "Answers",
+    "ui.cell_tried": "answers on this point: {n}",
+    "ui.cell_not_tried": "not tried: no answer on this point yet",
+    "ui.heatmap_legend": "Colour: mastery from the student's answers (red not yet, green "
+    "mastered). Grey dashed cells with a dash are not tried: the student has not answered "
+    "that point yet ({n} of {total} cells), which is not the same as weak. Hover a cell for "
+    "the numbers.",
+    "ui.weakest_help": "Mean mastery over the students who answered each point (points nobody "
+    "tried are not listed).",
+    "ui.cdm_vs_mastery": "**Why this can differ from the mastery heatmap.** The mastery heatmap "
+    "follows each student answer by answer and weighs the latest answers most, so a student "
+    "who has just learnt a point shows as mastered; right answers on later points also count "
+    "for the points they build on. The DINA model reads only each student's last {recent} "
+    "answers on a point, in no order, and compares them with the whole class: with one or two "
+    "answers it leans toward the class, and “right, then wrong” counts as one of each. Where "
+    "the two disagree, read the student's answers in the drill-down.",
+    "ui.class_goal_now": "Current goal: **{kp}** ({n} of {total} students).",
+    "ui.class_goal_none": "No class goal yet: the students have no goal.",
+    "ui.class_goal_same": "{kp} is already every student's goal: nothing to change.",
+    "ui.class_goal_confirm": "Set **{kp}** as the goal of all {n} students of {class_id}? Their "
+    "learning paths change at once. Now: {now}.",
+    "ui.class_goal_yes": "Yes, set it for the class",
+    "ui.class_goal_no": "Cancel",
+    "ui.placement_none_history": "{name} has not had a knowledge check. The check starts on its "
+    "own only for a student with no answers; {name} has {n} already. You can ask for one below.",
+    "ui.placement_first": "Ask for a knowledge check",
+    "ui.placement_first_confirm": "{name} will take a knowledge check the next time they "
+    "practise; their answers so far are kept. Ask for it?",
+    "ui.placement_first_yes": "Yes, ask for a knowledge check",
+    "ui.placement_first_done": "Knowledge check requested for {name}.",
+    "ui.placement_first_requested": "A knowledge check is waiting: it starts the next time "
+    "{name} practises.",
 }
 
 #: The English catalog (also what any other language falls back to).

@@ -487,6 +487,42 @@ _MESSAGES: dict[str, str] = {
     "ui.yes": "是",
     # the note on the shown working (issue 20)
     "ui.working_title": "你的解题过程",
+    # -- issue 18 (ui-teacher): 我的路径（步骤与易读的地图）；如实的教师视图
+    "ui.step_next": "下一步",
+    "ui.step_goal": "你的目标",
+    "ui.step_not_tried": "还没练过",
+    "ui.step_progress": "掌握 {p}（已作答 {n} 次）",
+    "ui.step_inside": "没有单独的练习：在练习{points}时一起学会",
+    "ui.path_map_legend": "每个方框是路上的一步：红色表示还没掌握，黄色表示正在进步，"
+    "绿色表示已掌握，灰色表示还没练过；虚线框没有单独的练习。"
+    "箭头从需要先学的知识点指向你的目标（双八边形）；粗框是下一步。",
+    "ui.metric_not_tried": "未尝试的格子",
+    "ui.col_status": "作答",
+    "ui.cell_tried": "这个知识点已作答 {n} 次",
+    "ui.cell_not_tried": "未尝试：还没有作答过这个知识点",
+    "ui.heatmap_legend": "颜色表示根据学生作答估计的掌握程度（红色表示还没掌握，绿色表示已掌握）。"
+    "带短横的灰色虚线格表示未尝试：学生还没有作答过这个知识点（共 {total} 格，其中 {n} 格），"
+    "这不等于薄弱。把鼠标移到格子上可以看到具体数字。",
+    "ui.weakest_help": "按作答过该知识点的学生计算平均掌握程度（没有人尝试过的知识点不列出）。",
+    "ui.cdm_vs_mastery": "**为什么这里会和掌握程度热图不同？** 掌握程度热图逐题跟踪每位学生，"
+    "越新的作答权重越大，所以刚学会的知识点会显示为已掌握；后续知识点上的正确作答也会计入它所依赖的"
+    "知识点。DINA 模型只读取每位学生在每个知识点上最近的 {recent} 次作答，不看先后顺序，"
+    "并与全班比较：只有一两次作答时，它会偏向全班的情况；“先对后错”算作对一次、错一次。"
+    "两者不一致时，请在学生详情里查看这位学生的作答。",
+    "ui.class_goal_now": "当前目标：**{kp}**（{total} 名学生中的 {n} 名）。",
+    "ui.class_goal_none": "还没有班级目标：学生们都没有目标。",
+    "ui.class_goal_same": "{kp} 已经是每位学生的目标，无需更改。",
+    "ui.class_goal_confirm": "要把 **{kp}** 设为 {class_id} 全部 {n} 名学生的目标吗？"
+    "他们的学习路径会立即改变。当前目标：{now}。",
+    "ui.class_goal_yes": "是的，为全班设定",
+    "ui.class_goal_no": "取消",
+    "ui.placement_none_history": "{name} 还没有做过入门测验。只有还没有作答记录的学生才会自动开始"
+    "入门测验；{name} 已经作答 {n} 次。如有需要，可以在下方请求一次。",
+    "ui.placement_first": "安排入门测验",
+    "ui.placement_first_confirm": "{name}下次练习时会做一次入门测验；之前的作答都会保留。确定吗？",
+    "ui.placement_first_yes": "确定，安排入门测验",
+    "ui.placement_first_done": "已为{name}安排入门测验。",
+    "ui.placement_first_requested": "已安排入门测验：{name}下次练习时开始。",
 }
 
 #: The Simplified Chinese catalog.

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Container, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from tutor.domain import KnowledgePoint, prerequisite_layers
@@ -53,12 +53,15 @@ class CurriculumGraph(Protocol):
 
 @dataclass(frozen=True)
 class GoalGraph:
-    """A goal's learning order, the direct prerequisites of the points on it, and the item
-    levels of those points (all fixed for one curriculum)."""
+    """A goal's learning order, the nearest practisable prerequisites of the points on it
+    (``prerequisites``, :func:`see_through`), the item levels of those points, and their
+    direct prerequisites as the graph has them (``direct``: with the points that have no
+    items, which the path still names; all fixed for one curriculum)."""
 
     order: list[str]
     prerequisites: dict[str, list[str]]
     levels: dict[str, tuple[int, ...]]
+    direct: dict[str, list[str]] = field(default_factory=dict)
 
 
 _K = TypeVar("_K")
@@ -142,10 +145,14 @@ class CurriculumIndex:
         cached = self._goals.get(goal)
         if cached is None:
             order = self._graph.learning_order(goal)
-            prerequisites = see_through(self._graph.direct_prerequisites(order), self.levels)
+            direct = self._graph.direct_prerequisites(order)
+            prerequisites = see_through(direct, self.levels)
             levels = {kp: self.levels[kp] for kp in prerequisites if kp in self.levels}
+            graph = GoalGraph(
+                order, prerequisites, levels, {kp: list(p) for kp, p in direct.items()}
+            )
             with self._lock:
-                cached = _remember(self._goals, goal, GoalGraph(order, prerequisites, levels))
+                cached = _remember(self._goals, goal, graph)
         return cached
 
     def prerequisite_layers(self, kp_id: str) -> list[list[str]]:

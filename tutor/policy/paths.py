@@ -31,6 +31,7 @@ __all__ = [
     "no_goal_path",
     "path_after",
     "revised_path",
+    "still_to_learn",
     "summary",
     "view_of",
 ]
@@ -103,9 +104,8 @@ def revised_path(
     gap = _diagnosed_gap(index, view, choice)
     kps: list[str] = []
     if gap is not None:
-        order = index.goal_graph(gap).order
-        kps = [kp for kp in order if kp in index.levels and not _done(view, kp)]
-    kps += [kp for kp in view.path if kp in view.levels and not _done(view, kp)]
+        kps = still_to_learn(index, gap, view.mastery)
+    kps += still_to_learn(index, student.goal or "", view.mastery)
     next_kp = None if choice.kind == "goal_reached" else choice.kp
     if next_kp is not None and choice.kind != "review":
         kps.insert(0, next_kp)  # the policy's pick leads, whatever the tie-breaks
@@ -119,6 +119,34 @@ def revised_path(
         goal=student.goal,
         kind=choice.kind,
     )
+
+
+def still_to_learn(
+    index: CurriculumIndex, goal: str, mastery: Mapping[str, MasteryState]
+) -> list[str]:
+    """The points on the way to ``goal`` not mastered yet, in learning order: those the
+    student will practise (they have items) and, named with them, the unmastered *direct*
+    prerequisites without items of those points and of the goal.
+
+    A point without items (``fractions.common_denominator``: rewriting fractions with a
+    common denominator) cannot be practised on its own; it is learnt and measured inside
+    the practice of the point that needs it (the items of adding unlike fractions do the
+    rewriting, and their Q-matrix row assesses it). Leaving it off the path hid a direct
+    prerequisite of the goal from the student, the teacher and the map. Points without
+    items further down stay behind the practisable points that need them
+    (:func:`~tutor.policy.index.see_through`).
+    """
+    graph = index.goal_graph(goal)
+    practise = {kp for kp in graph.order if kp in index.levels and not _mastered(mastery, kp)}
+    named = practise | {goal}
+    inside = {
+        p
+        for kp in named
+        for p in graph.direct.get(kp, ())
+        if p not in index.levels and not _mastered(mastery, p)
+    }
+    goal_open = {goal} - {kp for kp in (goal,) if _mastered(mastery, kp)}
+    return [kp for kp in graph.order if kp in practise or kp in inside or kp in goal_open]
 
 
 def path_after(
@@ -203,4 +231,8 @@ def _diagnosed_gap(index: CurriculumIndex, view: StudentView, choice: Choice) ->
 
 
 def _done(view: StudentView, kp: str) -> bool:
-    return is_mastered(view.mastery.get(kp))
+    return _mastered(view.mastery, kp)
+
+
+def _mastered(mastery: Mapping[str, MasteryState], kp: str) -> bool:
+    return is_mastered(mastery.get(kp))

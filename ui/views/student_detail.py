@@ -21,15 +21,15 @@ LATEST = 30
 
 
 def _misconception(mc_id: str | None) -> str:
-    """A misconception's description in the tab's language, shortened for a table cell."""
+    """A misconception's description in the tab's language."""
     if mc_id is None:
         return ""
     try:
         mc = state.catalog().misconception(mc_id)
     except TutorError:
         return mc_id
-    words = (mc.description_zh or mc.description) if state.zh() else mc.description
-    return words if len(words) <= 60 else words[:57] + "…"
+    # Whole: the table wraps it (a cut "Multiplication Fa…" told the teacher nothing).
+    return (mc.description_zh or mc.description) if state.zh() else mc.description
 
 
 def _question(item_id: str) -> str:
@@ -39,8 +39,8 @@ def _question(item_id: str) -> str:
         item = state.catalog().item(item_id)
     except TutorError:
         return item_id
-    words = (item.prompt_zh or item.prompt) if state.zh() else item.prompt
-    return words if len(words) <= 80 else words[:77] + "…"
+    # The whole question, as the student read it (the table wraps long ones).
+    return (item.prompt_zh or item.prompt) if state.zh() else item.prompt
 
 
 def _when(at: float) -> str:
@@ -92,20 +92,46 @@ def _mastery_chart(mastery: dict[str, float]) -> None:
         .mark_bar()
         .encode(
             x=alt.X(f"{t('col_mastery')}:Q", scale=alt.Scale(domain=[0, 1])),
-            y=alt.Y(f"{t('col_kp')}:N", sort=None),
+            # Whole names (never "Halves, Thirds an…"), one a row.
+            y=alt.Y(
+                f"{t('col_kp')}:N",
+                sort=None,
+                axis=alt.Axis(labelLimit=0, labelOverlap=False, labelFlush=False, title=None),
+            ),
             color=alt.Color(
                 f"{t('col_mastery')}:Q",
                 scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]),
                 legend=None,
             ),
         )
+        .properties(height=24 * len(frame))
     )
     st.altair_chart(chart, width="stretch")
 
 
-def _placement(api: TeacherAPI, student: Student) -> None:
+#: The words of asking for a knowledge check: a re-check, or a first one for a student who
+#: already practises and never had one.
+_RECHECK = {
+    "ask": "placement_recheck",
+    "confirm": "placement_recheck_confirm",
+    "yes": "placement_recheck_yes",
+    "done": "placement_recheck_done",
+    "requested": "placement_requested",
+}
+_FIRST_CHECK = {
+    "ask": "placement_first",
+    "confirm": "placement_first_confirm",
+    "yes": "placement_first_yes",
+    "done": "placement_first_done",
+    "requested": "placement_first_requested",
+}
+
+
+def _placement(api: TeacherAPI, student: Student, answered: int) -> None:
     """The student's knowledge check (its summary, when, where practice starts), the flag
-    when they are stuck on a point, and a re-check the teacher can ask for (confirmed)."""
+    when they are stuck on a point, and a re-check the teacher can ask for (confirmed).
+    ``answered``: how many answers the student has (a check starts on its own only for a
+    student with none)."""
     import datetime
 
     try:
@@ -119,8 +145,15 @@ def _placement(api: TeacherAPI, student: Student) -> None:
         names = t("list", items=[state.kp_name(kp) for kp in stuck])
         st.warning(t("stuck_flag", name=student.name, points=names))
     st.subheader(t("placement_teacher"))
-    if placed is None:
+    if placed is None and not answered:
+        # A student with no answers gets the check when they first practise: nothing to ask.
         st.caption(t("placement_none"))
+        return
+    if placed is None:
+        # One who already practises never gets a check on their own (issue 16): say so,
+        # and that the teacher can ask for one.
+        if not pending:
+            st.caption(t("placement_none_history", name=widgets.plain(student.name), n=answered))
     else:
         # The student's own summary says "you"; the teacher reads the same facts plainly.
         when = datetime.datetime.fromtimestamp(placed.finished_at).strftime("%Y-%m-%d %H:%M")
@@ -130,22 +163,22 @@ def _placement(api: TeacherAPI, student: Student) -> None:
         if placed.frontier:
             names = t("list", items=[state.kp_name(kp) for kp in placed.frontier])
             st.caption(t("placement_starts_at", names=names))
+    # A student who never had a check is asked for a first one, not a "re-check".
+    words = _FIRST_CHECK if placed is None else _RECHECK
     if state.user_state("recheck_done") == student.id:
-        st.success(t("placement_recheck_done", name=student.name))
+        st.success(t(words["done"], name=student.name))
     if pending:
-        st.caption(t("placement_requested", name=student.name))
+        st.caption(t(words["requested"], name=student.name))
         return
     asking = state.USER_PREFIX + "recheck:" + student.id
     if not st.session_state.get(asking):
-        if st.button(t("placement_recheck"), key=state.USER_PREFIX + "recheck_button"):
+        if st.button(t(words["ask"]), key=state.USER_PREFIX + "recheck_button"):
             st.session_state[asking] = True
             st.rerun()
         return
-    st.warning(t("placement_recheck_confirm", name=student.name))
+    st.warning(t(words["confirm"], name=student.name))
     yes, no = st.columns(2)
-    if yes.button(
-        t("placement_recheck_yes"), type="primary", key=state.USER_PREFIX + "recheck_yes"
-    ):
+    if yes.button(t(words["yes"]), type="primary", key=state.USER_PREFIX + "recheck_yes"):
         try:
             api.request_placement(student.id)
         except TutorError as exc:
@@ -185,7 +218,7 @@ def render() -> None:
             correct=sum(a.correct for a in attempts),
         )
     )
-    _placement(api, student)
+    _placement(api, student, len(attempts))
     st.subheader(t("path"))
     if stored is None or not stored.kps:
         st.caption(t("path_empty"))
