@@ -47,6 +47,9 @@ from tutor.settings import Settings
 #: A goal deep enough that nobody reaches it in a minute (fractions → equations).
 GOAL = "equations.systems_substitution"
 
+#: Answers the warm-up student gives before a run.
+WARM_UP_ANSWERS = 8
+
 
 @dataclass
 class LoadReport:
@@ -132,6 +135,25 @@ def _answer_for(item: Item | str, rng: random.Random) -> str:
         if buggy:
             return rng.choice(buggy)
     return str(rng.randint(-99, 999))
+
+
+#: The student who answers a few items before a run (not part of it, nor of its audit).
+WARM_UP_STUDENT = "load-warm-up"
+
+
+def warm_up(engine: Engine, answers: int = WARM_UP_ANSWERS) -> None:
+    """Warm-up outside the measurement: the first item of a goal builds the engine's path
+    cache, and a freshly started Neo4j plans (and the JVM compiles) the statements of an
+    answer on their first runs, which took seconds each on a busy machine. A student of
+    its own answers a few items, right and wrong, so that the run measures a warm store."""
+    School(engine).add_student(WARM_UP_STUDENT, "Warm-up", "load-class", GOAL)
+    engine.path(WARM_UP_STUDENT)
+    rng = random.Random("warm-up")
+    for _ in range(answers):
+        item = engine.next_item(WARM_UP_STUDENT).item
+        if item is None:
+            return
+        engine.submit(WARM_UP_STUDENT, item.item_id, _answer_for(item, rng))
 
 
 def run_load(
@@ -316,8 +338,7 @@ def load_profile(
     with _store(url, settings) as store:
         ids = prepare_store(store, students)
         engine = Engine(store)
-        # Warm-up outside the measurement: the first item of a goal builds its path cache.
-        engine.path(ids[0])
+        warm_up(engine)
         report, ledger = run_load(
             engine, ids, seconds=seconds, think_s=think_s, seed=seed, engine_name=name
         )

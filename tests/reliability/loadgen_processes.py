@@ -31,6 +31,7 @@ from tests.reliability.loadgen import (
     engine_target,
     prepare_store,
     run_load,
+    warm_up,
 )
 from tutor.engine import Engine
 from tutor.settings import Settings
@@ -91,6 +92,7 @@ def load_profile_processes(
         wipe()
     with _store(url, settings) as store:
         ids = prepare_store(store, students)
+        warm_up(Engine(store))  # the server's plans, as load_profile does
     shares = [ids[i::processes] for i in range(processes)]
     ctx = mp.get_context("spawn")  # a clean interpreter each, as separate app processes are
     start = ctx.Barrier(processes + 1)

@@ -345,33 +345,34 @@ ORDER BY id
 
 # Merge the states of $m_kps into the student's lists (a state for a point already there
 # replaces it, the others are kept). Parallel lists, $m_kps with $m_p, $m_attempts,
-# $m_updated_at and $m_gap; follows a clause that binds `s`.
+# $m_updated_at and $m_gap; follows a clause that binds `s`. (The old lists are bound by
+# WITH first: SET items run in order, so the second would otherwise see the first's result.)
 _MERGE_MASTERY = """
 WITH s, coalesce(s.mastery_kps, []) AS kps0, coalesce(s.mastery_p, []) AS p0,
      coalesce(s.mastery_attempts, []) AS n0, coalesce(s.mastery_updated_at, []) AS at0,
      coalesce(s.mastery_gap, []) AS gap0
 WITH s, kps0, p0, n0, at0, gap0,
      [i IN range(0, size(kps0) - 1) WHERE NOT kps0[i] IN $m_kps] AS keep
-SET s.mastery_kps = [i IN keep | kps0[i]] + $m_kps,
-    s.mastery_p = [i IN keep | p0[i]] + $m_p,
-    s.mastery_attempts = [i IN keep | n0[i]] + $m_attempts,
-    s.mastery_updated_at = [i IN keep | at0[i]] + $m_updated_at,
-    s.mastery_gap = [i IN keep | gap0[i]] + $m_gap
+FOREACH (_ IN CASE WHEN size($m_kps) > 0 THEN [1] ELSE [] END |
+    SET s.mastery_kps = [i IN keep | kps0[i]] + $m_kps,
+        s.mastery_p = [i IN keep | p0[i]] + $m_p,
+        s.mastery_attempts = [i IN keep | n0[i]] + $m_attempts,
+        s.mastery_updated_at = [i IN keep | at0[i]] + $m_updated_at,
+        s.mastery_gap = [i IN keep | gap0[i]] + $m_gap)
 """
-_SET_PATH_OF_S = """
-SET s.path_kps = $kps, s.path_next_kp = $next_kp, s.path_reason = $reason,
+_PATH_PROPERTIES = """s.path_kps = $kps, s.path_next_kp = $next_kp, s.path_reason = $reason,
     s.path_reason_zh = $reason_zh, s.path_gap = $gap, s.path_updated_at = $updated_at,
-    s.path_goal = $goal, s.path_kind = $kind
-"""
-# record_attempt in ONE statement (one round trip): claim the counter, look up the points
-# $check_kps, and only if the claimed number follows $expected_seq
-# (null: no check) and every point is stored, write the attempt, the mastery states and
-# the path. The counter's SET reads the property it writes (a direct dependency), so
-# Cypher takes the Student node's write lock BEFORE reading it: concurrent submissions of
-# one student queue there and each sees the previous one's number, so the check is
-# race-free. When `ok` is false nothing but the claim was written, and the caller raises,
-# which rolls the claim back.
-_RECORD_ATTEMPT_HEAD = """
+    s.path_goal = $goal, s.path_kind = $kind"""
+# record_attempt in ONE statement (one round trip, one query plan): claim the counter,
+# look up the points $check_kps, and only if the claimed number follows $expected_seq (null:
+# no check) and every point is stored, write the attempt, the mastery states (if any) and
+# the path (if $with_path). The counter's SET reads the property it writes (a direct
+# dependency), so Cypher takes the Student node's write lock BEFORE reading it: concurrent
+# submissions of one student queue there and each sees the previous one's number, so the
+# check is race-free. When `ok` is false nothing but the claim was written, and the caller
+# raises, which rolls the claim back.
+RECORD_ATTEMPT = (
+    """
 MATCH (s:Student {id: $student_id})
 SET s.attempt_seq = coalesce(s.attempt_seq, 0) + 1
 WITH s, s.attempt_seq AS seq,
@@ -385,20 +386,15 @@ CALL (s, seq, ok) {
         misconception: $misconception, gap_kps: $gap_kps, at: $at,
         hints: $hints, retry_answer: $retry_answer, retry_status: $retry_status,
         solution_shown: $solution_shown})
-"""
-_RECORD_ATTEMPT_TAIL = """
-}
+    FOREACH (_ IN CASE WHEN $with_path THEN [1] ELSE [] END | SET """
+    + _PATH_PROPERTIES
+    + """)
+    WITH s"""
+    + _MERGE_MASTERY
+    + """}
 RETURN seq, found, ok
 """
-#: record_attempt's statement, keyed (with mastery states, with a path).
-RECORD_ATTEMPT: dict[tuple[bool, bool], str] = {
-    (mastery, path): _RECORD_ATTEMPT_HEAD
-    + (_MERGE_MASTERY if mastery else "")
-    + (_SET_PATH_OF_S if path else "")
-    + _RECORD_ATTEMPT_TAIL
-    for mastery in (False, True)
-    for path in (False, True)
-}
+)
 # learner_state in one read: the student, their class and goal, the curriculum
 # fingerprint, the latest attempt number (the counter), the [seq, item id] of the last
 # $recent attempts (an index range, not a walk over every attempt), and the mastery lists.
@@ -493,7 +489,7 @@ MATCH (c:Class {id: id})
 RETURN collect(c.id) AS found
 """
 # The path lives on the Student node: one node lock, no MERGE race between two writers.
-SET_PATH = "MATCH (s:Student {id: $student_id})" + _SET_PATH_OF_S
+SET_PATH = "MATCH (s:Student {id: $student_id})\nSET " + _PATH_PROPERTIES
 GET_PATH = """
 MATCH (s:Student {id: $student_id})
 RETURN s.path_kps AS kps, s.path_next_kp AS next_kp, s.path_reason AS reason,
@@ -511,11 +507,13 @@ SET s.placement_version = coalesce(s.placement_version, 0)
 RETURN s.placement_version AS version,
        COLLECT { UNWIND $kps AS id MATCH (k:KnowledgePoint {id: id}) RETURN k.id } AS found
 """
-SET_PLACEMENT = """
+SET_PLACEMENT = (
+    """
 MATCH (s:Student {id: $student_id})
 SET s.placement_doc = $document, s.placement_version = $version
-"""
-SET_PLACEMENT_WITH_MASTERY = SET_PLACEMENT + "WITH s" + _MERGE_MASTERY
+WITH s"""
+    + _MERGE_MASTERY
+)
 GET_PLACEMENT = """
 MATCH (s:Student {id: $student_id})
 RETURN s.placement_doc AS document, s.placement_version AS version

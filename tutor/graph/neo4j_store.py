@@ -156,6 +156,7 @@ def open_neo4j_store(url: str, settings: Settings) -> Neo4jStore:
             driver.verify_connectivity()
         store.apply_schema()
         store.check_layout()
+        store.warm_up()
     except BaseException:
         driver.close()
         raise
@@ -861,32 +862,13 @@ class Neo4jStore:
         """
         self._require_layout()
         kps = sorted({attempt.kp, *mastery})
-        params = {
-            "student_id": attempt.student_id,
-            "check_kps": kps,
-            "expected_seq": expected_seq,
-            "item_id": attempt.item_id,
-            "kp": attempt.kp,
-            "answer": attempt.answer,
-            "status": attempt.status,
-            "correct": attempt.correct,
-            "misconception": attempt.misconception,
-            "gap_kps": list(attempt.gap_kps),
-            "at": attempt.at,
-            "hints": list(attempt.hints),
-            "retry_answer": attempt.retry_answer,
-            "retry_status": attempt.retry_status,
-            "solution_shown": attempt.solution_shown,
-            **_mastery_params(mastery),
-            **({} if path is None else _path_params(path)),
-        }
-        statement = cypher.RECORD_ATTEMPT[bool(mastery), path is not None]
+        params = _record_params(attempt, mastery, expected_seq, path)
 
         def work(tx: ManagedTransaction) -> int:
             # One statement claims the student's counter (the node's write lock, so the
             # expected_seq check cannot interleave with another write of this student) and
             # writes only when the checks pass. No row means no such student.
-            r = tx.run(statement, params).single()
+            r = tx.run(cypher.RECORD_ATTEMPT, params).single()
             if r is None:
                 self._student(tx, attempt.student_id)  # raises the usual NotFoundError
                 raise AssertionError("unreachable")  # pragma: no cover
@@ -1001,6 +983,29 @@ class Neo4jStore:
         return state
 
     # -- the learner-state layout ------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Have the server plan the statements of an answer now, for a student who cannot
+        exist (the empty id), so nothing is read or written.
+
+        A freshly started server plans a statement the first time it sees it, and planning
+        each one took seconds on a busy machine: a class arriving at once found every
+        first answer past the transaction timeout. Plans are cached by the statement and
+        its parameters' types, so the parameters here have the types of real ones.
+        """
+        nobody = ""
+        attempt = Attempt(nobody, "warm:1:1", nobody, "1", "correct", True, at=0.0)
+        mastery = {nobody: MasteryState(0.5, 1, 0.0)}
+        path = StoredPath([nobody], nobody, "", "", None, 0.0, nobody, "frontier")
+        params = _record_params(attempt, mastery, 0, path)
+        self._write(lambda tx: tx.run(cypher.RECORD_ATTEMPT, params).consume())
+
+        def reads(tx: ManagedTransaction) -> None:
+            tx.run(cypher.LEARNER_STATE, student_id=nobody, recent=1).consume()
+            tx.run(cypher.MASTERY, student_id=nobody).consume()
+            tx.run(cypher.ATTEMPTS, student_id=nobody, limit=1).consume()
+
+        self._read(reads)
 
     def check_layout(self) -> bool:
         """Look whether the database still holds learner state in the layout before
@@ -1256,7 +1261,6 @@ class Neo4jStore:
         text = json.dumps(document, ensure_ascii=False, sort_keys=True)
         lists = _mastery_params(mastery or {})
         kps = sorted((mastery or {}).keys())
-        statement = cypher.SET_PLACEMENT_WITH_MASTERY if kps else cypher.SET_PLACEMENT
 
         def work(tx: ManagedTransaction) -> int:
             claimed = tx.run(cypher.CLAIM_PLACEMENT, student_id=student_id, kps=kps).single()
@@ -1270,7 +1274,11 @@ class Neo4jStore:
             if expected_version is not None and latest != expected_version:
                 raise checks.placement_conflict(student_id, expected_version, latest)
             tx.run(
-                statement, student_id=student_id, document=text, version=latest + 1, **lists
+                cypher.SET_PLACEMENT,
+                student_id=student_id,
+                document=text,
+                version=latest + 1,
+                **lists,
             ).consume()
             if path is not None:
                 _write_path(tx, student_id, path)
@@ -1295,7 +1303,12 @@ class Neo4jStore:
 _NO_LIMIT = 2**62
 
 
-def _path_params(path: StoredPath) -> dict[str, Any]:
+def _path_params(path: StoredPath | None) -> dict[str, Any]:
+    """The path's parameters (all null for no path)."""
+    if path is None:
+        return dict.fromkeys(
+            ("kps", "next_kp", "reason", "reason_zh", "gap", "updated_at", "goal", "kind")
+        )
     return {
         "kps": list(path.kps),
         "next_kp": path.next_kp,
@@ -1305,6 +1318,35 @@ def _path_params(path: StoredPath) -> dict[str, Any]:
         "updated_at": path.updated_at,
         "goal": path.goal,
         "kind": path.kind,
+    }
+
+
+def _record_params(
+    attempt: Attempt,
+    mastery: Mapping[str, MasteryState],
+    expected_seq: int | None,
+    path: StoredPath | None,
+) -> dict[str, Any]:
+    """The parameters of cypher.RECORD_ATTEMPT."""
+    return {
+        "student_id": attempt.student_id,
+        "check_kps": sorted({attempt.kp, *mastery}),
+        "expected_seq": expected_seq,
+        "item_id": attempt.item_id,
+        "kp": attempt.kp,
+        "answer": attempt.answer,
+        "status": attempt.status,
+        "correct": attempt.correct,
+        "misconception": attempt.misconception,
+        "gap_kps": list(attempt.gap_kps),
+        "at": attempt.at,
+        "hints": list(attempt.hints),
+        "retry_answer": attempt.retry_answer,
+        "retry_status": attempt.retry_status,
+        "solution_shown": attempt.solution_shown,
+        **_mastery_params(mastery),
+        "with_path": path is not None,
+        **_path_params(path),
     }
 
 
