@@ -156,7 +156,6 @@ def open_neo4j_store(url: str, settings: Settings) -> Neo4jStore:
             driver.verify_connectivity()
         store.apply_schema()
         store.check_layout()
-        store.warm_up()
     except BaseException:
         driver.close()
         raise
@@ -983,29 +982,6 @@ class Neo4jStore:
         return state
 
     # -- the learner-state layout ------------------------------------------------------
-
-    def warm_up(self) -> None:
-        """Have the server plan the statements of an answer now, for a student who cannot
-        exist (the empty id), so nothing is read or written.
-
-        A freshly started server plans a statement the first time it sees it, and planning
-        each one took seconds on a busy machine: a class arriving at once found every
-        first answer past the transaction timeout. Plans are cached by the statement and
-        its parameters' types, so the parameters here have the types of real ones.
-        """
-        nobody = ""
-        attempt = Attempt(nobody, "warm:1:1", nobody, "1", "correct", True, at=0.0)
-        mastery = {nobody: MasteryState(0.5, 1, 0.0)}
-        path = StoredPath([nobody], nobody, "", "", None, 0.0, nobody, "frontier")
-        params = _record_params(attempt, mastery, 0, path)
-        self._write(lambda tx: tx.run(cypher.RECORD_ATTEMPT, params).consume())
-
-        def reads(tx: ManagedTransaction) -> None:
-            tx.run(cypher.LEARNER_STATE, student_id=nobody, recent=1).consume()
-            tx.run(cypher.MASTERY, student_id=nobody).consume()
-            tx.run(cypher.ATTEMPTS, student_id=nobody, limit=1).consume()
-
-        self._read(reads)
 
     def check_layout(self) -> bool:
         """Look whether the database still holds learner state in the layout before
