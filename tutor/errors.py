@@ -66,6 +66,15 @@ class StoreConflict(StoreError):
     """
 
 
+class StoreBusy(StoreError):
+    """The store did not answer in time: a transaction ran past its timeout, no connection
+    to the server was free, or a passing failure outlasted the retries.
+
+    Nothing was written; the same request can simply be tried again (the app asks the
+    student to, in their language).
+    """
+
+
 class MissingDependency(TutorError):
     """An optional dependency is needed for this feature and is not installed."""
 

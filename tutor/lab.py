@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tutor.domain import Curriculum, LoadReport
     from tutor.graph import GraphStore as GraphStore  # the store handle, for type hints
     from tutor.graph.lint import CoherenceMap, LintReport
+    from tutor.graph.protocol import MigrationReport
     from tutor.graph.sqlite_backup import BackupReport, RestoreReport
     from tutor.learner.metrics import Scores
     from tutor.llm.base import LanguageModel as LanguageModel
@@ -54,6 +55,18 @@ def open_store(url: str | None, settings: Settings) -> GraphStore:
     from tutor.graph import open_store as open_graph_store
 
     return open_graph_store(url, settings)
+
+
+def migrate_store(store: GraphStore) -> MigrationReport:
+    """Move what an earlier version stored to the layout of this one (``tutor migrate``);
+    safe to repeat. An engine without such a step (the embedded one brings its tables up
+    to date whenever it opens a file) reports that nothing changed."""
+    from tutor.graph.protocol import LayoutMigration, MigrationReport
+
+    if isinstance(store, LayoutMigration):
+        return store.migrate()
+    engine = type(store).__name__.removesuffix("Store").lower() or "store"
+    return MigrationReport(store=store.url, engine=engine, layout=None, changed=False, moved={})
 
 
 def load_model(settings: Settings, spec: str | None = None) -> LanguageModel:

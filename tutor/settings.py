@@ -40,6 +40,12 @@ class Settings:
     neo4j_user: str = "neo4j"
     neo4j_password: str | None = None
     neo4j_database: str | None = None
+    #: Most connections one process keeps to Neo4j (``TUTOR_NEO4J_POOL_SIZE``); a request
+    #: that finds none free waits at most :attr:`neo4j_tx_timeout_s` for one.
+    neo4j_pool_size: int = 100
+    #: Seconds a student's request may hold a Neo4j transaction before the server cuts it
+    #: and the student is asked to try again (``TUTOR_NEO4J_TX_TIMEOUT_S``).
+    neo4j_tx_timeout_s: float = 5.0
     max_import_bytes: int = 64 * 1024 * 1024
     #: Where the shared data sets live (OATutor, GSM8K, ASSISTments…). The default is the
     #: development layout: a ``shared/data`` folder beside the checkout.
@@ -95,7 +101,8 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read ``TUTOR_DATA_DIR``, ``TUTOR_STORE``, ``TUTOR_NEO4J_USER``,
-        ``TUTOR_NEO4J_PASSWORD``, ``TUTOR_NEO4J_DATABASE``, ``TUTOR_MAX_IMPORT_MB``,
+        ``TUTOR_NEO4J_PASSWORD``, ``TUTOR_NEO4J_DATABASE``, ``TUTOR_NEO4J_POOL_SIZE``,
+        ``TUTOR_NEO4J_TX_TIMEOUT_S``, ``TUTOR_MAX_IMPORT_MB``,
         ``TUTOR_SHARED_DATA`` and ``TUTOR_OATUTOR_DIR``."""
         env = os.environ if env is None else env
         kwargs: dict[str, object] = {}
@@ -109,6 +116,7 @@ class Settings:
             kwargs["neo4j_password"] = env["TUTOR_NEO4J_PASSWORD"]
         if env.get("TUTOR_NEO4J_DATABASE"):
             kwargs["neo4j_database"] = env["TUTOR_NEO4J_DATABASE"]
+        kwargs.update(_neo4j_limits_from_env(env))
         if env.get("TUTOR_SHARED_DATA"):
             kwargs["shared_data_dir"] = Path(env["TUTOR_SHARED_DATA"]).expanduser()
         if env.get("TUTOR_OATUTOR_DIR"):
@@ -123,6 +131,32 @@ class Settings:
                 ) from None
         kwargs.update(_llm_from_env(env))
         return cls(**kwargs)  # type: ignore[arg-type]
+
+
+def _neo4j_limits_from_env(env: Mapping[str, str]) -> dict[str, object]:
+    """``TUTOR_NEO4J_POOL_SIZE`` (a whole number, at least 1) and ``TUTOR_NEO4J_TX_TIMEOUT_S``
+    (seconds, more than 0)."""
+    kwargs: dict[str, object] = {}
+    raw = env.get("TUTOR_NEO4J_POOL_SIZE", "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise InputError(
+                f"TUTOR_NEO4J_POOL_SIZE must be a whole number of connections (1 or more), "
+                f"not {raw!r}"
+            )
+        kwargs["neo4j_pool_size"] = int(raw)
+    raw = env.get("TUTOR_NEO4J_TX_TIMEOUT_S", "").strip()
+    if raw:
+        try:
+            seconds = float(raw)
+        except ValueError:
+            seconds = 0.0
+        if not 0 < seconds < float("inf"):
+            raise InputError(
+                f"TUTOR_NEO4J_TX_TIMEOUT_S must be a number of seconds above 0, not {raw!r}"
+            )
+        kwargs["neo4j_tx_timeout_s"] = seconds
+    return kwargs
 
 
 def _llm_from_env(env: Mapping[str, str]) -> dict[str, object]:

@@ -255,9 +255,10 @@ def _facade() -> StudentAPI | TeacherAPI:
 
 
 def show_error(exc: TutorError) -> None:
-    """Show an engine error: a refusal, an answer the checker could not read and a lost
-    race between two answers in the tab's language, anything else as it says."""
-    from tutor.errors import AccessDenied, CodedInputError, StoreConflict
+    """Show an engine error: a refusal, an answer the checker could not read, a lost race
+    between two answers and a store too busy to answer in time in the tab's language,
+    anything else as it says."""
+    from tutor.errors import AccessDenied, CodedInputError, StoreBusy, StoreConflict
 
     if isinstance(exc, AccessDenied):
         st.error(t("access_denied"))
@@ -265,6 +266,8 @@ def show_error(exc: TutorError) -> None:
         st.error(checker_message(exc.code, exc.params))
     elif isinstance(exc, StoreConflict):
         st.error(t("answer_not_saved"))
+    elif isinstance(exc, StoreBusy):
+        st.error(t("store_busy"))
     else:
         st.error(str(exc))
 

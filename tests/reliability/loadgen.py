@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import sys
@@ -46,6 +47,9 @@ from tutor.settings import Settings
 #: A goal deep enough that nobody reaches it in a minute (fractions → equations).
 GOAL = "equations.systems_substitution"
 
+#: Answers the warm-up student gives before a run.
+WARM_UP_ANSWERS = 8
+
 
 @dataclass
 class LoadReport:
@@ -63,6 +67,16 @@ class LoadReport:
     max_ms: float = 0.0
     #: CPU time of the whole process (engine and simulated students) per answer.
     cpu_ms_per_answer: float = 0.0
+    #: CPU time of the local Neo4j server per answer (None: not a local Neo4j, or its
+    #: process could not be read). With cpu_ms_per_answer, what one answer costs the
+    #: machine, whatever else runs on it.
+    server_cpu_ms_per_answer: float | None = None
+    #: Transactions the Neo4j driver retried after a transient failure (deadlocks above
+    #: all); each one costs its answer about a second.
+    store_retries: int = 0
+    #: The most store transactions open at once (each holds one pooled connection; None:
+    #: the engine does not count them).
+    peak_transactions: int | None = None
     #: The machine's 1-minute load average just before and just after the run.
     load_avg: tuple[float, float] = (0.0, 0.0)
     errors: list[str] = field(default_factory=list)
@@ -123,6 +137,25 @@ def _answer_for(item: Item | str, rng: random.Random) -> str:
     return str(rng.randint(-99, 999))
 
 
+#: The student who answers a few items before a run (not part of it, nor of its audit).
+WARM_UP_STUDENT = "load-warm-up"
+
+
+def warm_up(engine: Engine, answers: int = WARM_UP_ANSWERS) -> None:
+    """Warm-up outside the measurement: the first item of a goal builds the engine's path
+    cache, and a freshly started Neo4j plans (and the JVM compiles) the statements of an
+    answer on their first runs, which took seconds each on a busy machine. A student of
+    its own answers a few items, right and wrong, so that the run measures a warm store."""
+    School(engine).add_student(WARM_UP_STUDENT, "Warm-up", "load-class", GOAL)
+    engine.path(WARM_UP_STUDENT)
+    rng = random.Random("warm-up")
+    for _ in range(answers):
+        item = engine.next_item(WARM_UP_STUDENT).item
+        if item is None:
+            return
+        engine.submit(WARM_UP_STUDENT, item.item_id, _answer_for(item, rng))
+
+
 def run_load(
     engine: Engine,
     student_ids: list[str],
@@ -174,24 +207,68 @@ def run_load(
     load_before = _load_avg()
     for t in threads:
         t.start()
+    reset_peak = getattr(engine.store, "reset_peak", None)
+    if reset_peak is not None:
+        reset_peak()
+    retries = _RetryCounter()
+    driver_log = logging.getLogger("neo4j")
+    driver_log.addHandler(retries)
+    server_began = _server_cpu_s()
     began = time.monotonic()
     cpu_began = time.process_time()
     start_gate.wait()
-    for t in threads:
-        t.join(timeout=seconds + 60)
+    try:
+        for t in threads:
+            t.join(timeout=seconds + 60)
+    finally:
+        driver_log.removeHandler(retries)
     elapsed = time.monotonic() - began
     cpu = time.process_time() - cpu_began
+    server_ended = _server_cpu_s()
     report.load_avg = (load_before, _load_avg())
+    report.store_retries = retries.count
+    if reset_peak is not None:
+        report.peak_transactions = reset_peak()
     lat = sorted(latencies)
     report.answers = len(lat)
     report.answers_per_s = len(lat) / elapsed if elapsed else 0.0
     report.cpu_ms_per_answer = 1000 * cpu / len(lat) if lat else 0.0
+    if lat and server_began is not None and server_ended is not None and engine_name == "neo4j":
+        report.server_cpu_ms_per_answer = 1000 * (server_ended - server_began) / len(lat)
     if lat:
         report.p50_ms = 1000 * lat[len(lat) // 2]
         report.p95_ms = 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.95))]
         report.p99_ms = 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))]
         report.max_ms = 1000 * lat[-1]
     return report, ledger
+
+
+class _RetryCounter(logging.Handler):
+    """Counts the driver's "Transaction failed and will be retried" warnings."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "will be retried" in record.getMessage():
+            self.count += 1
+
+
+#: Where graph/neo4j.sh keeps the local server's process id.
+_NEO4J_PID_FILE = Path(__file__).resolve().parents[2] / "graph/.neo4j/home/run/neo4j.pid"
+
+
+def _server_cpu_s() -> float | None:
+    """CPU seconds (user + system) the local Neo4j server has used so far, or None when
+    there is none to read (another machine's server, no /proc)."""
+    try:
+        pid = int(_NEO4J_PID_FILE.read_text().strip())
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, ValueError):
+        return None
+    # utime and stime are fields 14 and 15 of proc_pid_stat(5); [0] here is field 3.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _load_avg() -> float:
@@ -261,8 +338,7 @@ def load_profile(
     with _store(url, settings) as store:
         ids = prepare_store(store, students)
         engine = Engine(store)
-        # Warm-up outside the measurement: the first item of a goal builds its path cache.
-        engine.path(ids[0])
+        warm_up(engine)
         report, ledger = run_load(
             engine, ids, seconds=seconds, think_s=think_s, seed=seed, engine_name=name
         )

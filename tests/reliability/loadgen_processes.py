@@ -24,11 +24,14 @@ from typing import Any
 
 from tests.reliability.loadgen import (
     LoadReport,
+    _load_avg,
+    _server_cpu_s,
     _store,
     audit,
     engine_target,
     prepare_store,
     run_load,
+    warm_up,
 )
 from tutor.engine import Engine
 from tutor.settings import Settings
@@ -89,6 +92,7 @@ def load_profile_processes(
         wipe()
     with _store(url, settings) as store:
         ids = prepare_store(store, students)
+        warm_up(Engine(store))  # the server's plans, as load_profile does
     shares = [ids[i::processes] for i in range(processes)]
     ctx = mp.get_context("spawn")  # a clean interpreter each, as separate app processes are
     start = ctx.Barrier(processes + 1)
@@ -102,8 +106,12 @@ def load_profile_processes(
     ]
     for child in children:
         child.start()
+    load_before = _load_avg()
     start.wait(timeout=300)
+    server_began = _server_cpu_s()
     results = [out.get(timeout=seconds + 300) for _ in children]
+    server_ended = _server_cpu_s()
+    load_after = _load_avg()
     for child in children:
         child.join(timeout=60)
     combined = LoadReport(f"{name} ×{processes} processes", students, seconds, think_s)
@@ -115,15 +123,40 @@ def load_profile_processes(
         combined.answers += report["answers"]
         combined.answers_per_s += report["answers_per_s"]
         combined.errors += report["errors"]
+        combined.store_retries += report["store_retries"]
+        # Process CPU summed over the processes, per answer of all of them.
+        combined.cpu_ms_per_answer += report["cpu_ms_per_answer"] * report["answers"]
         for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms"):
             setattr(combined, key, max(getattr(combined, key), report[key]))
-    combined = replace(combined, load_avg=(0.0, 0.0))
+    answers = max(combined.answers, 1)
+    server_ms = None
+    if server_began is not None and server_ended is not None and name == "neo4j":
+        # Measured here, over the run of all processes (each child's own figure counts the
+        # others' answers' server work too).
+        server_ms = 1000 * (server_ended - server_began) / answers
+    combined = replace(
+        combined,
+        load_avg=(load_before, load_after),
+        cpu_ms_per_answer=combined.cpu_ms_per_answer / answers,
+        server_cpu_ms_per_answer=server_ms,
+    )
     with _store(url, settings) as fresh:
         audit(fresh, ledger, combined)
     return ProcessesReport(combined, processes, per_process)
 
 
-_FIGURES = ("students", "answers", "answers_per_s", "p50_ms", "p95_ms", "p99_ms", "max_ms")
+_FIGURES = (
+    "students",
+    "answers",
+    "answers_per_s",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "max_ms",
+    "cpu_ms_per_answer",
+    "store_retries",
+    "peak_transactions",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

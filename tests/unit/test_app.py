@@ -418,7 +418,7 @@ def test_checker_details_are_in_chinese_on_a_chinese_page(
 def _show_answer_errors() -> None:
     """An AppTest script: the errors an answer can bring, through the app's error display."""
     from tutor.content.answers import UnreadableAnswer, parse_answer
-    from tutor.errors import StoreConflict
+    from tutor.errors import StoreBusy, StoreConflict
     from ui import state
 
     try:
@@ -426,6 +426,7 @@ def _show_answer_errors() -> None:
     except UnreadableAnswer as exc:
         state.show_error(exc)
     state.show_error(StoreConflict("too many answers arrived at the same moment"))
+    state.show_error(StoreBusy("Neo4j at … did not finish the request within 5 s"))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])
@@ -438,7 +439,11 @@ def test_answer_errors_are_shown_in_the_tabs_language(lang: str) -> None:
         "en": "That answer is too long — please write just the answer (at most 200 characters).",
         "zh-Hans": "这个答案太长了——请只写答案（最多 200 个字符）。",
     }
-    assert [e.value for e in at.error] == [too_long[lang], text(lang, "answer_not_saved")]
+    assert [e.value for e in at.error] == [
+        too_long[lang],
+        text(lang, "answer_not_saved"),
+        text(lang, "store_busy"),
+    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])

@@ -1,7 +1,7 @@
 """The ``tutor`` command.
 
 Groups: ``graph``, ``content``, ``teacher``/``class``/``student``, ``simulate``, ``kt``,
-``diagnose``.
+``diagnose``; store upkeep: ``backup``/``restore``, ``migrate``.
 
 Each group lives in its own module and registers itself on the root group
 (:data:`tutor.cli._common.cli`) when imported here.
@@ -21,6 +21,7 @@ from tutor.cli import (  # noqa: F401 - each module registers its commands
     graph,
     kt,
     llm,
+    migrate,
     model,
     people,
     place,

@@ -304,8 +304,8 @@ RETURN c.id AS id, c.name AS name, t.id AS teacher_id
 ORDER BY id
 """
 # delete_class: three statements in one transaction (attempts, then students, then the
-# class). DETACH DELETE takes MASTERY, GOAL and MEMBER_OF with the students; the stored
-# path and the password hash are properties of the Student node. The teacher stays.
+# class). DETACH DELETE takes GOAL and MEMBER_OF with the students; the mastery lists, the
+# stored path and the password hash are properties of the Student node. The teacher stays.
 DELETE_CLASS_ATTEMPTS = """
 MATCH (:Class {id: $id})<-[:MEMBER_OF]-(:Student)-[:MADE]->(a:Attempt)
 DETACH DELETE a
@@ -329,84 +329,119 @@ ORDER BY id
 """
 
 # -- learner state ----------------------------------------------------------------------
-# The per-student counter lives on the Student node. Its SET reads the property it
-# writes (a direct dependency), so Cypher takes the node's write lock BEFORE reading it:
-# concurrent submissions of one student queue here, each sees the previous one's number,
-# and the engine's expected_seq check (done on the returned value, inside the same
-# transaction) is race-free. The same round trip says which of the points $kps are stored.
-CLAIM_ATTEMPT_SEQ = """
+# Layout (issue 17): everything an answer writes belongs to the student alone, so writers of
+# different students never wait for each other's locks.
+# * The attempt counter, the mastery states and the stored path are properties of the
+#   Student node. Mastery is five parallel lists, one entry per knowledge point the student
+#   has a state for: mastery_kps (ids), mastery_p, mastery_attempts, mastery_updated_at,
+#   mastery_gap. (Before, each state was a (:Student)-[:MASTERY]->(:KnowledgePoint)
+#   relationship: creating one locks the shared KnowledgePoint node, and 200 students
+#   deadlocked on the first points of the curriculum. `tutor migrate` moves old stores.)
+# * Attempts are nodes of their own, (:Student)-[:MADE]->(:Attempt {student_id, seq}),
+#   found through the (student_id, seq) index, so a read of the last few costs the same
+#   after ten answers as after ten thousand.
+# A state whose point is no longer in the curriculum is kept but not shown (as the embedded
+# engine's join does); the store filters by the ids of the curriculum it reads.
+
+# Merge the states of $m_kps into the student's lists (a state for a point already there
+# replaces it, the others are kept). Parallel lists, $m_kps with $m_p, $m_attempts,
+# $m_updated_at and $m_gap; follows a clause that binds `s`. (The old lists are bound by
+# WITH first: SET items run in order, so the second would otherwise see the first's result.)
+_MERGE_MASTERY = """
+WITH s, coalesce(s.mastery_kps, []) AS kps0, coalesce(s.mastery_p, []) AS p0,
+     coalesce(s.mastery_attempts, []) AS n0, coalesce(s.mastery_updated_at, []) AS at0,
+     coalesce(s.mastery_gap, []) AS gap0
+WITH s, kps0, p0, n0, at0, gap0,
+     [i IN range(0, size(kps0) - 1) WHERE NOT kps0[i] IN $m_kps] AS keep
+FOREACH (_ IN CASE WHEN size($m_kps) > 0 THEN [1] ELSE [] END |
+    SET s.mastery_kps = [i IN keep | kps0[i]] + $m_kps,
+        s.mastery_p = [i IN keep | p0[i]] + $m_p,
+        s.mastery_attempts = [i IN keep | n0[i]] + $m_attempts,
+        s.mastery_updated_at = [i IN keep | at0[i]] + $m_updated_at,
+        s.mastery_gap = [i IN keep | gap0[i]] + $m_gap)
+"""
+_PATH_PROPERTIES = """s.path_kps = $kps, s.path_next_kp = $next_kp, s.path_reason = $reason,
+    s.path_reason_zh = $reason_zh, s.path_gap = $gap, s.path_updated_at = $updated_at,
+    s.path_goal = $goal, s.path_kind = $kind"""
+# record_attempt in ONE statement (one round trip, one query plan): claim the counter,
+# look up the points $check_kps, and only if the claimed number follows $expected_seq (null:
+# no check) and every point is stored, write the attempt, the mastery states (if any) and
+# the path (if $with_path). The counter's SET reads the property it writes (a direct
+# dependency), so Cypher takes the Student node's write lock BEFORE reading it: concurrent
+# submissions of one student queue there and each sees the previous one's number, so the
+# check is race-free. When `ok` is false nothing but the claim was written, and the caller
+# raises, which rolls the claim back.
+RECORD_ATTEMPT = (
+    """
 MATCH (s:Student {id: $student_id})
 SET s.attempt_seq = coalesce(s.attempt_seq, 0) + 1
-RETURN s.attempt_seq AS seq,
-       COLLECT { UNWIND $kps AS id MATCH (k:KnowledgePoint {id: id}) RETURN k.id } AS found
-"""
-# The write of record_attempt after the claim, in one statement: the attempt and every
-# mastery row (and, in the second form, the stored path on the Student node).
-RECORD_ATTEMPT = """
-MATCH (s:Student {id: $student_id})
-CREATE (s)-[:MADE]->(:Attempt {student_id: $student_id, seq: $seq,
-    item_id: $item_id, kp: $kp, answer: $answer, status: $status, correct: $correct,
-    misconception: $misconception, gap_kps: $gap_kps, at: $at,
-    hints: $hints, retry_answer: $retry_answer, retry_status: $retry_status,
-    solution_shown: $solution_shown})
-WITH s
-CALL (s) {
-    UNWIND $rows AS row
-    MATCH (k:KnowledgePoint {id: row.kp})
-    MERGE (s)-[m:MASTERY]->(k)
-    SET m.p = row.p, m.attempts = row.attempts, m.updated_at = row.updated_at, m.gap = row.gap
-}
-"""
-RECORD_ATTEMPT_WITH_PATH = (
-    RECORD_ATTEMPT
-    + """SET s.path_kps = $kps, s.path_next_kp = $next_kp, s.path_reason = $reason,
-    s.path_reason_zh = $reason_zh, s.path_gap = $gap, s.path_updated_at = $updated_at,
-    s.path_goal = $goal, s.path_kind = $kind
+WITH s, s.attempt_seq AS seq,
+     COLLECT { UNWIND $check_kps AS id MATCH (k:KnowledgePoint {id: id}) RETURN k.id } AS found
+WITH s, seq, found,
+     ($expected_seq IS NULL OR seq - 1 = $expected_seq) AND size(found) = size($check_kps) AS ok
+CALL (s, seq, ok) {
+    WITH s, seq, ok WHERE ok
+    CREATE (s)-[:MADE]->(:Attempt {student_id: $student_id, seq: seq,
+        item_id: $item_id, kp: $kp, answer: $answer, status: $status, correct: $correct,
+        misconception: $misconception, gap_kps: $gap_kps, at: $at,
+        hints: $hints, retry_answer: $retry_answer, retry_status: $retry_status,
+        solution_shown: $solution_shown})
+    FOREACH (_ IN CASE WHEN $with_path THEN [1] ELSE [] END | SET """
+    + _PATH_PROPERTIES
+    + """)
+    WITH s"""
+    + _MERGE_MASTERY
+    + """}
+RETURN seq, found, ok
 """
 )
 # learner_state in one read: the student, their class and goal, the curriculum
-# fingerprint, the latest attempt number, the [seq, item id] of the last $recent attempts,
-# and every mastery state. No row: no such student.
+# fingerprint, the latest attempt number (the counter), the [seq, item id] of the last
+# $recent attempts (an index range, not a walk over every attempt), and the mastery lists.
+# No row: no such student.
 LEARNER_STATE = """
 MATCH (s:Student {id: $student_id})
 OPTIONAL MATCH (s)-[:MEMBER_OF]->(c:Class)
 OPTIONAL MATCH (s)-[:GOAL]->(g:KnowledgePoint)
 OPTIONAL MATCH (cur:Curriculum {key: 'active'})
+WITH s, c, g, cur, coalesce(s.attempt_seq, 0) AS last
 RETURN s.name AS name, c.id AS class_id, g.id AS goal,
-       cur IS NOT NULL AS has_curriculum, cur.fingerprint AS fingerprint,
-       COLLECT { MATCH (s)-[:MADE]->(a:Attempt) RETURN max(a.seq) } AS last,
-       COLLECT { MATCH (s)-[:MADE]->(a:Attempt)
-                 WITH a ORDER BY a.seq DESC LIMIT $recent
+       cur IS NOT NULL AS has_curriculum, cur.fingerprint AS fingerprint, last,
+       COLLECT { MATCH (a:Attempt {student_id: $student_id}) WHERE a.seq > last - $recent
                  RETURN [a.seq, a.item_id] } AS recent,
-       COLLECT { MATCH (s)-[m:MASTERY]->(k:KnowledgePoint)
-                 RETURN [k.id, m.p, m.attempts, m.updated_at, m.gap] } AS mastery
+       s.mastery_kps AS kps, s.mastery_p AS p, s.mastery_attempts AS attempts,
+       s.mastery_updated_at AS updated_at, s.mastery_gap AS gap
 """
 KNOWLEDGE_POINTS_PRESENT = """
 UNWIND $ids AS id
 MATCH (k:KnowledgePoint {id: id})
 RETURN collect(k.id) AS found
 """
+# mastery(): the lists and the fingerprint of the curriculum they are filtered by.
 MASTERY = """
-MATCH (:Student {id: $student_id})-[m:MASTERY]->(k:KnowledgePoint)
-RETURN k.id AS kp, m.p AS p, m.attempts AS attempts, m.updated_at AS updated_at, m.gap AS gap
-ORDER BY kp
+MATCH (s:Student {id: $student_id})
+OPTIONAL MATCH (cur:Curriculum {key: 'active'})
+RETURN cur IS NOT NULL AS has_curriculum, cur.fingerprint AS fingerprint,
+       s.mastery_kps AS kps, s.mastery_p AS p, s.mastery_attempts AS attempts,
+       s.mastery_updated_at AS updated_at, s.mastery_gap AS gap
 """
 # One attempt, for record_turn (which reads it in the write transaction, then SETs the
 # turn's properties; attempts stored before turns existed lack them, read as defaults).
 ATTEMPT = """
-MATCH (:Student {id: $student_id})-[:MADE]->(a:Attempt {seq: $seq})
+MATCH (a:Attempt {student_id: $student_id, seq: $seq})
 RETURN a {.*} AS a
 """
 SET_ATTEMPT_TURN = """
-MATCH (:Student {id: $student_id})-[:MADE]->(a:Attempt {seq: $seq})
+MATCH (a:Attempt {student_id: $student_id, seq: $seq})
 SET a.hints = $hints, a.retry_answer = $retry_answer, a.retry_status = $retry_status,
     a.solution_shown = $solution_shown
 """
+# The newest $limit attempts (the index range below the counter).
 ATTEMPTS = """
-MATCH (:Student {id: $student_id})-[:MADE]->(a:Attempt)
+MATCH (s:Student {id: $student_id})
+MATCH (a:Attempt {student_id: $student_id}) WHERE a.seq > coalesce(s.attempt_seq, 0) - $limit
 RETURN a {.*} AS a
 ORDER BY a.seq DESC
-LIMIT $limit
 """
 
 DIRECT_PREREQUISITE_MAP = """
@@ -454,12 +489,7 @@ MATCH (c:Class {id: id})
 RETURN collect(c.id) AS found
 """
 # The path lives on the Student node: one node lock, no MERGE race between two writers.
-SET_PATH = """
-MATCH (s:Student {id: $student_id})
-SET s.path_kps = $kps, s.path_next_kp = $next_kp, s.path_reason = $reason,
-    s.path_reason_zh = $reason_zh, s.path_gap = $gap, s.path_updated_at = $updated_at,
-    s.path_goal = $goal, s.path_kind = $kind
-"""
+SET_PATH = "MATCH (s:Student {id: $student_id})\nSET " + _PATH_PROPERTIES
 GET_PATH = """
 MATCH (s:Student {id: $student_id})
 RETURN s.path_kps AS kps, s.path_next_kp AS next_kp, s.path_reason AS reason,
@@ -477,18 +507,56 @@ SET s.placement_version = coalesce(s.placement_version, 0)
 RETURN s.placement_version AS version,
        COLLECT { UNWIND $kps AS id MATCH (k:KnowledgePoint {id: id}) RETURN k.id } AS found
 """
-SET_PLACEMENT = """
+SET_PLACEMENT = (
+    """
 MATCH (s:Student {id: $student_id})
 SET s.placement_doc = $document, s.placement_version = $version
-WITH s
-CALL (s) {
-    UNWIND $rows AS row
-    MATCH (k:KnowledgePoint {id: row.kp})
-    MERGE (s)-[m:MASTERY]->(k)
-    SET m.p = row.p, m.attempts = row.attempts, m.updated_at = row.updated_at, m.gap = row.gap
-}
-"""
+WITH s"""
+    + _MERGE_MASTERY
+)
 GET_PLACEMENT = """
 MATCH (s:Student {id: $student_id})
 RETURN s.placement_doc AS document, s.placement_version AS version
+"""
+
+# -- the learner-state layout: finding and moving the old one (`tutor migrate`) ------------
+# Any (:Student)-[:MASTERY]->(:KnowledgePoint) relationship means the store still holds
+# learner state in the layout before issue 17 (one relationship-type lookup, no scan).
+OLD_LAYOUT_PRESENT = """
+OPTIONAL MATCH ()-[m:MASTERY]->()
+WITH m LIMIT 1
+RETURN m IS NOT NULL AS found
+"""
+# One batch of students with old MASTERY relationships. The SET takes each student's write
+# lock before their relationships are read (as a writer's claim does), so an old-layout
+# writer still running cannot add one between this read and the delete that follows.
+OLD_MASTERY_BATCH = """
+MATCH (s:Student)-[:MASTERY]->(:KnowledgePoint)
+WITH DISTINCT s LIMIT $batch
+SET s.attempt_seq = coalesce(s.attempt_seq, 0)
+RETURN s.id AS id,
+       COLLECT { MATCH (s)-[m:MASTERY]->(k:KnowledgePoint)
+                 RETURN [k.id, m.p, m.attempts, m.updated_at, coalesce(m.gap, false)] } AS old,
+       s.mastery_kps AS kps, s.mastery_p AS p, s.mastery_attempts AS attempts,
+       s.mastery_updated_at AS updated_at, s.mastery_gap AS gap
+"""
+SET_MASTERY_LISTS = """
+UNWIND $rows AS row
+MATCH (s:Student {id: row.id})
+SET s.mastery_kps = row.kps, s.mastery_p = row.p, s.mastery_attempts = row.attempts,
+    s.mastery_updated_at = row.updated_at, s.mastery_gap = row.gap
+"""
+DELETE_OLD_MASTERY = """
+UNWIND $ids AS id
+MATCH (:Student {id: id})-[m:MASTERY]->()
+DELETE m
+RETURN count(m) AS removed
+"""
+# The counter must be the latest attempt number (learner_state reads it as such).
+FIX_ATTEMPT_COUNTERS = """
+MATCH (s:Student)
+WITH s, COLLECT { MATCH (s)-[:MADE]->(a:Attempt) RETURN max(a.seq) }[0] AS top
+WHERE s.attempt_seq IS NULL OR s.attempt_seq < coalesce(top, 0)
+SET s.attempt_seq = coalesce(top, 0)
+RETURN count(s) AS fixed
 """

@@ -6,7 +6,12 @@
 * Constraints and indexes come from ``graph/schema.cypher`` and are applied
   idempotently when the store is opened.
 * Connection problems surface as :class:`StoreUnavailable` with a message that
-  names the URL, never as a driver traceback.
+  names the URL, never as a driver traceback; a request the server did not finish in
+  time (its transaction timeout, no free connection, retries used up) as
+  :class:`StoreBusy`, which the app turns into "try again".
+* Learner state is laid out so that answering writes only the student's own nodes (see
+  :mod:`tutor.graph.cypher`, "learner state"); :meth:`Neo4jStore.migrate` moves a store
+  written in the earlier layout.
 """
 
 from __future__ import annotations
@@ -52,11 +57,12 @@ from tutor.errors import (
     InputError,
     MissingDependency,
     NotFoundError,
+    StoreBusy,
     StoreError,
     StoreUnavailable,
 )
 from tutor.graph import algorithms, checks, cypher
-from tutor.graph.protocol import LearnerState
+from tutor.graph.protocol import LearnerState, MigrationReport
 from tutor.resources import shipped_path
 from tutor.settings import Settings
 
@@ -77,6 +83,26 @@ _WRITE_STRIPES = 64
 #: Version of how a curriculum is laid out in the database (2: points carry `ix`).
 #: A stored curriculum of another format is reloaded even if its content is the same.
 STORE_FORMAT = 2
+
+#: Version of how learner state is laid out (2: mastery as lists on the Student node; 1:
+#: MASTERY relationships to the shared KnowledgePoint nodes). ``tutor migrate`` moves 1 to 2.
+LEARNER_LAYOUT = 2
+
+#: Students moved per transaction by :meth:`Neo4jStore.migrate`.
+MIGRATE_BATCH = 500
+
+#: Server error codes that mean "the transaction ran past its timeout" or "it was stopped
+#: (by that timeout) while waiting for a lock" (the names differ across 5.x releases).
+_TIMEOUT_CODES = frozenset(
+    {
+        "Neo.ClientError.Transaction.TransactionTimedOut",
+        "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+        "Neo.ClientError.Transaction.LockClientStopped",
+        "Neo.TransientError.Transaction.LockClientStopped",
+        "Neo.ClientError.Transaction.Terminated",
+        "Neo.TransientError.Transaction.Terminated",
+    }
+)
 
 
 def display_url(url: str) -> str:
@@ -110,15 +136,26 @@ def open_neo4j_store(url: str, settings: Settings) -> Neo4jStore:
         auth=(user, password),
         connection_timeout=5.0,
         max_transaction_retry_time=10.0,
+        # Every thread serving a request holds at most one connection at a time; one that
+        # finds none free gives up as a timed-out transaction would (StoreBusy), not after
+        # the driver's default minute.
+        max_connection_pool_size=settings.neo4j_pool_size,
+        connection_acquisition_timeout=settings.neo4j_tx_timeout_s,
         # Our queries name labels that may not exist yet in an empty database; the
         # server's "unknown label" notices are noise, not problems.
         notifications_min_severity="OFF",
     )
-    store = Neo4jStore(driver, url=shown, database=settings.neo4j_database)
+    store = Neo4jStore(
+        driver,
+        url=shown,
+        database=settings.neo4j_database,
+        tx_timeout_s=settings.neo4j_tx_timeout_s,
+    )
     try:
         with store._translate_errors():
             driver.verify_connectivity()
         store.apply_schema()
+        store.check_layout()
     except BaseException:
         driver.close()
         raise
@@ -133,13 +170,31 @@ class Neo4jStore:
     decorator); the methods check only what needs the stored data.
     """
 
-    def __init__(self, driver: Driver, *, url: str, database: str | None = None) -> None:
+    def __init__(
+        self,
+        driver: Driver,
+        *,
+        url: str,
+        database: str | None = None,
+        tx_timeout_s: float | None = 5.0,
+    ) -> None:
         self._driver = driver
         self.url = url
         self._database = database
-        # (curriculum fingerprint, ids indexed by `ix`): see cypher.ALL_PREREQUISITES.
-        self._id_table: tuple[str, list[str]] | None = None
+        #: The server-side limit of a student's request (see :meth:`_read`); None: the
+        #: server's own ``db.transaction.timeout``.
+        self.tx_timeout_s = tx_timeout_s
+        # (curriculum fingerprint, ids indexed by `ix`, the same ids as a set): see
+        # cypher.ALL_PREREQUISITES and _kp_ids_now.
+        self._id_table: tuple[str, list[str], frozenset[str]] | None = None
         self._student_locks = [threading.Lock() for _ in range(_WRITE_STRIPES)]
+        # True while the database may still hold learner state in the old layout.
+        self._old_layout = False
+        # Transactions open right now and the most at once since reset_peak(): what the
+        # connection pool must hold (a transaction holds one connection).
+        self._busy_lock = threading.Lock()
+        self._in_flight = 0
+        self.peak_in_flight = 0
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -148,10 +203,12 @@ class Neo4jStore:
         """Turn driver failures into one-line :class:`StoreUnavailable` messages."""
         from neo4j.exceptions import (
             AuthError,
+            ConnectionAcquisitionTimeoutError,
             DriverError,
             Neo4jError,
             ServiceUnavailable,
             SessionExpired,
+            TransientError,
         )
 
         try:
@@ -169,7 +226,14 @@ class Neo4jStore:
             ) from None
         except OSError as exc:
             raise StoreUnavailable(f"Neo4j at {self.url} is not reachable ({exc})") from None
+        except ConnectionAcquisitionTimeoutError:
+            raise self._busy("no connection to the server was free") from None
+        except TransientError as exc:
+            # The driver retried it for max_transaction_retry_time and it kept failing.
+            raise self._busy(f"{exc.code}, retried") from None
         except Neo4jError as exc:
+            if exc.code in _TIMEOUT_CODES:
+                raise self._busy(f"{exc.code}") from None
             # The transaction was rolled back by the server: nothing was written.
             raise StoreError(
                 f"Neo4j at {self.url} refused the operation ({exc.code}: "
@@ -178,13 +242,47 @@ class Neo4jStore:
         except DriverError as exc:
             raise StoreError(f"Neo4j driver error for {self.url}: {_first_line(exc)}") from None
 
-    def _read(self, work: Callable[[ManagedTransaction], T]) -> T:
-        with self._translate_errors(), self._driver.session(database=self._database) as session:
-            return session.execute_read(work)
+    def _busy(self, why: str) -> StoreBusy:
+        limit = "" if self.tx_timeout_s is None else f" within {self.tx_timeout_s:g} s"
+        return StoreBusy(
+            f"Neo4j at {self.url} did not finish the request{limit} ({why}); nothing was "
+            "saved — try again"
+        )
 
-    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
-        with self._translate_errors(), self._driver.session(database=self._database) as session:
-            return session.execute_write(work)
+    def _read(self, work: Callable[[ManagedTransaction], T], *, quick: bool = False) -> T:
+        """Run ``work`` in a managed read transaction. ``quick``: a student's request,
+        cut by the server after :attr:`tx_timeout_s` (a hung request becomes StoreBusy
+        instead of a page that never answers); otherwise the server's own limit, for
+        bulk work such as loading a curriculum."""
+        return self._run(work, quick=quick, write=False)
+
+    def _write(self, work: Callable[[ManagedTransaction], T], *, quick: bool = False) -> T:
+        """Run ``work`` in a managed write transaction (``quick`` as for :meth:`_read`)."""
+        return self._run(work, quick=quick, write=True)
+
+    def _run(self, work: Callable[[ManagedTransaction], T], *, quick: bool, write: bool) -> T:
+        if quick and self.tx_timeout_s is not None:
+            from neo4j import unit_of_work
+
+            work = unit_of_work(timeout=self.tx_timeout_s)(work)
+        with self._busy_lock:
+            self._in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
+        try:
+            with (
+                self._translate_errors(),
+                self._driver.session(database=self._database) as session,
+            ):
+                return session.execute_write(work) if write else session.execute_read(work)
+        finally:
+            with self._busy_lock:
+                self._in_flight -= 1
+
+    def reset_peak(self) -> int:
+        """Start counting the most transactions open at once afresh; the previous peak."""
+        with self._busy_lock:
+            peak, self.peak_in_flight = self.peak_in_flight, self._in_flight
+        return peak
 
     def apply_schema(self) -> None:
         """Create the constraints and indexes of ``graph/schema.cypher`` if missing."""
@@ -389,15 +487,25 @@ class Neo4jStore:
 
     def _ids_by_ix(self, tx: ManagedTransaction, fingerprint: str) -> list[str]:
         """Ids indexed by `ix` for the curriculum with ``fingerprint`` (cached, read in ``tx``)."""
+        return self._id_cache(tx, fingerprint)[1]
+
+    def _kp_ids_now(self, tx: ManagedTransaction, fingerprint: str | None) -> frozenset[str]:
+        """The ids of the stored points (``fingerprint``: the curriculum's, as read in ``tx``;
+        None: no curriculum). Mastery of a point outside them is not shown."""
+        return frozenset() if fingerprint is None else self._id_cache(tx, fingerprint)[2]
+
+    def _id_cache(
+        self, tx: ManagedTransaction, fingerprint: str
+    ) -> tuple[str, list[str], frozenset[str]]:
         table = self._id_table
         if table is None or table[0] != fingerprint:
             rows = tx.run(cypher.ID_TABLE).values()
             ids = [""] * len(rows)
             for ix, kp_id in rows:
                 ids[ix] = kp_id
-            table = (fingerprint, ids)
+            table = (fingerprint, ids, frozenset(ids))
             self._id_table = table
-        return table[1]
+        return table
 
     def prerequisites(self, kp_id: str, depth: int | None = None) -> list[str]:
         """See :meth:`GraphStore.prerequisites`."""
@@ -698,7 +806,7 @@ class Neo4jStore:
 
     def get_student(self, student_id: str) -> Student:
         """See :meth:`GraphStore.get_student`."""
-        return self._read(lambda tx: self._student(tx, student_id))
+        return self._read(lambda tx: self._student(tx, student_id), quick=True)
 
     def list_classes(self, teacher_id: str | None = None) -> list[ClassGroup]:
         """See :meth:`GraphStore.list_classes`."""
@@ -744,86 +852,60 @@ class Neo4jStore:
         expected_seq: int | None = None,
         path: StoredPath | None = None,
     ) -> Attempt:
-        """See :meth:`GraphStore.record_attempt`. One write transaction.
+        """See :meth:`GraphStore.record_attempt`. One write transaction of two statements.
 
         The student's counter is claimed first (that takes the node's write lock), so the
-        ``expected_seq`` check sees every answer committed before this one.
+        ``expected_seq`` check sees every answer committed before this one. Everything
+        written is the student's own: the Student node (counter, mastery lists, path) and a
+        new Attempt node; no node another student shares is locked.
         """
-        # Sorted by point: a new MASTERY relationship locks its point's node, and writers
-        # that take those locks in one global order cannot deadlock each other.
-        rows = [
-            {
-                "kp": kp,
-                "p": m.p,
-                "attempts": m.attempts,
-                "updated_at": m.updated_at,
-                "gap": m.gap,
-            }
-            for kp, m in sorted(mastery.items())
-        ]
+        self._require_layout()
         kps = sorted({attempt.kp, *mastery})
+        params = _record_params(attempt, mastery, expected_seq, path)
 
         def work(tx: ManagedTransaction) -> int:
-            # The claim comes first: it takes the student node's write lock, so what
-            # follows (the expected_seq check included) cannot interleave with another
-            # write for this student. No row means no such student.
-            claimed = tx.run(
-                cypher.CLAIM_ATTEMPT_SEQ, student_id=attempt.student_id, kps=kps
-            ).single()
-            if claimed is None:
+            # One statement claims the student's counter (the node's write lock, so the
+            # expected_seq check cannot interleave with another write of this student) and
+            # writes only when the checks pass. No row means no such student.
+            r = tx.run(cypher.RECORD_ATTEMPT, params).single()
+            if r is None:
                 self._student(tx, attempt.student_id)  # raises the usual NotFoundError
-            seq = int(claimed["seq"]) if claimed is not None else 0
-            missing = checks.first_missing(kps, claimed["found"] if claimed else ())
-            if missing is not None:
-                raise self._not_found(missing)
-            if expected_seq is not None and seq - 1 != expected_seq:
+                raise AssertionError("unreachable")  # pragma: no cover
+            seq = int(r["seq"])
+            if not r["ok"]:
                 # Raising inside the transaction function rolls the claim back.
+                missing = checks.first_missing(kps, r["found"])
+                if missing is not None:
+                    raise self._not_found(missing)
+                assert expected_seq is not None
                 raise checks.attempt_conflict(attempt.student_id, expected_seq, seq - 1)
-            # One statement (one round trip) writes the attempt, the mastery and the path.
-            tx.run(
-                cypher.RECORD_ATTEMPT if path is None else cypher.RECORD_ATTEMPT_WITH_PATH,
-                student_id=attempt.student_id,
-                seq=seq,
-                item_id=attempt.item_id,
-                kp=attempt.kp,
-                answer=attempt.answer,
-                status=attempt.status,
-                correct=attempt.correct,
-                misconception=attempt.misconception,
-                gap_kps=list(attempt.gap_kps),
-                at=attempt.at,
-                hints=list(attempt.hints),
-                retry_answer=attempt.retry_answer,
-                retry_status=attempt.retry_status,
-                solution_shown=attempt.solution_shown,
-                rows=rows,
-                **({} if path is None else _path_params(path)),
-            ).consume()
             return seq
 
-        # Concurrent writers of one student deadlock inside Neo4j on the locks of the
-        # student node and its relationship groups (measured: ~10 DeadlockDetected per 24
-        # simultaneous submissions; the driver retries each after about a second), so
-        # this process queues them itself. Other processes stay correct through the
-        # node lock and the expected_seq check; they only pay the occasional retry.
+        # Concurrent writers of ONE student would deadlock inside Neo4j on the locks of
+        # the student node and its relationship groups (measured: ~10 DeadlockDetected per
+        # 24 simultaneous submissions; the driver retries each after about a second), so
+        # this process queues them itself. Other processes stay correct through the node
+        # lock and the expected_seq check; they only pay the occasional retry.
         stripe = zlib.crc32(attempt.student_id.encode()) % _WRITE_STRIPES
         with self._student_locks[stripe]:
-            seq = self._write(work)
+            seq = self._write(work, quick=True)
         return replace(attempt, seq=seq)
 
     def mastery(self, student_id: str) -> dict[str, MasteryState]:
         """See :meth:`GraphStore.mastery`."""
+        self._require_layout()
 
-        def work(tx: ManagedTransaction) -> dict[str, MasteryState]:
-            self._student(tx, student_id)
-            return {
-                r["kp"]: MasteryState(
-                    float(r["p"]), int(r["attempts"]), float(r["updated_at"]), bool(r["gap"])
-                )
-                for r in tx.run(cypher.MASTERY, student_id=student_id)
-            }
+        def work(tx: ManagedTransaction) -> dict[str, MasteryState] | None:
+            r = tx.run(cypher.MASTERY, student_id=student_id).single()
+            if r is None:
+                return None
+            fingerprint = str(r["fingerprint"] or "") if r["has_curriculum"] else None
+            return _mastery_from_lists(r, self._kp_ids_now(tx, fingerprint))
 
-        return self._read(work)
+        found = self._read(work, quick=True)
+        if found is None:
+            raise checks.no_student(student_id, self.url)
+        return found
 
     def attempts(self, student_id: str, *, limit: int | None = None) -> list[Attempt]:
         """See :meth:`GraphStore.attempts`."""
@@ -838,7 +920,7 @@ class Neo4jStore:
             rows = [dict(r["a"]) for r in result]
             return [_attempt(a) for a in reversed(rows)]
 
-        return self._read(work)
+        return self._read(work, quick=limit is not None)
 
     def record_turn(
         self,
@@ -874,33 +956,98 @@ class Neo4jStore:
         # Queued with the student's other writes (see record_attempt).
         stripe = zlib.crc32(student_id.encode()) % _WRITE_STRIPES
         with self._student_locks[stripe]:
-            return self._write(work)
+            return self._write(work, quick=True)
 
     def learner_state(self, student_id: str, *, recent: int = 0) -> LearnerState:
         """See :meth:`GraphStore.learner_state`. One query in one read transaction."""
+        self._require_layout()
 
         def work(tx: ManagedTransaction) -> LearnerState | None:
             r = tx.run(cypher.LEARNER_STATE, student_id=student_id, recent=recent).single()
             if r is None:
                 return None
-            mastery = {
-                kp: MasteryState(float(p), int(n), float(at), bool(gap))
-                for kp, p, n, at, gap in sorted(r["mastery"])
-            }
-            last = r["last"][0] if r["last"] else None
+            fingerprint = str(r["fingerprint"] or "") if r["has_curriculum"] else None
             items = sorted(r["recent"], reverse=True)
             return LearnerState(
                 student=Student(student_id, r["name"], r["class_id"], r["goal"]),
-                mastery=mastery,
-                last_seq=int(last or 0),
+                mastery=_mastery_from_lists(r, self._kp_ids_now(tx, fingerprint)),
+                last_seq=int(r["last"]),
                 recent_items=tuple(str(item) for _, item in items),
-                curriculum=str(r["fingerprint"] or "") if r["has_curriculum"] else None,
+                curriculum=fingerprint,
             )
 
-        state = self._read(work)
+        state = self._read(work, quick=True)
         if state is None:
             raise checks.no_student(student_id, self.url)
         return state
+
+    # -- the learner-state layout ------------------------------------------------------
+
+    def check_layout(self) -> bool:
+        """Look whether the database still holds learner state in the layout before
+        :data:`LEARNER_LAYOUT` (MASTERY relationships); True if it does. While it does,
+        reading or writing mastery is refused with a message that says to run
+        ``tutor migrate`` (reading would show no mastery, and a write would build on none)."""
+        old = bool(self._read(lambda tx: tx.run(cypher.OLD_LAYOUT_PRESENT).single(strict=True)[0]))
+        if old and not self._old_layout:
+            log.warning("%s holds learner state in the old layout: run `tutor migrate`", self.url)
+        self._old_layout = old
+        return old
+
+    def _require_layout(self) -> None:
+        # Looked at again while the old layout was seen: another process (`tutor migrate`)
+        # may have moved it since; after that, this costs nothing.
+        if self._old_layout and self.check_layout():
+            raise StoreError(
+                f"Neo4j at {self.url} holds learner state in the layout of an earlier "
+                "version (MASTERY relationships); run `tutor migrate` once to move it "
+                "(safe to repeat); nothing was changed"
+            )
+
+    def migrate(self) -> MigrationReport:
+        """Move learner state written in an earlier layout to this one (idempotent).
+
+        Mastery held as ``(:Student)-[:MASTERY]->(:KnowledgePoint)`` relationships moves to
+        the student's lists, :data:`MIGRATE_BATCH` students per transaction (a state the
+        lists already hold for the same point is kept if it is newer); the relationships
+        are deleted with the move. Attempt counters behind the latest attempt are set to it.
+        A store already in the current layout is left as it is.
+        """
+        students = moved = removed = batches = 0
+        while True:
+            batch = self._write(lambda tx: _migrate_batch(tx, MIGRATE_BATCH))
+            if batch is None:
+                break
+            batches += 1
+            students += batch[0]
+            moved += batch[1]
+            removed += batch[2]
+        fixed = self._write(
+            lambda tx: int(tx.run(cypher.FIX_ATTEMPT_COUNTERS).single(strict=True)["fixed"])
+        )
+        self.check_layout()
+        changed = bool(students or fixed)
+        if changed:
+            log.info(
+                "migrated %s: mastery of %d students (%d states), %d attempt counters",
+                self.url,
+                students,
+                moved,
+                fixed,
+            )
+        return MigrationReport(
+            store=self.url,
+            engine="neo4j",
+            layout=LEARNER_LAYOUT,
+            changed=changed,
+            moved={
+                "students": students,
+                "mastery_states": moved,
+                "mastery_relationships_removed": removed,
+                "attempt_counters": fixed,
+            },
+            batches=batches,
+        )
 
     # -- accounts and stored paths -----------------------------------------------------
 
@@ -945,7 +1092,7 @@ class Neo4jStore:
             )
             tx.run(query, id=person_id, hash=password_hash).consume()
 
-        self._write(work)
+        self._write(work, quick=True)
 
     def password_hash(self, person_id: str) -> str | None:
         """See :meth:`GraphStore.password_hash`."""
@@ -955,7 +1102,7 @@ class Neo4jStore:
             found = row["teacher_hash"] or row["student_hash"]
             return None if found is None else str(found)
 
-        return self._read(work)
+        return self._read(work, quick=True)
 
     def set_path(self, student_id: str, path: StoredPath) -> None:
         """See :meth:`GraphStore.set_path`."""
@@ -964,7 +1111,7 @@ class Neo4jStore:
             self._student(tx, student_id)
             _write_path(tx, student_id, path)
 
-        self._write(work)
+        self._write(work, quick=True)
 
     def get_path(self, student_id: str) -> StoredPath | None:
         """See :meth:`GraphStore.get_path`."""
@@ -985,7 +1132,7 @@ class Neo4jStore:
                 r["kind"],
             )
 
-        return self._read(work)
+        return self._read(work, quick=True)
 
     # -- sessions and the sign-in throttle -------------------------------------------
     # Sessions and throttle counts are nodes of their own, linked to nothing: signing in
@@ -1000,7 +1147,7 @@ class Neo4jStore:
                 raise InputError("that session token is already in use")
             tx.run(_CREATE_SESSION, props=asdict(record)).consume()
 
-        self._write(work)
+        self._write(work, quick=True)
 
     def get_session(self, token_hash: str) -> SessionRecord | None:
         """See :meth:`Sessions.get_session`."""
@@ -1009,14 +1156,15 @@ class Neo4jStore:
             row = tx.run(_GET_SESSION, token_hash=token_hash).single()
             return None if row is None else SessionRecord(**dict(row["s"]))
 
-        return self._read(work)
+        return self._read(work, quick=True)
 
     def touch_session(self, token_hash: str, expires_at: float) -> None:
         """See :meth:`Sessions.touch_session`."""
         self._write(
             lambda tx: tx.run(
                 _TOUCH_SESSION, token_hash=token_hash, expires_at=expires_at
-            ).consume()
+            ).consume(),
+            quick=True,
         )
 
     def end_session(self, token_hash: str) -> bool:
@@ -1025,7 +1173,7 @@ class Neo4jStore:
         def work(tx: ManagedTransaction) -> bool:
             return int(tx.run(_END_SESSION, token_hash=token_hash).single(strict=True)["n"]) > 0
 
-        return self._write(work)
+        return self._write(work, quick=True)
 
     def end_sessions_of(self, person_id: str) -> int:
         """See :meth:`Sessions.end_sessions_of`."""
@@ -1033,7 +1181,7 @@ class Neo4jStore:
         def work(tx: ManagedTransaction) -> int:
             return int(tx.run(_END_SESSIONS_OF, user_id=person_id).single(strict=True)["n"])
 
-        return self._write(work)
+        return self._write(work, quick=True)
 
     def prune_sessions(self, now: float) -> int:
         """See :meth:`Sessions.prune_sessions`."""
@@ -1054,16 +1202,18 @@ class Neo4jStore:
             rows = tx.run(_NOTE_FAILURES, keys=list(keys), at=at, forget=forget_before)
             return _failures(keys, rows)
 
-        return self._write(work)
+        return self._write(work, quick=True)
 
     def sign_in_failures(self, keys: Sequence[str]) -> list[SignInFailures]:
         """See :meth:`Sessions.sign_in_failures`."""
         checks.check_throttle_keys(keys)
-        return self._read(lambda tx: _failures(keys, tx.run(_GET_FAILURES, keys=list(keys))))
+        return self._read(
+            lambda tx: _failures(keys, tx.run(_GET_FAILURES, keys=list(keys))), quick=True
+        )
 
     def clear_sign_in_failures(self, key: str) -> None:
         """See :meth:`Sessions.clear_sign_in_failures`."""
-        self._write(lambda tx: tx.run(_CLEAR_FAILURES, key=key).consume())
+        self._write(lambda tx: tx.run(_CLEAR_FAILURES, key=key).consume(), quick=True)
 
     def prune_sign_in_failures(self, before: float) -> int:
         """See :meth:`Sessions.prune_sign_in_failures`."""
@@ -1083,12 +1233,9 @@ class Neo4jStore:
         path: StoredPath | None = None,
     ) -> int:
         """See :meth:`GraphStore.set_placement`. One write transaction."""
+        self._require_layout()
         text = json.dumps(document, ensure_ascii=False, sort_keys=True)
-        # Sorted by point, as in record_attempt (one lock order, no deadlock).
-        rows = [
-            {"kp": kp, "p": m.p, "attempts": m.attempts, "updated_at": m.updated_at, "gap": m.gap}
-            for kp, m in sorted((mastery or {}).items())
-        ]
+        lists = _mastery_params(mastery or {})
         kps = sorted((mastery or {}).keys())
 
         def work(tx: ManagedTransaction) -> int:
@@ -1107,13 +1254,13 @@ class Neo4jStore:
                 student_id=student_id,
                 document=text,
                 version=latest + 1,
-                rows=rows,
+                **lists,
             ).consume()
             if path is not None:
                 _write_path(tx, student_id, path)
             return latest + 1
 
-        return self._write(work)
+        return self._write(work, quick=True)
 
     def get_placement(self, student_id: str) -> tuple[dict[str, Any], int] | None:
         """See :meth:`GraphStore.get_placement`."""
@@ -1125,14 +1272,19 @@ class Neo4jStore:
                 return None
             return dict(json.loads(r["document"])), int(r["version"])
 
-        return self._read(work)
+        return self._read(work, quick=True)
 
 
 #: LIMIT needs a number; this stands for "no limit".
 _NO_LIMIT = 2**62
 
 
-def _path_params(path: StoredPath) -> dict[str, Any]:
+def _path_params(path: StoredPath | None) -> dict[str, Any]:
+    """The path's parameters (all null for no path)."""
+    if path is None:
+        return dict.fromkeys(
+            ("kps", "next_kp", "reason", "reason_zh", "gap", "updated_at", "goal", "kind")
+        )
     return {
         "kps": list(path.kps),
         "next_kp": path.next_kp,
@@ -1145,8 +1297,103 @@ def _path_params(path: StoredPath) -> dict[str, Any]:
     }
 
 
+def _record_params(
+    attempt: Attempt,
+    mastery: Mapping[str, MasteryState],
+    expected_seq: int | None,
+    path: StoredPath | None,
+) -> dict[str, Any]:
+    """The parameters of cypher.RECORD_ATTEMPT."""
+    return {
+        "student_id": attempt.student_id,
+        "check_kps": sorted({attempt.kp, *mastery}),
+        "expected_seq": expected_seq,
+        "item_id": attempt.item_id,
+        "kp": attempt.kp,
+        "answer": attempt.answer,
+        "status": attempt.status,
+        "correct": attempt.correct,
+        "misconception": attempt.misconception,
+        "gap_kps": list(attempt.gap_kps),
+        "at": attempt.at,
+        "hints": list(attempt.hints),
+        "retry_answer": attempt.retry_answer,
+        "retry_status": attempt.retry_status,
+        "solution_shown": attempt.solution_shown,
+        **_mastery_params(mastery),
+        "with_path": path is not None,
+        **_path_params(path),
+    }
+
+
 def _write_path(tx: ManagedTransaction, student_id: str, path: StoredPath) -> None:
     tx.run(cypher.SET_PATH, student_id=student_id, **_path_params(path)).consume()
+
+
+#: The Student node's mastery lists, in the order of a MasteryState's fields.
+_MASTERY_LISTS = ("kps", "p", "attempts", "updated_at", "gap")
+
+
+def _mastery_params(mastery: Mapping[str, MasteryState]) -> dict[str, Any]:
+    """The ``$m_…`` parameters of cypher._MERGE_MASTERY: one list per field, one entry per
+    point. The numbers are cast so that every list holds one type (Neo4j stores no list
+    of mixed types)."""
+    items = sorted(mastery.items())
+    return {
+        "m_kps": [kp for kp, _ in items],
+        "m_p": [float(m.p) for _, m in items],
+        "m_attempts": [int(m.attempts) for _, m in items],
+        "m_updated_at": [float(m.updated_at) for _, m in items],
+        "m_gap": [bool(m.gap) for _, m in items],
+    }
+
+
+def _mastery_from_lists(record: Any, kp_ids: Collection[str]) -> dict[str, MasteryState]:
+    """The mastery states held in a Student node's lists (a record with the fields of
+    :data:`_MASTERY_LISTS`), sorted by point, keeping the points in ``kp_ids``."""
+    kps, ps, ns, ats, gaps = (record[name] or [] for name in _MASTERY_LISTS)
+    return {
+        kp: MasteryState(float(p), int(n), float(at), bool(gap))
+        for kp, p, n, at, gap in sorted(zip(kps, ps, ns, ats, gaps, strict=True))
+        if kp in kp_ids
+    }
+
+
+def _migrate_batch(tx: ManagedTransaction, size: int) -> tuple[int, int, int] | None:
+    """Move the MASTERY relationships of up to ``size`` students into their lists; None
+    when no student has any left, else (students, states moved, relationships removed).
+
+    Where a student's lists already hold a state for the same point (an app of this
+    version wrote it while an old one was still running), the newer state stays."""
+    rows = []
+    moved = 0
+    for r in tx.run(cypher.OLD_MASTERY_BATCH, batch=size):
+        merged = {
+            kp: (float(p), int(n), float(at), bool(gap))
+            for kp, p, n, at, gap in zip(*(r[name] or [] for name in _MASTERY_LISTS), strict=True)
+        }
+        for kp, p, n, at, gap in r["old"]:
+            moved += 1
+            state = (float(p), int(n), float(at), bool(gap))
+            if kp not in merged or merged[kp][2] < state[2]:
+                merged[kp] = state
+        ordered = sorted(merged.items())
+        rows.append(
+            {
+                "id": r["id"],
+                "kps": [kp for kp, _ in ordered],
+                **{
+                    name: [state[i] for _, state in ordered]
+                    for i, name in enumerate(_MASTERY_LISTS[1:])
+                },
+            }
+        )
+    if not rows:
+        return None
+    tx.run(cypher.SET_MASTERY_LISTS, rows=rows).consume()
+    ids = [row["id"] for row in rows]
+    removed = int(tx.run(cypher.DELETE_OLD_MASTERY, ids=ids).single(strict=True)["removed"])
+    return len(rows), moved, removed
 
 
 def _problem_from_record(r: Any) -> Problem:

@@ -61,6 +61,46 @@ class LearnerState:
     curriculum: str | None
 
 
+@dataclass(frozen=True)
+class MigrationReport:
+    """What :meth:`LayoutMigration.migrate` moved (``tutor migrate --json``).
+
+    ``layout`` is the engine's layout version after the run (None for an engine that
+    keeps its own layout up to date when it opens a store); ``changed`` is False when the
+    store was already in it (a second run changes nothing); ``moved`` counts what moved,
+    by kind (engine-specific names); ``batches`` the write transactions it took.
+    """
+
+    store: str
+    engine: str
+    layout: int | None
+    changed: bool
+    moved: Mapping[str, int]
+    batches: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` document."""
+        return {
+            "store": self.store,
+            "engine": self.engine,
+            "layout": self.layout,
+            "changed": self.changed,
+            "moved": dict(self.moved),
+            "batches": self.batches,
+        }
+
+
+@runtime_checkable
+class LayoutMigration(Protocol):
+    """An engine whose stored layout can be older than its code and is moved on request
+    (``tutor migrate``). The embedded engine needs no such step: it adds what its tables
+    lack whenever a file is opened."""
+
+    def migrate(self) -> MigrationReport:
+        """Move whatever an earlier version wrote to the current layout; idempotent."""
+        ...
+
+
 @runtime_checkable
 class StoreRole(Protocol):
     """What every role of the store has: where it is."""

@@ -270,6 +270,8 @@ _MESSAGES: dict[str, str] = {
     "ui.fb_try_again": "This try did not count. Write your answer again.",
     "ui.answer_not_saved": "Several answers arrived at the same moment and this one was not saved. "
     "Please submit it again.",
+    "ui.store_busy": "The tutor took too long to answer, so nothing was saved. Please wait a "
+    "moment and try again.",
     "ui.hint_n": "Hint {n}:",
     "ui.no_more_hints": "No more hints for this problem.",
     "ui.style": "Style",

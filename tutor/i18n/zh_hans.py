@@ -239,6 +239,7 @@ _MESSAGES: dict[str, str] = {
     "ui.fb_unreadable": "我没能读懂这个答案，请检查写法后再试一次。",
     "ui.fb_try_again": "这次不计分，请重新写出答案。",
     "ui.answer_not_saved": "同一时刻收到了好几个答案，这个答案没有保存下来，请再提交一次。",
+    "ui.store_busy": "辅导系统这会儿太忙，没能及时回应，所以什么都没有保存。请稍等片刻再试一次。",
     "ui.hint_n": "提示 {n}：",
     "ui.no_more_hints": "这道题没有更多提示了。",
     "ui.style": "讲解风格",
