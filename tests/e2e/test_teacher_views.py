@@ -253,12 +253,19 @@ def test_my_path_reads_at_desktop_and_phone_width(
 
 def _choose(page: ViewPage, label: str, option: str) -> None:
     """Pick ``option`` in the select box labelled ``label`` (typed, then Enter)."""
+    from selenium.common.exceptions import ElementClickInterceptedException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     box = page.driver.find_element(By.CSS_SELECTOR, f'input[aria-label^="{label}"]')
+    page.idle()  # charts above it may still be growing: scroll once the page has settled
     page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
-    box.click()
+    try:
+        box.click()
+    except ElementClickInterceptedException:
+        # A chart drawn late moved the box under it: focus it as a keyboard user would.
+        page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+        page.driver.execute_script("arguments[0].focus();", box)
     box.send_keys(option)
     box.send_keys(Keys.ENTER)
     page.idle()
