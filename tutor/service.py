@@ -69,11 +69,18 @@ def app_model(settings: Settings) -> LanguageModel:
         return lab.template_model()
 
 
-def voice_server(*, workers: int, max_pending: int, per_student: int) -> VoiceServer:
+def voice_server(
+    *, workers: int, max_pending: int, per_student: int, model: object = None
+) -> VoiceServer:
     """The app process's queue for the model's wordings (:class:`tutor.llm.serving.VoiceServer`:
-    one line per student served round-robin, bounded; the template stands meanwhile)."""
-    from tutor.llm.serving import VoiceServer
+    one line per student served round-robin, bounded; the template stands meanwhile). With
+    ``model``, at least as many workers as it takes at once
+    (:func:`tutor.llm.serving.concurrency`: 32 on CUDA, where concurrent wordings share a
+    batched decode, and for a model server; 1 on a CPU)."""
+    from tutor.llm.serving import VoiceServer, concurrency
 
+    if model is not None:
+        workers = max(workers, concurrency(model))
     return VoiceServer(workers=workers, max_pending=max_pending, per_student=per_student)
 
 

@@ -89,7 +89,7 @@ def test_openai_backend_streams_from_a_real_server_then_reports_it_down(
     server: tuple[str, subprocess.Popen[bytes]], checkpoint: Path
 ) -> None:
     url, process = server
-    model = OpenAIModel(url, retries=1, backoff_s=0.2)
+    model = OpenAIModel(url, retries=1)
     pieces = list(model.generate(ASK, temperature=0.0, max_new_tokens=10))
     assert model.name == f"openai:{checkpoint}"  # the id the server lists
     assert len(pieces) > 1 and "".join(pieces).strip()

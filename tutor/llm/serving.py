@@ -31,6 +31,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from tutor.errors import InputError
@@ -322,3 +323,161 @@ def as_language_model(model: Any) -> LanguageModel:
         return BatchingModel(model)
     result: LanguageModel = model
     return result
+
+
+def concurrency(model: Any) -> int:
+    """How many wordings to run at once for ``model``: its ``max_concurrency`` (a model that
+    batches concurrent calls — the transformers backend on CUDA, a server behind the openai
+    backend — says how many it takes), else 1 (one decode at a time is fastest on a CPU)."""
+    value = getattr(model, "max_concurrency", 1)
+    return value if isinstance(value, int) and value >= 1 else 1
+
+
+class TransformersServer:
+    """``transformers serve`` (transformers' own OpenAI-compatible server) in a subprocess on
+    127.0.0.1, for tests and benchmarks: started by :meth:`start`, ready when ``/health``
+    answers, stopped by :meth:`stop` (or as a context manager). ``url`` is its ``…/v1``.
+
+    It needs transformers' serving extras (fastapi, uvicorn, openai, pydantic: the ``dev``
+    extra has them); without them the server exits at start and :meth:`start` raises with the
+    end of its log.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        port: int | None = None,
+        device: str = "cpu",
+        extra_args: Sequence[str] = (),
+        log_path: str | None = None,
+        startup_s: float = 180.0,
+    ) -> None:
+        self.model = model
+        self.port = port or _free_port()
+        self.device = device
+        self.extra_args = list(extra_args)
+        self.log_path = log_path
+        self.startup_s = startup_s
+        self.url = f"http://127.0.0.1:{self.port}/v1"
+        self.process: Any = None
+
+    def command(self) -> list[str]:
+        """The command line that starts the server."""
+        import sys
+
+        return [
+            sys.executable,
+            "-c",
+            "from transformers.cli.transformers import main; main()",
+            "serve",
+            self.model,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--device",
+            self.device,
+            *self.extra_args,
+        ]
+
+    def start(self) -> TransformersServer:
+        """Start the server and wait until it answers ``/health`` (raises ``TutorError`` with
+        the end of its log when it exits or does not come up in ``startup_s`` seconds)."""
+        import os
+        import subprocess
+        import tempfile
+        import urllib.error
+        import urllib.request
+
+        from tutor.errors import TutorError
+
+        if self.log_path is None:
+            with tempfile.NamedTemporaryFile(
+                prefix="kptutor-serve-", suffix=".log", delete=False
+            ) as made:
+                self.log_path = made.name
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+        with open(self.log_path, "wb") as log_file:
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                self.command(), stdout=log_file, stderr=subprocess.STDOUT, env=env
+            )
+        health = self.url.removesuffix("/v1") + "/health"
+        deadline = time.monotonic() + self.startup_s
+        while True:
+            if self.process.poll() is not None:
+                raise TutorError(f"`transformers serve` exited at start:\n{self._log_tail()}")
+            try:
+                with urllib.request.urlopen(health, timeout=2) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise TutorError(
+                    f"`transformers serve` did not come up in {self.startup_s:g} s:\n"
+                    f"{self._log_tail()}"
+                )
+            time.sleep(0.5)
+
+    def _log_tail(self, chars: int = 3000) -> str:
+        try:
+            with open(str(self.log_path), encoding="utf-8", errors="replace") as log_file:
+                return log_file.read()[-chars:]
+        except OSError:
+            return "(no log)"
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """Stop the server (terminate, then kill if it does not exit in ``timeout`` s)."""
+        import subprocess
+
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> TransformersServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def merged_copy(folder: str, out: Path) -> str:
+    """A copy of the pulled model ``folder`` with its shipped voice adapter merged into the
+    weights (what the app runs), for a server that cannot load adapters; ``folder`` itself
+    when no adapter ships for it."""
+    from tutor.llm.backends.transformers_backend import adapter_for
+    from tutor.llm.weights import SOURCE_FILE, merge_adapter
+
+    adapter = adapter_for(folder, None)
+    if adapter is None:
+        return folder
+    import shutil
+
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32)
+    merge_adapter(model, adapter).save_pretrained(out)
+    # The tokenizer, chat template and licence; not the weights, and not the pull record
+    # (which would have the adapter merged a second time by whoever loads the copy).
+    for name in Path(folder).iterdir():
+        skip = name.suffix == ".safetensors" or name.name == SOURCE_FILE
+        if name.is_file() and not skip and not (out / name.name).exists():
+            shutil.copy(name, out / name.name)
+    log.info("merged %s into a copy of %s at %s", adapter.name, folder, out)
+    return str(out)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -502,6 +502,8 @@ class TransformersModel:
         self.model = model
         self.device = device
         self.cpu_decode = cpu_decode
+        self._batcher: Any = None  # made on the first call on CUDA
+        self._batcher_lock = threading.Lock()
         self._label = label or _label_for(model)
         if self.adapter is not None:
             self._label += f"+{Path(self.adapter).name}"
@@ -609,6 +611,20 @@ class TransformersModel:
         finally:
             stop.set()
 
+    @property
+    def max_concurrency(self) -> int:
+        """How many :meth:`generate` calls to run at once (:func:`tutor.llm.serving.concurrency`):
+        :data:`BATCH_MAX` on CUDA, where concurrent calls share one batched decode, else 1."""
+        return BATCH_MAX if self._on_cuda() else 1
+
+    def _on_cuda(self) -> bool:
+        if self.device == "cpu":
+            return False
+        if self.device == "cuda":
+            return True
+        torch, _ = _torch_and_transformers()
+        return bool(torch.cuda.is_available())
+
     def generate(
         self,
         messages: Sequence[Message],
@@ -616,7 +632,27 @@ class TransformersModel:
         temperature: float = 0.3,
         max_new_tokens: int = 256,
     ) -> Iterator[str]:
-        """Stream the reply to ``messages`` (greedy at ``temperature`` ≤ 0.05)."""
+        """The reply to ``messages`` (greedy at ``temperature`` ≤ 0.05). On CUDA, calls made
+        at the same time from several threads are decoded as one batch
+        (:class:`tutor.llm.serving.BatchingModel` over :meth:`generate_batch`) and the reply
+        comes whole; elsewhere it streams token by token."""
+        loaded = self.load()
+        if self._batch_decoder(loaded) is not None:
+            with self._batcher_lock:
+                if self._batcher is None:
+                    from tutor.llm.serving import BatchingModel
+
+                    self._batcher = BatchingModel(self, max_batch=BATCH_MAX)
+            yield from self._batcher.generate(
+                messages, temperature=temperature, max_new_tokens=max_new_tokens
+            )
+            return
+        yield from self._stream(messages, temperature=temperature, max_new_tokens=max_new_tokens)
+
+    def _stream(
+        self, messages: Sequence[Message], *, temperature: float, max_new_tokens: int
+    ) -> Iterator[str]:
+        """Stream the reply token by token (one sequence; the CPU and batch-1 path)."""
         loaded = self.load()
         encoded = self._prompt(loaded, messages, max_new_tokens)
         text = _Detokenizer(loaded.tokenizer)
@@ -650,7 +686,7 @@ class TransformersModel:
         decoder = self._batch_decoder(loaded)
         if decoder is None:
             return [
-                "".join(self.generate(p, temperature=temperature, max_new_tokens=max_new_tokens))
+                "".join(self._stream(p, temperature=temperature, max_new_tokens=max_new_tokens))
                 for p in prompts
             ]
         texts: list[str] = []
@@ -701,7 +737,7 @@ class TransformersModel:
         width = max(int(r.shape[0]) for r in rows)
         if width + max_new_tokens > decoder.max_len:
             return [
-                "".join(self.generate(p, temperature=temperature, max_new_tokens=max_new_tokens))
+                "".join(self._stream(p, temperature=temperature, max_new_tokens=max_new_tokens))
                 for p in prompts
             ]
         pad = loaded.tokenizer.pad_token_id
