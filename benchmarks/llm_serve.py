@@ -74,9 +74,9 @@ class FirstWords:
         """As the wrapped model (the prompt is built the same way)."""
         return bool(getattr(self.inner, "reads_data_block", True))
 
-    def begin(self) -> None:
-        """A new request starts now in this thread."""
-        self._local.start = time.perf_counter()
+    def begin(self, start: float | None = None) -> None:
+        """A new request starts in this thread, now or at ``start`` (``perf_counter``)."""
+        self._local.start = time.perf_counter() if start is None else start
         self._local.first = None
 
     def first_words_s(self) -> float | None:
@@ -172,7 +172,7 @@ def run_students(
 
 
 def run_in_process(
-    folder: str, students: int, rounds: int, seed: int, device: str
+    folder: str, students: int, rounds: int, seed: int, device: str, max_tries: int = 3
 ) -> dict[str, Any]:
     """The app's in-process route: jobs on a VoiceServer, the transformers backend batching."""
     from tutor.llm.backends.transformers_backend import TransformersModel, adapter_for
@@ -188,28 +188,35 @@ def run_in_process(
     warm = time.perf_counter()
     item, options = asks[0][0]
     explain(item, model=model, options=options, max_tries=1)
-    if workers > 1:
-        ask = [Message("user", "Explain how to add 3/4 and 1/6 to a ten-year-old.")]
-        size = 1
-        while size <= workers:
-            model.generate_batch([ask] * size, temperature=0.3, max_new_tokens=160)
-            size *= 2
+    model.warm_up()
     warm_s = time.perf_counter() - warm
     server = VoiceServer(workers=workers, max_pending=students * rounds * 2, per_student=rounds)
     rows: list[dict[str, Any]] = []
     t0 = time.perf_counter()
     tickets = []
+    timed = FirstWords(model)
+    first: dict[int, float | None] = {}
     for r in range(rounds):
         for k in range(students):
             item, options = asks[k][r]
             template = explain_template(item, options=options).text
+            job = len(tickets)
 
-            def make(item: Any = item, options: ExplainOptions = options) -> str | None:
-                shown = explain(item, model=model, options=options)
+            def make(
+                item: Any = item,
+                options: ExplainOptions = options,
+                job: int = job,
+                asked: float = time.perf_counter(),
+            ) -> str | None:
+                # First words: from the request (queue wait included) to the first try's
+                # text, which this route gives whole.
+                timed.begin(asked)
+                shown = explain(item, model=timed, options=options, max_tries=max_tries)
+                first[job] = timed.first_words_s()
                 return None if shown.guard == "fallback" else shown.text
 
             tickets.append((k, options.kind, server.submit(f"s{k}", template, make)))
-    for k, kind, ticket in tickets:
+    for job, (k, kind, ticket) in enumerate(tickets):
         ticket.wait(600)
         shown = (ticket.finished or time.perf_counter()) - ticket.submitted
         rows.append(
@@ -218,8 +225,7 @@ def run_in_process(
                 "kind": kind,
                 "guard": ticket.state,
                 "shown_s": shown,
-                # The in-process route gives the text whole: first words = the shown text.
-                "first_words_s": shown if ticket.state == "done" else None,
+                "first_words_s": first.get(job),
             }
         )
     wall = time.perf_counter() - t0
@@ -276,7 +282,7 @@ def render(runs: list[dict[str, Any]]) -> str:
         lines.append(
             f"| {run['label']} | {run['route']} | {machine} | {run['students']} × {run['rounds']} "
             f"| {run['first_words_p50_s']} / {p95} | {run['shown_p50_s']} / {run['shown_p95_s']} "
-            f"| {guard} | {run['errors']} | {goal if run['route'] != 'in-process' else '—'} |"
+            f"| {guard} | {run['errors']} | {goal} |"
         )
     lines.append("")
     for run in runs:
@@ -304,7 +310,7 @@ def _save(run: dict[str, Any], path: Path) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    route = parser.add_mutually_exclusive_group(required=True)
+    route = parser.add_mutually_exclusive_group()
     route.add_argument("--serve", help="start `transformers serve` on this model folder")
     route.add_argument("--url", help="a running OpenAI-compatible server (…/v1)")
     route.add_argument("--in-process", help="the in-process route on this model folder")
@@ -316,27 +322,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=1, help="texts each student asks for")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--max-tries", type=int, default=3, help="guard tries per text")
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds the backend waits for each piece"
+    )
     parser.add_argument("--label", default="cpu")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--write", type=Path, help="write the llm_serve section of this file")
     parser.add_argument("--report", action="store_true", help="only render the saved runs")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    heading = "## Class-scale model serving (`benchmarks/llm_serve.py`, issue 17)"
+    if args.report:
+        runs = json.loads(args.out.read_text()) if args.out.exists() else []
+        print(render(runs))
+        if args.write:
+            write_section(args.write, render(runs), "llm_serve", heading=heading)
+        return 0
+    if not (args.serve or args.url or args.in_process):
+        parser.error("give --serve FOLDER, --url URL or --in-process FOLDER (or --report)")
     env = _environment(args.device)
     result: dict[str, Any]
     if args.in_process:
-        result = run_in_process(args.in_process, args.students, args.rounds, args.seed, args.device)
+        result = run_in_process(
+            args.in_process, args.students, args.rounds, args.seed, args.device, args.max_tries
+        )
         route_name, model_name = "in-process", args.in_process
     else:
         from tutor.llm.backends.openai_backend import OpenAIModel
-        from tutor.llm.serving import TransformersServer, merged_copy
+        from tutor.llm.backends.transformers_backend import merged_copy
+        from tutor.llm.serving import TransformersServer
 
         server = None
         if args.serve:
             import tempfile
 
             extra = ["--continuous-batching"] if args.continuous_batching else []
-            served = args.serve
+            served = args.serve or ""
             if not args.no_adapter:
                 served = merged_copy(args.serve, Path(tempfile.mkdtemp(prefix="kptutor-merged-")))
             server = TransformersServer(served, device=args.device, extra_args=extra)
@@ -345,11 +367,11 @@ def main(argv: list[str] | None = None) -> int:
             log.info("server up in %.1f s at %s", time.perf_counter() - t0, server.url)
         try:
             url = server.url if server else args.url
-            model = OpenAIModel(url, timeout_s=120)
+            model = OpenAIModel(url, model=served if server else None, timeout_s=args.timeout)
             # One request first, as a teacher's first click would: loads the model in the
             # server (transformers serve loads on first use) and learns its name.
             "".join(model.generate([Message("user", "Hi")], max_new_tokens=4))
-            result = run_students(model, args.students, args.rounds, args.seed)
+            result = run_students(model, args.students, args.rounds, args.seed, args.max_tries)
             model.close()
         finally:
             if server:
@@ -372,7 +394,6 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(run, indent=1))
     runs = _save(run, args.out)
     if args.write:
-        heading = "## Class-scale model serving (`benchmarks/llm_serve.py`, issue 17)"
         write_section(args.write, render(runs), "llm_serve", heading=heading)
     return 0
 

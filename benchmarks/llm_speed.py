@@ -1345,8 +1345,15 @@ def main(argv: list[str] | None = None) -> int:
             args.models = ["smollm2", "dense"]
         args.out = args.out or RESULTS / f"llm_versus_{args.device or 'cuda'}.json"
         args.device = args.device or "cuda"
-        versus = run_versus(args)
-        print(render_versus(versus))
+        versus = _load(args.out) if args.report else run_versus(args)
+        body = render_versus(versus or {"rows": [], "errors": ["no results"]})
+        print(body)
+        if args.write:
+            heading = (
+                "## The hand-written CUDA decoder against transformers' static cache + "
+                "torch.compile (issue 17)"
+            )
+            write_section(args.write, body, "llm_versus", heading=heading)
         return 0
     if args.attention_micro:
         micro = attention_micro(args)

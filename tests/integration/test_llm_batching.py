@@ -10,7 +10,6 @@ on this CPU the backend decodes the batch's prompts in turn, so only the gatheri
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 

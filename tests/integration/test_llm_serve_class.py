@@ -25,9 +25,10 @@ from tests.integration.test_llm_transformers import smollm2_settings  # noqa: F4
 from tutor.content.items import GENERATORS, ensure_generators_loaded, generate
 from tutor.llm import Message, ServerUnavailable
 from tutor.llm.backends.openai_backend import OpenAIModel
+from tutor.llm.backends.transformers_backend import merged_copy
 from tutor.llm.explain import Explanation, explain, explain_template
 from tutor.llm.options import ExplainOptions
-from tutor.llm.serving import TransformersServer, merged_copy
+from tutor.llm.serving import TransformersServer
 from tutor.llm.weights import model_dir
 from tutor.settings import Settings
 

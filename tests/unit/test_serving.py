@@ -171,6 +171,30 @@ def test_concurrent_calls_are_decoded_as_one_batch() -> None:
     assert sum(fake.batches) == 30 and len(fake.batches) <= 3
 
 
+def test_calls_arriving_during_a_decode_go_together_as_the_next_batch() -> None:
+    # Requests trickle in (each page builds its prompt first): one decode runs alone, the
+    # ten that arrive while it runs wait and go as one batch, not ten small ones.
+    fake = FakeSlowModel(delay=0.3)
+    model = BatchingModel(fake, max_batch=32, window_s=0.0)
+    results: dict[int, str] = {}
+
+    def ask(i: int) -> None:
+        results[i] = complete(model, [Message("user", f"q{i}")], max_new_tokens=40)
+
+    first = threading.Thread(target=ask, args=(0,))
+    first.start()
+    time.sleep(0.05)  # the first decode is running
+    late = []
+    for i in range(1, 11):
+        late.append(threading.Thread(target=ask, args=(i,)))
+        late[-1].start()
+        time.sleep(0.01)
+    for thread in [first, *late]:
+        thread.join(5)
+    assert results == {i: f"reply to q{i}" for i in range(11)}
+    assert fake.batches == [1, 10]
+
+
 def test_batches_never_exceed_the_limit_and_errors_reach_every_caller() -> None:
     fake = FakeSlowModel(delay=0.01)
     model = BatchingModel(fake, max_batch=4, window_s=0.05)

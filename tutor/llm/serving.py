@@ -31,7 +31,6 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from tutor.errors import InputError
@@ -243,11 +242,14 @@ class _Pending:
 class BatchingModel:
     """A :class:`~tutor.llm.base.LanguageModel` that decodes concurrent calls together.
 
-    Each ``generate`` call waits at most ``window_s`` for others with the same temperature and
-    token limit, up
-    to ``max_batch``, then one ``generate_batch`` call decodes them all (on CUDA the fast
-    decoder runs a batch of 32 in about the time of one). The reply comes as one piece, whole:
-    the guard reads whole texts before anything is shown anyway.
+    Calls with the same temperature and token limit are gathered into ``generate_batch`` calls
+    of at most ``max_batch`` prompts (on CUDA the fast decoder runs a batch of 32 in about the
+    time of one). One batch decodes at a time, and a batch is taken only when the decoder is
+    free: calls that arrive while a batch decodes wait together and go as the next batch (a
+    class's requests trickle in as each page builds its prompt; taking a batch a fixed time
+    after the first call instead cut them into many small batches decoded one after another).
+    The first call into an idle model waits ``window_s`` for company. The reply comes as one
+    piece, whole: the guard reads whole texts before anything is shown anyway.
     """
 
     def __init__(self, model: BatchModel, *, max_batch: int = 32, window_s: float = 0.01) -> None:
@@ -257,6 +259,8 @@ class BatchingModel:
         self.max_batch = max_batch
         self.window_s = window_s
         self._lock = threading.Lock()
+        # Held while a batch decodes; whoever holds it takes the next batch.
+        self._decoding = threading.Lock()
         self._waiting: dict[tuple[float, int], list[_Pending]] = {}
         #: How many prompts each ``generate_batch`` call decoded (for tests and benchmarks).
         self.batch_sizes: list[int] = []
@@ -281,14 +285,15 @@ class BatchingModel:
             group.append(mine)
             leader = len(group) == 1
             full = len(group) >= self.max_batch
-        if full:
-            self._run(key)
-        elif leader:
-            # The first caller waits for company, then decodes whatever gathered.
+        if leader and not full and not self._decoding.locked():
+            # An idle model: the first caller waits a moment for company.
             deadline = time.monotonic() + self.window_s
             while time.monotonic() < deadline and not mine.done.is_set():
                 time.sleep(min(0.002, self.window_s))
-            if not mine.done.is_set():
+        if leader or full:
+            # Decode batches until this call's own reply is made (a batch another caller
+            # took may already have made it).
+            while not mine.done.is_set():
                 self._run(key)
         mine.done.wait()
         if mine.error is not None:
@@ -296,25 +301,35 @@ class BatchingModel:
         yield mine.text
 
     def _run(self, key: tuple[float, int]) -> None:
-        with self._lock:
-            batch = self._waiting.pop(key, [])
-        if not batch:
-            return
-        self.batch_sizes.append(len(batch))
-        try:
-            texts = self.inner.generate_batch(
-                [p.messages for p in batch],
-                temperature=key[0],
-                max_new_tokens=key[1],
-            )
-            for pending, text in zip(batch, texts, strict=True):
-                pending.text = text
-        except BaseException as exc:
-            for pending in batch:
-                pending.error = exc
-        finally:
-            for pending in batch:
-                pending.done.set()
+        with self._decoding:
+            with self._lock:
+                group = self._waiting.get(key, [])
+                batch, rest = group[: self.max_batch], group[self.max_batch :]
+                if rest:
+                    self._waiting[key] = rest
+                else:
+                    self._waiting.pop(key, None)
+            if not batch:
+                return
+            self.batch_sizes.append(len(batch))
+            try:
+                texts = self.inner.generate_batch(
+                    [p.messages for p in batch],
+                    temperature=key[0],
+                    max_new_tokens=key[1],
+                )
+                for pending, text in zip(batch, texts, strict=True):
+                    pending.text = text
+            except BaseException as exc:
+                for pending in batch:
+                    pending.error = exc
+            finally:
+                for pending in batch:
+                    pending.done.set()
+        if rest:
+            # Calls left over from a full batch have a leader among them only by chance:
+            # decode them now rather than leave them waiting.
+            self._run(key)
 
 
 def as_language_model(model: Any) -> LanguageModel:
@@ -446,33 +461,6 @@ class TransformersServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def merged_copy(folder: str, out: Path) -> str:
-    """A copy of the pulled model ``folder`` with its shipped voice adapter merged into the
-    weights (what the app runs), for a server that cannot load adapters; ``folder`` itself
-    when no adapter ships for it."""
-    from tutor.llm.backends.transformers_backend import adapter_for
-    from tutor.llm.weights import SOURCE_FILE, merge_adapter
-
-    adapter = adapter_for(folder, None)
-    if adapter is None:
-        return folder
-    import shutil
-
-    import torch
-    from transformers import AutoModelForCausalLM
-
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32)
-    merge_adapter(model, adapter).save_pretrained(out)
-    # The tokenizer, chat template and licence; not the weights, and not the pull record
-    # (which would have the adapter merged a second time by whoever loads the copy).
-    for name in Path(folder).iterdir():
-        skip = name.suffix == ".safetensors" or name.name == SOURCE_FILE
-        if name.is_file() and not skip and not (out / name.name).exists():
-            shutil.copy(name, out / name.name)
-    log.info("merged %s into a copy of %s at %s", adapter.name, folder, out)
-    return str(out)
 
 
 def _free_port() -> int:

@@ -696,6 +696,32 @@ class TransformersModel:
             )
         return texts
 
+    def warm_up(self, prompt_tokens: int = 512, new_tokens: int = 320) -> float:
+        """On CUDA, capture the batched decoder's graphs now for every batch size it uses (the
+        powers of two up to :data:`BATCH_MAX`) and every cache length up to ``prompt_tokens +
+        new_tokens``, sampling and greedy, so that no student's request waits for a capture.
+        Seconds it took (0 where there is nothing to warm)."""
+        loaded = self.load()
+        decoder = self._batch_decoder(loaded)
+        if decoder is None:
+            return 0.0
+        import torch
+
+        started = time.perf_counter()
+        length = min(prompt_tokens, decoder.max_len - new_tokens)
+        size = 1
+        with loaded.decode_lock:
+            while size <= BATCH_MAX:
+                ids = torch.full((size, length), 3, dtype=torch.long, device=loaded.device)
+                mask = torch.ones_like(ids)
+                for temperature in (0.0, 0.3):
+                    for _ in decoder.generate(
+                        ids, mask, max_new_tokens=new_tokens, temperature=temperature
+                    ):
+                        pass
+                size *= 2
+        return time.perf_counter() - started
+
     def _batch_decoder(self, loaded: _Loaded) -> Any:
         if loaded.device != "cuda":
             return None
@@ -826,6 +852,31 @@ def adapter_for(model: str, setting: str | None) -> Path | None:
     except (OSError, ValueError, KeyError):
         return None
     return shipped_adapter(name)
+
+
+def merged_copy(folder: str, out: Path) -> str:
+    """A copy of the pulled model ``folder`` with its shipped voice adapter merged into the
+    weights (what the app runs), for a server that cannot load adapters; ``folder`` itself
+    when no adapter ships for it."""
+    from tutor.llm.weights import SOURCE_FILE, merge_adapter
+
+    adapter = adapter_for(folder, None)
+    if adapter is None:
+        return folder
+    import shutil
+
+    torch, transformers = _torch_and_transformers()
+
+    model = transformers.AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32)
+    merge_adapter(model, adapter).save_pretrained(out)
+    # The tokenizer, chat template and licence; not the weights, and not the pull record
+    # (which would have the adapter merged a second time by whoever loads the copy).
+    for name in Path(folder).iterdir():
+        skip = name.suffix == ".safetensors" or name.name == SOURCE_FILE
+        if name.is_file() and not skip and not (out / name.name).exists():
+            shutil.copy(name, out / name.name)
+    log.info("merged %s into a copy of %s at %s", adapter.name, folder, out)
+    return str(out)
 
 
 def _label_for(model: str) -> str:
