@@ -56,6 +56,7 @@ def test_the_voice_server_runs_as_many_wordings_as_the_model_takes(
 ) -> None:
     # On a CPU one decode at a time is fastest; a model server batches concurrent requests.
     assert tiny.max_concurrency == 1 and concurrency(tiny) == 1
+    assert tiny.warm_up() == 0.0  # nothing to capture: the CPU path has no batched decoder
     remote = OpenAIModel("http://127.0.0.1:9/v1")
     assert concurrency(remote) == remote.max_concurrency == 32
     assert BATCH_MAX == 32

@@ -708,17 +708,19 @@ class TransformersModel:
         import torch
 
         started = time.perf_counter()
-        length = min(prompt_tokens, decoder.max_len - new_tokens)
+        longest = min(prompt_tokens, decoder.max_len - new_tokens)
         size = 1
         with loaded.decode_lock:
             while size <= BATCH_MAX:
-                ids = torch.full((size, length), 3, dtype=torch.long, device=loaded.device)
-                mask = torch.ones_like(ids)
-                for temperature in (0.0, 0.3):
-                    for _ in decoder.generate(
-                        ids, mask, max_new_tokens=new_tokens, temperature=temperature
-                    ):
-                        pass
+                # A short prompt reaches the small cache lengths, a long one the large ones.
+                for length in sorted({min(64, longest), longest}):
+                    ids = torch.full((size, length), 3, dtype=torch.long, device=loaded.device)
+                    mask = torch.ones_like(ids)
+                    for temperature in (0.0, 0.3):
+                        for _ in decoder.generate(
+                            ids, mask, max_new_tokens=new_tokens, temperature=temperature
+                        ):
+                            pass
                 size *= 2
         return time.perf_counter() - started
 
