@@ -15,10 +15,12 @@ import pytest
 
 from tests.integration.test_llm_transformers import build_tiny_checkpoint
 from tutor.llm import Message, complete
+from tutor.llm.backends import transformers_backend
 from tutor.llm.backends.openai_backend import OpenAIModel
 from tutor.llm.backends.transformers_backend import BATCH_MAX, TransformersModel
 from tutor.llm.serving import BatchingModel, VoiceServer, concurrency
-from tutor.service import voice_server
+from tutor.service import app_model, voice_server, warm_model
+from tutor.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +68,22 @@ def test_the_voice_server_runs_as_many_wordings_as_the_model_takes(
             assert len(server._threads) == workers
         finally:
             server.close()
+
+
+def test_the_app_model_on_a_cpu_is_not_warmed_and_stays_unloaded(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # A fresh folder, so no earlier test has loaded these weights into the process cache.
+    folder = build_tiny_checkpoint(tmp_path_factory.mktemp("cold"), "dense")
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("data"), llm=f"transformers:{folder}", llm_device="cpu"
+    )
+    cached = set(transformers_backend._CACHE)
+    model = app_model(settings)
+    assert isinstance(model, TransformersModel) and model.device == "cpu"
+    assert warm_model(model) is None
+    assert not any(t.name == "model-warm-up" for t in threading.enumerate())
+    # Nothing was loaded at start: the weights load at the first wording, as before.
+    assert set(transformers_backend._CACHE) == cached
+    assert complete(model, _asks(1)[0], temperature=0.0, max_new_tokens=2) is not None
+    assert set(transformers_backend._CACHE) != cached

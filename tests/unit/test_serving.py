@@ -230,3 +230,52 @@ def test_serving_and_tuning_import_without_torch_or_peft() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+class _FakeCudaModel:
+    """A fake model that says it batches on CUDA (max_concurrency 32) and records warm-ups."""
+
+    max_concurrency = 32
+
+    def __init__(self) -> None:
+        self.warmed = 0
+
+    def warm_up(self) -> float:
+        self.warmed += 1
+        return 0.0
+
+
+class _FakeCpuModel(_FakeCudaModel):
+    """The same fake on a CPU: one wording at a time."""
+
+    max_concurrency = 1
+
+
+def test_warm_model_warms_only_a_model_that_batches_on_cuda() -> None:
+    from tutor.llm.template import TemplateModel
+    from tutor.service import warm_model
+
+    cuda = _FakeCudaModel()
+    thread = warm_model(cuda)
+    assert thread is not None and thread.name == "model-warm-up"
+    thread.join(timeout=10)
+    assert cuda.warmed == 1
+    cpu = _FakeCpuModel()
+    assert warm_model(cpu) is None and cpu.warmed == 0
+    assert warm_model(TemplateModel()) is None  # no warm_up: nothing to capture
+
+
+def test_a_failed_warm_up_is_logged_and_leaves_the_model_usable(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from tutor.service import warm_model
+
+    class Failing(_FakeCudaModel):
+        def warm_up(self) -> float:
+            raise RuntimeError("CUDA out of memory")
+
+    with caplog.at_level("WARNING", logger="tutor.service"):
+        thread = warm_model(Failing())
+        assert thread is not None
+        thread.join(timeout=10)
+    assert "warm-up failed" in caplog.text and "out of memory" in caplog.text
