@@ -487,6 +487,168 @@ def run_synthetic(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+#: SmolLM2-135M-Instruct's architecture (the app's model; ``config.json`` of the pulled copy),
+#: for random-weight timing on a machine without the weights.
+SMOLLM2_135M: dict[str, Any] = {
+    "vocab_size": 49152,
+    "hidden_size": 576,
+    "intermediate_size": 1536,
+    "num_hidden_layers": 30,
+    "num_attention_heads": 9,
+    "num_key_value_heads": 3,
+    "head_dim": 64,
+    "tie_word_embeddings": True,
+    "max_position_embeddings": 8192,
+    "rms_norm_eps": 1e-5,
+    "rope_parameters": {"rope_theta": 100000.0, "rope_type": "default"},
+}
+#: The bar for keeping the hand-written decoder (issue 17): at least this much faster than
+#: transformers' own static cache + torch.compile, in the same run.
+KEEP_FACTOR = 1.3
+
+
+def _build_versus(kind: str, device: str, seed: int) -> Any:
+    import torch
+    import transformers
+
+    if kind != "smollm2":
+        return _build(kind, torch.bfloat16, device, seed)
+    torch.manual_seed(seed)
+    config = transformers.LlamaConfig(**SMOLLM2_135M)
+    config._attn_implementation = "sdpa"
+    with torch.device(device):
+        model = transformers.LlamaForCausalLM(config)
+    model = model.to(torch.bfloat16).eval()
+    model.generation_config.eos_token_id = None  # random weights: always N tokens
+    model.generation_config.pad_token_id = 0
+    return model
+
+
+def _hf_static(model: Any, ids: Any, mask: Any, n: int) -> Any:
+    """transformers' own fast path: a static KV cache, whose decode step ``generate()``
+    compiles (torch.compile, mode reduce-overhead: CUDA graphs) on a CUDA device."""
+    import torch
+
+    with torch.inference_mode():
+        out = model.generate(
+            input_ids=ids,
+            attention_mask=mask,
+            max_new_tokens=n,
+            do_sample=False,
+            cache_implementation="static",
+        )
+    return out[:, ids.shape[1] :]
+
+
+def run_versus(args: argparse.Namespace) -> dict[str, Any]:
+    """The hand-written CUDA-graph decoder against transformers' static cache + torch.compile:
+    same model, same prompts, batch 1 and 32, tokens/s and first-token latency, one run."""
+    import torch
+    import transformers
+
+    from tutor.llm.fast_decode import CudaGraphDecoder
+
+    dev = args.device
+    results: dict[str, Any] = {
+        "device": torch.cuda.get_device_properties(0).name if dev == "cuda" else "cpu",
+        "torch": torch.__version__,
+        "transformers": transformers.__version__,
+        "python": platform.python_version(),
+        "prompt_len": args.prompt_len,
+        "new_tokens": args.new_tokens,
+        "date": time.strftime("%Y-%m-%d"),
+        "rows": [],
+        "errors": [],
+    }
+    n, t = args.new_tokens, args.prompt_len
+    for kind in args.models:
+        try:
+            model = _build_versus(kind, dev, args.seed)
+        except Exception:
+            results["errors"].append(f"{kind}: {traceback.format_exc()}")
+            continue
+        vocab = int(model.config.vocab_size)
+        g = torch.Generator().manual_seed(args.seed)
+        prompts = torch.randint(3, vocab, (max(args.batches), t), generator=g)
+        params = sum(p.numel() for p in model.parameters())
+        for batch in args.batches:
+            ids = prompts[:batch].to(dev)
+            mask = torch.ones_like(ids)
+            tokens: dict[str, Any] = {}
+            for path in ("hand-written", "hf-static+compile"):
+                try:
+                    t0 = time.perf_counter()
+                    if path == "hand-written":
+                        decoder = CudaGraphDecoder(model, max_batch=batch, max_len=t + n)
+                        run = functools.partial(_fast_generate, decoder, ids, mask)
+                    else:
+                        run = functools.partial(_hf_static, model, ids, mask)
+                    # Warm-up: compilation and graph capture for both lengths timed below.
+                    for k in (n, 1, n, 1):
+                        run(k)
+                    _sync(dev)
+                    warm = time.perf_counter() - t0
+                    row = _measure(dev, run, batch, n, args.repeats)
+                except Exception:
+                    log.error("%s b%d %s failed", kind, batch, path)
+                    results["errors"].append(f"{kind} b{batch} {path}: {traceback.format_exc()}")
+                    continue
+                tokens[path] = row.pop("_tokens")
+                row.update(model=kind, params=params, path=path, warmup_s=round(warm, 1))
+                results["rows"].append(row)
+                log.info("versus %s b%d %s: %s", kind, batch, path, row)
+                _save(results, args.out)
+            if len(tokens) == 2:
+                match = _prefix_match(tokens["hand-written"], tokens["hf-static+compile"])
+                results["rows"][-1]["same_tokens_prefix_mean"] = round(sum(match) / len(match), 1)
+            if dev == "cuda":
+                torch.cuda.empty_cache()
+        del model
+        if dev == "cuda":
+            torch.cuda.empty_cache()
+    _save(results, args.out)
+    return results
+
+
+def render_versus(res: dict[str, Any]) -> str:
+    """The comparison as a Markdown table, with the keep-or-remove verdict per model."""
+    lines = [
+        f"{res['device']}, torch {res['torch']}, transformers {res['transformers']}, bfloat16 "
+        f"random weights, prompt {res['prompt_len']} tokens, {res['new_tokens']} new tokens, "
+        f"greedy; measured {res['date']}. Reproduce: `python benchmarks/llm_speed.py --device "
+        "cuda --versus`.",
+        "",
+        "| model | path | batch | decode tok/s | decode ms/step | end-to-end tok/s "
+        "| first token (s) | warm-up (s) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    rows = res["rows"]
+    for r in rows:
+        lines.append(
+            f"| {r['model']} ({r['params'] / 1e6:.0f}M) | {r['path']} | {r['batch']} "
+            f"| {r['tok_s_decode']:,.0f} | {r['ms_per_step']:.2f} | {r['tok_s_end_to_end']:,.0f} "
+            f"| {r['first_token_s']:.3f} | {r['warmup_s']} |"
+        )
+    lines.append("")
+    for model in dict.fromkeys(r["model"] for r in rows):
+        for batch in dict.fromkeys(r["batch"] for r in rows):
+            pair = {r["path"]: r for r in rows if r["model"] == model and r["batch"] == batch}
+            if len(pair) < 2:
+                continue
+            hand, hf = pair["hand-written"], pair["hf-static+compile"]
+            decode = hand["tok_s_decode"] / hf["tok_s_decode"]
+            e2e = hand["tok_s_end_to_end"] / hf["tok_s_end_to_end"]
+            first = hf["first_token_s"] / hand["first_token_s"]
+            lines.append(
+                f"- {model}, batch {batch}: hand-written / transformers = {decode:.2f}× decode "
+                f"tokens/s, {e2e:.2f}× end to end, {first:.2f}× first-token speed "
+                f"(bar to keep it: {KEEP_FACTOR}×)."
+            )
+    if res["errors"]:
+        lines += ["", f"Errors: {len(res['errors'])} (see the JSON)."]
+    return "\n".join(lines)
+
+
 def attention_micro(args: argparse.Namespace) -> dict[str, Any]:
     """Decode attention alone (24 layers' calls in one CUDA graph): which kernel is fastest.
 
@@ -1168,11 +1330,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--cpu-prompt-len", type=int, default=300)
     parser.add_argument("--cpu-new-tokens", type=int, default=64)
+    parser.add_argument(
+        "--versus",
+        action="store_true",
+        help="the hand-written decoder against transformers' static cache + torch.compile",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     args.models = [m for m in args.models.split(",") if m]
     args.variants = args.variants.split(",")
     args.batches = [int(b) for b in args.batches.split(",")]
+    if args.versus:
+        if args.models == ["dense", "moe"]:
+            args.models = ["smollm2", "dense"]
+        args.out = args.out or RESULTS / f"llm_versus_{args.device or 'cuda'}.json"
+        args.device = args.device or "cuda"
+        versus = _load(args.out) if args.report else run_versus(args)
+        body = render_versus(versus or {"rows": [], "errors": ["no results"]})
+        print(body)
+        if args.write:
+            heading = (
+                "## The hand-written CUDA decoder against transformers' static cache + "
+                "torch.compile (issue 17)"
+            )
+            write_section(args.write, body, "llm_versus", heading=heading)
+        return 0
     if args.attention_micro:
         micro = attention_micro(args)
         if args.out:

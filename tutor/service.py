@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
+import time
 from typing import TYPE_CHECKING
 
 from tutor.access import School
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
     from tutor.llm.serving import Ticket as Ticket
     from tutor.llm.serving import VoiceServer as VoiceServer
 
-__all__ = ["School", "app_model", "demo_ready", "open_school", "voice_server"]
+__all__ = ["School", "app_model", "demo_ready", "open_school", "voice_server", "warm_model"]
 
 log = logging.getLogger(__name__)
 
@@ -59,21 +61,64 @@ def demo_ready(school: School) -> bool:
 def app_model(settings: Settings) -> LanguageModel:
     """The configured language model (``TUTOR_LLM``; by default SmolLM2 when pulled, else
     the template model). A model that cannot be built falls back to the template, with the
-    reason logged: explanations always work."""
+    reason logged: explanations always work. A model on CUDA starts warming up at once
+    (:func:`warm_model`); on a CPU it stays unloaded until its first wording."""
     from tutor import lab
 
     try:
-        return lab.load_model(settings)
+        model = lab.load_model(settings)
     except TutorError as exc:
         log.warning("language model unavailable, using the template model: %s", exc)
         return lab.template_model()
+    warm_model(model)
+    return model
 
 
-def voice_server(*, workers: int, max_pending: int, per_student: int) -> VoiceServer:
+def warm_model(model: object) -> threading.Thread | None:
+    """Load ``model`` and capture its batched decoder's CUDA graphs in a background thread,
+    so that no student's wording waits for a capture (a capture inside a class's first
+    minute made first words take seconds: BENCHMARKS.md, class-scale serving). Only for a
+    model that batches concurrent calls on this machine and can warm up — the transformers
+    backend on CUDA; on a CPU, for the template or a model server it does nothing (the
+    model loads lazily, at its first wording). The thread, or None where nothing is warmed.
+
+    Wordings asked for meanwhile wait for the decoder (it is locked while capturing) and
+    are then served as usual; a failed warm-up is logged, and the model captures on demand.
+    """
+    from tutor.llm.serving import concurrency
+
+    warm_up = getattr(model, "warm_up", None)
+    # concurrency() > 1 only where concurrent calls share a batched decode (CUDA) or a
+    # server takes them; asking it imports nothing for a model pinned to the CPU.
+    if not callable(warm_up) or concurrency(model) <= 1:
+        return None
+
+    def run() -> None:
+        started = time.perf_counter()
+        try:
+            warm_up()
+        except Exception as exc:  # an optimisation only: wordings capture on demand instead
+            log.warning("model warm-up failed, graphs will be captured on demand: %s", exc)
+            return
+        log.info("model warmed up in %.1f s", time.perf_counter() - started)
+
+    thread = threading.Thread(target=run, name="model-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def voice_server(
+    *, workers: int, max_pending: int, per_student: int, model: object = None
+) -> VoiceServer:
     """The app process's queue for the model's wordings (:class:`tutor.llm.serving.VoiceServer`:
-    one line per student served round-robin, bounded; the template stands meanwhile)."""
-    from tutor.llm.serving import VoiceServer
+    one line per student served round-robin, bounded; the template stands meanwhile). With
+    ``model``, at least as many workers as it takes at once
+    (:func:`tutor.llm.serving.concurrency`: 32 on CUDA, where concurrent wordings share a
+    batched decode, and for a model server; 1 on a CPU)."""
+    from tutor.llm.serving import VoiceServer, concurrency
 
+    if model is not None:
+        workers = max(workers, concurrency(model))
     return VoiceServer(workers=workers, max_pending=max_pending, per_student=per_student)
 
 

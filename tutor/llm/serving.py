@@ -242,11 +242,14 @@ class _Pending:
 class BatchingModel:
     """A :class:`~tutor.llm.base.LanguageModel` that decodes concurrent calls together.
 
-    Each ``generate`` call waits at most ``window_s`` for others with the same temperature and
-    token limit, up
-    to ``max_batch``, then one ``generate_batch`` call decodes them all (on CUDA the fast
-    decoder runs a batch of 32 in about the time of one). The reply comes as one piece, whole:
-    the guard reads whole texts before anything is shown anyway.
+    Calls with the same temperature and token limit are gathered into ``generate_batch`` calls
+    of at most ``max_batch`` prompts (on CUDA the fast decoder runs a batch of 32 in about the
+    time of one). One batch decodes at a time, and a batch is taken only when the decoder is
+    free: calls that arrive while a batch decodes wait together and go as the next batch (a
+    class's requests trickle in as each page builds its prompt; taking a batch a fixed time
+    after the first call instead cut them into many small batches decoded one after another).
+    The first call into an idle model waits ``window_s`` for company. The reply comes as one
+    piece, whole: the guard reads whole texts before anything is shown anyway.
     """
 
     def __init__(self, model: BatchModel, *, max_batch: int = 32, window_s: float = 0.01) -> None:
@@ -256,6 +259,8 @@ class BatchingModel:
         self.max_batch = max_batch
         self.window_s = window_s
         self._lock = threading.Lock()
+        # Held while a batch decodes; whoever holds it takes the next batch.
+        self._decoding = threading.Lock()
         self._waiting: dict[tuple[float, int], list[_Pending]] = {}
         #: How many prompts each ``generate_batch`` call decoded (for tests and benchmarks).
         self.batch_sizes: list[int] = []
@@ -280,14 +285,15 @@ class BatchingModel:
             group.append(mine)
             leader = len(group) == 1
             full = len(group) >= self.max_batch
-        if full:
-            self._run(key)
-        elif leader:
-            # The first caller waits for company, then decodes whatever gathered.
+        if leader and not full and not self._decoding.locked():
+            # An idle model: the first caller waits a moment for company.
             deadline = time.monotonic() + self.window_s
             while time.monotonic() < deadline and not mine.done.is_set():
                 time.sleep(min(0.002, self.window_s))
-            if not mine.done.is_set():
+        if leader or full:
+            # Decode batches until this call's own reply is made (a batch another caller
+            # took may already have made it).
+            while not mine.done.is_set():
                 self._run(key)
         mine.done.wait()
         if mine.error is not None:
@@ -295,25 +301,35 @@ class BatchingModel:
         yield mine.text
 
     def _run(self, key: tuple[float, int]) -> None:
-        with self._lock:
-            batch = self._waiting.pop(key, [])
-        if not batch:
-            return
-        self.batch_sizes.append(len(batch))
-        try:
-            texts = self.inner.generate_batch(
-                [p.messages for p in batch],
-                temperature=key[0],
-                max_new_tokens=key[1],
-            )
-            for pending, text in zip(batch, texts, strict=True):
-                pending.text = text
-        except BaseException as exc:
-            for pending in batch:
-                pending.error = exc
-        finally:
-            for pending in batch:
-                pending.done.set()
+        with self._decoding:
+            with self._lock:
+                group = self._waiting.get(key, [])
+                batch, rest = group[: self.max_batch], group[self.max_batch :]
+                if rest:
+                    self._waiting[key] = rest
+                else:
+                    self._waiting.pop(key, None)
+            if not batch:
+                return
+            self.batch_sizes.append(len(batch))
+            try:
+                texts = self.inner.generate_batch(
+                    [p.messages for p in batch],
+                    temperature=key[0],
+                    max_new_tokens=key[1],
+                )
+                for pending, text in zip(batch, texts, strict=True):
+                    pending.text = text
+            except BaseException as exc:
+                for pending in batch:
+                    pending.error = exc
+            finally:
+                for pending in batch:
+                    pending.done.set()
+        if rest:
+            # Calls left over from a full batch have a leader among them only by chance:
+            # decode them now rather than leave them waiting.
+            self._run(key)
 
 
 def as_language_model(model: Any) -> LanguageModel:
@@ -322,3 +338,134 @@ def as_language_model(model: Any) -> LanguageModel:
         return BatchingModel(model)
     result: LanguageModel = model
     return result
+
+
+def concurrency(model: Any) -> int:
+    """How many wordings to run at once for ``model``: its ``max_concurrency`` (a model that
+    batches concurrent calls — the transformers backend on CUDA, a server behind the openai
+    backend — says how many it takes), else 1 (one decode at a time is fastest on a CPU)."""
+    value = getattr(model, "max_concurrency", 1)
+    return value if isinstance(value, int) and value >= 1 else 1
+
+
+class TransformersServer:
+    """``transformers serve`` (transformers' own OpenAI-compatible server) in a subprocess on
+    127.0.0.1, for tests and benchmarks: started by :meth:`start`, ready when ``/health``
+    answers, stopped by :meth:`stop` (or as a context manager). ``url`` is its ``…/v1``.
+
+    It needs transformers' serving extras (fastapi, uvicorn, openai, pydantic: the ``dev``
+    extra has them); without them the server exits at start and :meth:`start` raises with the
+    end of its log.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        port: int | None = None,
+        device: str = "cpu",
+        extra_args: Sequence[str] = (),
+        log_path: str | None = None,
+        startup_s: float = 180.0,
+    ) -> None:
+        self.model = model
+        self.port = port or _free_port()
+        self.device = device
+        self.extra_args = list(extra_args)
+        self.log_path = log_path
+        self.startup_s = startup_s
+        self.url = f"http://127.0.0.1:{self.port}/v1"
+        self.process: Any = None
+
+    def command(self) -> list[str]:
+        """The command line that starts the server."""
+        import sys
+
+        return [
+            sys.executable,
+            "-c",
+            "from transformers.cli.transformers import main; main()",
+            "serve",
+            self.model,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--device",
+            self.device,
+            *self.extra_args,
+        ]
+
+    def start(self) -> TransformersServer:
+        """Start the server and wait until it answers ``/health`` (raises ``TutorError`` with
+        the end of its log when it exits or does not come up in ``startup_s`` seconds)."""
+        import os
+        import subprocess
+        import tempfile
+        import urllib.error
+        import urllib.request
+
+        from tutor.errors import TutorError
+
+        if self.log_path is None:
+            with tempfile.NamedTemporaryFile(
+                prefix="kptutor-serve-", suffix=".log", delete=False
+            ) as made:
+                self.log_path = made.name
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+        with open(self.log_path, "wb") as log_file:
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                self.command(), stdout=log_file, stderr=subprocess.STDOUT, env=env
+            )
+        health = self.url.removesuffix("/v1") + "/health"
+        deadline = time.monotonic() + self.startup_s
+        while True:
+            if self.process.poll() is not None:
+                raise TutorError(f"`transformers serve` exited at start:\n{self._log_tail()}")
+            try:
+                with urllib.request.urlopen(health, timeout=2) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise TutorError(
+                    f"`transformers serve` did not come up in {self.startup_s:g} s:\n"
+                    f"{self._log_tail()}"
+                )
+            time.sleep(0.5)
+
+    def _log_tail(self, chars: int = 3000) -> str:
+        try:
+            with open(str(self.log_path), encoding="utf-8", errors="replace") as log_file:
+                return log_file.read()[-chars:]
+        except OSError:
+            return "(no log)"
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """Stop the server (terminate, then kill if it does not exit in ``timeout`` s)."""
+        import subprocess
+
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> TransformersServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -1,27 +1,33 @@
-"""The ``openai`` backend: any OpenAI-compatible chat server over HTTP.
+"""The ``openai`` backend: any OpenAI-compatible chat server, through the official client.
 
-vLLM, the llama.cpp server, Ollama and ``transformers serve`` all speak
-``POST /v1/chat/completions``; with ``"stream": true`` they answer with server-sent events,
-one JSON chunk per ``data:`` line and ``data: [DONE]`` at the end. This is how a school runs
-one model server for many machines.
+vLLM, SGLang, the llama.cpp server, Ollama and ``transformers serve`` all speak
+``POST /v1/chat/completions`` with streaming; this is how a school runs one model server for
+many machines (README, "Serving a class"). The official ``openai`` Python client does the HTTP
+work: connection pooling (one client is shared by every thread), timeouts, streaming
+(server-sent events) and retries with exponential backoff and jitter. It retries a server that
+cannot be reached, times out, or answers 408/409/429/5xx — only while sending the request,
+before any text was streamed, so an answer is never sent twice.
 
-Failures are told apart: a server that cannot be reached (connection refused, connect timeout)
-or that answers 5xx/429 is retried a bounded number of times with exponential backoff — but
-only before the first piece of text was streamed, so an answer is never sent twice; a 4xx is
-the request's fault and is reported at once with the server's own message; a server that stops
-answering mid-stream is reported as such.
+What this module adds is the tutor's contract: the spec and settings (``openai:<url>``,
+``TUTOR_LLM_URL``, ``TUTOR_LLM_MODEL``, ``TUTOR_LLM_API_KEY``), the model the server lists when
+none is configured, and failures turned into messages that say what to do:
+:class:`~tutor.llm.backends.ServerUnavailable` for a server that is down, overloaded or broke
+off mid-answer (the explainer then keeps the template's text, which a student sees anyway), a
+plain :class:`~tutor.errors.TutorError` for a request the server refused (4xx: a wrong model
+name or key, which retrying cannot mend).
+
+``openai`` is imported when the first request is made, so ``import tutor`` stays light.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from tutor.errors import InputError, TutorError
+from tutor.errors import InputError, MissingDependency, TutorError
 from tutor.llm.backends import ServerUnavailable
 from tutor.llm.base import Message
 from tutor.settings import Settings
@@ -33,89 +39,52 @@ log = logging.getLogger(__name__)
 GREEDY_BELOW = 0.05
 
 
-class _Retryable(Exception):
-    """A failure worth another try (5xx, 429), raised before any text was streamed."""
-
-
-def chat_completions_url(url: str) -> str:
-    """The ``…/v1/chat/completions`` endpoint for a server URL given with or without ``/v1``."""
+def base_url(url: str) -> str:
+    """The ``…/v1`` base URL the client needs, for a server URL given with or without ``/v1``
+    (or as the whole ``…/v1/chat/completions`` endpoint)."""
     base = url.strip().rstrip("/")
     parts = urlsplit(base)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InputError(
             f"the language-model server URL must be http(s)://host:port[/v1], not {url!r}"
         )
-    if base.endswith("/chat/completions"):
-        return base
-    if base.endswith("/v1"):
-        return base + "/chat/completions"
-    return base + "/v1/chat/completions"
+    base = base.removesuffix("/chat/completions")
+    return base if base.endswith("/v1") else base + "/v1"
 
 
-def parse_sse(lines: Iterable[str]) -> Iterator[str]:
-    """The ``data`` payload of each server-sent event in ``lines`` (the text/event-stream
-    format: events end at a blank line, several ``data:`` lines join with newlines, lines
-    starting with ``:`` are comments, other fields are ignored)."""
-    data: list[str] = []
-    for raw in lines:
-        line = raw.rstrip("\r\n")
-        if not line:
-            if data:
-                yield "\n".join(data)
-                data = []
-            continue
-        if line.startswith(":"):
-            continue
-        name, _, value = line.partition(":")
-        if name == "data":
-            data.append(value.removeprefix(" "))
-    if data:
-        yield "\n".join(data)
-
-
-def content_pieces(events: Iterable[str]) -> Iterator[str]:
-    """The text in a stream of chat-completion chunks (choice 0's ``delta.content``), up to
-    ``[DONE]``. Raises :class:`TutorError` for an error event or a payload that is not JSON."""
-    for event in events:
-        if event.strip() == "[DONE]":
-            return
-        try:
-            chunk = json.loads(event)
-        except json.JSONDecodeError:
-            raise TutorError(
-                f"the language-model server sent a stream event that is not JSON: {event[:80]!r}"
-            ) from None
-        if not isinstance(chunk, dict):
-            continue
-        if chunk.get("error"):
-            error = chunk["error"]
-            message = error.get("message", error) if isinstance(error, dict) else error
-            raise TutorError(f"the language-model server reported an error: {message}")
-        for choice in chunk.get("choices") or []:
-            if choice.get("index", 0) != 0:
-                continue
-            content = (choice.get("delta") or {}).get("content")
-            if content:
-                yield str(content)
-
-
-def _error_text(body: bytes) -> str:
+def _openai() -> Any:
     try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return body[:200].decode("utf-8", errors="replace").strip()
-    error = data.get("error", data) if isinstance(data, dict) else data
-    if isinstance(error, dict):
-        return str(error.get("message") or error.get("detail") or error)
-    return str(error)
+        import openai
+    except ImportError as exc:
+        raise MissingDependency(
+            "the openai backend needs the official client: `pip install 'kptutor[llm]'` "
+            "(or `pip install openai`), or set TUTOR_LLM=template"
+        ) from exc
+    return openai
+
+
+def _status_text(exc: Any) -> str:
+    """``HTTP 502: busy`` for an :class:`openai.APIStatusError` (the server's own message)."""
+    body = getattr(exc, "body", None)
+    message: Any = None
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        message = error.get("message") or error.get("detail") if isinstance(error, dict) else error
+    if not message:
+        message = getattr(exc, "message", None) or str(exc)
+    return f"HTTP {exc.status_code}: {message}"
 
 
 class OpenAIModel:
-    """A chat model behind an OpenAI-compatible HTTP server."""
+    """A chat model behind an OpenAI-compatible HTTP server. Thread-safe: many students'
+    requests share one client and its connection pool."""
 
     #: The tutor's ``<tutor-data>`` block is for the template backend: it is taken out of
     #: what this model reads (:func:`tutor.llm.prompts.without_payload`).
     reads_data_block = False
+    #: Wordings to run at once (:func:`tutor.llm.serving.concurrency`): the server batches
+    #: concurrent requests (continuous batching in vLLM, SGLang, ``transformers serve``).
+    max_concurrency = 32
 
     def __init__(
         self,
@@ -126,28 +95,30 @@ class OpenAIModel:
         timeout_s: float = 60.0,
         connect_timeout_s: float = 5.0,
         retries: int = 3,
-        backoff_s: float = 0.5,
-        transport: Any = None,
-        sleep: Callable[[float], None] = time.sleep,
+        http_client: Any = None,
     ) -> None:
         """``url``: the server (``http://host:8000`` or ``…/v1``). ``model``: the name sent in
         each request (default: the first model the server lists). ``timeout_s`` bounds the wait
-        for each piece of the answer, ``connect_timeout_s`` the connection; connection failures
-        and 5xx answers are tried ``retries`` more times, waiting ``backoff_s``, then twice as
-        long each time. ``transport`` is an httpx transport (tests pass a fake one)."""
+        for each piece of the answer, ``connect_timeout_s`` the connection; a failed request is
+        tried ``retries`` more times by the client (0.5 s, then twice as long each time, with
+        jitter; a server's ``Retry-After`` is obeyed). ``http_client``: an ``httpx2.Client``
+        for the openai client to use (tests pass one with a fake transport)."""
         if retries < 0:
             raise InputError(f"retries must be 0 or more, not {retries}")
+        if timeout_s <= 0 or connect_timeout_s <= 0:
+            raise InputError("timeouts must be more than 0 seconds")
         self.url = url.strip().rstrip("/")
-        self.endpoint = chat_completions_url(url)
+        self.base_url = base_url(url)
         self.model = model
+        # A server without keys (vLLM, llama.cpp, transformers serve) takes any; the client
+        # refuses to start without one, and must not pick up OPENAI_API_KEY meant for others.
         self.api_key = api_key
         self.timeout_s = timeout_s
         self.connect_timeout_s = connect_timeout_s
         self.retries = retries
-        self.backoff_s = backoff_s
-        self._transport = transport
-        self._sleep = sleep
+        self._http_client = http_client
         self._client: Any = None
+        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings, arg: str | None) -> OpenAIModel:
@@ -166,42 +137,48 @@ class OpenAIModel:
         """``openai:<model>`` (or ``openai:<url>`` until the model is known)."""
         return f"openai:{self.model or self.url}"
 
-    def _http(self) -> Any:
-        if self._client is None:
-            import httpx
-
-            self._client = httpx.Client(
-                timeout=httpx.Timeout(self.timeout_s, connect=self.connect_timeout_s),
-                transport=self._transport,
-                headers={"Authorization": f"Bearer {self.api_key}"} if self.api_key else None,
-            )
-        return self._client
+    def client(self) -> Any:
+        """The shared ``openai.OpenAI`` client (made on first use)."""
+        with self._lock:
+            if self._client is None:
+                openai = _openai()
+                self._client = openai.OpenAI(
+                    base_url=self.base_url,
+                    api_key=self.api_key or "not-needed",
+                    timeout=openai.Timeout(self.timeout_s, connect=self.connect_timeout_s),
+                    max_retries=self.retries,
+                    http_client=self._http_client,
+                )
+            return self._client
 
     def close(self) -> None:
         """Close the HTTP connections (a later call opens new ones)."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+    def _tries(self) -> str:
+        return f"{self.retries + 1} {'try' if self.retries == 0 else 'tries'}"
 
     def _down(self, reason: str) -> ServerUnavailable:
         return ServerUnavailable(
-            f"no language-model server at {self.url} ({reason}): start one (vLLM, llama.cpp, "
-            "`transformers serve`) or set TUTOR_LLM=template"
+            f"no language-model server at {self.url} ({reason}, after {self._tries()}): start "
+            "one (vLLM, llama.cpp, `transformers serve`) or set TUTOR_LLM=template"
         )
 
     def _model_name(self) -> str:
         """The configured model, else the first one ``GET /v1/models`` lists."""
         if self.model is None:
-            import httpx
-
-            models_url = self.endpoint.removesuffix("/chat/completions") + "/models"
+            openai = _openai()
             try:
-                response = self._http().get(models_url)
-                listed = response.json().get("data") or [] if response.status_code == 200 else []
-            except (httpx.HTTPError, ValueError, AttributeError):
+                listed = [m.id for m in self.client().models.list()]
+            except openai.APIConnectionError as exc:
+                raise self._down(type(exc).__name__) from exc
+            except openai.APIError:
                 listed = []
             # Servers that serve one model (llama.cpp) accept any name.
-            self.model = str(listed[0]["id"]) if listed and "id" in listed[0] else "default"
+            self.model = str(listed[0]) if listed else "default"
         return self.model
 
     def generate(
@@ -211,87 +188,52 @@ class OpenAIModel:
         temperature: float = 0.3,
         max_new_tokens: int = 256,
     ) -> Iterator[str]:
-        """Stream the server's reply to ``messages``."""
-        import httpx
+        """Stream the server's reply to ``messages``.
 
+        Raises :class:`~tutor.llm.backends.ServerUnavailable` when the server cannot be
+        reached, times out, fails on every try or breaks off mid-answer, and
+        :class:`~tutor.errors.TutorError` when it refuses the request (4xx) or reports an error.
+        """
         if max_new_tokens < 1:
             raise InputError(f"max_new_tokens must be at least 1, not {max_new_tokens}")
+        openai = _openai()
         started = False
-        last = "no answer"
-        reachable = False  # the last failure was an HTTP answer, not a missing server
-        for attempt in range(self.retries + 1):
-            if attempt:
-                wait = self.backoff_s * 2 ** (attempt - 1)
-                log.info("retrying %s in %.1f s (%s)", self.endpoint, wait, last)
-                self._sleep(wait)
-            try:
-                payload = {
-                    "model": self._model_name(),
-                    "messages": [{"role": m.role, "content": m.content} for m in messages],
-                    "stream": True,
-                    "max_tokens": max_new_tokens,
-                    "temperature": temperature if temperature > GREEDY_BELOW else 0.0,
-                }
-                with self._http().stream("POST", self.endpoint, json=payload) as response:
-                    status = response.status_code
-                    if status >= 500 or status == 429:
-                        response.read()
-                        raise _Retryable(f"HTTP {status}: {_error_text(response.content)}")
-                    if status >= 400:
-                        response.read()
-                        raise TutorError(
-                            f"the language-model server at {self.url} refused the request "
-                            f"(HTTP {status}: {_error_text(response.content)}): check "
-                            "TUTOR_LLM_MODEL and TUTOR_LLM_API_KEY"
-                        )
-                    kind = response.headers.get("content-type", "")
-                    if kind.startswith("application/json"):
-                        # A server that ignores "stream" sends the whole answer at once.
-                        response.read()
-                        for piece in self._whole_answer(response.content):
-                            started = True
-                            yield piece
-                        return
-                    for piece in content_pieces(parse_sse(response.iter_lines())):
-                        started = True
-                        yield piece
-                    return
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:
-                if started:
-                    raise ServerUnavailable(
-                        f"the language-model server at {self.url} broke off mid-answer ({exc})"
-                    ) from exc
-                last = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                reachable = False
-            except _Retryable as exc:
-                last = str(exc)
-                reachable = True
-            except httpx.TimeoutException as exc:
-                raise ServerUnavailable(
-                    f"the language-model server at {self.url} did not answer within "
-                    f"{self.timeout_s:g} s ({type(exc).__name__}): it may be overloaded; try "
-                    "again, use a smaller model, or set TUTOR_LLM=template"
-                ) from exc
-            except httpx.HTTPError as exc:
-                raise ServerUnavailable(
-                    f"talking to the language-model server at {self.url} failed: {exc}"
-                ) from exc
-        tries = f"{self.retries + 1} {'try' if self.retries == 0 else 'tries'}"
-        if reachable:
-            raise ServerUnavailable(
-                f"the language-model server at {self.url} failed on {tries} ({last}): check "
-                "its log, or set TUTOR_LLM=template"
-            )
-        raise self._down(f"{last}, after {tries}")
-
-    def _whole_answer(self, body: bytes) -> Iterator[str]:
         try:
-            data = json.loads(body)
-            content = data["choices"][0]["message"]["content"]
-        except (json.JSONDecodeError, KeyError, IndexError, TypeError):
+            stream = self.client().chat.completions.create(
+                model=self._model_name(),
+                messages=[{"role": m.role, "content": m.content} for m in messages],
+                stream=True,
+                max_tokens=max_new_tokens,
+                temperature=temperature if temperature > GREEDY_BELOW else 0.0,
+            )
+            with stream:
+                for chunk in stream:
+                    for choice in chunk.choices or []:
+                        if choice.index == 0 and choice.delta and choice.delta.content:
+                            started = True
+                            yield str(choice.delta.content)
+        except openai.APITimeoutError as exc:
+            raise ServerUnavailable(
+                f"the language-model server at {self.url} did not answer within "
+                f"{self.timeout_s:g} s: it may be overloaded; try again, use a smaller model, "
+                "or set TUTOR_LLM=template"
+            ) from exc
+        except openai.APIConnectionError as exc:
+            if started:
+                raise ServerUnavailable(
+                    f"the language-model server at {self.url} broke off mid-answer ({exc})"
+                ) from exc
+            cause = exc.__cause__
+            raise self._down(type(cause).__name__ if cause else str(exc)) from exc
+        except openai.APIStatusError as exc:
+            if exc.status_code >= 500 or exc.status_code in (408, 409, 429):
+                raise ServerUnavailable(
+                    f"the language-model server at {self.url} failed on {self._tries()} "
+                    f"({_status_text(exc)}): check its log, or set TUTOR_LLM=template"
+                ) from exc
             raise TutorError(
-                f"the language-model server at {self.url} sent an answer we cannot read: "
-                f"{body[:80]!r}"
-            ) from None
-        if content:
-            yield str(content)
+                f"the language-model server at {self.url} refused the request "
+                f"({_status_text(exc)}): check TUTOR_LLM_MODEL and TUTOR_LLM_API_KEY"
+            ) from exc
+        except openai.APIError as exc:  # an error event inside the stream
+            raise TutorError(f"the language-model server reported an error: {exc.message}") from exc

@@ -502,6 +502,8 @@ class TransformersModel:
         self.model = model
         self.device = device
         self.cpu_decode = cpu_decode
+        self._batcher: Any = None  # made on the first call on CUDA
+        self._batcher_lock = threading.Lock()
         self._label = label or _label_for(model)
         if self.adapter is not None:
             self._label += f"+{Path(self.adapter).name}"
@@ -609,6 +611,20 @@ class TransformersModel:
         finally:
             stop.set()
 
+    @property
+    def max_concurrency(self) -> int:
+        """How many :meth:`generate` calls to run at once (:func:`tutor.llm.serving.concurrency`):
+        :data:`BATCH_MAX` on CUDA, where concurrent calls share one batched decode, else 1."""
+        return BATCH_MAX if self._on_cuda() else 1
+
+    def _on_cuda(self) -> bool:
+        if self.device == "cpu":
+            return False
+        if self.device == "cuda":
+            return True
+        torch, _ = _torch_and_transformers()
+        return bool(torch.cuda.is_available())
+
     def generate(
         self,
         messages: Sequence[Message],
@@ -616,7 +632,27 @@ class TransformersModel:
         temperature: float = 0.3,
         max_new_tokens: int = 256,
     ) -> Iterator[str]:
-        """Stream the reply to ``messages`` (greedy at ``temperature`` ≤ 0.05)."""
+        """The reply to ``messages`` (greedy at ``temperature`` ≤ 0.05). On CUDA, calls made
+        at the same time from several threads are decoded as one batch
+        (:class:`tutor.llm.serving.BatchingModel` over :meth:`generate_batch`) and the reply
+        comes whole; elsewhere it streams token by token."""
+        loaded = self.load()
+        if self._batch_decoder(loaded) is not None:
+            with self._batcher_lock:
+                if self._batcher is None:
+                    from tutor.llm.serving import BatchingModel
+
+                    self._batcher = BatchingModel(self, max_batch=BATCH_MAX)
+            yield from self._batcher.generate(
+                messages, temperature=temperature, max_new_tokens=max_new_tokens
+            )
+            return
+        yield from self._stream(messages, temperature=temperature, max_new_tokens=max_new_tokens)
+
+    def _stream(
+        self, messages: Sequence[Message], *, temperature: float, max_new_tokens: int
+    ) -> Iterator[str]:
+        """Stream the reply token by token (one sequence; the CPU and batch-1 path)."""
         loaded = self.load()
         encoded = self._prompt(loaded, messages, max_new_tokens)
         text = _Detokenizer(loaded.tokenizer)
@@ -650,7 +686,7 @@ class TransformersModel:
         decoder = self._batch_decoder(loaded)
         if decoder is None:
             return [
-                "".join(self.generate(p, temperature=temperature, max_new_tokens=max_new_tokens))
+                "".join(self._stream(p, temperature=temperature, max_new_tokens=max_new_tokens))
                 for p in prompts
             ]
         texts: list[str] = []
@@ -659,6 +695,34 @@ class TransformersModel:
                 loaded, decoder, prompts[start : start + BATCH_MAX], temperature, max_new_tokens
             )
         return texts
+
+    def warm_up(self, prompt_tokens: int = 512, new_tokens: int = 320) -> float:
+        """On CUDA, capture the batched decoder's graphs now for every batch size it uses (the
+        powers of two up to :data:`BATCH_MAX`) and every cache length up to ``prompt_tokens +
+        new_tokens``, sampling and greedy, so that no student's request waits for a capture.
+        Seconds it took (0 where there is nothing to warm)."""
+        loaded = self.load()
+        decoder = self._batch_decoder(loaded)
+        if decoder is None:
+            return 0.0
+        import torch
+
+        started = time.perf_counter()
+        longest = min(prompt_tokens, decoder.max_len - new_tokens)
+        size = 1
+        with loaded.decode_lock:
+            while size <= BATCH_MAX:
+                # A short prompt reaches the small cache lengths, a long one the large ones.
+                for length in sorted({min(64, longest), longest}):
+                    ids = torch.full((size, length), 3, dtype=torch.long, device=loaded.device)
+                    mask = torch.ones_like(ids)
+                    for temperature in (0.0, 0.3):
+                        for _ in decoder.generate(
+                            ids, mask, max_new_tokens=new_tokens, temperature=temperature
+                        ):
+                            pass
+                size *= 2
+        return time.perf_counter() - started
 
     def _batch_decoder(self, loaded: _Loaded) -> Any:
         if loaded.device != "cuda":
@@ -701,7 +765,7 @@ class TransformersModel:
         width = max(int(r.shape[0]) for r in rows)
         if width + max_new_tokens > decoder.max_len:
             return [
-                "".join(self.generate(p, temperature=temperature, max_new_tokens=max_new_tokens))
+                "".join(self._stream(p, temperature=temperature, max_new_tokens=max_new_tokens))
                 for p in prompts
             ]
         pad = loaded.tokenizer.pad_token_id
@@ -790,6 +854,31 @@ def adapter_for(model: str, setting: str | None) -> Path | None:
     except (OSError, ValueError, KeyError):
         return None
     return shipped_adapter(name)
+
+
+def merged_copy(folder: str, out: Path) -> str:
+    """A copy of the pulled model ``folder`` with its shipped voice adapter merged into the
+    weights (what the app runs), for a server that cannot load adapters; ``folder`` itself
+    when no adapter ships for it."""
+    from tutor.llm.weights import SOURCE_FILE, merge_adapter
+
+    adapter = adapter_for(folder, None)
+    if adapter is None:
+        return folder
+    import shutil
+
+    torch, transformers = _torch_and_transformers()
+
+    model = transformers.AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32)
+    merge_adapter(model, adapter).save_pretrained(out)
+    # The tokenizer, chat template and licence; not the weights, and not the pull record
+    # (which would have the adapter merged a second time by whoever loads the copy).
+    for name in Path(folder).iterdir():
+        skip = name.suffix == ".safetensors" or name.name == SOURCE_FILE
+        if name.is_file() and not skip and not (out / name.name).exists():
+            shutil.copy(name, out / name.name)
+    log.info("merged %s into a copy of %s at %s", adapter.name, folder, out)
+    return str(out)
 
 
 def _label_for(model: str) -> str:
