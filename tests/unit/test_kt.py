@@ -6,6 +6,7 @@ All data here is synthetic, drawn from known models with fixed seeds.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import math
 import os
@@ -157,7 +158,7 @@ def test_em_with_a_binding_gap_never_lowers_the_likelihood() -> None:
     data = from_sequences(simulate_bkt(guessy, 500, 20, seed=9))
     fit = fit_bkt(data, min_gap=0.4, max_iter=60)  # guess + slip <= 0.6 binds on both
     ll = fit.log_likelihood
-    assert all(b >= a - 1e-9 for a, b in zip(ll, ll[1:], strict=False))
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(ll))
     assert np.all(fit.model.guess + fit.model.slip <= 0.6 + 1e-9)
 
 
