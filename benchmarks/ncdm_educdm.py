@@ -391,7 +391,7 @@ def main() -> int:
         for seed in [int(x) for x in picked.split(",")] if picked else seeds:
             split = files_split(*files) if name == "files" else build(name, seed, args)
             sizes = "/".join(f"{len(p[0]):,}" for p in (split.train, split.valid, split.test))
-            label = f"{name} ({sizes} answers)"
+            label = name  # the sizes (train/valid/test answers) vary by seed: logged below
             per = results.setdefault(label, {})
             valid_auc, preds, seconds = run_educdm(split, seed, EDUCDM_MAX_EPOCHS[name])
             for model, pick in ROWS.items():
@@ -400,11 +400,15 @@ def main() -> int:
                 note = f"epoch {epoch + 1}, validation AUC {valid_auc[epoch]:.4f}"
                 per.setdefault(model, []).append((s, seconds * (epoch + 1) / len(valid_auc), note))
             s, sec, details = run_ours(split, seed, NcdmConfig(seed=seed))
-            note = f"epochs {details['epochs']}, validation AUC {details['val_auc']:.4f}"
+            note = (
+                f"epochs {details['epochs']}, validation AUC {details['val_auc']:.4f}; "
+                f"train/valid/test answers {sizes}"
+            )
             per.setdefault(OURS, []).append((s, sec, note))
             log.warning(
-                "%s seed %d: %s",
+                "%s (%s answers) seed %d: %s",
                 label,
+                sizes,
                 seed,
                 ", ".join(f"{m} {r[-1][0].auc:.4f}" for m, r in per.items()),
             )
