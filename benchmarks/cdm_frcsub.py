@@ -268,7 +268,10 @@ NOTES = [
     "  the settings of EduCDM's FrcSub example (`epoch=2, epsilon=1e-3`); its predictions",
     "  are what its `eval` scores. No held-out cell reaches any model's fit.",
     "- NCDM (ours, torch) is the model meant for many skills; on FrcSub's 8 skills it is",
-    "  shown for reference: 10% of the training cells are used for early stopping.",
+    "  shown for reference: 10% of the training cells are used for early stopping (the",
+    "  matrix format has no validation split). Since issue 20 its discrimination scale is 1",
+    "  and it keeps the epoch of best validation AUC; the comparison with EduCDM's NCDM, on",
+    "  train / validation / test splits, is `benchmarks/ncdm_educdm.py` (its own section).",
 ]
 
 

@@ -347,6 +347,33 @@ def test_ncdm_learns_and_is_reproducible(synthetic: tuple[np.ndarray, ...]) -> N
     np.testing.assert_allclose(predict_ncdm(again, tu, ti), predicted, rtol=1e-6)
 
 
+def test_ncdm_stops_on_the_validation_split_it_is_given(
+    synthetic: tuple[np.ndarray, ...],
+) -> None:
+    from sklearn.metrics import roc_auc_score
+
+    from tutor.diagnosis.ncdm import NcdmConfig, fit_ncdm, predict_ncdm
+
+    responses = synthetic[0][:300]
+    rng = np.random.default_rng(4)
+    part = rng.choice(3, size=responses.shape, p=[0.7, 0.1, 0.2])  # train / valid / test
+    tu, ti = np.nonzero(part == 0)
+    vu, vi = np.nonzero(part == 1)
+    cfg = NcdmConfig(epochs=12, hidden=(16, 8), batch_size=128, lr=0.01, seed=3, stop_on="auc")
+    valid = (vu, vi, responses[vu, vi])
+    model = fit_ncdm(tu, ti, responses[tu, ti], Q3, n_users=300, config=cfg, valid=valid)
+    # The kept epoch is the one that scored best on the validation split given.
+    assert model.best_val_auc is not None
+    got = roc_auc_score(responses[vu, vi], predict_ncdm(model, vu, vi))
+    assert model.best_val_auc == pytest.approx(got, abs=1e-4)
+    # Without it, a share of the training answers is set aside instead: another number.
+    own = fit_ncdm(tu, ti, responses[tu, ti], Q3, n_users=300, config=cfg)
+    assert own.best_val_auc != pytest.approx(got, abs=1e-4)
+    with pytest.raises(InputError, match="item indices"):
+        bad = (vu, vi + 10, responses[vu, vi])
+        fit_ncdm(tu, ti, responses[tu, ti], Q3, n_users=300, config=cfg, valid=bad)
+
+
 def test_ncdm_without_torch_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     from tutor.diagnosis.ncdm import fit_ncdm
 

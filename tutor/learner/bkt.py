@@ -20,8 +20,13 @@ With ``restarts`` it runs EM again from random starting points and keeps, per sk
 with the best training likelihood (as pyBKT's ``num_fits`` does).
 
 The exact condition for "a correct answer never lowers P(known)" is ``1 - slip > guess``
-(then P(correct | known) > P(correct | unknown)); the fit's bounds (0.45 each by default)
-keep both below 0.5, which implies it.
+(then P(correct | known) > P(correct | unknown)), i.e. ``guess + slip < 1``.
+:class:`BKTParams` refuses anything else, and the fit keeps ``guess + slip <= 1 -
+min_gap`` with an exact constrained M-step (:func:`_emission_step`). An earlier fit bounded
+guess and slip by 0.49 each instead: stricter than the condition, it clipped skills whose
+students really do guess right more often than not (multiple-choice and easy items: 24 of
+ASSIST2015's 100 skills have an unconstrained guess above 0.5) and lost to pyBKT, which
+bounds nothing, on data with many such skills (docs/DATA.md, "BKT against pyBKT").
 """
 
 from __future__ import annotations
@@ -48,13 +53,23 @@ IntArray = npt.NDArray[np.int64]
 #: Probabilities are kept this far from 0 and 1 so that every state stays reachable
 #: (the backward pass divides by predicted probabilities).
 EPS = 1e-6
-#: Default upper bounds of the fit. A correct answer raises P(known) exactly when
-#: ``1 - slip > guess``; bounding both below 0.5 guarantees it. The bound is a model choice,
-#: made on held-out data: trained on ASSIST2015 folds 1-4 and scored on fold 0 (never on the
-#: test file), the validation AUC was 0.70287 at 0.3 (Baker, Corbett & Aleven 2008 call
-#: larger values "degenerate"), 0.70473 at 0.45 and 0.70486 at 0.49.
-MAX_GUESS = 0.49
-MAX_SLIP = 0.49
+#: The fit keeps every skill's ``(1 - slip) - guess`` at least this large: a right answer is
+#: then always evidence of knowing (the condition above, with a margin that keeps a skill
+#: from becoming uninformative). A model choice made on held-out data: trained on
+#: ASSIST2015 folds 1-4 and scored on fold 0 (never on the test file); see
+#: :data:`MIN_GAP_CHOICE`.
+MIN_GAP = 0.05
+#: Validation AUCs (ASSIST2015, folds 1-4 → fold 0, plain BKT) that chose :data:`MIN_GAP`
+#: (any margin from 0.01 to 0.1 gives the same; 0.5 is the old bounds' sum). The old bounds
+#: (guess, slip ≤ 0.49 each) gave 0.70486, 0.45 each 0.70473, 0.3 each 0.70287.
+MIN_GAP_CHOICE = {0.5: 0.70406, 0.2: 0.70505, 0.1: 0.70505, 0.05: 0.70505, 0.01: 0.70505}
+#: Upper bounds on guess and slip on their own: none by default (the gap is the bound);
+#: kept so that a caller can impose tighter ones.
+MAX_GUESS = 1.0 - 1e-6
+MAX_SLIP = 1.0 - 1e-6
+#: EM iterations at most. Skills stop on their own tolerance (see :func:`fit_bkt`); on
+#: ASSIST2015 the slowest of 100 skills needs about 200 iterations (BKT+forget too).
+MAX_ITER = 300
 TINY = 1e-300
 
 
@@ -73,10 +88,11 @@ class BKTParams:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0 or math.isnan(value):
                 raise InputError(f"BKT {name} must be a probability in [0, 1], got {value}")
-        if self.guess >= 0.5 or self.slip >= 0.5:
+        if self.guess + self.slip >= 1.0:
             raise InputError(
-                f"BKT guess ({self.guess}) and slip ({self.slip}) must be below 0.5, or a "
-                "correct answer would lower mastery; refit with bounds"
+                f"BKT guess ({self.guess}) and slip ({self.slip}) must add up to less than 1 "
+                "(a right answer must be likelier from a student who knows the point), or a "
+                "correct answer would lower mastery; refit with fit_bkt's min_gap"
             )
 
 
@@ -231,10 +247,11 @@ def fit_bkt(
     data: ResponseLog,
     *,
     n_skills: int | None = None,
-    max_iter: int = 100,
+    max_iter: int = MAX_ITER,
     tol: float = 1e-6,
     max_guess: float = MAX_GUESS,
     max_slip: float = MAX_SLIP,
+    min_gap: float = MIN_GAP,
     fit_forget: bool = False,
     init: BKTParams | None = None,
     restarts: int = 1,
@@ -243,11 +260,12 @@ def fit_bkt(
 ) -> BKTFit:
     """Fit BKT parameters for every skill by EM (Baum–Welch), all skills at once.
 
-    Stops when the mean log-likelihood per response improves by less than ``tol`` or after
-    ``max_iter`` iterations. ``guess`` and ``slip`` are clipped to ``max_guess`` /
-    ``max_slip`` (both must be < 0.5, which keeps ``1 - slip > guess``) after each M-step,
-    ``forget`` stays 0 unless ``fit_forget``. Skills without responses keep the ``init``
-    parameters.
+    Each skill stops when its mean log-likelihood per response improves by less than ``tol``
+    (and keeps its parameters from then on); EM ends when every skill has, or after
+    ``max_iter`` iterations. Each M-step maximises over ``guess + slip <= 1 - min_gap``
+    (so ``1 - slip > guess``: a right answer never lowers P(known)), ``guess <= max_guess``
+    and ``slip <= max_slip`` exactly (:func:`_emission_step`); ``forget`` stays 0 unless
+    ``fit_forget``. Skills without responses keep the ``init`` parameters.
 
     EM only finds a local optimum, so with ``restarts > 1`` it is run again from random
     starting points (drawn with ``seed``; the first run always starts from ``init``) and
@@ -256,8 +274,16 @@ def fit_bkt(
     choosing one run for all. ``on_iteration(i, mean_log_likelihood)`` is called after each
     iteration, ``i`` counting on across restarts (progress).
     """
-    if not (0.0 < max_guess < 0.5 and 0.0 < max_slip < 0.5):
-        raise InputError("max_guess and max_slip must be in (0, 0.5)")
+    if not (0.0 < max_guess < 1.0 and 0.0 < max_slip < 1.0):
+        raise InputError(f"max_guess and max_slip must be in (0, 1), got {max_guess}, {max_slip}")
+    if not 0.0 < min_gap < 1.0:
+        raise InputError(
+            f"min_gap must be in (0, 1), got {min_gap}: guess + slip must stay below 1, or a "
+            "right answer would lower mastery"
+        )
+    start_model = BKTModel.uniform(1, init)
+    if start_model.guess[0] + start_model.slip[0] > 1.0 - min_gap:
+        raise InputError("the starting guess + slip must be at most 1 - min_gap")
     if restarts < 1:
         raise InputError(f"restarts must be at least 1, got {restarts}")
     if data.n_responses == 0:
@@ -266,20 +292,21 @@ def fit_bkt(
     ch = _chains(data, n_skills)
     rng = np.random.default_rng(seed)
     base = BKTModel.uniform(n_skills, init)
+    bounds = _Bounds(max_guess, max_slip, 1.0 - min_gap)
     best: BKTModel | None = None
     best_ll = np.full(n_skills, -np.inf)
     history: list[float] = []
     converged = True
     done = 0
     for run in range(restarts):
-        start = base if run == 0 else _random_start(base, rng, max_guess, max_slip)
+        start = base if run == 0 else _random_start(base, rng, bounds)
 
         def progress(i: int, ll: float, offset: int = done) -> None:
             if on_iteration is not None:
                 on_iteration(offset + i, ll)
 
         model, run_history, run_converged, skill_ll = _em(
-            ch, start, max_iter, tol, max_guess, max_slip, fit_forget, progress
+            ch, start, max_iter, tol, bounds, fit_forget, progress
         )
         done += len(run_history)
         history.extend(run_history)
@@ -298,20 +325,21 @@ def fit_bkt(
     return BKTFit(best, history, converged, restarts, final)
 
 
-def _random_start(
-    base: BKTModel, rng: np.random.Generator, max_guess: float, max_slip: float
-) -> BKTModel:
-    """A random starting point per skill, inside the bounds (the ranges pyBKT draws from)."""
+def _random_start(base: BKTModel, rng: np.random.Generator, bounds: _Bounds) -> BKTModel:
+    """A random starting point per skill, inside the bounds (about the ranges pyBKT draws
+    from: guess below 0.4, slip below 0.3)."""
     n = base.n_skills
 
     def draw(lo: float, hi: float) -> FloatArray:
         return rng.uniform(lo, hi, n)
 
+    guess = draw(0.01, min(0.4, bounds.guess))
+    slip = np.minimum(draw(0.01, min(0.3, bounds.slip)), bounds.total - guess)
     return BKTModel(
         prior=draw(0.05, 0.95),
         learn=draw(0.01, 0.5),
-        guess=draw(0.01, max_guess),
-        slip=draw(0.01, max_slip),
+        guess=guess,
+        slip=slip,
         forget=base.forget.copy(),
     )
 
@@ -327,13 +355,74 @@ def _choose(mask: npt.NDArray[np.bool_], a: BKTModel, b: BKTModel) -> BKTModel:
     )
 
 
+@dataclass(frozen=True)
+class _Bounds:
+    """Where guess and slip may lie: each up to its own bound, their sum up to ``total``."""
+
+    guess: float
+    slip: float
+    total: float
+
+
+def _emission_step(
+    guess_right: FloatArray,
+    guess_wrong: FloatArray,
+    slip_wrong: FloatArray,
+    slip_right: FloatArray,
+    bounds: _Bounds,
+) -> tuple[FloatArray, FloatArray]:
+    """The M-step for guess and slip of every skill, from the expected counts of right and
+    wrong answers in the unknown state (``guess_right``, ``guess_wrong``) and in the known
+    state (``slip_wrong``, ``slip_right``): the exact maximiser of
+
+        R_u log g + W_u log(1 - g) + W_k log s + R_k log(1 - s)
+
+    over ``EPS <= g <= bounds.guess``, ``EPS <= s <= bounds.slip``, ``g + s <= bounds.total``.
+
+    The objective is concave and separable, so clipping each ratio to its own box is the
+    optimum of the box alone; where that point breaks the sum constraint, the optimum lies
+    on the line ``g + s = total``, where the derivative in ``g`` falls monotonically and
+    bisection finds its zero. A skill without answers in a state (0/0) gets the midpoint of
+    its range, which the caller replaces by the old value for skills never seen.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g = np.clip(guess_right / (guess_right + guess_wrong), EPS, bounds.guess)
+        s = np.clip(slip_wrong / (slip_wrong + slip_right), EPS, bounds.slip)
+    g = np.where(np.isfinite(g), g, 0.5 * min(bounds.guess, bounds.total))
+    s = np.where(np.isfinite(s), s, 0.5 * min(bounds.slip, bounds.total))
+    over = g + s > bounds.total
+    if not over.any():
+        return g, s
+    total = bounds.total
+    ru, wu, wk, rk = (x[over] for x in (guess_right, guess_wrong, slip_wrong, slip_right))
+    # g on the line ranges where both g and s = total - g stay inside their own boxes.
+    lo = np.full(len(ru), max(EPS, total - bounds.slip))
+    hi = np.full(len(ru), min(bounds.guess, total - EPS))
+
+    def slope(x: FloatArray) -> FloatArray:
+        y = total - x
+        out: FloatArray = ru / x - wu / (1.0 - x) - wk / y + rk / (1.0 - y)
+        return out
+
+    a, b = lo.copy(), hi.copy()
+    for _ in range(60):  # halves [a, b] each time: 60 steps reach float precision
+        mid = 0.5 * (a + b)
+        rising = slope(mid) > 0.0
+        a = np.where(rising, mid, a)
+        b = np.where(rising, b, mid)
+    line_g = 0.5 * (a + b)
+    g, s = g.copy(), s.copy()
+    g[over] = line_g
+    s[over] = total - line_g
+    return g, s
+
+
 def _em(
     ch: _Chains,
     model: BKTModel,
     max_iter: int,
     tol: float,
-    max_guess: float,
-    max_slip: float,
+    bounds: _Bounds,
     fit_forget: bool,
     on_iteration: Callable[[int, float], None],
 ) -> tuple[BKTModel, list[float], bool, FloatArray]:
@@ -356,7 +445,14 @@ def _em(
         # Per-skill sums of a quantity over all packed positions.
         return np.bincount(k, weights=weights, minlength=n_skills).astype(np.float64)
 
-    seen = np.bincount(k, minlength=n_skills) > 0
+    size = np.bincount(k, minlength=n_skills)
+    seen = size > 0
+    # Skills still being fitted. Each skill is its own model, so each stops on its own
+    # tolerance (per response of that skill) and is then frozen: a stopping rule on the
+    # mean over all skills would stop a slow skill as soon as the many fast ones are done,
+    # diluting its gain by (all responses / its responses) — about 100x on ASSIST data.
+    active = seen.copy()
+    skill_mean = np.full(n_skills, -np.inf)
     history: list[float] = []
     converged = False
     for it in range(max_iter + 1):
@@ -365,7 +461,12 @@ def _em(
         mean_ll = float(log_lik.sum()) / n
         history.append(mean_ll)
         on_iteration(it, mean_ll)
-        if it > 0 and mean_ll - history[-2] < tol:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            new_mean = np.bincount(k, weights=log_lik, minlength=n_skills) / size
+        if it > 0:
+            active &= new_mean - skill_mean >= tol
+        skill_mean = new_mean
+        if not active.any():
             converged = True
             break
         if it == max_iter:  # the last model has been scored; no further M-step
@@ -399,20 +500,26 @@ def _em(
             )
             new_learn = count(xi_learn) / count(g_unknown * has_next)
             new_forget = count(xi_forget) / count(g_known * has_next)
-            guess = count(g_unknown * c) / count(g_unknown)
-            slip = count(g_known * (1.0 - c)) / count(g_known)
+        guess, slip = _emission_step(
+            count(g_unknown * c),
+            count(g_unknown * (1.0 - c)),
+            count(g_known * (1.0 - c)),
+            count(g_known * c),
+            bounds,
+        )
 
         def keep(new: FloatArray, old: FloatArray, hi: float = 1.0 - EPS) -> FloatArray:
             # Skills without evidence for a parameter (0/0) keep the old value.
             return np.clip(np.where(np.isfinite(new) & seen, new, old), EPS, hi)
 
-        model = BKTModel(
+        updated = BKTModel(
             prior=keep(prior, model.prior),
             learn=keep(new_learn, model.learn),
-            guess=keep(guess, model.guess, max_guess),
-            slip=keep(slip, model.slip, max_slip),
+            guess=np.where(seen, guess, model.guess),
+            slip=np.where(seen, slip, model.slip),
             forget=keep(new_forget, model.forget) if fit_forget else model.forget,
         )
+        model = _choose(active, updated, model)  # converged skills stay where they stopped
     skill_ll = np.bincount(k, weights=log_lik, minlength=n_skills).astype(np.float64)
     return model, history, converged, skill_ll
 
@@ -436,7 +543,7 @@ class BKTEstimator:
     skill with :func:`fit_bkt`; ``forget`` also fits a per-skill forgetting rate."""
 
     forget: bool = False
-    max_iter: int = 100
+    max_iter: int = MAX_ITER
     kind: Literal["kt"] = field(default="kt", init=False)
 
     def fit(

@@ -7,7 +7,7 @@ that changed. Nothing is mutated; nothing is read or written here.
 How one answer moves mastery (each rule is bounded, and the bounds are constants below):
 
 1. **The item's own point**: a Bayesian Knowledge Tracing update
-   (:func:`tutor.learner.bkt.bkt_update`) with guess and slip below 0.5, so a correct
+   (:func:`tutor.learner.bkt.bkt_update`) with guess + slip below 1, so a correct
    answer never lowers mastery and a wrong one never raises it; P(known) is capped at
    :data:`P_MAX` so that evidence against a mastered point always counts.
 2. **The other points the item assesses** (the Q-matrix row, weight ``w`` < 1): the same
