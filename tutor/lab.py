@@ -738,14 +738,16 @@ def evaluate_cdm_long(
     epochs: int | None = None,
     on_progress: ProgressFn | None = None,
     on_note: Callable[[str], None] | None = None,
+    valid_path: Path | None = None,
 ) -> Scores:
     """Fit a cognitive-diagnosis model to EduCDM-style training answers and score its
     predictions of the test answers. Quirks of the files as published that were read with a
-    note (docs/DATA.md) are passed to ``on_note``, one line each."""
+    note (docs/DATA.md) are passed to ``on_note``, one line each. ``valid_path``: the
+    validation answers the format provides (NCDM's early stopping watches them)."""
     from tutor.data.cdm import read_long_data
     from tutor.diagnosis.cdm import evaluate_long
 
-    data = read_long_data(train_path, test_path, items_path)
+    data = read_long_data(train_path, test_path, items_path, valid_path)
     for note in data.notes:
         if on_note is not None:
             on_note(note)

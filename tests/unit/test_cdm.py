@@ -474,3 +474,49 @@ def test_dina_on_frcsub_beats_the_goal() -> None:
     # Measured 0.915 (BENCHMARKS.md); EduCDM's EMDINA gets 0.857 on the same cells.
     assert scores.auc >= 0.87
     assert scores.acc >= 0.83
+
+
+def _with_valid(tmp_path: Path) -> list[str]:
+    """The long files with a tenth of the training answers moved to valid.csv (EduCDM's
+    layout: train, valid, test)."""
+    args = _long_files(tmp_path)
+    lines = (tmp_path / "train.csv").read_text().splitlines()
+    header, rows = lines[0], lines[1:]
+    keep, valid = rows[len(rows) // 10 :], rows[: len(rows) // 10]
+    write(tmp_path / "train.csv", "\n".join([header, *keep]) + "\n")
+    write(tmp_path / "valid.csv", "\n".join([header, *valid]) + "\n")
+    return [*args, "--valid", str(tmp_path / "valid.csv")]
+
+
+def test_cli_ncdm_stops_early_on_the_validation_split_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tutor.diagnosis import ncdm
+
+    seen: list[int] = []
+    real_fit = ncdm.NcdmEstimator.fit
+
+    def spy(self: ncdm.NcdmEstimator, data: object, **kw: object) -> object:
+        valid = kw.get("valid")
+        seen.append(-1 if valid is None else len(valid.users))  # type: ignore[attr-defined]
+        return real_fit(self, data, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ncdm.NcdmEstimator, "fit", spy)
+    args = ["diagnose", "cdm", *_with_valid(tmp_path), "--model", "ncdm", "--epochs", "30"]
+    result = CliRunner().invoke(cli, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    assert _check_contract(result.output)["auc"] > 0.7
+    n_valid = len((tmp_path / "valid.csv").read_text().splitlines()) - 1
+    assert seen == [n_valid] and n_valid > 0
+
+
+def test_cli_validation_split_refused_where_it_would_be_ignored(tmp_path: Path) -> None:
+    args = ["diagnose", "cdm", *_with_valid(tmp_path), "--model", "dina"]
+    result = CliRunner().invoke(cli, args)
+    assert isinstance(result.exception, InputError)
+    assert "validation split is for NCDM" in str(result.exception)
+    # An item the items file does not list, in the validation file: named with its file.
+    write(tmp_path / "valid.csv", "user_id,item_id,score\n100,999,1\n")
+    result = CliRunner().invoke(cli, [*args[:-2], "--model", "ncdm"])
+    assert isinstance(result.exception, InputError)
+    assert "valid.csv: item 999" in str(result.exception)

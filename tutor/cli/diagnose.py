@@ -47,6 +47,11 @@ def _path_option(name: str, help_text: str) -> Callable[[F], F]:
 @_path_option("--q-matrix", "Q-matrix: items × skills, 0/1 (with --responses).")
 @_path_option("--train", "Training answers, user_id,item_id,score CSV (with --test, --items).")
 @_path_option("--test", "Test answers, user_id,item_id,score CSV.")
+@_path_option(
+    "--valid",
+    "Validation answers the format provides (EduCDM's valid.csv): NCDM stops early on them "
+    "instead of a share of --train.",
+)
 @_path_option("--items", "Items and their skills, item_id,knowledge_code CSV.")
 @click.option(
     "--model",
@@ -76,6 +81,7 @@ def diagnose_cdm(
     q_matrix_path: Path | None,
     train_path: Path | None,
     test_path: Path | None,
+    valid_path: Path | None,
     items_path: Path | None,
     model: str,
     seed: int,
@@ -91,6 +97,8 @@ def diagnose_cdm(
     """
     matrix = (responses_path, q_matrix_path)
     long = (train_path, test_path, items_path)
+    if valid_path is not None and responses_path is not None:
+        raise click.UsageError("--valid goes with --train/--test/--items, not --responses")
     if any(p is not None for p in matrix) and any(p is not None for p in long):
         raise click.UsageError("give --responses/--q-matrix or --train/--test/--items, not both")
     with progress_callback() as progress:
@@ -114,6 +122,7 @@ def diagnose_cdm(
                 epochs=epochs,
                 on_progress=progress,
                 on_note=note,
+                valid_path=valid_path,
             )
         else:
             raise click.UsageError(

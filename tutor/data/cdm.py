@@ -275,20 +275,27 @@ def _check_known_items(data: LongResponses, items: Mapping[int, object], where: 
         )
 
 
-def read_long_data(train_path: Path, test_path: Path, items_path: Path) -> LongData:
-    """Read the train and test response CSVs and the items CSV, and index them together."""
+def read_long_data(
+    train_path: Path, test_path: Path, items_path: Path, valid_path: Path | None = None
+) -> LongData:
+    """Read the train and test response CSVs and the items CSV (and the validation CSV the
+    format provides, when given), and index them together."""
     train = read_long_responses(train_path)
     test = read_long_responses(test_path)
+    valid = None if valid_path is None else read_long_responses(valid_path)
     items_file = read_items_file(items_path)
     items = items_file.items
     _check_known_items(train, items, train_path)
     _check_known_items(test, items, test_path)
+    if valid is not None and valid_path is not None:
+        _check_known_items(valid, items, valid_path)
     item_ids = np.asarray(sorted(items), dtype=np.int64)
     skill_ids = np.asarray(sorted({c for codes in items.values() for c in codes}), dtype=np.int64)
     q = np.zeros((len(item_ids), len(skill_ids)), dtype=np.int64)
     for row, item in enumerate(item_ids.tolist()):
         q[row, _index(np.asarray(items[item], dtype=np.int64), skill_ids)] = 1
-    user_ids = np.unique(np.concatenate([train.users, test.users]))
+    parts = [train.users, test.users] + ([] if valid is None else [valid.users])
+    user_ids = np.unique(np.concatenate(parts))
     return LongData(
         train_users=_index(train.users, user_ids),
         train_items=_index(train.items, item_ids),
@@ -301,4 +308,7 @@ def read_long_data(train_path: Path, test_path: Path, items_path: Path) -> LongD
         item_ids=item_ids,
         skill_ids=skill_ids,
         notes=items_file.notes,
+        valid_users=None if valid is None else _index(valid.users, user_ids),
+        valid_items=None if valid is None else _index(valid.items, item_ids),
+        valid_scores=None if valid is None else valid.scores,
     )

@@ -38,6 +38,7 @@ from tutor.errors import InputError
 from tutor.learner.data import ResponseTable
 from tutor.learner.estimator import (
     EstimatorOptions,
+    FittedCDM,
     ProgressFn,
     cdm_estimator,
     estimator_names,
@@ -472,12 +473,30 @@ def evaluate_long(
     epochs: int | None = None,
     on_progress: ProgressFn | None = None,
 ) -> Scores:
-    """Fit ``model`` on the training answers and score its predictions of the test answers."""
+    """Fit ``model`` on the training answers and score its predictions of the test answers.
+
+    With the validation split the format provides (``data.valid_*``), NCDM's early stopping
+    watches it and trains on every training answer; DINA has no early stopping and refuses
+    one (an ignored file would look used)."""
     estimator = cdm_estimator(model, _options(epochs))
     train = ResponseTable(
         data.train_users, data.train_items, data.train_scores, data.q, data.n_users
     )
-    fitted = estimator.fit(train, seed=seed, on_progress=on_progress)
+    if data.valid_users is not None and data.valid_items is not None:
+        from tutor.diagnosis.ncdm import NcdmEstimator  # no torch until a fit
+
+        if not isinstance(estimator, NcdmEstimator):
+            raise InputError(
+                f"a validation split is for NCDM's early stopping; {model} does not use one "
+                "(leave out the validation file, or use --model ncdm)"
+            )
+        assert data.valid_scores is not None  # the three are set together
+        valid = ResponseTable(
+            data.valid_users, data.valid_items, data.valid_scores, data.q, data.n_users
+        )
+        fitted: FittedCDM = estimator.fit(train, seed=seed, on_progress=on_progress, valid=valid)
+    else:
+        fitted = estimator.fit(train, seed=seed, on_progress=on_progress)
     return score(data.test_scores, fitted.predict_proba(data.test_users, data.test_items))
 
 

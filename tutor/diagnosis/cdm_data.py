@@ -71,8 +71,13 @@ class LongData:
     skill_ids: IntArray
     #: What was done about quirks of the files as published (docs/DATA.md), one line each.
     notes: tuple[str, ...] = ()
+    #: The validation split the format provides (EduCDM's ``valid.csv``), when given: what
+    #: NCDM's early stopping watches instead of a share of the training answers.
+    valid_users: IntArray | None = None
+    valid_items: IntArray | None = None
+    valid_scores: IntArray | None = None
 
     @property
     def n_users(self) -> int:
-        """Number of distinct users in train and test together."""
+        """Number of distinct users in train, test (and validation) together."""
         return len(self.user_ids)
