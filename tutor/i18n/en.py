@@ -544,6 +544,8 @@ _MESSAGES: dict[str, str] = {
     "ui.yes": "yes",
     # the note on the shown working (issue 20)
     "ui.working_title": "Your working",
+    # A student who needs help now, and why (the teacher's dashboard).
+    "ui.needs_help_line": "**{student}** — {reason}",
     # -- issue 18 (ui-teacher): My path as steps and a readable map; honest teacher views
     "ui.step_next": "next",
     "ui.step_goal": "your goal",

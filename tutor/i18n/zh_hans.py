@@ -488,6 +488,7 @@ _MESSAGES: dict[str, str] = {
     "ui.yes": "是",
     # the note on the shown working (issue 20)
     "ui.working_title": "你的解题过程",
+    "ui.needs_help_line": "学生 **{student}**：{reason}",
     # -- issue 18 (ui-teacher): 我的路径（步骤与易读的地图）；如实的教师视图
     "ui.step_next": "下一步",
     "ui.step_goal": "你的目标",

@@ -236,7 +236,9 @@ def render() -> None:
     if not report.needs_help:
         st.caption(t("nobody_needs_help"))
     for student_id, reason, reason_zh in report.needs_help:
-        st.warning(f"**{student_id}** — {reason_zh if state.zh() else reason}")
+        st.warning(
+            t("needs_help_line", student=student_id, reason=reason_zh if state.zh() else reason)
+        )
 
     st.subheader(t("heatmap"))
     if report.kps and report.students:
