@@ -248,3 +248,21 @@ def test_with_nothing_left_to_learn_a_due_review_does_not_wait_for_its_slot() ->
     # A month on, "a" has faded: reviewed now, out of its slot (no answers are coming).
     picked = choose(view(everything, now=30 * DAY, answers_since_review=0))
     assert (picked.kind, picked.kp, picked.code) == ("review", "a", "policy.review")
+
+
+def test_a_prerequisite_without_items_is_named_as_learnt_along_not_as_mastered() -> None:
+    # "x" has no items (no levels): it is learnt inside the practice of "d", so the reason
+    # must not say it is mastered (issue 18: "Rewrite Fractions with a Common Denominator").
+    names = {"b": "Beta", "c": "Gamma", "d": "Delta", "x": "Ex"}
+    prereqs = {**PREREQS, "d": ["b", "c", "x"]}
+    mastery = {"a": KNOWN, "b": KNOWN, "c": KNOWN}
+    picked = choose(view(mastery, prerequisites=prereqs, names=names))
+    assert (picked.kp, picked.code) == ("d", "policy.ready_along")
+    worded = picked.worded(render)
+    assert worded.reason == (
+        "You're ready for Delta: you've mastered Beta and Gamma, and you'll learn Ex as part of it."
+    )
+    assert "Ex" in worded.reason_zh and "一起学会" in worded.reason_zh
+    # Once it is mastered, the plain reason again.
+    picked = choose(view({**mastery, "x": KNOWN}, prerequisites=prereqs, names=names))
+    assert picked.code == "policy.ready"

@@ -163,6 +163,10 @@ _MESSAGES: dict[str, str] = {
     "policy.ready": (
         "You're ready for {point}: you've mastered its prerequisites {prerequisites:and}."
     ),
+    "policy.ready_along": (
+        "You're ready for {point}: you've mastered {prerequisites:and}, and you'll learn"
+        " {along:and} as part of it."
+    ),
     "policy.start": "{point} is a starting point on the way to your goal.",
     "policy.resume": "Let's finish this problem on {point}: you still have your second try.",
     "policy.goal_reached": ("You've mastered everything on the way to your goal. Pick a new goal!"),

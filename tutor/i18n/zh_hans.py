@@ -147,6 +147,9 @@ _MESSAGES: dict[str, str] = {
     "policy.review": "该复习“{point}”了：你已经掌握过，但已经{days:.0f}天没练了。",
     "policy.recheck": "“{point}”有点难；先检查一下它需要的“{prerequisite}”。",
     "policy.ready": "你可以学“{point}”了：它的前提{prerequisites:and}你都已经掌握。",
+    "policy.ready_along": (
+        "你可以学“{point}”了：{prerequisites:and}你都已经掌握，{along:and}会在练习它的时候一起学会。"
+    ),
     "policy.start": "“{point}”是通向目标的起点。",
     "policy.resume": "先把这道“{point}”的题做完：你还有一次机会。",
     "policy.goal_reached": "通往目标的知识点你都掌握了，选一个新目标吧！",

@@ -100,6 +100,7 @@ ReasonCode = Literal[
     "policy.review",  # point, days
     "policy.recheck",  # point, prerequisite
     "policy.ready",  # point, prerequisites (a list)
+    "policy.ready_along",  # point, prerequisites, along (lists): some are learnt inside it
     "policy.start",  # point
     "policy.goal_reached",
     "policy.stuck_recheck",  # point, prerequisite
@@ -342,10 +343,24 @@ def _choose(view: StudentView) -> Choice:
         recheck = _recheck_choice(view, kp)
         if recheck is not None:
             return recheck
-        prereqs = [p for p in view.prerequisites.get(kp, ()) if p in view.levels]
+        direct = view.prerequisites.get(kp, ())
+        prereqs = [p for p in direct if p in view.levels]
+        # Prerequisites with no items of their own are learnt inside this point's practice:
+        # not mastered yet, so the reason must not claim them (it names them instead).
+        along = [p for p in direct if p not in view.levels and not _mastered(view, p)]
         if prereqs:
             # The catalogs name the first three (then "and more").
             names = [_name(view, p) for p in prereqs]
+            if along:
+                return _choice(
+                    view,
+                    "frontier",
+                    kp,
+                    "policy.ready_along",
+                    point=_name(view, kp),
+                    prerequisites=names,
+                    along=[_name(view, p) for p in along],
+                )
             return _choice(
                 view, "frontier", kp, "policy.ready", point=_name(view, kp), prerequisites=names
             )
