@@ -85,42 +85,6 @@ def _wrap(label: str, width: int = 18) -> str:
     return "\n".join(lines)
 
 
-def mastery_graph(
-    labels: Mapping[str, str],
-    edges: Iterable[tuple[str, str]],
-    mastery: Mapping[str, float],
-    *,
-    focus: str | None = None,
-    goal: str | None = None,
-) -> str:
-    """The student's part of the graph: one node per point in ``labels`` filled by mastery,
-    an arrow from each prerequisite to what needs it; ``focus`` (the next point) is drawn
-    thick and ``goal`` as a double octagon. Edges naming points outside ``labels`` are
-    dropped."""
-    out = [
-        "digraph mastery {",
-        # Top to bottom: a long prerequisite chain grows down the page, not off its side.
-        "  rankdir=TB;",
-        "  ranksep=0.3;",
-        '  node [shape=box, style="rounded,filled", fontname="sans-serif", fontsize=10];',
-    ]
-    for kp, label in labels.items():
-        p = mastery.get(kp)
-        attrs = [f"label={_quote(_wrap(label))}", f"fillcolor={_quote(mastery_colour(p))}"]
-        if p is not None:
-            attrs.append(f"tooltip={_quote(f'{kp}: {p:.0%}')}")
-        if kp == focus:
-            attrs.append("penwidth=3")
-        if kp == goal:
-            attrs.append("shape=doubleoctagon")
-        out.append(f"  {_quote(kp)} [{', '.join(attrs)}];")
-    for pre, dep in edges:
-        if pre in labels and dep in labels:
-            out.append(f"  {_quote(pre)} -> {_quote(dep)};")
-    out.append("}")
-    return "\n".join(out)
-
-
 def neighbourhood_graph(
     centre: str,
     labels: Mapping[str, str],

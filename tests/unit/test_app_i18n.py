@@ -161,24 +161,6 @@ def test_mastery_colour_gets_greener_with_mastery() -> None:
     assert values == sorted(values) and values[0] < 0 < values[-1]
 
 
-def test_mastery_graph_is_dot_with_the_right_nodes_and_edges() -> None:
-    dot = graphs.mastery_graph(
-        {"a": "Add", "b": 'Say "hi"', "c": "Carry"},
-        [("a", "b"), ("b", "c"), ("x", "a")],
-        {"a": 0.99, "b": 0.2},
-        focus="b",
-        goal="c",
-    )
-    assert dot.startswith("digraph") and dot.rstrip().endswith("}")
-    assert '"a" -> "b";' in dot and '"b" -> "c";' in dot
-    assert '"x"' not in dot  # an edge to a point outside the map is dropped
-    assert 'label="Say \\"hi\\""' in dot  # quotes are escaped
-    b_line = next(line for line in dot.splitlines() if line.strip().startswith('"b" ['))
-    assert "penwidth=3" in b_line and graphs.mastery_colour(0.2) in b_line
-    c_line = next(line for line in dot.splitlines() if line.strip().startswith('"c" ['))
-    assert "doubleoctagon" in c_line and graphs.mastery_colour(None) in c_line
-
-
 def test_neighbourhood_graph_colours_prerequisites_and_dependents() -> None:
     dot = graphs.neighbourhood_graph(
         "m", {"p": "P", "m": "M", "d": "D"}, [("p", "m"), ("m", "d")], ["p"], ["d"]
