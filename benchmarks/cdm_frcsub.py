@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _educdm import LOADER
 from _report import write_section
 
 from tutor.data.cdm import read_matrix_data
@@ -60,24 +61,17 @@ log = logging.getLogger("cdm_frcsub")
 # Runs inside the EduCDM virtualenv. EduCDM/__init__.py imports every model (torch among
 # them), so the EM-DINA file is loaded on its own, with the one name it imports from the
 # package (the CDM base class, from EduCDM/meta.py, which needs nothing).
-EDUCDM_RUNNER = """
+EDUCDM_RUNNER = (
+    """
 import importlib.util, json, sys, time, types
 from pathlib import Path
 import numpy as np
 
 spec = importlib.util.find_spec("EduCDM")  # locates the package without importing it
 root = Path(spec.submodule_search_locations[0])
-def load(name, path):
-    s = importlib.util.spec_from_file_location(name, path)
-    m = importlib.util.module_from_spec(s)
-    sys.modules[name] = m
-    s.loader.exec_module(m)
-    return m
-package = types.ModuleType("EduCDM")
-package.__path__ = [str(root)]
-sys.modules["EduCDM"] = package
-package.CDM = load("EduCDM.meta", root / "meta.py").CDM
-emdina = load("EduCDM.DINA.EM.DINA", root / "DINA" / "EM" / "DINA.py")
+"""
+    + LOADER
+    + """emdina = load("EduCDM.DINA.EM.DINA", root / "DINA" / "EM" / "DINA.py")
 
 import importlib.metadata
 r_path, q_path, out_dir, epoch, epsilon = sys.argv[1:6]
@@ -94,6 +88,7 @@ np.save(out_dir + "/pred.npy", pred_score[model.theta, :].astype(float))
 with open(out_dir + "/result.json", "w") as f:
     json.dump({"fit_seconds": fit_seconds, "version": importlib.metadata.version("EduCDM")}, f)
 """
+)
 
 
 def default_data_dir() -> Path:

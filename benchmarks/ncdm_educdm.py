@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _educdm import LOADER
 from _report import write_section
 from cdm_frcsub import HOLDOUT, ensure_educdm_venv
 
@@ -192,7 +193,8 @@ def _educdm_runner() -> str:
     Its ``train`` runs ``max_epochs`` epochs in one call (one Adam, as published); the
     validation and test predictions after every epoch are recorded where ``train`` prints
     its per-epoch loss line."""
-    return """
+    return (
+        """
 import importlib.util, json, sys, time, types, builtins
 from pathlib import Path
 import numpy as np
@@ -201,17 +203,9 @@ from torch.utils.data import DataLoader, TensorDataset
 from sklearn.metrics import roc_auc_score
 
 root = Path(sys.argv[1])
-def load(name, path):
-    s = importlib.util.spec_from_file_location(name, path)
-    m = importlib.util.module_from_spec(s)
-    sys.modules[name] = m
-    s.loader.exec_module(m)
-    return m
-package = types.ModuleType("EduCDM")
-package.__path__ = [str(root)]
-sys.modules["EduCDM"] = package
-package.CDM = load("EduCDM.meta", root / "meta.py").CDM
-ncdm = load("EduCDM.NCDM.NCDM", root / "NCDM" / "NCDM.py")
+"""
+        + LOADER
+        + """ncdm = load("EduCDM.NCDM.NCDM", root / "NCDM" / "NCDM.py")
 ncdm.tqdm = lambda it, *a, **k: it  # no progress bars in the log
 
 folder, seed, max_epochs = Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
@@ -254,6 +248,7 @@ np.save(folder / "test_pred.npy", np.stack(record["test_pred"]))
 (folder / "result.json").write_text(json.dumps({"valid_auc": record["valid_auc"],
                                                  "seconds": seconds}))
 """
+    )
 
 
 def educdm_root() -> Path:
