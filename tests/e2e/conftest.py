@@ -14,10 +14,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tutor.engine import Engine
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "e2e"
@@ -126,3 +130,35 @@ def start_app(
             time.sleep(0.3)
     process.terminate()
     raise RuntimeError(f"the app did not answer within {START_TIMEOUT} s: see {log_path}")
+
+
+def seed_class(
+    data_dir: Path,
+    teacher: tuple[str, str],
+    students: Mapping[str, tuple[str, str]],
+    goal: str,
+    class_name: str = "Class 1",
+) -> Engine:
+    """A fresh SQLite store in ``data_dir`` with the default curriculum and its content, a
+    teacher (id, password) named Ms Lin and class ``c1`` of ``students`` (id -> (name,
+    password)) working toward ``goal``, all through the engine as the app would. The caller
+    closes ``engine.store``."""
+    from tutor.access import School
+    from tutor.content.bank import content_bank_for
+    from tutor.content.curricula import default_curriculum
+    from tutor.engine import Engine
+    from tutor.graph import open_store
+    from tutor.settings import Settings
+
+    store = open_store(f"sqlite:///{data_dir / 'kptutor.db'}", Settings(data_dir=data_dir))
+    curriculum = default_curriculum()
+    store.load_curriculum(curriculum)
+    store.load_content(content_bank_for(curriculum.name))
+    engine = Engine(store)
+    school = School(engine)
+    school.add_teacher(teacher[0], "Ms Lin")
+    school.set_password(*teacher)
+    school.create_class("c1", class_name, teacher[0])
+    for sid, (name, password) in students.items():
+        school.add_student_with_password(sid, name, "c1", password, goal)
+    return engine

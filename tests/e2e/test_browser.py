@@ -12,9 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, start_app
-from tutor.access import School
-from tutor.content.bank import content_bank_for
+from tests.e2e.conftest import ARTIFACTS, seed_class, start_app
 from tutor.content.curricula import default_curriculum
 from tutor.content.items import Item, generate, generators_for_kp
 from tutor.content.misconceptions import buggy_answer, misconceptions_for_generator
@@ -39,21 +37,12 @@ ITEM_ID = re.compile(r"\b([a-z0-9_]+:\d+:\d+)\b")
 
 def seed(data_dir: Path) -> None:
     """A class with one practised student, through the engine (as `tutor demo seed` does)."""
-    store = open_store(f"sqlite:///{data_dir / 'kptutor.db'}", Settings(data_dir=data_dir))
-    curriculum = default_curriculum()
-    store.load_curriculum(curriculum)
-    store.load_content(content_bank_for(curriculum.name))
-    engine = Engine(store)
-    school = School(engine)
-    school.add_teacher(TEACHER[0], "Ms Lin")
-    school.set_password(*TEACHER)
-    school.create_class("c1", "Class 1", TEACHER[0])
-    school.add_student_with_password(STUDENT[0], "Ann", "c1", STUDENT[1], GOAL)
+    engine = seed_class(data_dir, TEACHER, {STUDENT[0]: ("Ann", STUDENT[1])}, GOAL)
     for _ in range(HISTORY):
         item = engine.next_item(STUDENT[0]).item
         assert item is not None
         engine.submit(STUDENT[0], item.item_id, item.answer)
-    store.close()
+    engine.store.close()
 
 
 #: The body's text with each ``<span role="img" aria-label=…>`` (a formula, see

@@ -11,11 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, start_app
+from tests.e2e.conftest import ARTIFACTS, seed_class, start_app
 from tests.e2e.test_browser import Page
-from tutor.access import School
-from tutor.content.bank import content_bank_for
-from tutor.content.curricula import default_curriculum
 from tutor.content.items import Item, regenerate
 from tutor.engine import Engine
 from tutor.graph import open_store
@@ -34,17 +31,7 @@ SHOTS = ARTIFACTS / "placement"
 
 def seed(data_dir: Path) -> None:
     """A teacher and a class of two students who have never practised."""
-    store = open_store(f"sqlite:///{data_dir / 'kptutor.db'}", Settings(data_dir=data_dir))
-    curriculum = default_curriculum()
-    store.load_curriculum(curriculum)
-    store.load_content(content_bank_for(curriculum.name))
-    school = School(Engine(store))
-    school.add_teacher(TEACHER[0], "Ms Lin")
-    school.set_password(*TEACHER)
-    school.create_class("c1", "Class 2B", TEACHER[0])
-    for sid, (name, password) in STUDENTS.items():
-        school.add_student_with_password(sid, name, "c1", password, GOAL)
-    store.close()
+    seed_class(data_dir, TEACHER, STUDENTS, GOAL, class_name="Class 2B").store.close()
 
 
 class CheckPage(Page):

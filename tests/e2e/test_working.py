@@ -12,19 +12,13 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import start_app
+from tests.e2e.conftest import seed_class, start_app
 from tests.e2e.test_browser import TEACHER, Page
 from tests.e2e.test_tutoring_turn import _no_ids
-from tutor.access import School
 from tutor.content.answers import check_answer
-from tutor.content.bank import content_bank_for
-from tutor.content.curricula import default_curriculum
 from tutor.content.items import Item
 from tutor.content.misconceptions import get_misconception
 from tutor.diagnosis.lines import first_wrong_line
-from tutor.engine import Engine
-from tutor.graph import open_store
-from tutor.settings import Settings
 from ui.i18n import text
 
 pytestmark = pytest.mark.e2e
@@ -42,16 +36,7 @@ WRONG_ANSWER = "12345"
 
 
 def _seed(data_dir: Path) -> None:
-    store = open_store(f"sqlite:///{data_dir / 'kptutor.db'}", Settings(data_dir=data_dir))
-    curriculum = default_curriculum()
-    store.load_curriculum(curriculum)
-    store.load_content(content_bank_for(curriculum.name))
-    engine = Engine(store)
-    school = School(engine)
-    school.add_teacher(TEACHER[0], "Ms Lin")
-    school.set_password(*TEACHER)
-    school.create_class("c1", "Class 1", TEACHER[0])
-    school.add_student_with_password(STUDENT[0], "Mei", "c1", STUDENT[1], GOAL)
+    engine = seed_class(data_dir, TEACHER, {STUDENT[0]: ("Mei", STUDENT[1])}, GOAL)
     # The knowledge check: every question right but the goal's ("I don't know"), so practice
     # starts at the goal, adding unlike fractions.
     turn = engine.start_placement(STUDENT[0])
@@ -66,7 +51,7 @@ def _seed(data_dir: Path) -> None:
         if len(item.steps) > 1:
             break  # this problem shows the working box (more than one step)
         engine.submit(STUDENT[0], item.item_id, item.answer)
-    store.close()
+    engine.store.close()
 
 
 def _working_for(item: Item) -> tuple[str, str, str]:
