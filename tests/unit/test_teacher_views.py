@@ -146,3 +146,22 @@ def test_a_student_with_no_answers_gets_the_check_when_they_start(
     page = shown(at)
     assert text("en", "placement_none") in page
     assert text("en", "placement_requested", name="Cy") not in page  # no re-check: no check
+
+
+def test_the_student_goal_selector_starts_on_each_students_own_goal(
+    store_url: str, other_store: Engine
+) -> None:
+    # Two students with different goals: after looking at one, the other's box must show
+    # the other's goal, not the first one's (a shared widget key kept the old choice).
+    other = "fractions.add_unlike"
+    other_store.store.set_goal("s2", other)
+    at = sign_in(start(), "t1", PASSWORDS["t1"])
+
+    def goal_box() -> object:
+        return next(b.value for b in at.selectbox if b.label == text("en", "goal"))
+
+    _drill_down(at, "s1")
+    assert goal_box() == GOAL
+    _drill_down(at, "s2")
+    assert not at.exception
+    assert goal_box() == other

@@ -237,7 +237,11 @@ def render() -> None:
         st.subheader(t("mastery"))
         _mastery_chart(practised)
     with st.form(state.USER_PREFIX + "student_goal_form"):
-        goal = widgets.pick_goal(key=state.USER_PREFIX + "student_goal", default=student.goal)
+        # One key per student: a shared key would keep the last student's choice, so the
+        # box would not start on this student's goal.
+        goal = widgets.pick_goal(
+            key=f"{state.USER_PREFIX}student_goal:{student.id}", default=student.goal
+        )
         if st.form_submit_button(t("set_student_goal")):
             try:
                 api.set_goal(student.id, goal)
