@@ -109,10 +109,13 @@ def test_thirty_students_through_a_real_server_then_it_goes_down(
         assert backend.name.startswith("openai:")  # the id the server lists
         # Every student's request was answered by the model (a first piece streamed) ...
         assert len(model.first) == STUDENTS, f"{STUDENTS - len(model.first)} got no words"
-        # ... at the same time: most had their first words before the first answer ended (a
-        # server serving them one by one would have one running and the rest waiting).
-        first_done = min(model.last.values())
-        assert sum(t < first_done for t in model.first.values()) >= STUDENTS // 2
+        # ... at the same time: at some moment most of them were streaming together (a
+        # server serving them one by one would have one running and the rest waiting). The
+        # most answers open at once, counted at each answer's first words (one very short
+        # answer that ends early does not decide it).
+        spans = [(model.first[me], model.last[me]) for me in model.first]
+        together = max(sum(a <= t < b for a, b in spans) for t, _ in spans)
+        assert together >= STUDENTS // 2, f"at most {together} answers were open at once"
         # The guard read each text: the model's where it passed, else the plan's template.
         for k, text in shown.items():
             assert text.guard in ("accepted", "fallback"), text.guard
