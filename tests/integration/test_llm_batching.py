@@ -10,10 +10,13 @@ on this CPU the backend decodes the batch's prompts in turn, so only the gatheri
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from tests.integration.test_llm_transformers import build_tiny_checkpoint
+from tutor.errors import InputError
 from tutor.llm import Message, complete
 from tutor.llm.backends import transformers_backend
 from tutor.llm.backends.openai_backend import OpenAIModel
@@ -87,3 +90,43 @@ def test_the_app_model_on_a_cpu_is_not_warmed_and_stays_unloaded(
     assert set(transformers_backend._CACHE) == cached
     assert complete(model, _asks(1)[0], temperature=0.0, max_new_tokens=2) is not None
     assert set(transformers_backend._CACHE) != cached
+
+
+class _FakeDecoder:
+    """A fake of the CUDA batched decoder (``fast_decode``), which needs a GPU: it yields the
+    same ordinary token for every row for up to 100 steps, except that row 1 ends at step 2,
+    and counts the steps it was asked for."""
+
+    max_len = 4096
+
+    def __init__(self, token: int, eos: int) -> None:
+        self.token, self.eos, self.steps = token, eos, 0
+
+    def generate(self, ids: Any, mask: Any, **kwargs: Any) -> Iterator[Any]:
+        import torch
+
+        for step in range(100):
+            self.steps += 1
+            row = [self.token] * int(ids.shape[0])
+            if step >= 1:
+                row[1] = self.eos
+            yield torch.tensor(row)
+
+
+def test_a_batched_decode_stops_each_row_at_its_own_limit(tiny: TransformersModel) -> None:
+    # The row logic of the CUDA batch path, over the real tokenizer: limits 3, 8 and 5 in one
+    # batch (padded to 4 rows); row 1 ends itself after one token, well before its 8; the decode
+    # stops when every real row is done (after 5 steps: row 2's limit), not at the decoder's 100.
+    loaded = tiny.load()
+    token = int(loaded.tokenizer("a", add_special_tokens=False)["input_ids"][0])
+    decoder = _FakeDecoder(token, loaded.eos_token_ids[0])
+    texts = tiny._decode_batch(loaded, decoder, _asks(3), 0.3, [3, 8, 5])
+    words = [loaded.tokenizer.decode([token] * n, skip_special_tokens=True) for n in (3, 1, 5)]
+    assert texts == words
+    assert decoder.steps == 5
+    with pytest.raises(InputError, match="one limit, or one per prompt"):
+        tiny.generate_batch(_asks(2), max_new_tokens=[4])
+    # On this CPU, per-prompt limits go prompt by prompt, each with its own limit.
+    one, two = tiny.generate_batch(_asks(2), temperature=0.0, max_new_tokens=[2, 6])
+    assert one == complete(tiny, _asks(2)[0], temperature=0.0, max_new_tokens=2)
+    assert two == complete(tiny, _asks(2)[1], temperature=0.0, max_new_tokens=6)

@@ -30,6 +30,7 @@ class FakeSlowModel:
         self.gate.set()
         self.served: list[str] = []
         self.batches: list[int] = []
+        self.limits: list[list[int]] = []
         self.lock = threading.Lock()
         self.running = 0
         self.most_running = 0
@@ -50,10 +51,15 @@ class FakeSlowModel:
         prompts: Sequence[Sequence[Message]],
         *,
         temperature: float = 0.3,
-        max_new_tokens: int = 256,
+        max_new_tokens: int | Sequence[int] = 256,
     ) -> list[str]:
         with self.lock:
             self.batches.append(len(prompts))
+            self.limits.append(
+                [max_new_tokens] * len(prompts)
+                if isinstance(max_new_tokens, int)
+                else list(max_new_tokens)
+            )
         time.sleep(self.delay)
         return [f"reply to {p[-1].content}" for p in prompts]
 
@@ -193,6 +199,38 @@ def test_calls_arriving_during_a_decode_go_together_as_the_next_batch() -> None:
         thread.join(5)
     assert results == {i: f"reply to q{i}" for i in range(11)}
     assert fake.batches == [1, 10]
+
+
+def test_texts_of_different_lengths_share_a_batch_each_with_its_own_limit() -> None:
+    # A class asks for hints (120 tokens), feedback (160) and explanations (320) at once: one
+    # batch, not one per limit decoded in turn; each prompt keeps its own limit. A different
+    # temperature (a guard retry) is a different batch.
+    fake = FakeSlowModel(delay=0.05)
+    model = BatchingModel(fake, max_batch=32, window_s=0.3)
+    limits = {i: (120, 160, 320)[i % 3] for i in range(9)}
+    results: dict[int, str] = {}
+
+    def ask(i: int, temperature: float = 0.3) -> None:
+        results[i] = complete(
+            model, [Message("user", f"q{i}")], temperature=temperature, max_new_tokens=limits[i]
+        )
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(9)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert fake.batches == [9]
+    assert sorted(fake.limits[0]) == sorted(limits.values())
+    assert results == {i: f"reply to q{i}" for i in range(9)}
+
+    fake.batches.clear()
+    both = [threading.Thread(target=ask, args=(i, t)) for i, t in ((0, 0.3), (1, 0.15))]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join(5)
+    assert sorted(fake.batches) == [1, 1]
 
 
 def test_batches_never_exceed_the_limit_and_errors_reach_every_caller() -> None:

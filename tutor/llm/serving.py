@@ -226,8 +226,10 @@ class BatchModel(Protocol):
         prompts: Sequence[Sequence[Message]],
         *,
         temperature: float = 0.3,
-        max_new_tokens: int = 256,
-    ) -> list[str]: ...
+        max_new_tokens: int | Sequence[int] = 256,
+    ) -> list[str]:
+        """Replies to ``prompts``; ``max_new_tokens`` is one limit for all or one per prompt."""
+        ...
 
 
 @dataclass(eq=False)
@@ -242,12 +244,15 @@ class _Pending:
 class BatchingModel:
     """A :class:`~tutor.llm.base.LanguageModel` that decodes concurrent calls together.
 
-    Calls with the same temperature and token limit are gathered into ``generate_batch`` calls
-    of at most ``max_batch`` prompts (on CUDA the fast decoder runs a batch of 32 in about the
-    time of one). One batch decodes at a time, and a batch is taken only when the decoder is
-    free: calls that arrive while a batch decodes wait together and go as the next batch (a
-    class's requests trickle in as each page builds its prompt; taking a batch a fixed time
-    after the first call instead cut them into many small batches decoded one after another).
+    Calls with the same temperature are gathered into ``generate_batch`` calls of at most
+    ``max_batch`` prompts, each with its own token limit (on CUDA the fast decoder runs a batch
+    of 32 in about the time of one; a hint's 120 tokens and an explanation's 320 go in one
+    batch, since batches split by limit decoded one after another — a class asking for four
+    kinds of text waited for four decodes). One batch decodes at a time, and a batch is taken
+    only when the decoder is free: calls that arrive while a batch decodes wait together and go
+    as the next batch (a class's requests trickle in as each page builds its prompt; taking a
+    batch a fixed time after the first call instead cut them into many small batches decoded
+    one after another).
     The first call into an idle model waits ``window_s`` for company. The reply comes as one
     piece, whole: the guard reads whole texts before anything is shown anyway.
     """
@@ -261,7 +266,7 @@ class BatchingModel:
         self._lock = threading.Lock()
         # Held while a batch decodes; whoever holds it takes the next batch.
         self._decoding = threading.Lock()
-        self._waiting: dict[tuple[float, int], list[_Pending]] = {}
+        self._waiting: dict[float, list[_Pending]] = {}
         #: How many prompts each ``generate_batch`` call decoded (for tests and benchmarks).
         self.batch_sizes: list[int] = []
 
@@ -279,7 +284,7 @@ class BatchingModel:
     ) -> Iterator[str]:
         """The reply to ``messages``, decoded in a batch with concurrent calls."""
         mine = _Pending(messages, max_new_tokens)
-        key = (temperature, max_new_tokens)
+        key = temperature
         with self._lock:
             group = self._waiting.setdefault(key, [])
             group.append(mine)
@@ -300,7 +305,7 @@ class BatchingModel:
             raise mine.error
         yield mine.text
 
-    def _run(self, key: tuple[float, int]) -> None:
+    def _run(self, key: float) -> None:
         with self._decoding:
             with self._lock:
                 group = self._waiting.get(key, [])
@@ -315,8 +320,8 @@ class BatchingModel:
             try:
                 texts = self.inner.generate_batch(
                     [p.messages for p in batch],
-                    temperature=key[0],
-                    max_new_tokens=key[1],
+                    temperature=key,
+                    max_new_tokens=[p.max_new_tokens for p in batch],
                 )
                 for pending, text in zip(batch, texts, strict=True):
                     pending.text = text

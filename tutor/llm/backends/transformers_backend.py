@@ -675,24 +675,40 @@ class TransformersModel:
         prompts: Sequence[Sequence[Message]],
         *,
         temperature: float = 0.3,
-        max_new_tokens: int = 256,
+        max_new_tokens: int | Sequence[int] = 256,
     ) -> list[str]:
-        """The replies to several prompts. On CUDA they are decoded together by the fast
-        decoder (left-padded, up to :data:`BATCH_MAX` at a time, sampled from the whole
-        distribution or greedy at ``temperature`` <= 0.05, as the batch-1 CUDA path); elsewhere
-        one after another through :meth:`generate`. :class:`tutor.llm.serving.BatchingModel`
-        gathers concurrent requests into these calls."""
+        """The replies to several prompts, ``max_new_tokens`` one limit for all or one per
+        prompt. On CUDA they are decoded together by the fast decoder (left-padded, up to
+        :data:`BATCH_MAX` at a time, sampled from the whole distribution or greedy at
+        ``temperature`` <= 0.05, as the batch-1 CUDA path; each row stops at its own limit or
+        end of text, the batch when every row has); elsewhere one after another through
+        :meth:`generate`. :class:`tutor.llm.serving.BatchingModel` gathers concurrent requests
+        into these calls."""
+        limits = (
+            [max_new_tokens] * len(prompts)
+            if isinstance(max_new_tokens, int)
+            else [int(n) for n in max_new_tokens]
+        )
+        if len(limits) != len(prompts):
+            raise InputError(
+                f"generate_batch got {len(prompts)} prompts and {len(limits)} token limits; "
+                "give one limit, or one per prompt"
+            )
         loaded = self.load()
         decoder = self._batch_decoder(loaded)
         if decoder is None:
             return [
-                "".join(self._stream(p, temperature=temperature, max_new_tokens=max_new_tokens))
-                for p in prompts
+                "".join(self._stream(p, temperature=temperature, max_new_tokens=n))
+                for p, n in zip(prompts, limits, strict=True)
             ]
         texts: list[str] = []
         for start in range(0, len(prompts), BATCH_MAX):
             texts += self._decode_batch(
-                loaded, decoder, prompts[start : start + BATCH_MAX], temperature, max_new_tokens
+                loaded,
+                decoder,
+                prompts[start : start + BATCH_MAX],
+                temperature,
+                limits[start : start + BATCH_MAX],
             )
         return texts
 
@@ -749,11 +765,14 @@ class TransformersModel:
         decoder: Any,
         prompts: Sequence[Sequence[Message]],
         temperature: float,
-        max_new_tokens: int,
+        limits: Sequence[int],
     ) -> list[str]:
         import torch
 
-        rows = [self._prompt(loaded, p, max_new_tokens)["input_ids"][0] for p in prompts]
+        max_new_tokens = max(limits)
+        rows = [
+            self._prompt(loaded, p, n)["input_ids"][0] for p, n in zip(prompts, limits, strict=True)
+        ]
         real = len(rows)
         # Batches are padded to a power of two (repeating the first prompt; its extra replies
         # are dropped): the decoder compiles and captures once per batch size, so a few fixed
@@ -765,8 +784,8 @@ class TransformersModel:
         width = max(int(r.shape[0]) for r in rows)
         if width + max_new_tokens > decoder.max_len:
             return [
-                "".join(self._stream(p, temperature=temperature, max_new_tokens=max_new_tokens))
-                for p in prompts
+                "".join(self._stream(p, temperature=temperature, max_new_tokens=n))
+                for p, n in zip(prompts, limits, strict=True)
             ]
         pad = loaded.tokenizer.pad_token_id
         pad = pad if pad is not None else (loaded.eos_token_ids or [0])[0]
@@ -776,30 +795,37 @@ class TransformersModel:
             ids[i, width - row.shape[0] :] = row
             mask[i, width - row.shape[0] :] = 1
         greedy = temperature <= GREEDY_BELOW
-        out: list[list[int]] = [[] for _ in rows]
-        ended = [False] * len(rows)
+        out: list[list[int]] = [[] for _ in range(real)]
+        ended = [False] * real
         with loaded.decode_lock:
-            for tokens in decoder.generate(
+            steps = decoder.generate(
                 ids,
                 mask,
                 max_new_tokens=max_new_tokens,
                 temperature=0.0 if greedy else temperature,
                 eos_token_id=loaded.eos_token_ids or None,
-            ):
-                for i, token in enumerate(tokens.tolist()):
+            )
+            for tokens in steps:
+                for i, token in enumerate(tokens.tolist()[:real]):
                     if ended[i]:
                         continue
                     if token in loaded.eos_token_ids:
                         ended[i] = True
                     else:
                         out[i].append(int(token))
+                        ended[i] = len(out[i]) >= limits[i]
+                if all(ended):
+                    # Every real row is done (the padding rows are never read): stop here
+                    # rather than decode to the longest limit.
+                    steps.close()
+                    break
         return [
             str(
                 loaded.tokenizer.decode(
                     row, skip_special_tokens=True, clean_up_tokenization_spaces=False
                 )
             )
-            for row in out[:real]
+            for row in out
         ]
 
     def measure_speed(self, prompt_tokens: int = 300, new_tokens: int = 64) -> SpeedReport:
