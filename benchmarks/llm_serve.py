@@ -172,7 +172,13 @@ def run_students(
 
 
 def run_in_process(
-    folder: str, students: int, rounds: int, seed: int, device: str, max_tries: int = 3
+    folder: str,
+    students: int,
+    rounds: int,
+    seed: int,
+    device: str,
+    max_tries: int = 3,
+    gather: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """The app's in-process route: jobs on a VoiceServer, the transformers backend batching."""
     from tutor.llm.backends.transformers_backend import TransformersModel, adapter_for
@@ -190,6 +196,13 @@ def run_in_process(
     explain(item, model=model, options=options, max_tries=1)
     model.warm_up()
     warm_s = time.perf_counter() - warm
+    batcher = getattr(model, "_batcher", None)
+    if batcher is not None and gather is not None:
+        batcher.window_s, batcher.quiet_s = gather
+    if batcher is not None:
+        batcher.batch_sizes.clear()
+        batcher.calls_at.clear()
+        batcher.batches_at.clear()
     server = VoiceServer(workers=workers, max_pending=students * rounds * 2, per_student=rounds)
     rows: list[dict[str, Any]] = []
     t0 = time.perf_counter()
@@ -230,7 +243,11 @@ def run_in_process(
         )
     wall = time.perf_counter() - t0
     server.close()
-    batches = list(getattr(getattr(model, "_batcher", None), "batch_sizes", []))
+    batches = list(getattr(batcher, "batch_sizes", []))
+    # The timeline, from the first request: when the model was called, and each batch's
+    # start and end (seconds).
+    calls = [round(c - t0, 3) for c in getattr(batcher, "calls_at", [])]
+    spans = [(round(a - t0, 3), round(b - t0, 3)) for a, b in getattr(batcher, "batches_at", [])]
     reasons = Counter(str(t.reason).split(":")[0] for _, _, t in tickets if t.reason)
     return {
         **_summary(rows),
@@ -240,6 +257,12 @@ def run_in_process(
         "workers": workers,
         "warmup_s": round(warm_s, 1),
         "batch_sizes": batches[:50],
+        "gather": {
+            "window_s": getattr(batcher, "window_s", None),
+            "quiet_s": getattr(batcher, "quiet_s", None),
+        },
+        "model_called_at_s": calls[:100],
+        "batches_at_s": spans[:50],
     }
 
 
@@ -327,6 +350,11 @@ def main(argv: list[str] | None = None) -> int:
         "--timeout", type=float, default=120.0, help="seconds the backend waits for each piece"
     )
     parser.add_argument("--label", default="cpu")
+    parser.add_argument(
+        "--gather",
+        help="in-process: the batcher's WINDOW_S,QUIET_S (how long the first call into an idle "
+        "model waits for company; default: the app's)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--write", type=Path, help="write the llm_serve section of this file")
     parser.add_argument("--report", action="store_true", help="only render the saved runs")
@@ -344,8 +372,21 @@ def main(argv: list[str] | None = None) -> int:
     env = _environment(args.device)
     result: dict[str, Any]
     if args.in_process:
+        gather = None
+        if args.gather:
+            try:
+                window, quiet = (float(x) for x in args.gather.split(","))
+            except ValueError:
+                parser.error(f"--gather takes WINDOW_S,QUIET_S (two numbers), not {args.gather!r}")
+            gather = (window, quiet)
         result = run_in_process(
-            args.in_process, args.students, args.rounds, args.seed, args.device, args.max_tries
+            args.in_process,
+            args.students,
+            args.rounds,
+            args.seed,
+            args.device,
+            args.max_tries,
+            gather,
         )
         route_name, model_name = "in-process", args.in_process
     else:

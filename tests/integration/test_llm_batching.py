@@ -52,7 +52,7 @@ def test_concurrent_requests_are_decoded_in_one_batch(tiny: TransformersModel) -
         thread.start()
     for thread in threads:
         thread.join()
-    assert batching.batch_sizes == [6]
+    assert list(batching.batch_sizes) == [6]
     assert [replies[k] for k in range(6)] == alone
 
 

@@ -241,6 +241,9 @@ class _Pending:
     error: BaseException | None = None
 
 
+_TIMELINE = 4096
+
+
 class BatchingModel:
     """A :class:`~tutor.llm.base.LanguageModel` that decodes concurrent calls together.
 
@@ -253,22 +256,39 @@ class BatchingModel:
     as the next batch (a class's requests trickle in as each page builds its prompt; taking a
     batch a fixed time after the first call instead cut them into many small batches decoded
     one after another).
-    The first call into an idle model waits ``window_s`` for company. The reply comes as one
-    piece, whole: the guard reads whole texts before anything is shown anyway.
+    The first call into an idle model waits for company: at most ``window_s``, and with
+    ``quiet_s`` > 0 only while calls keep coming (it stops once ``quiet_s`` passes with no new
+    call). The reply comes as one piece, whole: the guard reads whole texts before anything is
+    shown anyway.
     """
 
-    def __init__(self, model: BatchModel, *, max_batch: int = 32, window_s: float = 0.01) -> None:
+    def __init__(
+        self,
+        model: BatchModel,
+        *,
+        max_batch: int = 32,
+        window_s: float = 0.01,
+        quiet_s: float = 0.0,
+    ) -> None:
         if max_batch < 1:
             raise InputError(f"max_batch must be at least 1, not {max_batch}")
+        if window_s < 0 or quiet_s < 0:
+            raise InputError("window_s and quiet_s are seconds: 0 or more")
         self.inner = model
         self.max_batch = max_batch
         self.window_s = window_s
+        self.quiet_s = quiet_s
+        self._last_call = 0.0
         self._lock = threading.Lock()
         # Held while a batch decodes; whoever holds it takes the next batch.
         self._decoding = threading.Lock()
         self._waiting: dict[float, list[_Pending]] = {}
-        #: How many prompts each ``generate_batch`` call decoded (for tests and benchmarks).
-        self.batch_sizes: list[int] = []
+        # For tests and benchmarks, the latest few thousand (a server runs for days): how many
+        # prompts each ``generate_batch`` call decoded, when each call came and when each batch
+        # started and ended (``perf_counter`` seconds).
+        self.batch_sizes: deque[int] = deque(maxlen=_TIMELINE)
+        self.calls_at: deque[float] = deque(maxlen=_TIMELINE)
+        self.batches_at: deque[tuple[float, float]] = deque(maxlen=_TIMELINE)
 
     @property
     def name(self) -> str:
@@ -290,10 +310,15 @@ class BatchingModel:
             group.append(mine)
             leader = len(group) == 1
             full = len(group) >= self.max_batch
+            self._last_call = time.perf_counter()
+            self.calls_at.append(self._last_call)
         if leader and not full and not self._decoding.locked():
             # An idle model: the first caller waits a moment for company.
-            deadline = time.monotonic() + self.window_s
-            while time.monotonic() < deadline and not mine.done.is_set():
+            deadline = time.perf_counter() + self.window_s
+            while not mine.done.is_set() and len(group) < self.max_batch:
+                now = time.perf_counter()
+                if now >= deadline or (self.quiet_s and now - self._last_call >= self.quiet_s):
+                    break
                 time.sleep(min(0.002, self.window_s))
         if leader or full:
             # Decode batches until this call's own reply is made (a batch another caller
@@ -317,6 +342,7 @@ class BatchingModel:
             if not batch:
                 return
             self.batch_sizes.append(len(batch))
+            started = time.perf_counter()
             try:
                 texts = self.inner.generate_batch(
                     [p.messages for p in batch],
@@ -329,6 +355,7 @@ class BatchingModel:
                 for pending in batch:
                     pending.error = exc
             finally:
+                self.batches_at.append((started, time.perf_counter()))
                 for pending in batch:
                     pending.done.set()
         if rest:
