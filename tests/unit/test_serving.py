@@ -233,6 +233,33 @@ def test_texts_of_different_lengths_share_a_batch_each_with_its_own_limit() -> N
     assert sorted(fake.batches) == [1, 1]
 
 
+def test_the_first_call_waits_only_while_a_class_is_still_arriving() -> None:
+    # quiet_s: the first call into an idle model waits while calls keep coming, and no longer
+    # than quiet_s after the last one (window_s stays the upper bound).
+    fake = FakeSlowModel(delay=0.0)
+    model = BatchingModel(fake, max_batch=32, window_s=5.0, quiet_s=0.3)
+    started = time.perf_counter()
+    assert complete(model, [Message("user", "alone")]) == "reply to alone"
+    assert time.perf_counter() - started < 2.5  # not the 5 s window
+    results: dict[int, str] = {}
+
+    def ask(i: int) -> None:
+        results[i] = complete(model, [Message("user", f"q{i}")])
+
+    threads = []
+    for i in range(10):  # a class arriving 20 ms apart: all within the quiet gap
+        threads.append(threading.Thread(target=ask, args=(i,)))
+        threads[-1].start()
+        time.sleep(0.02)
+    for thread in threads:
+        thread.join(10)
+    assert results == {i: f"reply to q{i}" for i in range(10)}
+    assert list(fake.batches) == [1, 10]
+    assert len(model.calls_at) == 11 and len(model.batches_at) == 2
+    with pytest.raises(InputError, match="seconds"):
+        BatchingModel(fake, quiet_s=-1)
+
+
 def test_batches_never_exceed_the_limit_and_errors_reach_every_caller() -> None:
     fake = FakeSlowModel(delay=0.01)
     model = BatchingModel(fake, max_batch=4, window_s=0.05)
