@@ -317,7 +317,8 @@ def render(runs: list[dict[str, Any]]) -> str:
             f"- {run['label']}: {run['date']}, {run['model']}, explain()'s token limits, "
             f"wall {run['wall_s']} s, torch {env.get('torch')}, transformers "
             f"{env.get('transformers')}, openai {env.get('openai')}, load {env.get('load_before')}"
-            f"{extra}. Reproduce: `{run['command']}`."
+            f"{extra}{'; ' + run['note'] if run.get('note') else ''}. "
+            f"Reproduce: `{run['command']}`."
         )
     return "\n".join(lines)
 
