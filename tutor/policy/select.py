@@ -31,6 +31,16 @@ choice says which change it is in ``approach``.
 When nothing is left to learn, a review that is due does not wait for its slot (the slot
 comes round only as answers come in, and a student with nothing to learn gives none).
 
+**Confirming the goal before calling it reached**: when nothing is left to learn and no
+review is due, a goal point whose latest evidence is :data:`CONFIRM_AFTER_DAYS` days old or
+more — or that was only ever inferred (placed by the knowledge check, never answered) — is
+asked once more before the goal counts as reached, the oldest first (:func:`goal_points`:
+the goal itself when it has items, else the points that stand for it). The review
+schedule alone cannot see a point forgotten after much practice: its half-life doubles
+with each answer, so a point answered ten times is not due for months; one wrong answer
+puts it back on the path. A student who keeps coming back after the goal is reached gets
+the same check whenever the evidence has aged again.
+
 The difficulty level is the one whose predicted success is closest to
 :data:`TARGET_SUCCESS`, preferring levels inside :data:`SUCCESS_BAND`.
 
@@ -57,6 +67,7 @@ __all__ = [
     "REVIEW_EVERY",
     "SUCCESS_BAND",
     "TARGET_SUCCESS",
+    "CONFIRM_AFTER_DAYS",
     "Approach",
     "Choice",
     "ReasonCode",
@@ -66,6 +77,7 @@ __all__ = [
     "choose",
     "choose_level",
     "frontier",
+    "goal_points",
     "needs_help",
     "unstuck",
 ]
@@ -79,6 +91,10 @@ LEVEL_STEP = 0.9
 REVIEW_BELOW = 0.85
 #: … but at most one review in this many answers.
 REVIEW_EVERY = 4
+#: Before the goal counts as reached, a goal point whose latest evidence is this many days
+#: old or more is confirmed with one more item (see the module docstring).
+CONFIRM_AFTER_DAYS = 7.0
+DAY_SECONDS = 86_400.0
 #: A frontier point is "stuck" after this many answers with P(known) still below
 #: STUCK_BELOW: an unexplained run of failures suggests a prerequisite was lost, so the
 #: policy re-checks the least certain prerequisite before trying the point again.
@@ -98,6 +114,7 @@ ReasonCode = Literal[
     "policy.gap",  # gap
     "policy.gap_prerequisite",  # gap, target
     "policy.review",  # point, days
+    "policy.confirm",  # point, days: a goal point confirmed before the goal counts as reached
     "policy.recheck",  # point, prerequisite
     "policy.ready",  # point, prerequisites (a list)
     "policy.ready_along",  # point, prerequisites, along (lists): some are learnt inside it
@@ -287,8 +304,38 @@ def _review_choice(view: StudentView) -> Choice | None:
     if not due:
         return None
     _, kp = min(due)
-    days = (view.now - view.mastery[kp].updated_at) / 86_400
+    days = (view.now - view.mastery[kp].updated_at) / DAY_SECONDS
     return _choice(view, "review", kp, "policy.review", point=_name(view, kp), days=days)
+
+
+def goal_points(view: StudentView) -> list[str]:
+    """The points whose answers show the goal itself: the goal (the last point of the
+    path) when it has items, else its nearest prerequisites with items (the prerequisites
+    the engine passes in see through points without items)."""
+    if not view.path:
+        return []
+    goal = view.path[-1]
+    if goal in view.levels:
+        return [goal]
+    return [p for p in view.prerequisites.get(goal, ()) if p in view.levels]
+
+
+def _confirm_choice(view: StudentView) -> Choice | None:
+    """A mastered goal point whose evidence is stale (old, or only inferred), the oldest
+    first: asked once more before the goal counts as reached."""
+    stale_after = CONFIRM_AFTER_DAYS * DAY_SECONDS
+    stale = [
+        (s.updated_at, kp)
+        for kp in goal_points(view)
+        if (s := view.mastery.get(kp)) is not None
+        and is_mastered(s)
+        and (s.attempts == 0 or view.now - s.updated_at >= stale_after)
+    ]
+    if not stale:
+        return None
+    at, kp = min(stale)
+    days = max(view.now - at, 0.0) / DAY_SECONDS
+    return _choice(view, "review", kp, "policy.confirm", point=_name(view, kp), days=days)
 
 
 def _recheck_choice(view: StudentView, kp: str) -> Choice | None:
@@ -370,6 +417,9 @@ def _choose(view: StudentView) -> Choice:
         late = _review_choice(replace(view, answers_since_review=REVIEW_EVERY))
         if late is not None:
             return late
+    confirm = _confirm_choice(view)
+    if confirm is not None:
+        return confirm
     goal = view.path[-1] if view.path else None
     return Choice("goal_reached", goal, None, None, "policy.goal_reached")
 
