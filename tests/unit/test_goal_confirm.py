@@ -90,6 +90,24 @@ def test_a_goal_without_items_is_confirmed_through_the_points_that_stand_for_it(
     assert (second.code, second.kp) == ("policy.confirm", "c")
 
 
+def test_evidence_inferred_from_dependents_does_not_confirm_a_goal_point() -> None:
+    # "c" (a goal point) was last answered itself 40 days ago; right answers on "g", which
+    # builds on it, have moved its updated_at since. Only its own answers confirm it.
+    prereqs = {**PREREQS, "set": ["c", "g"]}
+    path = [*PATH, "set"]
+    now = 40 * DAY
+    mastery = {**dict.fromkeys(PATH, M(0.99, 12, now - DAY))}
+    fresh_looking = view(mastery, now, path=path, prerequisites=prereqs)
+    assert choose(fresh_looking).kind == "goal_reached"  # updated_at alone: looks fresh
+    answered = {"a": 0.0, "b": 0.0, "c": 0.0, "g": now - DAY}
+    picked = choose(view(mastery, now, path=path, prerequisites=prereqs, answered_at=answered))
+    assert (picked.code, picked.kp, picked.params["days"]) == ("policy.confirm", "c", 40)
+    # Never answered itself at all: confirmed too.
+    del answered["c"]
+    picked = choose(view(mastery, now, path=path, prerequisites=prereqs, answered_at=answered))
+    assert (picked.code, picked.kp) == ("policy.confirm", "c")
+
+
 def test_a_goal_point_only_inferred_is_confirmed_even_when_fresh() -> None:
     # Placed as known by the knowledge check (no answer of its own): asked once.
     mastery = {**dict.fromkeys(PATH, PRACTISED), "g": M(0.97, 0, 0.0)}
@@ -124,21 +142,23 @@ def test_the_goal_is_never_reached_on_stale_evidence(
 
 
 def test_the_engine_does_not_release_a_student_who_forgot_a_practised_goal_point() -> None:
-    """The real engine over a simulation store: every point practised twelve times a month
-    ago. Before this rule the engine set no item (goal reached, nothing due); now it asks
-    a goal point, and a wrong answer puts it back into practice."""
+    """The real engine over a simulation store: every point practised twelve times, last
+    answered itself a month ago, its mastery moved yesterday by inference (as right
+    answers on the points built on it do). Before this rule the engine set no item (goal
+    reached, nothing due); now it reads the attempt log, asks a goal point, and a wrong
+    answer puts it back into practice."""
     world = build_world(2)
     with Classroom(2, world.goal) as room:
         room.enrol("s")
         first = room.engine.next_item("s").item
         assert first is not None
-        planted = {kp: PRACTISED for kp in world.path}
+        month = 30 * DAY_SECONDS
+        planted = {kp: M(0.99, 12, month - DAY_SECONDS) for kp in world.path}
         room.store.record_attempt(
             Attempt("s", first.item_id, first.kp, first.answer, "correct", True, at=0.0),
             planted,
             expected_seq=0,
         )
-        month = 30 * DAY_SECONDS
         room.clock.now = month
         turn = room.engine.next_item("s")
         assert turn.item is not None, "released with a month-old goal"

@@ -32,10 +32,12 @@ When nothing is left to learn, a review that is due does not wait for its slot (
 comes round only as answers come in, and a student with nothing to learn gives none).
 
 **Confirming the goal before calling it reached**: when nothing is left to learn and no
-review is due, a goal point whose latest evidence is :data:`CONFIRM_AFTER_DAYS` days old or
-more — or that was only ever inferred (placed by the knowledge check, never answered) — is
-asked once more before the goal counts as reached, the oldest first (:func:`goal_points`:
-the goal itself when it has items, else the points that stand for it). The review
+review is due, a goal point last answered *itself* :data:`CONFIRM_AFTER_DAYS` days ago or
+more — or never answered itself (placed by the knowledge check, or inferred from the
+points that build on it) — is asked once more before the goal counts as reached, the
+oldest first (:func:`goal_points`: the goal itself when it has items, else the points that
+stand for it; ``StudentView.answered_at``: the engine reads the times from the attempt log
+when the goal looks reached). The review
 schedule alone cannot see a point forgotten after much practice: its half-life doubles
 with each answer, so a point answered ten times is not due for months; one wrong answer
 puts it back on the path. A student who keeps coming back after the goal is reached gets
@@ -60,6 +62,7 @@ from tutor.domain import MasteryState
 from tutor.learner.mastery import effective_p, is_mastered, predicted_success
 
 __all__ = [
+    "CONFIRM_AFTER_DAYS",
     "LOOKBACK",
     "MAX_RUN",
     "NEEDS_HELP_AFTER",
@@ -67,7 +70,6 @@ __all__ = [
     "REVIEW_EVERY",
     "SUCCESS_BAND",
     "TARGET_SUCCESS",
-    "CONFIRM_AFTER_DAYS",
     "Approach",
     "Choice",
     "ReasonCode",
@@ -153,7 +155,8 @@ class StudentView:
     last); ``prerequisites`` gives each path point's direct prerequisites; ``levels``
     the difficulty levels available for each point that has items; ``names`` display
     names (en) and ``names_zh`` (zh) for reasons; ``run`` the student's latest answers in a
-    row on one point (None before the first answer).
+    row on one point (None before the first answer); ``answered_at`` when each point was
+    last answered itself (None: not read).
     """
 
     path: Sequence[str]
@@ -165,6 +168,11 @@ class StudentView:
     names: Mapping[str, str] = field(default_factory=dict)
     names_zh: Mapping[str, str] = field(default_factory=dict)
     run: Run | None = None
+    #: when each point was last answered itself (from the attempt log), for confirming the
+    #: goal; None when not read (the engine reads it only when the goal looks reached):
+    #: the policy then goes by ``updated_at``, which inferences from other points' answers
+    #: also move
+    answered_at: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -320,21 +328,36 @@ def goal_points(view: StudentView) -> list[str]:
     return [p for p in view.prerequisites.get(goal, ()) if p in view.levels]
 
 
+def _own_evidence(view: StudentView, kp: str, state: MasteryState) -> float | None:
+    """When ``kp`` was last answered itself (None: never — its mastery is only inferred).
+
+    From the attempt log when the engine passed it (``answered_at``); else the state's
+    ``updated_at``, which a right answer on a dependent point also moves (a point answered
+    ten times, then forgotten, looks fresh as long as what builds on it is answered)."""
+    if view.answered_at is not None:
+        return view.answered_at.get(kp)
+    return state.updated_at if state.attempts > 0 else None
+
+
 def _confirm_choice(view: StudentView) -> Choice | None:
-    """A mastered goal point whose evidence is stale (old, or only inferred), the oldest
-    first: asked once more before the goal counts as reached."""
+    """A mastered goal point whose own evidence is stale (old, or never answered itself),
+    the oldest first: asked once more before the goal counts as reached."""
     stale_after = CONFIRM_AFTER_DAYS * DAY_SECONDS
-    stale = [
-        (s.updated_at, kp)
-        for kp in goal_points(view)
-        if (s := view.mastery.get(kp)) is not None
-        and is_mastered(s)
-        and (s.attempts == 0 or view.now - s.updated_at >= stale_after)
-    ]
+    stale: list[tuple[float, str]] = []
+    for kp in goal_points(view):
+        state = view.mastery.get(kp)
+        if state is None or not is_mastered(state):
+            continue
+        seen = _own_evidence(view, kp, state)
+        if seen is None:
+            stale.append((-1.0, kp))  # only inferred: first
+        elif view.now - seen >= stale_after:
+            stale.append((seen, kp))
     if not stale:
         return None
     at, kp = min(stale)
-    days = max(view.now - at, 0.0) / DAY_SECONDS
+    since = view.mastery[kp].updated_at if at < 0 else at
+    days = max(view.now - since, 0.0) / DAY_SECONDS
     return _choice(view, "review", kp, "policy.confirm", point=_name(view, kp), days=days)
 
 
