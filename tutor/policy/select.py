@@ -37,11 +37,11 @@ more — or never answered itself (placed by the knowledge check, or inferred fr
 points that build on it) — is asked once more before the goal counts as reached, the
 oldest first (:func:`goal_points`: the goal itself when it has items, else the points that
 stand for it; ``StudentView.answered_at``: the engine reads the times from the attempt log
-when the goal looks reached). The review
-schedule alone cannot see a point forgotten after much practice: its half-life doubles
-with each answer, so a point answered ten times is not due for months; one wrong answer
-puts it back on the path. A student who keeps coming back after the goal is reached gets
-the same check whenever the evidence has aged again.
+when the goal looks reached). The review schedule alone cannot see a point forgotten
+after much practice: its half-life doubles with each answer, so a point answered ten times
+is not due for months; one wrong answer puts it back on the path. A student who keeps
+coming back after the goal is reached gets the same check whenever the evidence has aged
+again.
 
 The difficulty level is the one whose predicted success is closest to
 :data:`TARGET_SUCCESS`, preferring levels inside :data:`SUCCESS_BAND`.
@@ -93,8 +93,10 @@ LEVEL_STEP = 0.9
 REVIEW_BELOW = 0.85
 #: … but at most one review in this many answers.
 REVIEW_EVERY = 4
-#: Before the goal counts as reached, a goal point whose latest evidence is this many days
-#: old or more is confirmed with one more item (see the module docstring).
+#: Before the goal counts as reached, a goal point last answered itself this many days ago
+#: or more is confirmed with one more item (see the module docstring). Dev seeds 101-102
+#: (5 students each, grade 7): 3, 7 and 14 days released no student before mastery; 30
+#: released 2 of 10 (the simulator's students wait at most 30 days for an item).
 CONFIRM_AFTER_DAYS = 7.0
 DAY_SECONDS = 86_400.0
 #: A frontier point is "stuck" after this many answers with P(known) still below
