@@ -183,6 +183,11 @@ class Engine:
                 return Run(kp, saved + unsaved, level, recent, seen)
             limit *= 4
 
+    def _answered_at(self, student_id: str) -> dict[str, float]:
+        """When each point was last answered by the student itself (from the attempt log;
+        read only when the goal looks reached, to confirm stale goal points first)."""
+        return {a.kp: a.at for a in self.store.attempts(student_id)}  # oldest first
+
     def _run_after(self, state: LearnerState, item: Item) -> Run | None:
         """The run once ``item``'s answer is recorded (``state`` read with recent items)."""
         return self._run(state.student.id, (item.item_id, *state.recent_items), unsaved=1)
@@ -212,6 +217,11 @@ class Engine:
             run=self._run(student_id, state.recent_items),
         )
         choice = choose(view).worded(render)
+        if choice.kind == "goal_reached":
+            # Before the goal counts as reached, the policy confirms goal points not
+            # answered themselves for a while: it needs their times from the log.
+            view = replace(view, answered_at=self._answered_at(student_id))
+            choice = choose(view).worded(render)
         if choice.kp is None or choice.difficulty is None or choice.kind == "goal_reached":
             return NextItem(choice, None)
         seq = state.last_seq + 1
@@ -300,15 +310,29 @@ class Engine:
         correct = diagnosis.status == "correct"
         gaps = diagnosis.gap_kps
         changes = observe(mastery, Observation(item.kp, correct, now, item.assesses, gaps), layers)
+        index = self.index(state.curriculum or "")
+        run = self._run_after(state, item)
         path = paths.path_after(
-            self.index(state.curriculum or ""),
+            index,
             student,
             {**mastery, **changes},
             answered=seen + 1,
             now=now,
             render=render,
-            run=self._run_after(state, item),
+            run=run,
         )
+        if path is not None and path.kind == "goal_reached":
+            # As in next_item: stale goal points are confirmed first (this answer counts).
+            path = paths.path_after(
+                index,
+                student,
+                {**mastery, **changes},
+                answered=seen + 1,
+                now=now,
+                render=render,
+                run=run,
+                answered_at={**self._answered_at(student.id), item.kp: now},
+            )
         attempt = self.store.record_attempt(
             Attempt(
                 student.id,

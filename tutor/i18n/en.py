@@ -159,6 +159,10 @@ _MESSAGES: dict[str, str] = {
         "needed for it."
     ),
     "policy.review": ("Time to review {point}: you mastered it, but it's been {days:.0f} days."),
+    "policy.confirm": (
+        "Almost at your goal: a quick check that you still know {point} (last seen"
+        " {days:.0f} days ago)."
+    ),
     "policy.recheck": "{point} has been hard; let's check {prerequisite}, which it needs.",
     "policy.ready": (
         "You're ready for {point}: you've mastered its prerequisites {prerequisites:and}."

@@ -50,9 +50,11 @@ def view_of(
     answered: int,
     now: float,
     run: Run | None = None,
+    answered_at: Mapping[str, float] | None = None,
 ) -> StudentView:
     """What the policy sees of ``student`` (``answered``: their latest attempt number;
-    ``run``: their latest answers in a row on one point, for the no-stuck rule).
+    ``run``: their latest answers in a row on one point, for the no-stuck rule;
+    ``answered_at``: when each point was last answered itself, where read).
 
     Raises:
         InputError: the student has no goal yet (the message says how to set one).
@@ -83,6 +85,7 @@ def view_of(
         names=index.names(zh=False),
         names_zh=index.names(zh=True),
         run=run,
+        answered_at=answered_at,
     )
 
 
@@ -95,11 +98,14 @@ def revised_path(
     now: float,
     render: Render,
     run: Run | None = None,
+    answered_at: Mapping[str, float] | None = None,
 ) -> StoredPath:
     """The path the policy would follow now: a diagnosed gap (after its unmastered
     prerequisites) first, then what is left on the way to the goal. ``render`` words the
     reason (:func:`tutor.i18n.render`; the policy gives codes, never sentences)."""
-    view = view_of(index, student, mastery, answered=answered, now=now, run=run)
+    view = view_of(
+        index, student, mastery, answered=answered, now=now, run=run, answered_at=answered_at
+    )
     choice = choose(view).worded(render)
     gap = _diagnosed_gap(index, view, choice)
     kps: list[str] = []
@@ -158,6 +164,7 @@ def path_after(
     now: float,
     render: Render,
     run: Run | None = None,
+    answered_at: Mapping[str, float] | None = None,
 ) -> StoredPath | None:
     """The path revised for an answer about to be recorded (stored with it, in the same
     transaction); None when the student has no goal, or when revising failed: the answer
@@ -166,7 +173,14 @@ def path_after(
         return None
     try:
         return revised_path(
-            index, student, mastery, answered=answered, now=now, render=render, run=run
+            index,
+            student,
+            mastery,
+            answered=answered,
+            now=now,
+            render=render,
+            run=run,
+            answered_at=answered_at,
         )
     except TutorError:
         log.warning("the learning path could not be revised", exc_info=True)

@@ -31,6 +31,18 @@ choice says which change it is in ``approach``.
 When nothing is left to learn, a review that is due does not wait for its slot (the slot
 comes round only as answers come in, and a student with nothing to learn gives none).
 
+**Confirming the goal before calling it reached**: when nothing is left to learn and no
+review is due, a goal point last answered *itself* :data:`CONFIRM_AFTER_DAYS` days ago or
+more — or never answered itself (placed by the knowledge check, or inferred from the
+points that build on it) — is asked once more before the goal counts as reached, the
+oldest first (:func:`goal_points`: the goal itself when it has items, else the points that
+stand for it; ``StudentView.answered_at``: the engine reads the times from the attempt log
+when the goal looks reached). The review schedule alone cannot see a point forgotten
+after much practice: its half-life doubles with each answer, so a point answered ten times
+is not due for months; one wrong answer puts it back on the path. A student who keeps
+coming back after the goal is reached gets the same check whenever the evidence has aged
+again.
+
 The difficulty level is the one whose predicted success is closest to
 :data:`TARGET_SUCCESS`, preferring levels inside :data:`SUCCESS_BAND`.
 
@@ -50,6 +62,7 @@ from tutor.domain import MasteryState
 from tutor.learner.mastery import effective_p, is_mastered, predicted_success
 
 __all__ = [
+    "CONFIRM_AFTER_DAYS",
     "LOOKBACK",
     "MAX_RUN",
     "NEEDS_HELP_AFTER",
@@ -66,6 +79,7 @@ __all__ = [
     "choose",
     "choose_level",
     "frontier",
+    "goal_points",
     "needs_help",
     "unstuck",
 ]
@@ -79,6 +93,12 @@ LEVEL_STEP = 0.9
 REVIEW_BELOW = 0.85
 #: … but at most one review in this many answers.
 REVIEW_EVERY = 4
+#: Before the goal counts as reached, a goal point last answered itself this many days ago
+#: or more is confirmed with one more item (see the module docstring). Dev seeds 101-102
+#: (5 students each, grade 7): 3, 7 and 14 days released no student before mastery; 30
+#: released 2 of 10 (the simulator's students wait at most 30 days for an item).
+CONFIRM_AFTER_DAYS = 7.0
+DAY_SECONDS = 86_400.0
 #: A frontier point is "stuck" after this many answers with P(known) still below
 #: STUCK_BELOW: an unexplained run of failures suggests a prerequisite was lost, so the
 #: policy re-checks the least certain prerequisite before trying the point again.
@@ -98,6 +118,7 @@ ReasonCode = Literal[
     "policy.gap",  # gap
     "policy.gap_prerequisite",  # gap, target
     "policy.review",  # point, days
+    "policy.confirm",  # point, days: a goal point confirmed before the goal counts as reached
     "policy.recheck",  # point, prerequisite
     "policy.ready",  # point, prerequisites (a list)
     "policy.ready_along",  # point, prerequisites, along (lists): some are learnt inside it
@@ -136,7 +157,8 @@ class StudentView:
     last); ``prerequisites`` gives each path point's direct prerequisites; ``levels``
     the difficulty levels available for each point that has items; ``names`` display
     names (en) and ``names_zh`` (zh) for reasons; ``run`` the student's latest answers in a
-    row on one point (None before the first answer).
+    row on one point (None before the first answer); ``answered_at`` when each point was
+    last answered itself (None: not read).
     """
 
     path: Sequence[str]
@@ -148,6 +170,11 @@ class StudentView:
     names: Mapping[str, str] = field(default_factory=dict)
     names_zh: Mapping[str, str] = field(default_factory=dict)
     run: Run | None = None
+    #: when each point was last answered itself (from the attempt log), for confirming the
+    #: goal; None when not read (the engine reads it only when the goal looks reached):
+    #: the policy then goes by ``updated_at``, which inferences from other points' answers
+    #: also move
+    answered_at: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -287,8 +314,53 @@ def _review_choice(view: StudentView) -> Choice | None:
     if not due:
         return None
     _, kp = min(due)
-    days = (view.now - view.mastery[kp].updated_at) / 86_400
+    days = (view.now - view.mastery[kp].updated_at) / DAY_SECONDS
     return _choice(view, "review", kp, "policy.review", point=_name(view, kp), days=days)
+
+
+def goal_points(view: StudentView) -> list[str]:
+    """The points whose answers show the goal itself: the goal (the last point of the
+    path) when it has items, else its nearest prerequisites with items (the prerequisites
+    the engine passes in see through points without items)."""
+    if not view.path:
+        return []
+    goal = view.path[-1]
+    if goal in view.levels:
+        return [goal]
+    return [p for p in view.prerequisites.get(goal, ()) if p in view.levels]
+
+
+def _own_evidence(view: StudentView, kp: str, state: MasteryState) -> float | None:
+    """When ``kp`` was last answered itself (None: never — its mastery is only inferred).
+
+    From the attempt log when the engine passed it (``answered_at``); else the state's
+    ``updated_at``, which a right answer on a dependent point also moves (a point answered
+    ten times, then forgotten, looks fresh as long as what builds on it is answered)."""
+    if view.answered_at is not None:
+        return view.answered_at.get(kp)
+    return state.updated_at if state.attempts > 0 else None
+
+
+def _confirm_choice(view: StudentView) -> Choice | None:
+    """A mastered goal point whose own evidence is stale (old, or never answered itself),
+    the oldest first: asked once more before the goal counts as reached."""
+    stale_after = CONFIRM_AFTER_DAYS * DAY_SECONDS
+    stale: list[tuple[float, str]] = []
+    for kp in goal_points(view):
+        state = view.mastery.get(kp)
+        if state is None or not is_mastered(state):
+            continue
+        seen = _own_evidence(view, kp, state)
+        if seen is None:
+            stale.append((-1.0, kp))  # only inferred: first
+        elif view.now - seen >= stale_after:
+            stale.append((seen, kp))
+    if not stale:
+        return None
+    at, kp = min(stale)
+    since = view.mastery[kp].updated_at if at < 0 else at
+    days = max(view.now - since, 0.0) / DAY_SECONDS
+    return _choice(view, "review", kp, "policy.confirm", point=_name(view, kp), days=days)
 
 
 def _recheck_choice(view: StudentView, kp: str) -> Choice | None:
@@ -370,6 +442,9 @@ def _choose(view: StudentView) -> Choice:
         late = _review_choice(replace(view, answers_since_review=REVIEW_EVERY))
         if late is not None:
             return late
+    confirm = _confirm_choice(view)
+    if confirm is not None:
+        return confirm
     goal = view.path[-1] if view.path else None
     return Choice("goal_reached", goal, None, None, "policy.goal_reached")
 
