@@ -103,7 +103,9 @@ up() {
     rm -rf "$home/data"
     mkdir -p "$home/data"
     umask 077
-    python3 -c 'import secrets; print(secrets.token_urlsafe(18))' >"$home/password"
+    # Hex digits only: a URL-safe token may begin with "-", which neo4j-admin then reads as
+    # an option ("Missing required parameter: '<password>'", one fresh start in 64).
+    python3 -c 'import secrets; print(secrets.token_hex(24))' >"$home/password"
     NEO4J_HOME="$home" NEO4J_CONF="$home/conf" \
       java -cp "$lib/*" org.neo4j.cli.AdminTool dbms set-initial-password "$(cat "$home/password")" >/dev/null ||
       die "could not set the initial password (see above)"
