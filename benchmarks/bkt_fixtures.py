@@ -21,9 +21,10 @@ isolating one (docs/DATA.md, "BKT against pyBKT"):
 
 Each fixture: 80% of the students train, the other 20% are predicted (every answer from the
 same student's earlier ones, the first from the prior) and scored by the same function.
-Rows: our BKT as it is now, our BKT with the bounds it had before (guess and slip at most
-0.49 each), and pyBKT 1.4.3 (``num_fits=1``, in its own virtualenv, as in
-``kt_assist2015.py``).
+Rows: our BKT as it is now (MAP-EM: 10 pseudo-answers per skill towards the pooled
+estimate), the same by plain maximum likelihood (as before the MAP step), our BKT with the
+bounds it had before (guess and slip at most 0.49 each), and pyBKT 1.4.3 (``num_fits=1``,
+in its own virtualenv, as in ``kt_assist2015.py``).
 
 Run: ``python benchmarks/bkt_fixtures.py [--fixtures a,b] [--no-pybkt] [--write BENCHMARKS.md]``.
 """
@@ -183,12 +184,14 @@ def split(seqs: list[tuple[list[int], list[int]]], seed: int) -> tuple[ResponseL
     )
 
 
-#: Our BKT as it is now, and as it was before the fix (the old bounds; the sum constraint
-#: never binds under them).
+#: Our BKT as it is now (MAP-EM, ``SHRINK`` pseudo-answers), the same as plain maximum
+#: likelihood (as it was before the MAP step), and as it was before the first fix (the old
+#: bounds, maximum likelihood; the sum constraint never binds under them).
 OURS: dict[str, Callable[[ResponseLog], Any]] = {
     "kptutor BKT": lambda d: fit_bkt(d),
+    "kptutor BKT, maximum likelihood (shrink 0)": lambda d: fit_bkt(d, shrink=0.0),
     "kptutor BKT, old bounds (guess, slip ≤ 0.49)": lambda d: fit_bkt(
-        d, max_guess=0.49, max_slip=0.49
+        d, max_guess=0.49, max_slip=0.49, shrink=0.0
     ),
 }
 PYBKT = "pyBKT 1.4.3 (num_fits 1)"
