@@ -212,6 +212,33 @@ def test_shrinkage_pulls_a_rare_skill_towards_the_pooled_estimate() -> None:
         fit_bkt(from_sequences(rare), shrink=-1.0)
 
 
+def test_each_training_log_chooses_its_own_shrink() -> None:
+    from tutor.learner.bkt import SHRINK, BKTEstimator, choose_shrink
+
+    true = BKTParams(prior=0.4, learn=0.15, guess=0.25, slip=0.1)
+    common = simulate_bkt([true] * 3, 300, 20, seed=7)
+    rare = [([3] * len(k), c) for k, c in simulate_bkt([true], 40, 4, seed=8)]
+    data = from_sequences(common + rare)
+    best, scores = choose_shrink(data, grid=(0.0, 10.0, 1000.0))
+    assert set(scores) == {0.0, 10.0, 1000.0}
+    assert best == max(scores, key=lambda v: scores[v])
+    # Skills alike: pooling them helps the short chains of skill 3 (held-out likelihood).
+    assert scores[10.0] > scores[0.0]
+    # Skills that really differ: a strong pull towards the average skill costs.
+    unlike = [
+        BKTParams(prior=0.2, learn=0.05, guess=0.7, slip=0.05),
+        BKTParams(prior=0.7, learn=0.3, guess=0.05, slip=0.25),
+    ]
+    best, scores = choose_shrink(from_sequences(simulate_bkt(unlike, 300, 20, seed=9)))
+    assert scores[0.0] > scores[SHRINK] and best == 0.0
+    # The estimator chooses on its training log, and says what it chose.
+    fitted = BKTEstimator().fit(from_sequences(simulate_bkt(unlike, 300, 20, seed=9)))
+    assert fitted.details()["shrink"] == 0.0
+    assert BKTEstimator(shrink=SHRINK).fit(data).details()["shrink"] == SHRINK
+    # Too few students to cross-validate: the default, and no scores.
+    assert choose_shrink(from_sequences(common[:3])) == (SHRINK, {})
+
+
 def test_pooled_counts_are_a_beta_prior_on_the_pooled_rate() -> None:
     from tutor.learner.bkt import _pooled_counts
 
