@@ -77,7 +77,9 @@ TINY = 1e-300
 #: (MAP-EM, see :func:`fit_bkt`); 0 is plain maximum likelihood. Chosen by 5-fold
 #: cross-validation on ASSIST2015's training file (pyKT folds; the test file never seen):
 #: see :data:`SHRINK_CHOICE`. 10 and 20 tie on AUC; 10 has the better validation
-#: likelihood and is the weaker prior.
+#: likelihood and is the weaker prior. :class:`BKTEstimator` still checks it against 0 on
+#: each training log (:func:`choose_shrink`): on data whose skills really differ the pull
+#: costs.
 SHRINK = 10.0
 #: Pooled validation AUC and log-likelihood per response of plain BKT (5 folds, each
 #: trained on the other four) for each ``shrink``. Fitting EM to a tighter tolerance
