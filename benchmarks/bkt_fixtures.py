@@ -21,9 +21,11 @@ isolating one (docs/DATA.md, "BKT against pyBKT"):
 
 Each fixture: 80% of the students train, the other 20% are predicted (every answer from the
 same student's earlier ones, the first from the prior) and scored by the same function.
-Rows: our BKT as it is now, our BKT with the bounds it had before (guess and slip at most
-0.49 each), and pyBKT 1.4.3 (``num_fits=1``, in its own virtualenv, as in
-``kt_assist2015.py``).
+Rows: our BKT as it is now (MAP-EM, 10 pseudo-answers per skill towards the pooled
+estimate or none, whichever cross-validates better on the training students), the same with
+10 always and by plain maximum likelihood always (as before the MAP step), our BKT with the
+bounds it had before (guess and slip at most 0.49 each), and pyBKT 1.4.3 (``num_fits=1``,
+in its own virtualenv, as in ``kt_assist2015.py``).
 
 Run: ``python benchmarks/bkt_fixtures.py [--fixtures a,b] [--no-pybkt] [--write BENCHMARKS.md]``.
 """
@@ -44,7 +46,7 @@ import numpy as np
 from _report import write_section
 from kt_assist2015 import run_pybkt
 
-from tutor.learner.bkt import fit_bkt, predict_bkt
+from tutor.learner.bkt import BKTEstimator, fit_bkt, predict_bkt
 from tutor.learner.data import ResponseLog, from_sequences
 from tutor.learner.metrics import score
 
@@ -183,12 +185,16 @@ def split(seqs: list[tuple[list[int], list[int]]], seed: int) -> tuple[ResponseL
     )
 
 
-#: Our BKT as it is now, and as it was before the fix (the old bounds; the sum constraint
-#: never binds under them).
+#: Our BKT as it is now (``tutor kt evaluate --model bkt``: MAP-EM, the pull towards the
+#: average skill chosen on the training log), the same with the pull always on (10) and
+#: always off (plain maximum likelihood, as before the MAP step), and as it was before the
+#: first fix (the old bounds, maximum likelihood; the sum constraint never binds there).
 OURS: dict[str, Callable[[ResponseLog], Any]] = {
-    "kptutor BKT": lambda d: fit_bkt(d),
+    "kptutor BKT": lambda d: BKTEstimator().fit(d),
+    "kptutor BKT, shrink 10": lambda d: fit_bkt(d, shrink=10.0),
+    "kptutor BKT, maximum likelihood (shrink 0)": lambda d: fit_bkt(d, shrink=0.0),
     "kptutor BKT, old bounds (guess, slip ≤ 0.49)": lambda d: fit_bkt(
-        d, max_guess=0.49, max_slip=0.49
+        d, max_guess=0.49, max_slip=0.49, shrink=0.0
     ),
 }
 PYBKT = "pyBKT 1.4.3 (num_fits 1)"

@@ -374,6 +374,31 @@ def test_ncdm_stops_on_the_validation_split_it_is_given(
         fit_ncdm(tu, ti, responses[tu, ti], Q3, n_users=300, config=cfg, valid=bad)
 
 
+def test_ncdm_starts_every_student_as_the_average_student(
+    synthetic: tuple[np.ndarray, ...],
+) -> None:
+    # Students 0-99 never answer an item of skill 2 (items 0, 1 and 3 only): nothing moves
+    # their proficiency there from where it started. With the small start (init_std) it
+    # reads 0.5 for all of them, uninformed; a wide random start (0.1, the old default)
+    # would hand each one a random proficiency the data never spoke about.
+    from tutor.diagnosis.ncdm import NcdmConfig, fit_ncdm
+
+    responses = synthetic[0][:300]
+    users, items = np.nonzero(np.ones_like(responses, dtype=bool))
+    keep = (users >= 100) | np.isin(items, [0, 1, 3])
+    users, items = users[keep], items[keep]
+    spread = {}
+    for std in (NcdmConfig().init_std, 0.1):
+        cfg = NcdmConfig(epochs=3, hidden=(16, 8), batch_size=128, seed=3, init_std=std)
+        model = fit_ncdm(users, items, responses[users, items], Q3, n_users=300, config=cfg)
+        spread[std] = float(np.abs(model.mastery()[:100, 2] - 0.5).max())
+    assert NcdmConfig().init_std <= 0.03
+    assert spread[NcdmConfig().init_std] < 0.01 < spread[0.1]
+    with pytest.raises(InputError, match="init_std"):
+        bad = NcdmConfig(init_std=-1.0)
+        fit_ncdm(users, items, responses[users, items], Q3, n_users=300, config=bad)
+
+
 def test_ncdm_without_torch_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     from tutor.diagnosis.ncdm import fit_ncdm
 

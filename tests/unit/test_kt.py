@@ -82,7 +82,7 @@ def bkt_log() -> ResponseLog:
 
 
 def test_em_recovers_known_parameters(bkt_log: ResponseLog) -> None:
-    fit = fit_bkt(bkt_log)
+    fit = fit_bkt(bkt_log, shrink=0.0)  # plain EM: the likelihood never falls
     assert fit.converged
     assert all(
         b >= a - 1e-9 for a, b in zip(fit.log_likelihood, fit.log_likelihood[1:], strict=False)
@@ -156,7 +156,8 @@ def test_em_with_a_binding_gap_never_lowers_the_likelihood() -> None:
         BKTParams(prior=0.5, learn=0.2, guess=0.55, slip=0.05),
     ]
     data = from_sequences(simulate_bkt(guessy, 500, 20, seed=9))
-    fit = fit_bkt(data, min_gap=0.4, max_iter=60)  # guess + slip <= 0.6 binds on both
+    # guess + slip <= 0.6 binds on both; plain EM (shrink 0), whose likelihood never falls
+    fit = fit_bkt(data, min_gap=0.4, max_iter=60, shrink=0.0)
     ll = fit.log_likelihood
     assert all(b >= a - 1e-9 for a, b in itertools.pairwise(ll))
     assert np.all(fit.model.guess + fit.model.slip <= 0.6 + 1e-9)
@@ -182,6 +183,74 @@ def test_guessy_skills_are_predicted_better_than_under_the_old_bounds() -> None:
     old = fit_bkt(train, max_guess=0.49, max_slip=0.49).model
     # Measured: 0.7201 against 0.7085 (seeds 12 and 13 of the same draw: +0.005, +0.014).
     assert new > score(test.correct, predict_bkt(old, test)).auc + 0.005
+
+
+def test_shrinkage_pulls_a_rare_skill_towards_the_pooled_estimate() -> None:
+    # Four skills with the same true parameters; skill 3 is answered by a few students only.
+    # Maximum likelihood fits its handful of answers; MAP-EM (shrink pseudo-answers towards
+    # the estimate pooled over skills) lands nearer the truth, and leaves the well-answered
+    # skills where their own answers put them.
+    true = BKTParams(prior=0.4, learn=0.15, guess=0.25, slip=0.1)
+    names = ("prior", "learn", "guess", "slip")
+    rare_err = {0.0: [], 10.0: []}
+    for seed in range(4):
+        common = simulate_bkt([true] * 3, 600, 30, seed=100 + seed)
+        rare = [([3] * len(k), c) for k, c in simulate_bkt([true], 6, 6, seed=200 + seed)]
+        data = from_sequences(common + rare)
+        fits = {s: fit_bkt(data, shrink=s).model for s in rare_err}
+        for s, model in fits.items():
+            got = model.params(3)
+            rare_err[s].append(sum(abs(getattr(got, n) - getattr(true, n)) for n in names))
+        for k in range(3):
+            plain, shrunk = fits[0.0].params(k), fits[10.0].params(k)
+            for n in names:
+                assert getattr(shrunk, n) == pytest.approx(getattr(plain, n), abs=0.02), (k, n)
+    # Summed absolute error of the rare skill's four parameters, measured per seed:
+    # shrink 0: 0.50 0.78 0.24 0.44; shrink 10: 0.10 0.16 0.12 0.12.
+    assert np.mean(rare_err[10.0]) < 0.6 * np.mean(rare_err[0.0]), rare_err
+    with pytest.raises(InputError, match="shrink"):
+        fit_bkt(from_sequences(rare), shrink=-1.0)
+
+
+def test_each_training_log_chooses_its_own_shrink() -> None:
+    from tutor.learner.bkt import SHRINK, BKTEstimator, choose_shrink
+
+    true = BKTParams(prior=0.4, learn=0.15, guess=0.25, slip=0.1)
+    common = simulate_bkt([true] * 3, 300, 20, seed=7)
+    rare = [([3] * len(k), c) for k, c in simulate_bkt([true], 40, 4, seed=8)]
+    data = from_sequences(common + rare)
+    best, scores = choose_shrink(data, grid=(0.0, 10.0, 1000.0))
+    assert set(scores) == {0.0, 10.0, 1000.0}
+    assert best == max(scores, key=lambda v: scores[v])
+    # Skills alike: pooling them helps the short chains of skill 3 (held-out likelihood).
+    assert scores[10.0] > scores[0.0]
+    # Skills that really differ: a strong pull towards the average skill costs.
+    unlike = [
+        BKTParams(prior=0.2, learn=0.05, guess=0.7, slip=0.05),
+        BKTParams(prior=0.7, learn=0.3, guess=0.05, slip=0.25),
+    ]
+    best, scores = choose_shrink(from_sequences(simulate_bkt(unlike, 300, 20, seed=9)))
+    assert scores[0.0] > scores[SHRINK] and best == 0.0
+    # The estimator chooses on its training log, and says what it chose.
+    fitted = BKTEstimator().fit(from_sequences(simulate_bkt(unlike, 300, 20, seed=9)))
+    assert fitted.details()["shrink"] == 0.0
+    assert BKTEstimator(shrink=SHRINK).fit(data).details()["shrink"] == SHRINK
+    # Too few students to cross-validate: the default, and no scores.
+    assert choose_shrink(from_sequences(common[:3])) == (SHRINK, {})
+
+
+def test_pooled_counts_are_a_beta_prior_on_the_pooled_rate() -> None:
+    from tutor.learner.bkt import _pooled_counts
+
+    events, chances = np.array([1.0, 30.0, 0.0]), np.array([4.0, 60.0, 0.0])
+    n, d = _pooled_counts(events, chances, 8.0)
+    rate = 31.0 / 64.0
+    assert np.allclose(n, events + 8.0 * rate)
+    assert np.allclose(d, chances + 8.0)
+    # A skill without chances gets the pooled rate; shrink 0 is maximum likelihood.
+    assert n[2] / d[2] == pytest.approx(rate)
+    n0, d0 = _pooled_counts(events, chances, 0.0)
+    assert np.array_equal(n0, events) and np.array_equal(d0, chances)
 
 
 def test_restarts_keep_the_best_run_per_skill(bkt_log: ResponseLog) -> None:

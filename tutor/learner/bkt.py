@@ -17,7 +17,9 @@ so mastery never moves the wrong way on a correct answer.
 (:mod:`tutor.learner.packed`) so that each forward or backward step is one numpy operation
 over all sequences that are that long, and the M-step sums per skill with ``np.bincount``.
 With ``restarts`` it runs EM again from random starting points and keeps, per skill, the run
-with the best training likelihood (as pyBKT's ``num_fits`` does).
+with the best training likelihood (as pyBKT's ``num_fits`` does). Each M-step is a MAP step
+(``shrink`` pseudo-answers per skill towards the estimate pooled over all skills, see
+:data:`SHRINK`): plain maximum likelihood overfits skills (docs/DATA.md).
 
 The exact condition for "a correct answer never lowers P(known)" is ``1 - slip > guess``
 (then P(correct | known) > P(correct | unknown)), i.e. ``guess + slip < 1``.
@@ -34,7 +36,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -71,6 +73,29 @@ MAX_SLIP = 1.0 - 1e-6
 #: ASSIST2015 the slowest of 100 skills needs about 200 iterations (BKT+forget too).
 MAX_ITER = 300
 TINY = 1e-300
+#: Pseudo-answers per skill pulling each M-step towards the estimate pooled over all skills
+#: (MAP-EM, see :func:`fit_bkt`); 0 is plain maximum likelihood. Chosen by 5-fold
+#: cross-validation on ASSIST2015's training file (pyKT folds; the test file never seen):
+#: see :data:`SHRINK_CHOICE`. 10 and 20 tie on AUC; 10 has the better validation
+#: likelihood and is the weaker prior. :class:`BKTEstimator` still checks it against 0 on
+#: each training log (:func:`choose_shrink`): on data whose skills really differ the pull
+#: costs.
+SHRINK = 10.0
+#: Pooled validation AUC and log-likelihood per response of plain BKT (5 folds, each
+#: trained on the other four) for each ``shrink``. Fitting EM to a tighter tolerance
+#: (1e-7, 1e-8 per response) instead lowered both (0.704201, 0.704189): maximum likelihood
+#: overfits some skills, and pseudo-answers are the principled brake. BKT+forget: shrink 0
+#: 0.706843, 10 0.707167 (better on all five folds).
+SHRINK_CHOICE = {
+    0.0: (0.704258, -0.526848),
+    3.0: (0.704325, -0.526810),
+    5.0: (0.704353, -0.526795),
+    10.0: (0.704397, -0.526777),
+    20.0: (0.704406, -0.526785),
+    30.0: (0.704367, -0.526822),
+    100.0: (0.703747, -0.527306),
+    300.0: (0.701673, -0.528817),
+}
 
 
 @dataclass(frozen=True)
@@ -173,6 +198,8 @@ class BKTFit:
     restarts: int = 1
     #: Mean training log-likelihood per response of the returned (per-skill best) model.
     final_log_likelihood: float = float("nan")
+    #: Pseudo-answers per skill of the MAP step (0: maximum likelihood).
+    shrink: float = SHRINK
 
     @property
     def iterations(self) -> int:
@@ -189,6 +216,7 @@ class BKTFit:
             "iterations": self.iterations,
             "converged": self.converged,
             "train_ll": self.final_log_likelihood,
+            "shrink": self.shrink,
         }
 
 
@@ -256,6 +284,7 @@ def fit_bkt(
     init: BKTParams | None = None,
     restarts: int = 1,
     seed: int = 0,
+    shrink: float = SHRINK,
     on_iteration: Callable[[int, float], None] | None = None,
 ) -> BKTFit:
     """Fit BKT parameters for every skill by EM (Baum–Welch), all skills at once.
@@ -273,6 +302,11 @@ def fit_bkt(
     skills are independent models, so choosing per skill is exact and never worse than
     choosing one run for all. ``on_iteration(i, mean_log_likelihood)`` is called after each
     iteration, ``i`` counting on across restarts (progress).
+
+    ``shrink`` (pseudo-answers, 0 for plain maximum likelihood) makes each M-step a MAP
+    step: every skill's expected counts get ``shrink`` extra answers that follow the
+    pooled estimate over all skills (:func:`_pooled_counts`), so a skill moves away from
+    the average skill only as far as its own answers warrant.
     """
     if not (0.0 < max_guess < 1.0 and 0.0 < max_slip < 1.0):
         raise InputError(f"max_guess and max_slip must be in (0, 1), got {max_guess}, {max_slip}")
@@ -286,6 +320,8 @@ def fit_bkt(
         raise InputError("the starting guess + slip must be at most 1 - min_gap")
     if restarts < 1:
         raise InputError(f"restarts must be at least 1, got {restarts}")
+    if not (shrink >= 0.0 and math.isfinite(shrink)):
+        raise InputError(f"shrink must be a number of pseudo-answers >= 0, got {shrink}")
     if data.n_responses == 0:
         raise InputError("cannot fit BKT on an empty response log")
     n_skills = max(n_skills or 0, data.n_skills)
@@ -306,7 +342,7 @@ def fit_bkt(
                 on_iteration(offset + i, ll)
 
         model, run_history, run_converged, skill_ll = _em(
-            ch, start, max_iter, tol, bounds, fit_forget, progress
+            ch, start, max_iter, tol, bounds, fit_forget, progress, shrink
         )
         done += len(run_history)
         history.extend(run_history)
@@ -322,7 +358,7 @@ def fit_bkt(
         )
     assert best is not None  # restarts >= 1
     final = float(np.log(_forward(best, ch)[2]).sum()) / len(ch.skill)
-    return BKTFit(best, history, converged, restarts, final)
+    return BKTFit(best, history, converged, restarts, final, shrink)
 
 
 def _random_start(base: BKTModel, rng: np.random.Generator, bounds: _Bounds) -> BKTModel:
@@ -425,6 +461,7 @@ def _em(
     bounds: _Bounds,
     fit_forget: bool,
     on_iteration: Callable[[int, float], None],
+    shrink: float = 0.0,
 ) -> tuple[BKTModel, list[float], bool, FloatArray]:
     """One EM run from ``model``: the fitted model, the mean log-likelihood of each
     iteration, whether it converged, and the final per-skill training log-likelihood."""
@@ -494,19 +531,26 @@ def _em(
         xi_forget[src] = filt[src] * forget[src] * ratio_unknown
         g_known = gamma
         g_unknown = 1.0 - gamma
+        # Expected counts per skill: (events, chances) of each parameter's Bernoulli.
+        prior_n = np.bincount(k[first], weights=gamma[first], minlength=n_skills).astype(np.float64)
+        prior_d = np.bincount(k[first], minlength=n_skills).astype(np.float64)
+        learn_n, learn_d = count(xi_learn), count(g_unknown * has_next)
+        forget_n, forget_d = count(xi_forget), count(g_known * has_next)
+        guess_r, guess_w = count(g_unknown * c), count(g_unknown * (1.0 - c))
+        slip_w, slip_r = count(g_known * (1.0 - c)), count(g_known * c)
+        if shrink > 0.0:
+            prior_n, prior_d = _pooled_counts(prior_n, prior_d, shrink)
+            learn_n, learn_d = _pooled_counts(learn_n, learn_d, shrink)
+            forget_n, forget_d = _pooled_counts(forget_n, forget_d, shrink)
+            guess_r, guess_d = _pooled_counts(guess_r, guess_r + guess_w, shrink)
+            guess_w = guess_d - guess_r
+            slip_w, slip_d = _pooled_counts(slip_w, slip_w + slip_r, shrink)
+            slip_r = slip_d - slip_w
         with np.errstate(invalid="ignore", divide="ignore"):
-            prior = np.bincount(k[first], weights=gamma[first], minlength=n_skills) / np.bincount(
-                k[first], minlength=n_skills
-            )
-            new_learn = count(xi_learn) / count(g_unknown * has_next)
-            new_forget = count(xi_forget) / count(g_known * has_next)
-        guess, slip = _emission_step(
-            count(g_unknown * c),
-            count(g_unknown * (1.0 - c)),
-            count(g_known * (1.0 - c)),
-            count(g_known * c),
-            bounds,
-        )
+            prior = prior_n / prior_d
+            new_learn = learn_n / learn_d
+            new_forget = forget_n / forget_d
+        guess, slip = _emission_step(guess_r, guess_w, slip_w, slip_r, bounds)
 
         def keep(new: FloatArray, old: FloatArray, hi: float = 1.0 - EPS) -> FloatArray:
             # Skills without evidence for a parameter (0/0) keep the old value.
@@ -522,6 +566,67 @@ def _em(
         model = _choose(active, updated, model)  # converged skills stay where they stopped
     skill_ll = np.bincount(k, weights=log_lik, minlength=n_skills).astype(np.float64)
     return model, history, converged, skill_ll
+
+
+def _pooled_counts(
+    events: FloatArray, chances: FloatArray, shrink: float
+) -> tuple[FloatArray, FloatArray]:
+    """Expected counts with ``shrink`` pseudo-chances added to every skill, of which the
+    pooled share (all skills' events over all skills' chances) are events: the M-step
+    ``events / chances`` becomes the MAP estimate under a Beta prior centred on the
+    pooled estimate (empirical Bayes; a skill with many answers barely moves)."""
+    total = float(chances.sum())
+    rate = float(events.sum()) / total if total > 0.0 else 0.5
+    return events + shrink * rate, chances + shrink
+
+
+#: The ``shrink`` values :func:`choose_shrink` compares (plain maximum likelihood and
+#: :data:`SHRINK`), and the number of folds of students it compares them on.
+SHRINK_GRID = (0.0, SHRINK)
+CV_FOLDS = 5
+
+
+def choose_shrink(
+    data: ResponseLog,
+    *,
+    n_skills: int | None = None,
+    grid: tuple[float, ...] = SHRINK_GRID,
+    folds: int = CV_FOLDS,
+    fit_forget: bool = False,
+    max_iter: int = MAX_ITER,
+    seed: int = 0,
+) -> tuple[float, dict[float, float]]:
+    """The ``shrink`` of ``grid`` with the best cross-validated log-likelihood on ``data``.
+
+    Students are dealt into ``folds`` seeded folds; each value is fitted on all folds but
+    one and scored (mean log-likelihood per response of the held-out students' answers,
+    each predicted from their earlier ones) on that one. How far skills should be pulled
+    towards the average skill depends on the data: on ASSIST2015 the pull helps, on data
+    whose skills really differ (the ``high-guess`` fixture of ``benchmarks/bkt_fixtures.py``)
+    it costs, so each training log decides for itself. Returns the chosen value and the
+    score of each; with fewer students than folds, :data:`SHRINK` and no scores.
+    """
+    if not grid:
+        raise InputError("choose_shrink needs at least one shrink value to compare")
+    n_skills = max(n_skills or 0, data.n_skills)
+    if data.n_students < max(folds, 2):
+        return SHRINK, {}
+    fold_of = np.random.default_rng(seed).permutation(data.n_students) % folds
+    scores: dict[float, float] = {}
+    for value in grid:
+        total, count = 0.0, 0
+        for f in range(folds):
+            train, held = data.select(fold_of != f), data.select(fold_of == f)
+            model = fit_bkt(
+                train, n_skills=n_skills, fit_forget=fit_forget, max_iter=max_iter, shrink=value
+            ).model
+            p = np.clip(predict_bkt(model, held), EPS, 1.0 - EPS)
+            y = held.correct
+            total += float(np.sum(np.where(y > 0, np.log(p), np.log1p(-p))))
+            count += len(y)
+        scores[value] = total / count
+    best = max(grid, key=lambda v: scores[v])
+    return best, scores
 
 
 def predict_bkt(model: BKTModel, data: ResponseLog) -> FloatArray:
@@ -540,10 +645,12 @@ def predict_bkt(model: BKTModel, data: ResponseLog) -> FloatArray:
 @dataclass(frozen=True)
 class BKTEstimator:
     """BKT behind the estimator contract (:mod:`tutor.learner.estimator`): EM over every
-    skill with :func:`fit_bkt`; ``forget`` also fits a per-skill forgetting rate."""
+    skill with :func:`fit_bkt`; ``forget`` also fits a per-skill forgetting rate.
+    ``shrink`` None (the default) chooses it on the training log (:func:`choose_shrink`)."""
 
     forget: bool = False
     max_iter: int = MAX_ITER
+    shrink: float | None = None
     kind: Literal["kt"] = field(default="kt", init=False)
 
     def fit(
@@ -562,14 +669,21 @@ class BKTEstimator:
             if on_progress is not None:
                 on_progress(task, i + 1, total)
 
-        return fit_bkt(
+        shrink = self.shrink
+        if shrink is None:
+            shrink, _ = choose_shrink(
+                data, n_skills=n_skills, fit_forget=self.forget, max_iter=self.max_iter, seed=seed
+            )
+        fit = fit_bkt(
             data,
             n_skills=n_skills,
             max_iter=self.max_iter,
             fit_forget=self.forget,
             seed=seed,
+            shrink=shrink,
             on_iteration=on_iteration,
         )
+        return replace(fit, shrink=shrink)
 
 
 def bkt_estimator(_options: EstimatorOptions) -> BKTEstimator:
