@@ -37,7 +37,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 from tutor.content.answers import check_answer
@@ -310,29 +310,20 @@ class Engine:
         correct = diagnosis.status == "correct"
         gaps = diagnosis.gap_kps
         changes = observe(mastery, Observation(item.kp, correct, now, item.assesses, gaps), layers)
-        index = self.index(state.curriculum or "")
-        run = self._run_after(state, item)
-        path = paths.path_after(
-            index,
+        path_after = partial(
+            paths.path_after,
+            self.index(state.curriculum or ""),
             student,
             {**mastery, **changes},
             answered=seen + 1,
             now=now,
             render=render,
-            run=run,
+            run=self._run_after(state, item),
         )
+        path = path_after()
         if path is not None and path.kind == "goal_reached":
             # As in next_item: stale goal points are confirmed first (this answer counts).
-            path = paths.path_after(
-                index,
-                student,
-                {**mastery, **changes},
-                answered=seen + 1,
-                now=now,
-                render=render,
-                run=run,
-                answered_at={**self._answered_at(student.id), item.kp: now},
-            )
+            path = path_after(answered_at={**self._answered_at(student.id), item.kp: now})
         attempt = self.store.record_attempt(
             Attempt(
                 student.id,
