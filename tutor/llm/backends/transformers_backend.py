@@ -697,10 +697,7 @@ class TransformersModel:
         loaded = self.load()
         decoder = self._batch_decoder(loaded)
         if decoder is None:
-            return [
-                "".join(self._stream(p, temperature=temperature, max_new_tokens=n))
-                for p, n in zip(prompts, limits, strict=True)
-            ]
+            return self._one_by_one(prompts, temperature, limits)
         texts: list[str] = []
         for start in range(0, len(prompts), BATCH_MAX):
             texts += self._decode_batch(
@@ -759,6 +756,16 @@ class TransformersModel:
                         log.warning("batched fast decoding is not available (%s)", exc)
             return loaded.batch_decoder or None
 
+    def _one_by_one(
+        self, prompts: Sequence[Sequence[Message]], temperature: float, limits: Sequence[int]
+    ) -> list[str]:
+        """The replies decoded one prompt after another (no batched decoder, or too long
+        for its cache), each with its own token limit."""
+        return [
+            "".join(self._stream(p, temperature=temperature, max_new_tokens=n))
+            for p, n in zip(prompts, limits, strict=True)
+        ]
+
     def _decode_batch(
         self,
         loaded: _Loaded,
@@ -783,10 +790,7 @@ class TransformersModel:
         rows += [rows[0]] * (min(size, BATCH_MAX) - real)
         width = max(int(r.shape[0]) for r in rows)
         if width + max_new_tokens > decoder.max_len:
-            return [
-                "".join(self._stream(p, temperature=temperature, max_new_tokens=n))
-                for p, n in zip(prompts, limits, strict=True)
-            ]
+            return self._one_by_one(prompts, temperature, limits)
         pad = loaded.tokenizer.pad_token_id
         pad = pad if pad is not None else (loaded.eos_token_ids or [0])[0]
         ids = torch.full((len(rows), width), pad, dtype=torch.long, device=loaded.device)
