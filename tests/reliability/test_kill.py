@@ -46,8 +46,15 @@ def _kill_loop(url: str, env: dict[str, str], ids: list[str], seed: int) -> dict
         assert first_ack.startswith("ACK"), proc.stderr.read() if proc.stderr else ""
         time.sleep(rng.uniform(0.05, 1.0))
         os.kill(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate(timeout=30)
-        out = first_ack + "\n" + out
+        proc.wait(timeout=30)
+        # Read the rest through the same buffered reader as the readline() calls above, never
+        # communicate(): it reads the raw pipe and loses what readline() already buffered (a
+        # line cut at the buffer's edge came back as an empty or half line).
+        out = first_ack + "\n" + proc.stdout.read()
+        err = proc.stderr.read() if proc.stderr else ""
+        proc.stdout.close()
+        if proc.stderr:
+            proc.stderr.close()
         assert proc.returncode == -signal.SIGKILL, f"submitter ended on its own: {err[-2000:]}"
         for line in out.splitlines():
             tag, sid, seq = line.split()
