@@ -4,20 +4,25 @@ The ``new_student`` case mix of ``benchmarks/probe_eval.py`` (top-1 0.829 agains
 of 0.9), on **dev seeds** (100 and up; the reported table uses seeds 0–4), under variants
 that each test one explanation:
 
-* ``baseline`` — as shipped (stop at 0.97, at most 5 probes);
-* ``probes-6`` … ``probes-8`` — more probes: is it a shortage of evidence?
+* ``baseline`` — as shipped (stop at 0.97, at most :data:`MAX_PROBES` probes), no check;
+* ``probes-5`` — at most 5 probes (the cap before issue 16's second pass): is it a
+  shortage of evidence?
 * ``level-blind`` — probe items without the learner model's level shifts (the simulated
   student's answers do not depend on the level): is it a model–simulator mismatch?
-* ``placed`` — the newcomer first takes the engine's initial knowledge check
-  (``new_student_placed``), so the probe's prior is the check's mastery: does the app's
-  placement fix it?
+* ``placed`` — the app's flow: the newcomer first takes the engine's initial knowledge
+  check (``new_student_placed``), so the probe's prior is the check's mastery, held back
+  from certainty where the student never answered (:func:`prior_from_mastery`);
+* ``placed-probes-5`` — the same with at most 5 probes;
+* ``placed-raw-prior`` — the same, the check's stored mastery taken as it is
+  (``UNANSWERED_FLOOR`` = ``PRIOR_FLOOR``); with ``placed-raw-prior-probes-5``, what
+  shipped before.
 
 Besides top-1 it reports how many misses ended below the confidence threshold (the
 posterior never settled) — the share that more evidence, not a better model, would fix.
 
 Run: ``python benchmarks/probe_cold_start.py [--cases 300] [--seeds 100,101]
 [--placed-cases 20] [--variants placed,...] [--write BENCHMARKS.md]``. The reported
-``placed`` figure: ``--variants placed --seeds 0,1,2,3,4 --placed-cases 30``.
+table: ``--cases 200 --seeds 0,1,2,3,4 --placed-cases 60``.
 """
 
 from __future__ import annotations
@@ -32,8 +37,9 @@ from typing import Any
 
 from _report import write_section
 
+import tutor.diagnosis.probe as probing
 import tutor.sim.diagnosis as sim_diagnosis
-from tutor.diagnosis.probe import CONFIDENT, MAX_PROBES
+from tutor.diagnosis.probe import CONFIDENT, MAX_PROBES, PRIOR_FLOOR, UNANSWERED_FLOOR
 from tutor.sim.diagnosis import Case, probe_cases, summarise
 
 HEADING = "## Probing a student with no history: why (`benchmarks/probe_cold_start.py`)"
@@ -54,6 +60,17 @@ def level_blind() -> Iterator[None]:
         sim_diagnosis.level_items = original
 
 
+@contextmanager
+def raw_prior() -> Iterator[None]:
+    """The check's stored mastery taken as it is (no hold-back for unanswered points)."""
+    original = probing.UNANSWERED_FLOOR
+    probing.UNANSWERED_FLOOR = PRIOR_FLOOR
+    try:
+        yield
+    finally:
+        probing.UNANSWERED_FLOOR = original
+
+
 def run(cases: int, seeds: list[int], **kwargs: Any) -> list[Case]:
     out: list[Case] = []
     for seed in seeds:
@@ -71,17 +88,15 @@ def main() -> int:
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     started = time.perf_counter()
+    placed = "new_student_placed"
     variants: list[tuple[str, Callable[[], list[Case]]]] = [
         ("baseline", lambda: run(args.cases, seeds, scenario="new_student")),
-        *(
-            (
-                f"probes-{n}",
-                lambda n=n: run(args.cases, seeds, max_probes=n, scenario="new_student"),
-            )
-            for n in (6, 7, 8)
-        ),
+        ("probes-5", lambda: run(args.cases, seeds, max_probes=5, scenario="new_student")),
         ("level-blind", lambda: _blind(args.cases, seeds)),
-        ("placed", lambda: run(args.placed_cases, seeds, scenario="new_student_placed")),
+        ("placed", lambda: run(args.placed_cases, seeds, scenario=placed)),
+        ("placed-probes-5", lambda: run(args.placed_cases, seeds, max_probes=5, scenario=placed)),
+        ("placed-raw-prior", lambda: _raw(args.placed_cases, seeds, MAX_PROBES)),
+        ("placed-raw-prior-probes-5", lambda: _raw(args.placed_cases, seeds, 5)),
     ]
     rows = [
         "| variant | failures | root cause top-1 | mean probes | false-gap rate "
@@ -103,9 +118,13 @@ def main() -> int:
         print(rows[-1], flush=True)
     body = "\n".join(
         [
-            f"Dev seeds {args.seeds}, {args.cases} failures per seed ({args.placed_cases} for "
-            f"`placed`: each newcomer takes the whole knowledge check first); at most "
-            f"{MAX_PROBES} probes unless the variant says; {time.perf_counter() - started:.0f} s. "
+            f"{'Dev seeds' if min(seeds) >= 100 else 'Reporting seeds'} {args.seeds} (settings "
+            "are chosen on dev seeds, 100 and up), "
+            f"{args.cases} failures per seed ({args.placed_cases} for the `placed` variants: "
+            "each newcomer takes the whole knowledge check first); at most "
+            f"{MAX_PROBES} probes unless the variant says; an unanswered point's prior held within "
+            f"[{UNANSWERED_FLOOR}, {1 - UNANSWERED_FLOOR:.2f}] unless `raw-prior`; "
+            f"{time.perf_counter() - started:.0f} s. "
             "Reproduce: `python benchmarks/probe_cold_start.py "
             f"--cases {args.cases} --seeds {args.seeds} --placed-cases {args.placed_cases}`.",
             "",
@@ -121,6 +140,11 @@ def main() -> int:
 def _blind(cases: int, seeds: list[int]) -> list[Case]:
     with level_blind():
         return run(cases, seeds, scenario="new_student")
+
+
+def _raw(cases: int, seeds: list[int], max_probes: int) -> list[Case]:
+    with raw_prior():
+        return run(cases, seeds, max_probes=max_probes, scenario="new_student_placed")
 
 
 if __name__ == "__main__":

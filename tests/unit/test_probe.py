@@ -9,6 +9,7 @@ import pytest
 
 from tests.factories import run_cli
 from tutor.diagnosis import probe as probing
+from tutor.domain import MasteryState
 from tutor.sim.diagnosis import SCENARIOS, evaluate_probing, probe_cases
 
 # A chain e → d → c → b → a (each needs the one before), plus a side branch x → d.
@@ -63,6 +64,25 @@ def test_prior_from_mastery_steers_the_posterior_and_the_first_probe() -> None:
     first_sure = probing.best_probe(state, items)
     assert first_unsure is not None and first_sure is not None
     assert first_sure.kp not in ("c", "x")  # nothing to learn from points it is sure of
+
+
+def test_an_inferred_point_is_held_back_from_certainty_in_the_prior() -> None:
+    """The knowledge check stores a point it judges known at P_MAX with no answer on it; the
+    probe must not take that inference for a fact. Answered points keep their value."""
+    checked = {
+        "c": MasteryState(p=0.99, attempts=0),  # inferred by the check
+        "x": MasteryState(p=0.01, attempts=0),
+        "d": MasteryState(p=0.99, attempts=4),  # answered
+    }
+    prior = probing.prior_from_mastery(checked, now=0.0)
+    assert prior["c"] == pytest.approx(1.0 - probing.UNANSWERED_FLOOR)
+    assert prior["x"] == pytest.approx(probing.UNANSWERED_FLOOR)
+    assert prior["d"] == pytest.approx(0.99)
+    assert probing.UNANSWERED_FLOOR > probing.PRIOR_FLOOR
+    # So a root the check wrongly called known keeps a chance it can be probed out of.
+    raw = probing.initial_state("e", CHAIN, {**UNSURE, "c": 0.99})
+    held = probing.initial_state("e", CHAIN, {**UNSURE, "c": prior["c"]})
+    assert held.posterior[held.hypotheses.index("c")] > raw.posterior[raw.hypotheses.index("c")]
 
 
 def test_the_q_matrix_row_of_an_item_counts() -> None:

@@ -12,8 +12,10 @@ When a student fails a point ``f`` and no buggy rule explains why, the missing p
 P(known) of ``q``, the knowledge state of ``H_c`` has probability
 ``Π_{q needs c} (1 - m_q) · Π_{other q} m_q`` and ``H_none`` has ``Π_q m_q`` (candidates
 only, each ``m_q`` clipped to ``[PRIOR_FLOOR, 1 - PRIOR_FLOOR]`` so that the tutor can be
-talked out of what it believes; a point without evidence counts as 0.5). The failed
-answer itself is the first observation.
+talked out of what it believes; a point without evidence counts as 0.5). A caller builds
+``m`` with :func:`prior_from_mastery`, which holds a point the student never answered —
+one the knowledge check inferred — further from certainty (:data:`UNANSWERED_FLOOR`).
+The failed answer itself is the first observation.
 
 **Items** — a probe is an item (:class:`ProbeItem`): a point at a difficulty level, with its
 Q-matrix row (an item assesses several points, with weights) and the slip and guess of that
@@ -43,7 +45,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from tutor.domain import prerequisite_layers
+from tutor.domain import MasteryState, prerequisite_layers
+from tutor.learner.mastery import effective_p
 
 __all__ = [
     "CONFIDENT",
@@ -57,6 +60,7 @@ __all__ = [
     "best_probe",
     "initial_state",
     "level_items",
+    "prior_from_mastery",
     "probe",
     "update",
 ]
@@ -69,8 +73,11 @@ CONFIDENT = 0.9
 #: leaves the false-gap rate at the 5% limit, because a slip on a point being learned
 #: looks like a gap in that point; two more probes on average settle most of those.
 STOP_AT = 0.97
-#: Never ask more than this many probes for one failure.
-MAX_PROBES = 5
+#: Never ask more than this many probes for one failure. Chosen with UNANSWERED_FLOOR on
+#: dev seeds 100–119 of the newcomer's case mix (placed by the knowledge check, then
+#: failing): 5 probes named the root 0.877 of the time, 7 0.902, 8 0.922 (4.7 probes on
+#: average; the adaptive tutor's own failures take 3.3 on average, BENCHMARKS.md "probe").
+MAX_PROBES = 8
 #: Candidates: the failed point and its prerequisites within this many hops.
 DEPTH = 2
 #: Slip and guess of a typical (middle-level) item, as the learner model assumes them.
@@ -80,6 +87,11 @@ GUESS = 0.15
 LEVEL_STEP = 0.9
 #: The learner model's P(known) is clipped to [PRIOR_FLOOR, 1 - PRIOR_FLOOR] for the prior.
 PRIOR_FLOOR = 0.02
+#: … and to [UNANSWERED_FLOOR, 1 - UNANSWERED_FLOOR] for a point the student never answered
+#: (:func:`prior_from_mastery`): its P(known) was inferred — by the knowledge check from
+#: answers on other points, which stores a point it judges known at ≥ MASTERED so that
+#: practice starts at the frontier, not at a calibrated probability.
+UNANSWERED_FLOOR = 0.15
 #: The name of the "no gap, it was a slip" hypothesis in :attr:`ProbeState.hypotheses`.
 NO_GAP = ""
 
@@ -246,6 +258,23 @@ def _closures(prerequisites: Mapping[str, Sequence[str]]) -> dict[str, frozenset
     for kp in list(prerequisites):
         walk(kp)
     return memo
+
+
+def prior_from_mastery(mastery: Mapping[str, MasteryState], now: float) -> dict[str, float]:
+    """The probe's prior from the learner model's stored states at ``now``.
+
+    P(known) with forgetting since the last evidence (:func:`effective_p`); a point with no
+    answer as evidence (``attempts == 0``) is held within
+    [:data:`UNANSWERED_FLOOR`, 1 - :data:`UNANSWERED_FLOOR`], so that probing does not take
+    an inference for a fact.
+    """
+    out: dict[str, float] = {}
+    for kp, state in mastery.items():
+        p = effective_p(state, now)
+        if state.attempts == 0:
+            p = min(max(p, UNANSWERED_FLOOR), 1.0 - UNANSWERED_FLOOR)
+        out[kp] = p
+    return out
 
 
 def initial_state(

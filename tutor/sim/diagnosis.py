@@ -51,10 +51,10 @@ from tutor.diagnosis.probe import (
     ProbeItem,
     ProbeResult,
     level_items,
+    prior_from_mastery,
     probe,
 )
 from tutor.errors import InputError
-from tutor.learner.mastery import effective_p
 from tutor.sim.classroom import Classroom
 from tutor.sim.config import DEFAULT_POPULATION
 from tutor.sim.placement import place
@@ -231,7 +231,7 @@ def _practice_cases(
             if candidate and unexplained:
                 # The same moment the failed answer was judged at: forgetting counts
                 # up to the answer before it, as the engine's policy would see it.
-                prior = {kp: effective_p(s, step * ITEM_SECONDS) for kp, s in before.items()}
+                prior = prior_from_mastery(before, step * ITEM_SECONDS)
                 out.append(
                     _probe_one(
                         room,
@@ -300,7 +300,7 @@ def _new_student_cases(
             if placed:
                 room.clock.now = 0.0
                 place(room, student_id, world, student)
-            prior = {kp_: effective_p(s, 0.0) for kp_, s in room.store.mastery(student_id).items()}
+            prior = prior_from_mastery(room.store.mastery(student_id), 0.0)
             room.clock.now = 0.0
             feedback = room.engine.submit(student_id, item.item_id, answer)
             if feedback.status != "incorrect" or feedback.misconception is not None:
