@@ -11,8 +11,9 @@ buggy rule, no gap), on a point with prerequisites, becomes a case, and is probe
 not probe by itself yet):
 
 * the prior is the engine's stored mastery of the candidates just before the failed
-  answer (with forgetting since the last evidence, :func:`tutor.learner.mastery.effective_p`)
-  — never the hidden truth;
+  answer, read by :func:`tutor.diagnosis.probe.prior_from_mastery` (forgetting since the
+  last evidence; a point never answered held back from certainty) — never the hidden
+  truth;
 * each probe is a real item of the chosen point, family and level (from the world's
   pool), answered by the simulated student (no feedback, so probing teaches nothing) and
   submitted to the engine, which checks and records it; practice then goes on, so later
