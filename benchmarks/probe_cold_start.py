@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from _report import write_section
 
@@ -58,17 +59,6 @@ def level_blind() -> Iterator[None]:
         yield
     finally:
         sim_diagnosis.level_items = original
-
-
-@contextmanager
-def raw_prior() -> Iterator[None]:
-    """The check's stored mastery taken as it is (no hold-back for unanswered points)."""
-    original = probing.UNANSWERED_FLOOR
-    probing.UNANSWERED_FLOOR = PRIOR_FLOOR
-    try:
-        yield
-    finally:
-        probing.UNANSWERED_FLOOR = original
 
 
 def run(cases: int, seeds: list[int], **kwargs: Any) -> list[Case]:
@@ -143,7 +133,8 @@ def _blind(cases: int, seeds: list[int]) -> list[Case]:
 
 
 def _raw(cases: int, seeds: list[int], max_probes: int) -> list[Case]:
-    with raw_prior():
+    """The check's stored mastery taken as it is (no hold-back for unanswered points)."""
+    with patch.object(probing, "UNANSWERED_FLOOR", PRIOR_FLOOR):
         return run(cases, seeds, max_probes=max_probes, scenario="new_student_placed")
 
 

@@ -59,7 +59,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from tutor.domain import MasteryState
-from tutor.learner.mastery import effective_p, is_mastered, predicted_success
+from tutor.learner.mastery import DAY, effective_p, is_mastered, predicted_success
 
 __all__ = [
     "CONFIRM_AFTER_DAYS",
@@ -98,7 +98,6 @@ REVIEW_EVERY = 4
 #: (5 students each, grade 7): 3, 7 and 14 days released no student before mastery; 30
 #: released 2 of 10 (the simulator's students wait at most 30 days for an item).
 CONFIRM_AFTER_DAYS = 7.0
-DAY_SECONDS = 86_400.0
 #: A frontier point is "stuck" after this many answers with P(known) still below
 #: STUCK_BELOW: an unexplained run of failures suggests a prerequisite was lost, so the
 #: policy re-checks the least certain prerequisite before trying the point again.
@@ -314,7 +313,7 @@ def _review_choice(view: StudentView) -> Choice | None:
     if not due:
         return None
     _, kp = min(due)
-    days = (view.now - view.mastery[kp].updated_at) / DAY_SECONDS
+    days = (view.now - view.mastery[kp].updated_at) / DAY
     return _choice(view, "review", kp, "policy.review", point=_name(view, kp), days=days)
 
 
@@ -344,7 +343,7 @@ def _own_evidence(view: StudentView, kp: str, state: MasteryState) -> float | No
 def _confirm_choice(view: StudentView) -> Choice | None:
     """A mastered goal point whose own evidence is stale (old, or never answered itself),
     the oldest first: asked once more before the goal counts as reached."""
-    stale_after = CONFIRM_AFTER_DAYS * DAY_SECONDS
+    stale_after = CONFIRM_AFTER_DAYS * DAY
     stale: list[tuple[float, str]] = []
     for kp in goal_points(view):
         state = view.mastery.get(kp)
@@ -359,7 +358,7 @@ def _confirm_choice(view: StudentView) -> Choice | None:
         return None
     at, kp = min(stale)
     since = view.mastery[kp].updated_at if at < 0 else at
-    days = max(view.now - since, 0.0) / DAY_SECONDS
+    days = max(view.now - since, 0.0) / DAY
     return _choice(view, "review", kp, "policy.confirm", point=_name(view, kp), days=days)
 
 
