@@ -76,7 +76,10 @@ def main() -> int:
     parser.add_argument("--variants", default="", help="only these (comma-separated)")
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
-    seeds = [int(s) for s in args.seeds.split(",")]
+    try:
+        seeds = [int(s) for s in args.seeds.split(",")]
+    except ValueError:
+        parser.error(f"--seeds takes whole numbers separated by commas, not {args.seeds!r}")
     started = time.perf_counter()
     placed = "new_student_placed"
     variants: list[tuple[str, Callable[[], list[Case]]]] = [
@@ -94,6 +97,12 @@ def main() -> int:
         "|---|---|---|---|---|---|",
     ]
     wanted = set(filter(None, args.variants.split(",")))
+    unknown = sorted(wanted - {name for name, _ in variants})
+    if unknown:
+        parser.error(
+            f"unknown variant(s) {', '.join(unknown)}; "
+            f"choose from {', '.join(name for name, _ in variants)}"
+        )
     for name, make in variants:
         if wanted and name not in wanted:
             continue
