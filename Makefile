@@ -82,7 +82,7 @@ test: $(VENV)/.dev-installed $(AXE_JS)
 	$(BIN)/tutor model pull smollm2
 	graph/neo4j.sh up
 	set -a; source .neo4j.env; set +a; \
-	  $(BIN)/pytest -q; status=$$?; \
+	  $(BIN)/pytest -q --durations=25; status=$$?; \
 	  graph/neo4j.sh down; exit $$status
 
 neo4j-up:
