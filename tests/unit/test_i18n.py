@@ -198,6 +198,42 @@ def test_parameters_formats_and_names_in_each_language() -> None:
     )
 
 
+def test_one_prerequisite_is_its_prerequisite_in_both_languages() -> None:
+    """With one prerequisite a student read "its prerequisites Teen Numbers as a Ten and
+    Ones": the singular has its own code; Chinese words it as for many."""
+    one = {
+        "point": {"en": "Two-Digit Numbers", "zh-Hans": "两位数"},
+        "prerequisites": [{"en": "Teen Numbers as a Ten and Ones", "zh-Hans": "十几的组成"}],
+    }
+    assert render("policy.ready_one", one, "en") == (
+        "You're ready for Two-Digit Numbers: you've mastered its prerequisite "
+        "Teen Numbers as a Ten and Ones."
+    )
+    assert render("policy.ready_one", one, "zh-Hans") == (
+        "你可以学“两位数”了：它的前提十几的组成你都已经掌握。"
+    )
+    assert render("policy.ready_one", one, "zh") == render("policy.ready", one, "zh")
+    review = {"point": "A", "days": 1.2}
+    assert render("policy.review_one", review).endswith("it's been 1 day.")
+    assert render("policy.review_one", review, "zh") == render("policy.review", review, "zh")
+
+
+def test_each_singular_says_one_where_its_plural_says_many() -> None:
+    """Every ``…_one`` code is the singular of the code without it: the same placeholders,
+    and in Chinese (which has no plural) the same words."""
+    singles = [code for code in EN.messages if code.endswith("_one")]
+    assert "policy.ready_one" in singles and "ui.student_summary_one" in singles
+    for code in singles:
+        many = code.removesuffix("_one")
+        assert many in EN.messages, code
+        assert placeholders(EN.messages[code]) == placeholders(EN.messages[many]), code
+        assert EN.messages[code] != EN.messages[many], code
+    assert render("ui.student_summary_one", {"name": "Ann", "goal": "G", "n": 1, "correct": 1})
+    assert render(
+        "ui.student_summary_one", {"name": "Ann", "goal": "G", "n": 1, "correct": 0}
+    ).endswith("· 1 answer, 0 correct")
+
+
 def test_a_nested_code_is_rendered_with_the_same_parameters() -> None:
     params = {"text": "3 +* 4", "hint": "answer.hint.two_signs", "first": "+", "second": "*"}
     assert render("answer.unreadable", params) == (
@@ -253,6 +289,8 @@ TODAYS_WORDS = [
      "超过 2000 行，请把班级分成几个文件"),
     ("roster.cell_count", {"cells": 2, "columns": 3}, "2 cells where the header has 3",
      "这一行有 2 格，表头有 3 格"),
+    ("roster.cell_count_one", {"cells": 1, "columns": 3}, "1 cell where the header has 3",
+     "这一行有 1 格，表头有 3 格"),
     ("roster.duplicate_id", {"student_id": "s1", "first_line": 2}, "'s1' is already on line 2",
      "“s1”已在第 2 行出现"),
     ("roster.id_taken", {"student_id": "s1"}, "'s1' is already taken; choose another id",

@@ -228,6 +228,16 @@ def test_reasons_are_codes_worded_in_both_languages_with_each_languages_names() 
     )
 
 
+def test_one_prerequisite_is_named_in_the_singular() -> None:
+    # "its prerequisites Teen Numbers as a Ten and Ones" was read by a student.
+    names = {"a": "Alpha", "b": "Beta", "c": "Gamma"}
+    choice = choose(view({"a": KNOWN}, names=names, names_zh={"a": "甲", "b": "乙"}))
+    assert (choice.kp, choice.code) == ("b", "policy.ready_one")
+    worded = choice.worded(render)
+    assert worded.reason == "You're ready for Beta: you've mastered its prerequisite Alpha."
+    assert worded.reason_zh == "你可以学“乙”了：它的前提甲你都已经掌握。"
+
+
 def test_difficulty_targets_the_success_band() -> None:
     for p in (0.05, 0.2, 0.5, 0.7, 0.9):
         level, predicted = choose_level(M(p, 1, 0.0), (1, 2, 3))

@@ -105,6 +105,15 @@ def test_a_bad_id_or_name_is_said_in_both_languages(
     assert not caplog.records  # every refusal of the domain has its code
 
 
+def test_a_row_of_one_cell_is_one_cell() -> None:
+    text = "student_id,name,password\nok1\nok2,Bo\n"
+    _, problems = parse_roster(text, known_kps=set(), taken=lambda ids: set())
+    assert [p.reason for p in problems] == [
+        "1 cell where the header has 3",
+        "2 cells where the header has 3",
+    ]
+
+
 def test_a_domain_refusal_without_a_code_is_still_said(caplog: pytest.LogCaptureFixture) -> None:
     from tutor.roster import _refusal
 

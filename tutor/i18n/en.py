@@ -596,6 +596,21 @@ _MESSAGES: dict[str, str] = {
     "ui.placement_first_done": "Knowledge check requested for {name}.",
     "ui.placement_first_requested": "A knowledge check is waiting: it starts the next time "
     "{name} practises.",
+    # -- a count of one: the singular of the message named without "_one" ----------------
+    "policy.ready_one": (
+        "You're ready for {point}: you've mastered its prerequisite {prerequisites:and}."
+    ),
+    "policy.review_one": "Time to review {point}: you mastered it, but it's been {days:.0f} day.",
+    "roster.cell_count_one": "{cells} cell where the header has {columns}",
+    "ui.sign_in_locked_one": (
+        "Too many failed sign-ins. Wait {seconds} second, then try again. "
+        "(Your teacher can reset a forgotten password.)"
+    ),
+    "ui.student_summary_one": "**{name}** · goal: {goal} · {n} answer, {correct} correct",
+    "ui.placement_counts_one": "{n} question answered",
+    "ui.placement_when_one": "Finished {when} · {n} question · {known} of {total} topics known",
+    "ui.class_goal_confirm_one": "Set **{kp}** as the goal of the {n} student of {class_id}? "
+    "Their learning path changes at once. Now: {now}.",
 }
 
 #: The English catalog (also what any other language falls back to).

@@ -529,6 +529,18 @@ _MESSAGES: dict[str, str] = {
     "ui.placement_first_yes": "确定，安排入门测验",
     "ui.placement_first_done": "已为{name}安排入门测验。",
     "ui.placement_first_requested": "已安排入门测验：{name}下次练习时开始。",
+    # -- a count of one (English needs a singular; Chinese says the same as for many) ---------
+    "policy.ready_one": "你可以学“{point}”了：它的前提{prerequisites:and}你都已经掌握。",
+    "policy.review_one": "该复习“{point}”了：你已经掌握过，但已经{days:.0f}天没练了。",
+    "roster.cell_count_one": "这一行有 {cells} 格，表头有 {columns} 格",
+    "ui.sign_in_locked_one": (
+        "登录失败次数过多。请等待 {seconds} 秒后再试。（忘记密码可请老师重置。）"
+    ),
+    "ui.student_summary_one": "**{name}** · 目标：{goal} · 共 {n} 次作答，答对 {correct} 次",
+    "ui.placement_counts_one": "共答 {n} 题",
+    "ui.placement_when_one": "完成于 {when} · 共 {n} 题 · 已掌握 {known}/{total} 个知识点",
+    "ui.class_goal_confirm_one": "要把 **{kp}** 设为 {class_id} 全部 {n} 名学生的目标吗？"
+    "他们的学习路径会立即改变。当前目标：{now}。",
 }
 
 #: The Simplified Chinese catalog.

@@ -35,7 +35,8 @@ def render() -> None:
             state.sign_in(user_id, password)
         except SignInLocked as exc:
             # Says when to try again, never whether the id or the password was wrong.
-            st.error(t("sign_in_locked", seconds=int(exc.retry_after_s)))
+            seconds = int(exc.retry_after_s)
+            st.error(t("sign_in_locked_one" if seconds == 1 else "sign_in_locked", seconds=seconds))
         except AuthError:
             # One message for a wrong id and a wrong password: no hint which one it was.
             st.error(t("wrong_credentials"))

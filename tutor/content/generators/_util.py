@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from tutor.content.registry import Step
 
-__all__ = ["F", "dec", "fr", "mixed", "neg", "pick_nonzero", "step"]
+__all__ = ["F", "agree", "count", "dec", "fr", "mixed", "neg", "ordinal", "pick_nonzero", "step"]
 
 F = Fraction
 
@@ -15,6 +15,31 @@ F = Fraction
 def step(text: str, text_zh: str, claim: str, kp: str) -> Step:
     """A worked step (shorthand)."""
     return Step(text=text, text_zh=text_zh, claim=claim, kp=kp)
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and ``noun`` with the noun in the number English needs: ``1 ten``, ``3 tens``.
+
+    Only exactly 1 takes the singular (``0 tens``, ``2 tens``). ``plural`` is for nouns that
+    do not just add an "s" (``count(n, "box", "boxes")``). A prompt that said "1 tens and 6
+    ones" is what this is for; the Chinese text has no plural and does not use it.
+    """
+    return f"{n} {agree(n, noun, plural if plural is not None else noun + 's')}"
+
+
+def agree(n: int, one: str, many: str) -> str:
+    """``one`` when the count ``n`` is exactly 1, else ``many``: the word that agrees with ``n``.
+
+    For a verb or noun next to a count: ``f"{count(k, 'part')} {agree(k, 'is', 'are')}"``
+    reads "1 part is" and "3 parts are".
+    """
+    return one if n == 1 else many
+
+
+def ordinal(n: int) -> str:
+    """``n`` as an English ordinal: ``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``23rd``."""
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def fr(value: Fraction | int) -> str:

@@ -13,7 +13,7 @@ import math
 import random
 from fractions import Fraction
 
-from tutor.content.generators._util import F, dec, step
+from tutor.content.generators._util import F, count, dec, step
 from tutor.content.registry import Draft, Step, generator
 
 __all__ = ["decimal_compare_hundredths", "decimal_compare_thousandths", "integer_compare"]
@@ -185,7 +185,7 @@ def integer_compare(difficulty: int, rng: random.Random) -> Draft:
     low, other = negatives[0], (negatives[1] if len(negatives) > 1 else ordered[-2])
     if other < 0:
         first = step(
-            f"{low} is {-low} steps left of 0 and {other} is only {-other} steps left of 0, "
+            f"{low} is {count(-low, 'step')} left of 0 and {other} is only {count(-other, 'step')} left of 0, "
             f"so {low} is further left on the number line: {low} < {other}.",
             f"{low}在0左边{-low}个单位，{other}在0左边{-other}个单位，{low}在数轴上更靠左，"
             f"所以 {low} < {other}（负数的绝对值越大，这个数反而越小）。",

@@ -17,7 +17,7 @@ import random
 from collections.abc import Sequence
 
 from tutor.content.answers import AnswerPolicy, parse_answer
-from tutor.content.generators._util import F, dec, fr, neg, pick_nonzero, step
+from tutor.content.generators._util import F, agree, count, dec, fr, neg, pick_nonzero, step
 from tutor.content.registry import Draft, Step, generator
 
 SIMPLEST = AnswerPolicy(require_simplified=True)
@@ -129,7 +129,7 @@ def exponent_powers_of_ten(difficulty: int, rng: random.Random) -> Draft:
     value = a * power if op == "multiply" else a / power
     steps: list[Step] = [
         step(
-            f"10^{n} is 1 followed by {n} zeros: 10^{n} = {power}.",
+            f"10^{n} is 1 followed by {count(n, 'zero')}: 10^{n} = {power}.",
             f"10^{n}就是1后面跟{n}个0：10^{n} = {power}。",
             f"10^{n} = {power}",
             kp,
@@ -139,7 +139,7 @@ def exponent_powers_of_ten(difficulty: int, rng: random.Random) -> Draft:
         # the reverse question: which power of ten is this number?
         steps.append(
             step(
-                f"Count the zeros of {power}: there are {n}, so {power} = 10^{n}.",
+                f"Count the zeros of {power}: there {agree(n, 'is', 'are')} {n}, so {power} = 10^{n}.",
                 f"数一数{power}有几个0：有{n}个，所以{power} = 10^{n}。",
                 f"{power} = 10^{n}",
                 kp,
@@ -158,8 +158,8 @@ def exponent_powers_of_ten(difficulty: int, rng: random.Random) -> Draft:
         shown = shown_zh = f"{dec(a)} × 10^{n}"
         steps.append(
             step(
-                f"Multiplying by 10^{n} moves the digits {n} places to the left "
-                f"(the decimal point {n} places right): {dec(a)} × {power} = {dec(value)}.",
+                f"Multiplying by 10^{n} moves the digits {count(n, 'place')} to the left "
+                f"(the decimal point {count(n, 'place')} right): {dec(a)} × {power} = {dec(value)}.",
                 f"乘10^{n}，小数点向右移动{n}位：{dec(a)} × {power} = {dec(value)}。",
                 f"{dec(a)} * 10^{n} = {dec(a)} * {power} = {dec(value)}",
                 "decimals.multiply_divide_powers_of_ten",
@@ -169,7 +169,7 @@ def exponent_powers_of_ten(difficulty: int, rng: random.Random) -> Draft:
         shown = shown_zh = f"{dec(a)} ÷ 10^{n}"
         steps.append(
             step(
-                f"Dividing by 10^{n} moves the decimal point {n} places to the left: "
+                f"Dividing by 10^{n} moves the decimal point {count(n, 'place')} to the left: "
                 f"{dec(a)} ÷ {power} = {dec(value)}.",
                 f"除以10^{n}，小数点向左移动{n}位：{dec(a)} ÷ {power} = {dec(value)}。",
                 f"{dec(a)} / 10^{n} = {dec(a)} / {power} = {dec(value)}",
@@ -763,7 +763,7 @@ def scientific_notation(difficulty: int, rng: random.Random) -> Draft:
     if difficulty == 1:
         steps = (
             step(
-                f"Multiplying by 10^{n} moves the decimal point {n} places to the right: "
+                f"Multiplying by 10^{n} moves the decimal point {count(n, 'place')} to the right: "
                 f"{shown_sci} = {dec(number)}.",
                 f"乘10^{n}，小数点向右移动{n}位：{shown_sci} = {dec(number)}。",
                 claim,
@@ -788,7 +788,7 @@ def scientific_notation(difficulty: int, rng: random.Random) -> Draft:
             kp,
         ),
         step(
-            f"The decimal point moved {places} places to the {where}, so n = {n}: "
+            f"The decimal point moved {count(places, 'place')} to the {where}, so n = {n}: "
             f"{dec(number)} = {shown_sci}.",
             f"小数点向{'左' if n > 0 else '右'}移动了{places}位，所以n = {n}："
             f"{dec(number)} = {shown_sci}。",

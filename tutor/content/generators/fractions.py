@@ -6,7 +6,7 @@ import math
 import random
 
 from tutor.content.answers import AnswerPolicy
-from tutor.content.generators._util import F, dec, fr, mixed, step
+from tutor.content.generators._util import F, agree, count, dec, fr, mixed, step
 from tutor.content.registry import Draft, Step, generator
 
 SIMPLEST = AnswerPolicy(require_simplified=True)
@@ -305,13 +305,13 @@ def mixed_to_improper(difficulty: int, rng: random.Random) -> Draft:
     value = w + F(n, den)
     steps = (
         step(
-            f"{w} wholes make {w} × {den} = {w * den} parts of size 1/{den}.",
+            f"{count(w, 'whole')} {agree(w, 'makes', 'make')} {w} × {den} = {w * den} parts of size 1/{den}.",
             f"{w}个整体是 {w} × {den} = {w * den} 个1/{den}。",
             f"{w} * {den} = {w * den}",
             kp,
         ),
         step(
-            f"Add the {n} parts: {w * den} + {n} = {w * den + n}, so {w} {n}/{den} = {w * den + n}/{den}.",
+            f"Add the {count(n, 'part')}: {w * den} + {n} = {w * den + n}, so {w} {n}/{den} = {w * den + n}/{den}.",
             f"再加上{n}个：{w * den} + {n} = {w * den + n}，所以 {w} {n}/{den} = {w * den + n}/{den}。",
             f"{w} {n}/{den} = {w * den + n}/{den}",
             kp,

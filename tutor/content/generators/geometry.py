@@ -11,7 +11,7 @@ import random
 from fractions import Fraction
 
 from tutor.content.answers import UNIT_SETS, AnswerPolicy
-from tutor.content.generators._util import F, dec, fr, neg, pick_nonzero, step
+from tutor.content.generators._util import F, count, dec, fr, neg, pick_nonzero, step
 from tutor.content.generators.measurement import units
 from tutor.content.registry import Draft, Step, generator
 
@@ -1074,8 +1074,8 @@ def transform_point(difficulty: int, rng: random.Random) -> Draft:
     if difficulty == 1:
         dx, dy = pick_nonzero(rng, -6, 6), pick_nonzero(rng, -6, 6)
         nx, ny = x + dx, y + dy
-        h = f"{abs(dx)} units {'right' if dx > 0 else 'left'}"
-        v = f"{abs(dy)} units {'up' if dy > 0 else 'down'}"
+        h = f"{count(abs(dx), 'unit')} {'right' if dx > 0 else 'left'}"
+        v = f"{count(abs(dy), 'unit')} {'up' if dy > 0 else 'down'}"
         h_zh = f"向{'右' if dx > 0 else '左'}平移{abs(dx)}个单位"
         v_zh = f"向{'上' if dy > 0 else '下'}平移{abs(dy)}个单位"
         steps: tuple[Step, ...] = (

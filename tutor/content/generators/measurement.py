@@ -11,7 +11,7 @@ import random
 from fractions import Fraction
 
 from tutor.content.answers import UNIT_SETS, AnswerPolicy
-from tutor.content.generators._util import F, dec, fr, step
+from tutor.content.generators._util import F, count, dec, fr, step
 from tutor.content.registry import Draft, Step, generator
 
 #: Length units an item may use: (symbol, English word, Chinese word).
@@ -1058,7 +1058,7 @@ def elapsed_minutes(difficulty: int, rng: random.Random) -> Draft:
         steps: tuple[Step, ...] = (
             step(
                 f"Within the same hour, subtract the minutes: {end % 60} − {start % 60} = "
-                f"{elapsed} minutes.",
+                f"{count(elapsed, 'minute')}.",
                 f"从{start % 60}分到{end % 60}分，经过了{elapsed}分钟。",
                 f"{end % 60} - {start % 60} = {elapsed}",
                 kp,
@@ -1070,21 +1070,21 @@ def elapsed_minutes(difficulty: int, rng: random.Random) -> Draft:
         steps = (
             step(
                 f"From {_clock(start)} to the next hour, {_clock(to_hour)}: 60 − {start % 60} = "
-                f"{first} minutes.",
+                f"{count(first, 'minute')}.",
                 f"从{_clock_zh(start)}到整时{_clock_zh(to_hour)}：60 − {start % 60} = {first}分钟。",
                 f"60 - {start % 60} = {first}",
                 kp,
             ),
             step(
                 f"From {_clock(to_hour)} to {_clock(end)}: {hours} h {rest} min = "
-                f"{hours * 60 + rest} minutes.",
+                f"{count(hours * 60 + rest, 'minute')}.",
                 f"从{_clock_zh(to_hour)}到{_clock_zh(end)}：{hours}小时{rest}分 = "
                 f"{hours * 60 + rest}分钟。",
                 f"{hours} * 60 + {rest} = {hours * 60 + rest}",
                 "measurement.unit_conversion",
             ),
             step(
-                f"Add: {first} + {hours * 60 + rest} = {elapsed} minutes.",
+                f"Add: {first} + {hours * 60 + rest} = {count(elapsed, 'minute')}.",
                 f"合起来：{first} + {hours * 60 + rest} = {elapsed}分钟。",
                 f"{first} + {hours * 60 + rest} = {elapsed}",
                 kp,

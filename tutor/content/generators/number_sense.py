@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tutor.content.answers import AnswerPolicy
-from tutor.content.generators._util import step
+from tutor.content.generators._util import agree, count, ordinal, step
 from tutor.content.registry import Draft, Step, generator
 
 __all__: list[str] = []  # generators register themselves; nothing here is imported by name
@@ -157,12 +157,12 @@ def teen_ten_and_ones(difficulty: int, rng: random.Random) -> Draft:
         shape = rng.choice(("ten_first", "ones_first"))
         if shape == "ten_first":
             prompt, zh = (
-                f"1 ten and {ones} ones make what number?",
+                f"1 ten and {count(ones, 'one')} make what number?",
                 f"1个十和{ones}个一合起来是多少？",
             )
         else:
             prompt, zh = (
-                f"{ones} ones and 1 ten make what number?",
+                f"{count(ones, 'one')} and 1 ten make what number?",
                 f"{ones}个一和1个十合起来是多少？",
             )
         answer = number
@@ -186,7 +186,7 @@ def teen_ten_and_ones(difficulty: int, rng: random.Random) -> Draft:
             answer = 10
     steps = [
         step(
-            f"{number} is 1 ten and {ones} ones: {number} = 10 + {ones}.",
+            f"{number} is 1 ten and {count(ones, 'one')}: {number} = 10 + {ones}.",
             f"{number}是由1个十和{ones}个一组成的：{number} = 10 + {ones}。",
             f"{number} = 10 + {ones}",
             kp,
@@ -229,7 +229,7 @@ def tens_ones_compose(difficulty: int, rng: random.Random) -> Draft:
         zh = f"{number}的{'十' if ask == 'tens' else '个'}位上是几个{word_zh}？"
         steps = [
             step(
-                f"{number} = {tens} tens + {ones} ones = {tens * 10} + {ones}.",
+                f"{number} = {count(tens, 'ten')} + {count(ones, 'one')} = {tens * 10} + {ones}.",
                 f"{number}由{tens}个十和{ones}个一组成：{number} = {tens * 10} + {ones}。",
                 f"{number} = {tens} * 10 + {ones}",
                 kp,
@@ -237,11 +237,11 @@ def tens_ones_compose(difficulty: int, rng: random.Random) -> Draft:
         ]
     else:
         answer = number
-        prompt = f"{tens} tens and {ones} ones make what number?"
+        prompt = f"{count(tens, 'ten')} and {count(ones, 'one')} make what number?"
         zh = f"{tens}个十和{ones}个一合起来是多少？"
         steps = [
             step(
-                f"{tens} tens are {tens * 10}.",
+                f"{count(tens, 'ten')} {agree(tens, 'is', 'are')} {tens * 10}.",
                 f"{tens}个十是{tens * 10}。",
                 f"{tens} * 10 = {tens * 10}",
                 kp,
@@ -250,8 +250,8 @@ def tens_ones_compose(difficulty: int, rng: random.Random) -> Draft:
         if ones >= 10:
             steps.append(
                 step(
-                    f"{ones} ones are 1 ten and {ones - 10} ones, so there are {tens + 1} tens "
-                    f"and {ones - 10} ones.",
+                    f"{ones} ones are 1 ten and {count(ones - 10, 'one')}, so there are "
+                    f"{count(tens + 1, 'ten')} and {count(ones - 10, 'one')}.",
                     f"{ones}个一是1个十和{ones - 10}个一，所以一共有{tens + 1}个十和{ones - 10}个一。",
                     f"{ones} = 10 + {ones - 10}",
                     "place_value.bundle_ten",
@@ -385,7 +385,8 @@ def ten_more_less(difficulty: int, rng: random.Random) -> Draft:
     steps: tuple[Step, ...] = (
         step(
             "Only the tens digit changes, by 1; the ones digit stays "
-            f"{n % 10}: {_digit(low, 1)} tens becomes {_digit(high, 1)} tens.",
+            f"{n % 10}: {count(_digit(low, 1), 'ten')} {agree(_digit(low, 1), 'becomes', 'become')} "
+            f"{count(_digit(high, 1), 'ten')}.",
             f"只有十位上的数变化1，个位上的{n % 10}不变：{_digit(low, 1)}个十变成{_digit(high, 1)}个十。",
             f"{_digit(low, 1)} + 1 = {_digit(high, 1)}",
             kp,
@@ -436,7 +437,8 @@ def hundreds_tens_ones_value(difficulty: int, rng: random.Random) -> Draft:
         zh = f"{number}的{_PLACES_ZH[place]}上是几？"
         steps = [
             step(
-                f"{number} is {h} hundreds, {t} tens and {o} ones: {number} = {100 * h} + {10 * t} + {o}.",
+                f"{number} is {count(h, 'hundred')}, {count(t, 'ten')} and {count(o, 'one')}: "
+                f"{number} = {100 * h} + {10 * t} + {o}.",
                 f"{number}是由{h}个百、{t}个十和{o}个一组成的：{number} = {100 * h} + {10 * t} + {o}。",
                 f"{number} = {h} * 100 + {t} * 10 + {o}",
                 kp,
@@ -450,7 +452,7 @@ def hundreds_tens_ones_value(difficulty: int, rng: random.Random) -> Draft:
         ]
     else:
         answer = number
-        prompt = f"{h} hundreds, {t} tens and {o} ones make what number?"
+        prompt = f"{count(h, 'hundred')}, {count(t, 'ten')} and {count(o, 'one')} make what number?"
         zh = f"{h}个百、{t}个十和{o}个一合起来是多少？"
         steps = [
             step(
@@ -576,7 +578,7 @@ def expanded_to_standard(difficulty: int, rng: random.Random) -> Draft:
             kp,
         ),
         step(
-            f"{h} hundreds, {t} tens and {o} ones make {number}"
+            f"{count(h, 'hundred')}, {count(t, 'ten')} and {count(o, 'one')} make {number}"
             + (" (a zero keeps the empty place)." if 0 in (t, o) else "."),
             f"{h}个百、{t}个十和{o}个一组成{number}"
             + ("（空位用0占位）。" if 0 in (t, o) else "。"),
@@ -842,7 +844,7 @@ def place_value_ten_times(difficulty: int, rng: random.Random) -> Draft:
                 "place_value.expanded_form",
             ),
             step(
-                f"Each place to the left is worth 10 times more, {high - low} places: "
+                f"Each place to the left is worth 10 times more, {count(high - low, 'place')}: "
                 f"{_c(big)} ÷ {_c(small)} = {answer}.",
                 f"每向左移动一位，表示的数扩大到原来的10倍，移动了{high - low}位："
                 f"{big} ÷ {small} = {answer}。",
@@ -918,7 +920,7 @@ def teen_subtract(difficulty: int, rng: random.Random) -> Draft:
     more = b - ones
     steps = [
         step(
-            f"Take away the {ones} ones first: {a} − {ones} = 10.",
+            f"Take away the {count(ones, 'one')} first: {a} − {ones} = 10.",
             f"先减去{ones}，得到10：{a} − {ones} = 10。",
             f"{a} - {ones} = 10",
             kp,
@@ -1219,7 +1221,7 @@ def _tens_ones_add_steps(a: int, b: int, kp: str) -> list[Step]:
     if oa + ob >= 10:
         steps.append(
             step(
-                f"{oa + ob} ones make 1 ten and {oa + ob - 10} ones.",
+                f"{oa + ob} ones make 1 ten and {count(oa + ob - 10, 'one')}.",
                 f"{oa + ob}个一是1个十和{oa + ob - 10}个一。",
                 f"{oa + ob} = 10 + {oa + ob - 10}",
                 "place_value.bundle_ten",
@@ -1286,13 +1288,13 @@ def subtract_multiples_of_ten(difficulty: int, rng: random.Random) -> Draft:
     missing = "none" if difficulty < 3 else rng.choice(("subtrahend", "minuend"))
     steps = [
         step(
-            f"Think in tens: {ta} tens − {tb} tens = {ta - tb} tens.",
+            f"Think in tens: {count(ta, 'ten')} − {count(tb, 'ten')} = {count(ta - tb, 'ten')}.",
             f"用几个十来想：{ta}个十减{tb}个十得{ta - tb}个十。",
             f"{ta} - {tb} = {ta - tb}",
             "whole_ops.subtract_within_10",
         ),
         step(
-            f"{ta - tb} tens = {c}, so {a} − {b} = {c}.",
+            f"{count(ta - tb, 'ten')} = {c}, so {a} − {b} = {c}.",
             f"{ta - tb}个十是{c}，所以 {a} − {b} = {c}。",
             f"{a} - {b} = {ta - tb} * 10 = {c}",
             kp,
@@ -1887,7 +1889,7 @@ def odd_even_pick(difficulty: int, rng: random.Random) -> Draft:
     word_zh = "单数（奇数）" if ask == "odd" else "双数（偶数）"
     steps = tuple(
         step(
-            f"{x} = {x // 2} pairs" + (" + 1 left over: odd." if x % 2 else ": even."),
+            f"{x} = {count(x // 2, 'pair')}" + (" + 1 left over: odd." if x % 2 else ": even."),
             f"{x}可以分成{x // 2}对" + ("，还多1个，是单数。" if x % 2 else "，没有剩余，是双数。"),
             _parity_claim(x),
             kp,
@@ -2382,13 +2384,13 @@ def times_multiple_of_ten(difficulty: int, rng: random.Random) -> Draft:
     fact = a * tens
     steps: tuple[Step, ...] = (
         step(
-            f"{m} is {tens} tens, so {a} × {m} is {a} × {tens} = {fact} tens.",
+            f"{m} is {count(tens, 'ten')}, so {a} × {m} is {a} × {tens} = {count(fact, 'ten')}.",
             f"{m}是{tens}个十，{a} × {m}就是{a} × {tens} = {fact}个十。",
             f"{a} * {tens} = {fact}",
             "mult_div.facts_7_8_9" if max(a, tens) >= 7 else kp,
         ),
         step(
-            f"{fact} tens = {product}.",
+            f"{count(fact, 'ten')} = {product}.",
             f"{fact}个十是{product}。",
             f"{a} * {m} = {fact} * 10 = {product}",
             kp,
@@ -2711,14 +2713,14 @@ def multiples_find(difficulty: int, rng: random.Random) -> Draft:
         answer = d * k
         steps: tuple[Step, ...] = (
             step(
-                f"The multiples of {d} are {d}, {2 * d}, {3 * d}, …; the {k}th one is {d} × {k} = {answer}.",
+                f"The multiples of {d} are {d}, {2 * d}, {3 * d}, …; the {ordinal(k)} one is {d} × {k} = {answer}.",
                 f"{d}的倍数有{d}、{2 * d}、{3 * d}……，第{k}个是 {d} × {k} = {answer}。",
                 f"{d} * {k} = {answer}",
                 kp,
             ),
         )
         return _draft(
-            f"Counting the multiples of {d} from {d} upward, what is the {k}th multiple?",
+            f"Counting the multiples of {d} from {d} upward, what is the {ordinal(k)} multiple?",
             f"从{d}开始，从小到大数{d}的倍数，第{k}个倍数是多少？",
             answer,
             steps,
@@ -2861,14 +2863,17 @@ def remainder_in_context(difficulty: int, rng: random.Random) -> Draft:
         answer = quotient + 1
         prompt = f"{total} pupils go on a trip. Each minibus holds {size} pupils. How many minibuses are needed?"
         zh = f"{total}名同学去春游，每辆面包车最多坐{size}人。至少需要几辆面包车？"
-        meaning = f"The {remainder} pupils left over still need a minibus, so round up: {quotient} + 1 = {answer}."
+        meaning = (
+            f"The {count(remainder, 'pupil')} left over still {agree(remainder, 'needs', 'need')} a "
+            f"minibus, so round up: {quotient} + 1 = {answer}."
+        )
         meaning_zh = f"剩下的{remainder}人也要坐车，所以要再加1辆：{quotient} + 1 = {answer}。"
         claim = f"{quotient} + 1 = {answer}"
     elif kind == "drop":
         answer = quotient
         prompt = f"A baker has {total} eggs and packs them in boxes of {size}. How many boxes can be filled?"
         zh = f"面包师有{total}个鸡蛋，每{size}个装一盒。可以装满几盒？"
-        meaning = f"The {remainder} eggs left over cannot fill a box, so the answer is {quotient}."
+        meaning = f"The {count(remainder, 'egg')} left over cannot fill a box, so the answer is {quotient}."
         meaning_zh = f"剩下的{remainder}个装不满一盒，所以能装满{quotient}盒。"
         claim = f"{remainder} < {size}"
     else:
@@ -2971,7 +2976,7 @@ def divide_by_two_digit(difficulty: int, rng: random.Random) -> Draft:
         rounded = _round(divisor, 10)
         steps.append(
             step(
-                f"Estimate with {divisor} ≈ {rounded}, then take {chunk} groups of {divisor}: "
+                f"Estimate with {divisor} ≈ {rounded}, then take {count(chunk, 'group')} of {divisor}: "
                 f"{divisor} × {chunk} = {divisor * chunk}; {rest} − {divisor * chunk} = {rest - divisor * chunk} left.",
                 f"把{divisor}看作{rounded}来试商，商{chunk}：{divisor} × {chunk} = {divisor * chunk}，"
                 f"{rest} − {divisor * chunk} = {rest - divisor * chunk}。",
@@ -3085,7 +3090,7 @@ def prime_factor_missing(difficulty: int, rng: random.Random) -> Draft:
         answer = counts[2]
         steps.append(
             step(
-                f"2 appears {answer} times, so the exponent of 2 is {answer}.",
+                f"2 appears {count(answer, 'time')}, so the exponent of 2 is {answer}.",
                 f"2出现了{answer}次，所以2的指数是{answer}。",
                 f"2^{answer} = {2**answer}",
                 "exponents.whole_number_exponents",

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from tutor.content.answers import AnswerPolicy
-from tutor.content.generators._util import F, dec, fr, mixed, neg, step
+from tutor.content.generators._util import F, agree, count, dec, fr, mixed, neg, step
 from tutor.content.registry import Draft, Step, generator
 
 PLAIN = AnswerPolicy()
@@ -243,7 +243,8 @@ def fraction_unit_count(difficulty: int, rng: random.Random) -> Draft:
         claim = f"{a} * 1/{b} = {a}/{b}"
         steps = [
             step(
-                f"Each part is 1/{b} of the {thing}; {a} parts are {a} × 1/{b} = {a}/{b}.",
+                f"Each part is 1/{b} of the {thing}; {count(a, 'part')} {agree(a, 'is', 'are')} "
+                f"{a} × 1/{b} = {a}/{b}.",
                 f"每份是{thing_zh}的1/{b}，{a}份就是{a}个1/{b}，即{a}/{b}。",
                 claim,
                 kp,
@@ -323,13 +324,13 @@ def fraction_on_number_line(difficulty: int, rng: random.Random) -> Draft:
     sign = "+" if direction == "right" else "-"
     steps = [
         step(
-            f"Each small space is 1/{b}, so {k} spaces are {k}/{b}.",
+            f"Each small space is 1/{b}, so {count(k, 'space')} {agree(k, 'is', 'are')} {k}/{b}.",
             f"每一小格表示1/{b}，{k}小格就是{k}/{b}。",
             f"{k} * 1/{b} = {k}/{b}",
             "fractions.fraction_meaning",
         ),
         step(
-            f"Count {k} spaces to the {direction} of {start}: {start} {sign} {k}/{b} = {fr(value)}.",
+            f"Count {count(k, 'space')} to the {direction} of {start}: {start} {sign} {k}/{b} = {fr(value)}.",
             f"从{start}向{'右' if direction == 'right' else '左'}数{k}小格："
             f"{start} {sign} {k}/{b} = {fr(value)}。",
             f"{start} {sign} {k}/{b} = {fr(value)}",
@@ -373,7 +374,7 @@ def whole_number_as_fraction(difficulty: int, rng: random.Random) -> Draft:
     n = w * b
     steps = [
         step(
-            f"One whole is {b}/{b}, so {w} wholes are {w} × {b} = {n} parts of 1/{b}: "
+            f"One whole is {b}/{b}, so {count(w, 'whole')} {agree(w, 'is', 'are')} {w} × {b} = {n} parts of 1/{b}: "
             f"{w} = {n}/{b}.",
             f"1个整体是{b}/{b}，{w}个整体就是{w} × {b} = {n}个1/{b}：{w} = {n}/{b}。",
             f"{w} = {w} * {b}/{b} = {n}/{b}",
@@ -427,7 +428,7 @@ def compare_same_parts(difficulty: int, rng: random.Random) -> Draft:
         n = rng.randint(1, top // 2)
         p, q = rng.sample(range(n + 1, top + 1), 2)
         first, second = (n, p), (n, q)
-        why = f"Both have {n} parts; the part is smaller when the whole is cut into more parts."
+        why = f"Both have {count(n, 'part')}; the part is smaller when the whole is cut into more parts."
         why_zh = "分子相同，分母越大，每份越小，分数就越小。"
     a, b = F(*first), F(*second)
     ask = "larger" if difficulty < 3 else rng.choice(("larger", "smaller"))
@@ -1366,7 +1367,7 @@ def decimal_from_fraction_notation(difficulty: int, rng: random.Random) -> Draft
         params["direction"] = "to_hundredths"
         steps = [
             step(
-                f"{dec(value)} means {hundredths} hundredths: {dec(value)} = {hundredths}/100.",
+                f"{dec(value)} means {count(hundredths, 'hundredth')}: {dec(value)} = {hundredths}/100.",
                 f"{dec(value)}表示{hundredths}个百分之一：{dec(value)} = {hundredths}/100。",
                 f"{dec(value)} = {hundredths}/100",
                 kp,
@@ -1902,7 +1903,7 @@ def percent_per_hundred(difficulty: int, rng: random.Random) -> Draft:
         p = rng.randint(1, 99)
         steps = [
             step(
-                f"{p}% of 100 squares is {p} squares.",
+                f"{p}% of 100 squares is {count(p, 'square')}.",
                 f"100个小方格的{p}%是{p}个。",
                 f"{p}% * 100 = {p}",
                 kp,
@@ -1929,12 +1930,12 @@ def percent_per_hundred(difficulty: int, rng: random.Random) -> Draft:
     per_hundred = F(k * 100, n)
     stories = (
         (
-            "{k} out of every {n} students in the school wear glasses.",
+            "{k} out of every {n} students in the school {wear} glasses.",
             "学校里每{n}名学生中有{k}名戴眼镜。",
         ),
         ("{k} out of every {n} seeds sprouted.", "每{n}粒种子中有{k}粒发了芽。"),
         (
-            "{k} out of every {n} light bulbs tested were fine.",
+            "{k} out of every {n} light bulbs tested {were} fine.",
             "抽查的灯泡中，每{n}个里有{k}个是合格的。",
         ),
     )
@@ -1955,7 +1956,8 @@ def percent_per_hundred(difficulty: int, rng: random.Random) -> Draft:
         ),
     ]
     return _draft(
-        text.format(k=k, n=n) + " What percent is that?",
+        text.format(k=k, n=n, wear=agree(k, "wears", "wear"), were=agree(k, "was", "were"))
+        + " What percent is that?",
         text_zh.format(k=k, n=n) + "这是百分之几？",
         f"{dec(per_hundred)}%",
         steps,
@@ -2088,11 +2090,11 @@ def percent_find_whole(difficulty: int, rng: random.Random) -> Draft:
         )
     stories = (
         (
-            "{name} has read {k} pages, which is {p}% of a book. How many pages does the book have?",
+            "{name} has read {pages}, which is {p}% of a book. How many pages does the book have?",
             "{name}已经读了{k}页，占全书的{p}%。这本书一共有多少页？",
         ),
         (
-            "A school has {k} students who walk to school. They are {p}% of all the students. "
+            "A school has {students} who {walk} to school. {they_are} {p}% of all the students. "
             "How many students are in the school?",
             "学校里步行上学的学生有{k}人，占全校学生人数的{p}%。全校有多少名学生？",
         ),
@@ -2106,7 +2108,15 @@ def percent_find_whole(difficulty: int, rng: random.Random) -> Draft:
     name, name_zh = rng.choice(NAMES)
     params["story"] = index
     return _draft(
-        stories[index][0].format(k=k, p=p, name=name),
+        stories[index][0].format(
+            k=k,
+            p=p,
+            name=name,
+            pages=count(k, "page"),
+            students=count(k, "student"),
+            walk=agree(k, "walks", "walk"),
+            they_are=agree(k, "That is", "They are"),
+        ),
         stories[index][1].format(k=k, p=p, name=name_zh),
         str(whole),
         steps,
@@ -2703,7 +2713,8 @@ def share_in_ratio(difficulty: int, rng: random.Random) -> Draft:
                 "mult_div.division_facts",
             ),
             step(
-                f"{parts[ask]} parts are {parts[ask]} × {unit} = {parts[ask] * unit}.",
+                f"{count(parts[ask], 'part')} {agree(parts[ask], 'is', 'are')} {parts[ask]} × {unit} = "
+                f"{parts[ask] * unit}.",
                 f"{parts[ask]}份是{parts[ask]} × {unit} = {parts[ask] * unit}。",
                 f"{parts[ask]} * {unit} = {parts[ask] * unit}",
                 kp,
@@ -2746,7 +2757,7 @@ def share_in_ratio(difficulty: int, rng: random.Random) -> Draft:
     total = (a + b) * unit
     steps = [
         step(
-            f"The shares differ by {big} − {small} = {big - small} parts, and that is {diff}.",
+            f"The shares differ by {big} − {small} = {count(big - small, 'part')}, and that is {diff}.",
             f"两人相差{big} − {small} = {big - small}份，正好是{diff}元。",
             f"{big} - {small} = {big - small}",
             kp,

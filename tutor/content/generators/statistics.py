@@ -14,7 +14,7 @@ from collections import Counter
 from fractions import Fraction
 
 from tutor.content.answers import AnswerPolicy
-from tutor.content.generators._util import F, dec, fr, neg, step
+from tutor.content.generators._util import F, count, dec, fr, neg, step
 from tutor.content.registry import Draft, Step, generator
 
 SIMPLEST = AnswerPolicy(require_simplified=True)
@@ -455,15 +455,16 @@ def two_dice_probability(difficulty: int, rng: random.Random) -> Draft:
                 kp,
             ),
             step(
-                f"Exactly {heads} heads happens in {hits} of them: P = {hits}/{outcomes} = {fr(value)}.",
+                f"Exactly {count(heads, 'head')} happens in {hits} of them: "
+                f"P = {hits}/{outcomes} = {fr(value)}.",
                 f"恰好{heads}枚正面朝上的结果有{hits}种：P = {hits}/{outcomes} = {fr(value)}。",
                 f"{hits}/{outcomes} = {fr(value)}",
                 kp,
             ),
         )
         return Draft(
-            f"{coins} fair coins are tossed. What is the probability of exactly {heads} "
-            f"heads? Give a fraction in lowest terms.",
+            f"{coins} fair coins are tossed. What is the probability of exactly "
+            f"{count(heads, 'head')}? Give a fraction in lowest terms.",
             f"同时抛掷{coins}枚质地均匀的硬币，恰好有{heads}枚正面朝上的概率是多少？（写成最简分数）",
             fr(value),
             steps,
@@ -480,7 +481,7 @@ def two_dice_probability(difficulty: int, rng: random.Random) -> Draft:
             kp,
         ),
         step(
-            f"List them in a table: {en} in {hits} outcomes. P = {hits}/36 = {fr(value)}.",
+            f"List them in a table: {en} in {count(hits, 'outcome')}. P = {hits}/36 = {fr(value)}.",
             f"列表可知，{zh}的结果有{hits}种，P = {hits}/36 = {fr(value)}。",
             f"{hits}/36 = {fr(value)}",
             kp,
@@ -781,7 +782,7 @@ def relative_frequency(difficulty: int, rng: random.Random) -> Draft:
             ),
         )
         return Draft(
-            f"A spinner landed on blue {hits} times in {trials} spins. Based on this, how many "
+            f"A spinner landed on blue {count(hits, 'time')} in {trials} spins. Based on this, how many "
             f"times would you expect blue in {new} spins?",
             f"转动一个转盘{trials}次，指针落在蓝色区域{hits}次。照此估计，转动{new}次，"
             f"指针大约会落在蓝色区域多少次？",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 
-from tutor.content.generators._util import step
+from tutor.content.generators._util import count, step
 from tutor.content.registry import Draft, Step, generator
 
 _PLACES = ("ones", "tens", "hundreds", "thousands", "ten-thousands", "hundred-thousands")
@@ -319,7 +319,8 @@ def _facts(name: str, kp: str, tables: tuple[int, ...]) -> None:
             prompt, prompt_zh, answer = f"Work out {a} × {b}.", f"计算：{a} × {b} = ?", str(product)
             steps: tuple[Step, ...] = (
                 step(
-                    f"{a} × {b} means {b} groups of {a}: count by {a}s {b} times to get {product}.",
+                    f"{a} × {b} means {count(b, 'group')} of {a}: count by {a}s {count(b, 'time')} "
+                    f"to get {product}.",
                     f"{a} × {b} 表示{b}个{a}相加，{a}个{a}个地数{b}次，得{product}。",
                     f"{a} * {b} = {product}",
                     kp,
@@ -576,7 +577,8 @@ def long_division(difficulty: int, rng: random.Random) -> Draft:
             continue
         steps.append(
             step(
-                f"Take {chunk} groups of {d}: {d} × {chunk} = {d * chunk}; {rest} − {d * chunk} = {rest - d * chunk} left.",
+                f"Take {count(chunk, 'group')} of {d}: {d} × {chunk} = {d * chunk}; "
+                f"{rest} − {d * chunk} = {rest - d * chunk} left.",
                 f"商先取{chunk}：{d} × {chunk} = {d * chunk}，{rest} − {d * chunk} = {rest - d * chunk}，还剩{rest - d * chunk}。",
                 f"{rest} - {d} * {chunk} = {rest - d * chunk}",
                 kp,
