@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tutor.content.generators._util import agree, count, ordinal
+from tutor.content.generators._util import agree, article, count, ordinal
 from tutor.content.items import generators_by_kp, make_item_id
 from tutor.content.registry import Draft
 
@@ -79,6 +79,19 @@ def _number_slips(text: str) -> list[str]:
     return slips
 
 
+#: "a" or "an" and the number after it (commas kept: "a 1,800 m track").
+ARTICLE_NUMBER = re.compile(r"\b([Aa]n?) (\d[\d,]*(?:\.\d+)?)")
+
+
+def _article_slips(text: str) -> list[str]:
+    """The phrases of ``text`` where "a"/"an" does not fit the number read after it."""
+    return [
+        m.group(0)
+        for m in ARTICLE_NUMBER.finditer(text)
+        if m.group(1).lower() != article(m.group(2))
+    ]
+
+
 def test_the_checker_finds_the_slips_a_child_saw() -> None:
     """The rule catches the reported wordings and passes the correct ones."""
     assert _number_slips("1 tens and 6 ones make what number?") == ["1 tens"]
@@ -100,6 +113,41 @@ def test_no_count_of_one_is_worded_as_plural() -> None:
     assert not found, "counts of 1 worded as plural:\n" + "\n".join(
         f"{where}  (e.g. {example})" for where, example in sorted(found.items())
     )
+
+
+def test_an_article_fits_the_number_after_it() -> None:
+    """No prompt or step says "a 8° angle", "a 18% service charge" or "an 9"; the sweep
+    found "a 8° angle", "a 11 m × 2 m rectangle" and "a 18 m shadow" before."""
+    assert _article_slips("the complement of a 8° angle and a 11 m × 2 m rectangle") == [
+        "a 8",
+        "a 11",
+    ]
+    assert _article_slips("an 18 m shadow, a 1.5 m pole, a 110 m track, an 80% share") == []
+    found: dict[str, str] = {}
+    for item_id, draft in _drafts():
+        for text in (draft.prompt, *(s.text for s in draft.steps)):
+            for slip in _article_slips(text):
+                found.setdefault(f"{item_id.split(':')[0]}: {slip!r}", f"{item_id}: {text}")
+    assert not found, "a/an before a number read wrongly:\n" + "\n".join(
+        f"{where}  (e.g. {example})" for where, example in sorted(found.items())
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (8, "an"), (80, "an"), (89, "an"), (800, "an"), (8000, "an"), ("8,000", "an"),
+        (11, "an"), (18, "an"), ("11.25", "an"), (18500, "an"), (11000, "an"),
+        (1, "a"), (9, "a"), (110, "a"), (180, "a"), (1100, "a"), ("1.5", "a"), (100, "a"),
+    ],
+)  # fmt: skip
+def test_article_reads_the_number_aloud(number: object, expected: str) -> None:
+    assert article(number) == expected
+
+
+def test_article_refuses_a_word() -> None:
+    with pytest.raises(ValueError, match="for numbers"):
+        article("apple")
 
 
 @pytest.mark.parametrize(

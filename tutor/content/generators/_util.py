@@ -7,7 +7,19 @@ from fractions import Fraction
 
 from tutor.content.registry import Step
 
-__all__ = ["F", "agree", "count", "dec", "fr", "mixed", "neg", "ordinal", "pick_nonzero", "step"]
+__all__ = [
+    "F",
+    "agree",
+    "article",
+    "count",
+    "dec",
+    "fr",
+    "mixed",
+    "neg",
+    "ordinal",
+    "pick_nonzero",
+    "step",
+]
 
 F = Fraction
 
@@ -34,6 +46,21 @@ def agree(n: int, one: str, many: str) -> str:
     reads "1 part is" and "3 parts are".
     """
     return one if n == 1 else many
+
+
+def article(number: object) -> str:
+    """The indefinite article before a number as it is read aloud: "an" for 8, 80–89, 800–899,
+    8,000…, 11 and 18 (and 11,000, 18,500…: "an eleven thousand…"), "a" for the rest.
+
+    For a prompt such as ``f"the complement of {article(a)} {a}° angle"``: "an 8° angle",
+    "an 18 m shadow", "an 11.25 m shadow", but "a 1.5 m pole" and "a 110 m track".
+    """
+    text = str(number).lstrip()
+    digits = text[: len(text) - len(text.lstrip("0123456789,"))].replace(",", "")
+    if not digits:
+        raise ValueError(f"article() is for numbers, not {number!r}")
+    lead = digits[: len(digits) % 3 or 3]  # the group read first: "18" of 18,500
+    return "an" if lead.startswith("8") or lead in ("11", "18") else "a"
 
 
 def ordinal(n: int) -> str:

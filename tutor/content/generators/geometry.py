@@ -11,7 +11,7 @@ import random
 from fractions import Fraction
 
 from tutor.content.answers import UNIT_SETS, AnswerPolicy
-from tutor.content.generators._util import F, count, dec, fr, neg, pick_nonzero, step
+from tutor.content.generators._util import F, article, count, dec, fr, neg, pick_nonzero, step
 from tutor.content.generators.measurement import units
 from tutor.content.registry import Draft, Step, generator
 
@@ -171,7 +171,7 @@ def complement_supplement(difficulty: int, rng: random.Random) -> Draft:
             ),
         )
         return Draft(
-            f"What is the complement of a {a}° angle?",
+            f"What is the complement of {article(a)} {a}° angle?",
             f"{a}°的角的余角是多少度？",
             str(90 - a),
             steps,
@@ -189,7 +189,7 @@ def complement_supplement(difficulty: int, rng: random.Random) -> Draft:
             ),
         )
         return Draft(
-            f"What is the supplement of a {a}° angle?",
+            f"What is the supplement of {article(a)} {a}° angle?",
             f"{a}°的角的补角是多少度？",
             str(180 - a),
             steps,
@@ -208,7 +208,7 @@ def complement_supplement(difficulty: int, rng: random.Random) -> Draft:
         ),
     )
     return Draft(
-        f"What is the supplement of the complement of a {a}° angle?",
+        f"What is the supplement of the complement of {article(a)} {a}° angle?",
         f"{a}°的角的余角的补角是多少度？",
         str(180 - c),
         steps,
@@ -842,7 +842,7 @@ def pythagoras_word(difficulty: int, rng: random.Random) -> Draft:
             ),
         )
         return Draft(
-            f"A {c} dm ladder leans against a wall. Its foot is {foot} dm from the wall. How "
+            f"{article(c).capitalize()} {c} dm ladder leans against a wall. Its foot is {foot} dm from the wall. How "
             f"high up the wall does it reach, in dm?",
             f"一架长{c}分米的梯子斜靠在墙上，梯子底端离墙{foot}分米。梯子顶端离地面多少分米？",
             str(top),
@@ -1256,8 +1256,9 @@ def shadow_height(difficulty: int, rng: random.Random) -> Draft:
             ),
         )
         return Draft(
-            f"At the same moment, a {dec(stick)} m pole casts a {dec(shadow)} m shadow and a "
-            f"tree casts a {dec(tree_shadow)} m shadow. How tall is the tree, in m?",
+            f"At the same moment, {article(dec(stick))} {dec(stick)} m pole casts "
+            f"{article(dec(shadow))} {dec(shadow)} m shadow and a tree casts "
+            f"{article(dec(tree_shadow))} {dec(tree_shadow)} m shadow. How tall is the tree, in m?",
             f"同一时刻，一根{dec(stick)}米长的竹竿直立在地上，影长{dec(shadow)}米；"
             f"一棵树的影长是{dec(tree_shadow)}米。这棵树高多少米？",
             dec(tree),
@@ -1281,8 +1282,9 @@ def shadow_height(difficulty: int, rng: random.Random) -> Draft:
         ),
     )
     return Draft(
-        f"At the same moment, a {dec(stick)} m pole casts a {dec(shadow)} m shadow. How long is "
-        f"the shadow of a {dec(tree)} m flagpole, in m?",
+        f"At the same moment, {article(dec(stick))} {dec(stick)} m pole casts "
+        f"{article(dec(shadow))} {dec(shadow)} m shadow. How long is the shadow of "
+        f"{article(dec(tree))} {dec(tree)} m flagpole, in m?",
         f"同一时刻，一根{dec(stick)}米长的竹竿影长{dec(shadow)}米。一根高{dec(tree)}米的旗杆，"
         f"影长是多少米？",
         dec(tree_shadow),

@@ -11,7 +11,7 @@ import random
 from fractions import Fraction
 
 from tutor.content.answers import UNIT_SETS, AnswerPolicy
-from tutor.content.generators._util import F, count, dec, fr, step
+from tutor.content.generators._util import F, article, count, dec, fr, step
 from tutor.content.registry import Draft, Step, generator
 
 #: Length units an item may use: (symbol, English word, Chinese word).
@@ -235,8 +235,8 @@ def rectilinear_area(difficulty: int, rng: random.Random) -> Draft:
             ),
         )
         return Draft(
-            f"A shape is made of a {big_l} {unit} × {big_w} {unit} rectangle and a "
-            f"{cut_l} {unit} × {cut_w} {unit} rectangle that do not overlap. "
+            f"A shape is made of {article(big_l)} {big_l} {unit} × {big_w} {unit} rectangle and "
+            f"{article(cut_l)} {cut_l} {unit} × {cut_w} {unit} rectangle that do not overlap. "
             f"What is its area in {unit}²?",
             f"一个组合图形由一个长{big_l}{unit_zh}、宽{big_w}{unit_zh}的长方形和一个"
             f"长{cut_l}{unit_zh}、宽{cut_w}{unit_zh}的长方形拼成（不重叠）。"
@@ -269,8 +269,8 @@ def rectilinear_area(difficulty: int, rng: random.Random) -> Draft:
     )
     if difficulty == 2:
         en = (
-            f"An L-shaped garden is a {big_l} m × {big_w} m rectangle with a "
-            f"{cut_l} m × {cut_w} m rectangle cut from one corner. What is its area in m²?"
+            f"An L-shaped garden is {article(big_l)} {big_l} m × {big_w} m rectangle with "
+            f"{article(cut_l)} {cut_l} m × {cut_w} m rectangle cut from one corner. What is its area in m²?"
         )
         zh = (
             f"一块L形菜地是从长{big_l}米、宽{big_w}米的长方形的一角去掉一个"
@@ -278,8 +278,8 @@ def rectilinear_area(difficulty: int, rng: random.Random) -> Draft:
         )
         return Draft(en, zh, str(area), steps, units("m²"), {**params, "unit": "m"})
     en = (
-        f"A picture frame is a {big_l} {unit} × {big_w} {unit} rectangle with a "
-        f"{cut_l} {unit} × {cut_w} {unit} rectangular hole in the middle. "
+        f"A picture frame is {article(big_l)} {big_l} {unit} × {big_w} {unit} rectangle with "
+        f"{article(cut_l)} {cut_l} {unit} × {cut_w} {unit} rectangular hole in the middle. "
         f"What is the area of the frame in {unit}²?"
     )
     zh = (

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from tutor.content.answers import AnswerPolicy
-from tutor.content.generators._util import F, agree, count, dec, fr, mixed, neg, step
+from tutor.content.generators._util import F, agree, article, count, dec, fr, mixed, neg, step
 from tutor.content.registry import Draft, Step, generator
 
 PLAIN = AnswerPolicy()
@@ -2219,7 +2219,7 @@ def discount_and_markup(difficulty: int, rng: random.Random) -> Draft:
         ),
     ]
     return _draft(
-        f"After a {rate}% discount, a {item} costs {dec(sale)} yuan. "
+        f"After {article(rate)} {rate}% discount, a {item} costs {dec(sale)} yuan. "
         "What was the original price in yuan?",
         f"一个{item_zh}打{zhe}后售价{dec(sale)}元。它的原价是多少元？",
         dec(original),
@@ -2257,10 +2257,12 @@ def tax_tip_commission(difficulty: int, rng: random.Random) -> Draft:
             )
         ]
         if kind == "tax":
-            setting = f"A bill comes to {dec(amount)} yuan before a {rate}% sales tax."
+            setting = (
+                f"A bill comes to {dec(amount)} yuan before {article(rate)} {rate}% sales tax."
+            )
             setting_zh = f"一张账单税前是{dec(amount)}元，要另外缴纳{rate}%的税。"
         else:
-            setting = f"A restaurant meal costs {dec(amount)} yuan plus a {rate}% service charge."
+            setting = f"A restaurant meal costs {dec(amount)} yuan plus {article(rate)} {rate}% service charge."
             setting_zh = f"在饭店吃饭花了{dec(amount)}元，另外要加收{rate}%的服务费。"
         params: dict[str, Any] = {"amount": dec(amount), "rate": rate, "kind": kind}
         if difficulty == 1:
@@ -2308,7 +2310,7 @@ def tax_tip_commission(difficulty: int, rng: random.Random) -> Draft:
         ),
     ]
     return _draft(
-        f"{name} earns a base pay of {base} yuan a month plus a {rate}% commission on sales. "
+        f"{name} earns a base pay of {base} yuan a month plus {article(rate)} {rate}% commission on sales. "
         f"This month {name} sold {sales} yuan of goods. What is {name}'s total pay in yuan?",
         f"{name_zh}每月底薪{base}元，另外按销售额的{rate}%拿提成。这个月{name_zh}的销售额是{sales}元，"
         f"{name_zh}这个月一共收入多少元？",
@@ -2741,7 +2743,7 @@ def share_in_ratio(difficulty: int, rng: random.Random) -> Draft:
             )
         kinds = (("rice", "大米"), ("flour", "面粉"), ("beans", "豆子"))
         return _draft(
-            f"A {total} kg mix of rice, flour and beans is in the ratio {ratio_text} by weight. "
+            f"{article(total).capitalize()} {total} kg mix of rice, flour and beans is in the ratio {ratio_text} by weight. "
             f"How many kilograms of {kinds[ask][0]} are there?",
             f"大米、面粉和豆子按{ratio_text}的重量比混合，共{total}千克。其中{kinds[ask][1]}有多少千克？",
             str(parts[ask] * unit),
