@@ -246,6 +246,9 @@ def test_what_a_student_typed_is_shown_as_typed(driver: Any, served: tuple[str, 
     page.signed_in()
     page.wait_text(text("en", "check"), text("en", "signed_in_as", name=name))
     for typed in (LINK, MATHS):
+        # The previous check's run redraws the answer box: text typed while it still runs
+        # can be lost with the old box.
+        page.idle()
         page.type(text("en", "your_answer"), typed)
         page.click(text("en", "check"))
         page.wait_text(f'"{typed}"')  # the checker's "I couldn't read "…"", literally
