@@ -98,6 +98,9 @@ class Page:
         from selenium.webdriver.common.by import By
         from selenium.webdriver.common.keys import Keys
 
+        # A run still drawing the page replaces the box: typing into the old one is lost
+        # or fails as a stale element (seen on a busy CI machine).
+        self.idle()
         box = self.driver.find_element(By.CSS_SELECTOR, f'input[aria-label="{label}"]')
         # clear() does not reach React's state; select-all and delete does.
         box.send_keys(Keys.CONTROL, "a")
@@ -112,6 +115,7 @@ class Page:
         from selenium.webdriver.support.ui import WebDriverWait
 
         xpath = f'//button[normalize-space(.)="{label}"]'
+        self.idle()  # a click while a run is still drawing the page can be lost
         WebDriverWait(self.driver, WAIT).until(ec.element_to_be_clickable((By.XPATH, xpath)))
         self.driver.find_element(By.XPATH, xpath).click()
 
