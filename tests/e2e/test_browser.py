@@ -142,16 +142,31 @@ class Page:
     def open_expander(self, label: str) -> None:
         """Scroll to the expander labelled ``label`` and open it."""
         from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
 
         xpath = f'//details/summary[contains(normalize-space(.), "{label}")]'
+        self.idle()
+        WebDriverWait(self.driver, WAIT).until(ec.presence_of_element_located((By.XPATH, xpath)))
         summary = self.driver.find_element(By.XPATH, xpath)
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", summary)
         summary.click()
 
     def open_page(self, url_path: str) -> None:
+        """Follow the sidebar's link to ``url_path``. After a sign-in the page reloads once
+        (the cookie hand-off) and the sidebar is drawn after the page's words, so the link is
+        waited for, not expected at once (a CI run failed on "no such element" here)."""
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
 
-        self.driver.find_element(By.CSS_SELECTOR, f'a[href$="/{url_path}"]').click()
+        link = (By.CSS_SELECTOR, f'a[href$="/{url_path}"]')
+        self.idle()
+        WebDriverWait(
+            self.driver, WAIT, ignored_exceptions=(StaleElementReferenceException,)
+        ).until(ec.element_to_be_clickable(link))
+        self.driver.find_element(*link).click()
 
     def shot(self, name: str) -> None:
         self.shots += 1
