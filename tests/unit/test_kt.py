@@ -253,6 +253,50 @@ def test_pooled_counts_are_a_beta_prior_on_the_pooled_rate() -> None:
     assert np.array_equal(n0, events) and np.array_equal(d0, chances)
 
 
+def test_each_skill_is_fitted_as_if_alone() -> None:
+    # The E-step drops the chains of skills that have stopped (bkt._em); without the pooled
+    # pull (shrink 0) skills are independent models, so fitting all three together must give
+    # each skill what fitting its answers alone gives, wherever it stopped.
+    seqs = simulate_bkt(TRUE_PARAMS, 800, 30, seed=1)
+    together = fit_bkt(from_sequences(seqs), shrink=0.0).model
+    for k in range(len(TRUE_PARAMS)):
+        mine = [
+            (
+                [s for s in skills if s == k],
+                [r for s, r in zip(skills, right, strict=True) if s == k],
+            )
+            for skills, right in seqs
+        ]
+        alone = fit_bkt(from_sequences([m for m in mine if m[0]]), n_skills=3, shrink=0.0).model
+        for name in ("prior", "learn", "guess", "slip"):
+            assert getattr(alone, name)[k] == pytest.approx(getattr(together, name)[k], abs=1e-9)
+
+
+def test_dropping_stopped_skills_from_the_e_step_changes_nothing(
+    bkt_log: ResponseLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With the pooled pull every skill's M-step reads all skills' expected counts, those of
+    # stopped skills kept from their last E-step. Fitting with the E-step always over every
+    # chain must give the same model.
+    import tutor.learner.bkt as bkt
+
+    dropped: list[int] = []
+    real = bkt._only_skills
+
+    def spy(ch: bkt._Chains, keep: np.ndarray) -> bkt._Chains:
+        dropped.append(int((~keep).sum()))
+        return real(ch, keep)
+
+    monkeypatch.setattr(bkt, "_only_skills", spy)
+    fast = fit_bkt(bkt_log, shrink=10.0, fit_forget=True)
+    assert dropped, "no skill stopped before the others: the test proves nothing"
+    monkeypatch.setattr(bkt, "_only_skills", lambda ch, keep: ch)  # every chain, every time
+    full = fit_bkt(bkt_log, shrink=10.0, fit_forget=True)
+    assert fast.log_likelihood == pytest.approx(full.log_likelihood, abs=1e-12)
+    for name in ("prior", "learn", "guess", "slip", "forget"):
+        np.testing.assert_allclose(getattr(fast.model, name), getattr(full.model, name), atol=1e-12)
+
+
 def test_restarts_keep_the_best_run_per_skill(bkt_log: ResponseLog) -> None:
     one = fit_bkt(bkt_log, max_iter=30)
     many = fit_bkt(bkt_log, max_iter=30, restarts=4, seed=1)

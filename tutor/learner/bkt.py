@@ -228,18 +228,64 @@ class _Chains:
     skill: IntArray  # skill of each packed position
     correct: FloatArray  # 0/1 of each packed position
     n_skills: int
+    #: The responses in the log's order: the chain key (student, skill) of each, its skill
+    #: and 0/1 (to pack the chains of some skills only, :func:`_only_skills`).
+    keys: IntArray
+    raw_skill: IntArray
+    raw_correct: FloatArray
 
 
 def _chains(data: ResponseLog, n_skills: int) -> _Chains:
     keys = data.student_of * n_skills + data.skills
+    return _packed(keys, data.skills, data.correct.astype(np.float64), n_skills)
+
+
+def _packed(keys: IntArray, skills: IntArray, correct: FloatArray, n_skills: int) -> _Chains:
     uniq, groups = np.unique(keys, return_inverse=True)
     packing = pack(groups.astype(np.int64), len(uniq))
     return _Chains(
-        packing,
-        data.skills[packing.order],
-        data.correct[packing.order].astype(np.float64),
-        n_skills,
+        packing, skills[packing.order], correct[packing.order], n_skills, keys, skills, correct
     )
+
+
+def _only_skills(ch: _Chains, keep: npt.NDArray[np.bool_]) -> _Chains:
+    """The chains of the skills where ``keep`` holds, packed anew (order kept)."""
+    mine = keep[ch.raw_skill]
+    return _packed(ch.keys[mine], ch.raw_skill[mine], ch.raw_correct[mine], ch.n_skills)
+
+
+class _KeptSums:
+    """Per-skill sums of named quantities, where the skills outside the work set keep the
+    sums of their last E-step (see :func:`_em`)."""
+
+    def __init__(self, n_skills: int) -> None:
+        self.n_skills = n_skills
+        self.last: dict[str, FloatArray] = {}
+
+    def counter(
+        self, skill: IntArray, in_work: npt.NDArray[np.bool_]
+    ) -> Callable[[FloatArray, str], FloatArray]:
+        """``count(weights, name)``: the per-skill sums of ``weights`` over positions of
+        ``skill``, the kept sum for skills not ``in_work``."""
+
+        def count(weights: FloatArray, name: str) -> FloatArray:
+            fresh = np.bincount(skill, weights=weights, minlength=self.n_skills)
+            out = np.where(in_work, fresh.astype(np.float64), self.last.get(name, fresh))
+            self.last[name] = out
+            return out
+
+        return count
+
+
+def _successors(pk: Packing, n: int) -> tuple[IntArray, IntArray]:
+    """The packed positions that have a successor in their chain (all but the last of each
+    chain), and those successors' positions."""
+    next_pos = np.full(n, -1, dtype=np.int64)
+    for t in range(pk.n_steps - 1):
+        blk, nxt = pk.block(t), pk.block(t + 1)
+        next_pos[blk.start : blk.start + (nxt.stop - nxt.start)] = np.arange(nxt.start, nxt.stop)
+    src = np.flatnonzero(next_pos >= 0)
+    return src, next_pos[src]
 
 
 def _forward(model: BKTModel, ch: _Chains) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -466,23 +512,8 @@ def _em(
     """One EM run from ``model``: the fitted model, the mean log-likelihood of each
     iteration, whether it converged, and the final per-skill training log-likelihood."""
     n_skills = ch.n_skills
-    pk = ch.packing
-    k, c = ch.skill, ch.correct
-    n = len(k)
-    first = pk.block(0)
-    # Positions that have a successor in their chain: all but the last of each chain.
-    next_pos = np.full(n, -1, dtype=np.int64)
-    for t in range(pk.n_steps - 1):
-        blk, nxt = pk.block(t), pk.block(t + 1)
-        next_pos[blk.start : blk.start + (nxt.stop - nxt.start)] = np.arange(nxt.start, nxt.stop)
-    has_next = next_pos >= 0
-    src, dst = np.flatnonzero(has_next), next_pos[has_next]
-
-    def count(weights: FloatArray) -> FloatArray:
-        # Per-skill sums of a quantity over all packed positions.
-        return np.bincount(k, weights=weights, minlength=n_skills).astype(np.float64)
-
-    size = np.bincount(k, minlength=n_skills)
+    n = len(ch.skill)
+    size = np.bincount(ch.skill, minlength=n_skills)
     seen = size > 0
     # Skills still being fitted. Each skill is its own model, so each stops on its own
     # tolerance (per response of that skill) and is then frozen: a stopping rule on the
@@ -492,14 +523,35 @@ def _em(
     skill_mean = np.full(n_skills, -np.inf)
     history: list[float] = []
     converged = False
+    # A frozen skill's parameters no longer change, so neither do its log-likelihood and
+    # its expected counts (which the pooled MAP step still reads): they are kept from its
+    # last E-step, and the E-step runs on the chains of the skills still being fitted
+    # (packed anew when they hold at most half the responses in work). Most skills stop
+    # early, so this is several times faster on ASSIST-sized logs; the result is the same.
+    work, in_work = ch, seen.copy()
+    src, dst = _successors(work.packing, n)
+    skill_ll = np.zeros(n_skills)
+    kept = _KeptSums(n_skills)
     for it in range(max_iter + 1):
-        pred, filt, lik = _forward(model, ch)
+        if it > 0 and 2 * int(size[active].sum()) <= len(work.skill):
+            work = _only_skills(ch, active)
+            in_work = np.bincount(work.skill, minlength=n_skills) > 0
+            src, dst = _successors(work.packing, len(work.skill))
+        pk = work.packing
+        k, c = work.skill, work.correct
+        first = pk.block(0)
+        has_next = np.zeros(len(k))
+        has_next[src] = 1.0
+        count = kept.counter(k, in_work)
+
+        pred, filt, lik = _forward(model, work)
         log_lik = np.log(lik)
-        mean_ll = float(log_lik.sum()) / n
+        skill_ll = count(log_lik, "ll")
+        mean_ll = float(skill_ll.sum()) / n
         history.append(mean_ll)
         on_iteration(it, mean_ll)
         with np.errstate(invalid="ignore", divide="ignore"):
-            new_mean = np.bincount(k, weights=log_lik, minlength=n_skills) / size
+            new_mean = skill_ll / size
         if it > 0:
             active &= new_mean - skill_mean >= tol
         skill_mean = new_mean
@@ -525,19 +577,20 @@ def _em(
         # Expected transitions, for the positions that have a successor.
         ratio_known = gamma[dst] / np.maximum(pred[dst], TINY)
         ratio_unknown = (1.0 - gamma[dst]) / np.maximum(1.0 - pred[dst], TINY)
-        xi_learn = np.zeros(n)
-        xi_forget = np.zeros(n)
+        xi_learn = np.zeros(len(k))
+        xi_forget = np.zeros(len(k))
         xi_learn[src] = (1.0 - filt[src]) * learn[src] * ratio_known
         xi_forget[src] = filt[src] * forget[src] * ratio_unknown
         g_known = gamma
         g_unknown = 1.0 - gamma
         # Expected counts per skill: (events, chances) of each parameter's Bernoulli.
-        prior_n = np.bincount(k[first], weights=gamma[first], minlength=n_skills).astype(np.float64)
-        prior_d = np.bincount(k[first], minlength=n_skills).astype(np.float64)
-        learn_n, learn_d = count(xi_learn), count(g_unknown * has_next)
-        forget_n, forget_d = count(xi_forget), count(g_known * has_next)
-        guess_r, guess_w = count(g_unknown * c), count(g_unknown * (1.0 - c))
-        slip_w, slip_r = count(g_known * (1.0 - c)), count(g_known * c)
+        at_first = np.zeros(len(k))
+        at_first[first] = 1.0
+        prior_n, prior_d = count(gamma * at_first, "prior_n"), count(at_first, "prior_d")
+        learn_n, learn_d = count(xi_learn, "learn_n"), count(g_unknown * has_next, "learn_d")
+        forget_n, forget_d = count(xi_forget, "forget_n"), count(g_known * has_next, "forget_d")
+        guess_r, guess_w = count(g_unknown * c, "guess_r"), count(g_unknown * (1.0 - c), "guess_w")
+        slip_w, slip_r = count(g_known * (1.0 - c), "slip_w"), count(g_known * c, "slip_r")
         if shrink > 0.0:
             prior_n, prior_d = _pooled_counts(prior_n, prior_d, shrink)
             learn_n, learn_d = _pooled_counts(learn_n, learn_d, shrink)
@@ -564,7 +617,6 @@ def _em(
             forget=keep(new_forget, model.forget) if fit_forget else model.forget,
         )
         model = _choose(active, updated, model)  # converged skills stay where they stopped
-    skill_ll = np.bincount(k, weights=log_lik, minlength=n_skills).astype(np.float64)
     return model, history, converged, skill_ll
 
 
