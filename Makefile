@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APP_PORT ?= 8501
 
-.PHONY: app serve serve-down reliability-processes test lint typecheck unit neo4j-up neo4j-down neo4j-status bench reliability clean help
+.PHONY: app serve serve-down reliability-processes fuzz test lint typecheck unit neo4j-up neo4j-down neo4j-status bench reliability clean help
 
 help:
 	@echo "make app         install into .venv, load the default curriculum, start the app"
@@ -15,6 +15,7 @@ help:
 	@echo "make unit        unit tests only (no services)"
 	@echo "make lint        ruff + mypy"
 	@echo "make neo4j-up    start the local Neo4j (writes .neo4j.env); make neo4j-down stops it"
+	@echo "make fuzz        the fuzz tests in full (10,000 cases each; make test runs 2,500)"
 	@echo "make bench       run the benchmarks (writes BENCHMARKS.md figures to stdout)"
 	@echo "make reliability the full load profile (200 students, 60 s, both engines) for RELIABILITY.md"
 	@echo "make reliability-processes  the same with two engine processes on one store"
@@ -82,7 +83,7 @@ test: $(VENV)/.dev-installed $(AXE_JS)
 	$(BIN)/tutor model pull smollm2
 	graph/neo4j.sh up
 	set -a; source .neo4j.env; set +a; \
-	  $(BIN)/pytest -q --durations=25; status=$$?; \
+	  KPTUTOR_FUZZ_CASES=2500 $(BIN)/pytest -q --durations=25; status=$$?; \
 	  graph/neo4j.sh down; exit $$status
 
 neo4j-up:
@@ -98,6 +99,14 @@ bench: $(VENV)/.dev-installed
 	graph/neo4j.sh up
 	set -a; source .neo4j.env; set +a; \
 	  $(BIN)/python benchmarks/graph_scale.py; status=$$?; \
+	  graph/neo4j.sh down; exit $$status
+
+# The fuzz tests in full: 10,000 cases of each input (make test runs 2,500 of each).
+fuzz: $(VENV)/.dev-installed
+	graph/neo4j.sh up
+	set -a; source .neo4j.env; set +a; \
+	  KPTUTOR_FUZZ_CASES=10000 $(BIN)/pytest -q tests/reliability/test_fuzz.py \
+	    tests/reliability/test_fuzz_roster.py; status=$$?; \
 	  graph/neo4j.sh down; exit $$status
 
 # Two engine processes on one store, both engines, the same audit (RELIABILITY.md, issue 17).

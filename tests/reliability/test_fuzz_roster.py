@@ -1,4 +1,5 @@
-"""The class roster importer, fuzzed: 10,000 generated CSV texts through the checker, and a
+"""The class roster importer, fuzzed: 10,000 generated CSV texts through the checker (2,500 in
+``make test``, see :data:`tests.reliability.test_fuzz.CASES`), and a
 few hundred whole imports through the engine. Nothing crashes; a refused roster names each
 bad row and writes nobody; an accepted one adds exactly its rows, verbatim."""
 
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.reliability.test_fuzz import INJECTIONS
+from tests.reliability.test_fuzz import CASES, INJECTIONS
 from tutor.access import School
 from tutor.auth import verify_password
 from tutor.domain import check_name, check_person_id
@@ -64,7 +65,7 @@ ROSTERS = st.one_of(
 @pytest.mark.slow
 @pytest.mark.timeout(1200)
 @settings(
-    max_examples=10_000,
+    max_examples=CASES,
     deadline=None,
     database=None,
     derandomize=True,
