@@ -147,9 +147,9 @@ def parse_roster(
                 problems.append(_problem(line, "", "roster.too_many_rows", limit=MAX_ROSTER_ROWS))
                 break
             if len(record) != len(columns):
-                # "1 cell", "2 cells": the singular has its own code
-                code = "roster.cell_count_one" if len(record) == 1 else "roster.cell_count"
-                problems.append(_problem(line, "", code, cells=len(record), columns=len(columns)))
+                problems.append(
+                    _problem(line, "", "roster.cell_count", cells=len(record), columns=len(columns))
+                )
                 continue
             cells = {c: record[i].strip() for c, i in where.items()}
             row_problems = _check_row(line, cells, known_kps)

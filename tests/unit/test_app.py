@@ -584,7 +584,7 @@ def test_roster_with_bad_rows_shows_the_report_and_writes_nothing(
     one = "student_id,name,password\nn1,Nia,long-enough-1\nn3,Ned,short\n"
     at.file_uploader[0].set_value(("one.csv", one.encode(), "text/csv")).run()
     button(at, text("en", "import_roster"))
-    assert [e.value for e in at.error] == [text("en", "roster_rejected_one", n=1)]
+    assert [e.value for e in at.error] == [text("en", "roster_rejected", n=1)]
     assert "1 row needs fixing" in at.error[0].value
     # On a Chinese page the report's reasons are Chinese.
     at.radio(key="lang").set_value("zh-Hans").run()

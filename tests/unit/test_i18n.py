@@ -10,10 +10,11 @@ import re
 import string
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tutor.i18n import CATALOGS, LANGUAGES, known, language_of, render
-from tutor.i18n.catalog import CODE_SPEC, Catalog, fill
+from tutor.i18n.catalog import CODE_SPEC, Catalog, counts_one, fill
 
 ROOT = Path(__file__).resolve().parents[2]
 EN = CATALOGS["en"]
@@ -48,8 +49,13 @@ def test_the_languages() -> None:
 
 
 def test_every_code_has_every_language() -> None:
+    # Singular forms are a language's own (Chinese has none); every other code is in all.
     for catalog in CATALOGS.values():
-        missing = set(EN.messages) ^ set(catalog.messages)
+        singular = {code + "_one" for code in catalog.singular}
+        assert singular <= set(catalog.messages), catalog.language
+        missing = (set(EN.messages) - {code + "_one" for code in EN.singular}) ^ (
+            set(catalog.messages) - singular
+        )
         assert not missing, f"{catalog.language}: {sorted(missing)}"
     assert all(t.strip() for c in CATALOGS.values() for t in c.messages.values())
 
@@ -57,6 +63,9 @@ def test_every_code_has_every_language() -> None:
 def test_placeholders_are_the_same_in_every_language() -> None:
     for code, english in EN.messages.items():
         for catalog in CATALOGS.values():
+            if code not in catalog.messages:  # a singular form English has and Chinese not
+                assert code.endswith("_one") and catalog.language != "en", code
+                continue
             assert placeholders(catalog.messages[code]) == placeholders(english), (
                 catalog.language,
                 code,
@@ -148,7 +157,9 @@ def test_the_scan_finds_the_codes() -> None:
 def test_no_checker_policy_roster_or_report_code_is_stale() -> None:
     # Every answer, policy, roster and report code is used where it is given (the app's
     # strings are checked per page).
+    # A singular form is used wherever its plural is (the catalog picks it).
     used = set().union(*USED.values())
+    used |= {c + "_one" for c in used if c in EN.singular}
     given = ("answer.", "policy.", "roster.", "report.")
     stale = {c for c in EN.messages if c.startswith(given) and c not in used}
     assert stale == set()
@@ -200,38 +211,74 @@ def test_parameters_formats_and_names_in_each_language() -> None:
 
 def test_one_prerequisite_is_its_prerequisite_in_both_languages() -> None:
     """With one prerequisite a student read "its prerequisites Teen Numbers as a Ten and
-    Ones": the singular has its own code; Chinese words it as for many."""
+    Ones": the catalog picks the singular when the counted list has one name; Chinese words
+    it as for many."""
     one = {
         "point": {"en": "Two-Digit Numbers", "zh-Hans": "两位数"},
         "prerequisites": [{"en": "Teen Numbers as a Ten and Ones", "zh-Hans": "十几的组成"}],
     }
-    assert render("policy.ready_one", one, "en") == (
+    two = {**one, "prerequisites": ["A", "B"]}
+    assert render("policy.ready", one, "en") == (
         "You're ready for Two-Digit Numbers: you've mastered its prerequisite "
         "Teen Numbers as a Ten and Ones."
     )
-    assert render("policy.ready_one", one, "zh-Hans") == (
+    assert render("policy.ready", two, "en").endswith("its prerequisites A and B.")
+    assert render("policy.ready", one, "zh-Hans") == (
         "你可以学“两位数”了：它的前提十几的组成你都已经掌握。"
     )
+    # A singular code asked for by name reads as the plural where a language has none.
     assert render("policy.ready_one", one, "zh") == render("policy.ready", one, "zh")
-    review = {"point": "A", "days": 1.2}
-    assert render("policy.review_one", review).endswith("it's been 1 day.")
-    assert render("policy.review_one", review, "zh") == render("policy.review", review, "zh")
+    assert render("policy.ready_one", one, "en") == render("policy.ready", one, "en")
+    # A number counts one when it reads "1": 1.2 days is "1 day", 1.5 rounds to 2.
+    assert render("policy.review", {"point": "A", "days": 1.2}).endswith("it's been 1 day.")
+    assert render("policy.review", {"point": "A", "days": 1.5}).endswith("it's been 2 days.")
+    assert render("policy.review", {"point": "A", "days": 0.4}).endswith("it's been 0 days.")
+
+
+@pytest.mark.parametrize(
+    ("value", "one"),
+    [
+        (1, True),
+        (1.0, True),
+        (1.49, True),
+        (0.5, False),
+        (1.5, False),
+        (2, False),
+        (0, False),
+        (["x"], True),
+        (("x",), True),
+        ([], False),
+        (["x", "y"], False),
+        (True, False),
+        ("1", False),
+        (None, False),
+        (np.int64(1), True),
+        (np.float64(0.9), True),
+    ],
+)
+def test_what_counts_one(value: object, one: bool) -> None:
+    assert counts_one(value) is one
 
 
 def test_each_singular_says_one_where_its_plural_says_many() -> None:
     """Every ``…_one`` code is the singular of the code without it: the same placeholders,
-    and in Chinese (which has no plural) the same words."""
+    other words, and the catalog names the parameter that counts, which the plural uses."""
     singles = [code for code in EN.messages if code.endswith("_one")]
     assert "policy.ready_one" in singles and "ui.student_summary_one" in singles
+    assert sorted(singles) == sorted(code + "_one" for code in EN.singular)
     for code in singles:
         many = code.removesuffix("_one")
         assert many in EN.messages, code
         assert placeholders(EN.messages[code]) == placeholders(EN.messages[many]), code
         assert EN.messages[code] != EN.messages[many], code
-    assert render("ui.student_summary_one", {"name": "Ann", "goal": "G", "n": 1, "correct": 1})
-    assert render(
-        "ui.student_summary_one", {"name": "Ann", "goal": "G", "n": 1, "correct": 0}
-    ).endswith("· 1 answer, 0 correct")
+        assert EN.singular[many] in {name for name, _ in placeholders(EN.messages[many])}, code
+    assert ZH.singular == {}
+    summary = {"name": "Ann", "goal": "G", "correct": 0}
+    assert render("ui.student_summary", {**summary, "n": 1}).endswith("· 1 answer, 0 correct")
+    assert render("ui.student_summary", {**summary, "n": 3}).endswith("· 3 answers, 0 correct")
+    assert render("ui.student_summary", {**summary, "n": 1}, "zh") == render(
+        "ui.student_summary", {**summary, "n": 3}, "zh"
+    ).replace("3", "1")
 
 
 def test_a_nested_code_is_rendered_with_the_same_parameters() -> None:
@@ -289,7 +336,7 @@ TODAYS_WORDS = [
      "超过 2000 行，请把班级分成几个文件"),
     ("roster.cell_count", {"cells": 2, "columns": 3}, "2 cells where the header has 3",
      "这一行有 2 格，表头有 3 格"),
-    ("roster.cell_count_one", {"cells": 1, "columns": 3}, "1 cell where the header has 3",
+    ("roster.cell_count", {"cells": 1, "columns": 3}, "1 cell where the header has 3",
      "这一行有 1 格，表头有 3 格"),
     ("roster.duplicate_id", {"student_id": "s1", "first_line": 2}, "'s1' is already on line 2",
      "“s1”已在第 2 行出现"),

@@ -232,7 +232,7 @@ def test_one_prerequisite_is_named_in_the_singular() -> None:
     # "its prerequisites Teen Numbers as a Ten and Ones" was read by a student.
     names = {"a": "Alpha", "b": "Beta", "c": "Gamma"}
     choice = choose(view({"a": KNOWN}, names=names, names_zh={"a": "甲", "b": "乙"}))
-    assert (choice.kp, choice.code) == ("b", "policy.ready_one")
+    assert (choice.kp, choice.code) == ("b", "policy.ready")
     worded = choice.worded(render)
     assert worded.reason == "You're ready for Beta: you've mastered its prerequisite Alpha."
     assert worded.reason_zh == "你可以学“乙”了：它的前提甲你都已经掌握。"

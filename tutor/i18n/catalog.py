@@ -17,15 +17,33 @@ Parameters are plain values, so the layers that choose a message (``tutor.conten
 * a ``list``/``tuple`` of the above: for the list formats;
 * the spec ``code`` renders the parameter's value as another message code, with the same
   parameters (``'I couldn't read "{text}" — {hint:code}'``: ``hint`` names the hint).
+
+Grammatical number is the catalog's too: where a language words a count of one apart
+("1 question", "its prerequisite X"), its :attr:`Catalog.singular` names, for a message
+code, the parameter that counts, and the catalog holds the singular as ``<code>_one``.
+:func:`fill` picks it when that parameter counts one (a number that reads "1", a list of
+one), so callers always pass the plain code. Chinese words a count the same way for every
+number and names none.
 """
 
 from __future__ import annotations
 
 import logging
+import numbers
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-__all__ = ["CODE_SPEC", "Catalog", "Format", "as_list", "fill", "join_list", "localized"]
+__all__ = [
+    "CODE_SPEC",
+    "SINGULAR_SUFFIX",
+    "Catalog",
+    "Format",
+    "as_list",
+    "counts_one",
+    "fill",
+    "join_list",
+    "localized",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +52,8 @@ Format = Callable[[object], str]
 
 #: The spec that renders a parameter as a nested message code.
 CODE_SPEC = "code"
+#: The suffix of a message's singular form (``ui.placement_counts_one``).
+SINGULAR_SUFFIX = "_one"
 #: How deep messages may nest (``I couldn't read … — {hint:code}`` is one level).
 _MAX_NESTING = 3
 
@@ -45,6 +65,32 @@ class Catalog:
     language: str
     messages: Mapping[str, str]
     formats: Mapping[str, Format]
+    #: Message code -> the parameter whose count picks ``<code>_one`` when it counts one.
+    singular: Mapping[str, str] = field(default_factory=dict)
+
+    def template(self, code: str, params: Mapping[str, object]) -> str | None:
+        """The template of ``code`` for these ``params`` (its singular form where the
+        counted parameter counts one), or None when the catalog lacks the code. A singular
+        code asked for by name in a language without one reads as its plural."""
+        counted = self.singular.get(code)
+        if counted is not None and counts_one(params.get(counted)):
+            one = self.messages.get(code + SINGULAR_SUFFIX)
+            if one is not None:
+                return one
+        found = self.messages.get(code)
+        if found is None and code.endswith(SINGULAR_SUFFIX):
+            return self.messages.get(code.removesuffix(SINGULAR_SUFFIX))
+        return found
+
+
+def counts_one(value: object) -> bool:
+    """Whether a count parameter is one: a list or tuple of one, or a number that reads
+    "1" (``{days:.0f}`` of 1.4 days is "1 day"; 1.5 rounds to 2, as formatting does)."""
+    if isinstance(value, list | tuple):
+        return len(value) == 1
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    return round(value) == 1
 
 
 def localized(value: object, language: str) -> object:
@@ -108,11 +154,11 @@ def fill(
     if depth > _MAX_NESTING:  # a code that names itself through {x:code}
         logger.error("message code %r nests too deep", code)
         return code
-    template = catalog.messages.get(code)
+    template = catalog.template(code, params)
     used = catalog
     if template is None:
         logger.error("no %s text for message code %r", catalog.language, code)
-        template = fallback.messages.get(code)
+        template = fallback.template(code, params)
         used = fallback
         if template is None:
             return code

@@ -596,7 +596,7 @@ _MESSAGES: dict[str, str] = {
     "ui.placement_first_done": "Knowledge check requested for {name}.",
     "ui.placement_first_requested": "A knowledge check is waiting: it starts the next time "
     "{name} practises.",
-    # -- a count of one: the singular of the message named without "_one" ----------------
+    # -- a count of one: the singular of the message named without "_one" (_SINGULAR) ----
     "policy.ready_one": (
         "You're ready for {point}: you've mastered its prerequisite {prerequisites:and}."
     ),
@@ -614,4 +614,19 @@ _MESSAGES: dict[str, str] = {
 }
 
 #: The English catalog (also what any other language falls back to).
-EN = Catalog("en", _MESSAGES, _FORMATS)
+#: Messages with a singular form ``<code>_one``: the parameter whose count picks it.
+_SINGULAR: dict[str, str] = {
+    "policy.ready": "prerequisites",
+    "policy.review": "days",
+    "roster.cell_count": "cells",
+    "ui.roster_rejected": "n",
+    "ui.roster_size": "n",
+    "ui.roster_imported": "n",
+    "ui.sign_in_locked": "seconds",
+    "ui.student_summary": "n",
+    "ui.placement_counts": "n",
+    "ui.placement_when": "n",
+    "ui.class_goal_confirm": "n",
+}
+
+EN = Catalog("en", _MESSAGES, _FORMATS, _SINGULAR)

@@ -328,12 +328,9 @@ _MESSAGES: dict[str, str] = {
     "ui.import_roster": "检查并导入",
     "ui.roster_too_big": "文件超过 1 MB，名单不应这么大，请检查文件。",
     "ui.roster_not_utf8": "这个文件不是 UTF-8 文本。请另存为“CSV UTF-8”后重新上传。",
-    "ui.roster_rejected_one": "未导入任何学生：有 {n} 行需要修改。请改正后重新上传。",
     "ui.roster_rejected": "未导入任何学生：有 {n} 行需要修改。请改正后重新上传。",
     "ui.roster_imported": "已导入 {n} 名学生。",
     # ui-maths (issue 18): one of a thing, and the forms' own checks
-    "ui.roster_size_one": "{class_id} 共有 {n} 名学生。",
-    "ui.roster_imported_one": "已导入 {n} 名学生。",
     "ui.class_id_characters": "班级编号只能用字母、数字、“-”、“_”和“.”。",
     "ui.field_problem": "{field}一栏：{reason}",
     "ui.search": "搜索（编号、名称或描述）",
@@ -529,19 +526,8 @@ _MESSAGES: dict[str, str] = {
     "ui.placement_first_yes": "确定，安排入门测验",
     "ui.placement_first_done": "已为{name}安排入门测验。",
     "ui.placement_first_requested": "已安排入门测验：{name}下次练习时开始。",
-    # -- a count of one (English needs a singular; Chinese says the same as for many) ---------
-    "policy.ready_one": "你可以学“{point}”了：它的前提{prerequisites:and}你都已经掌握。",
-    "policy.review_one": "该复习“{point}”了：你已经掌握过，但已经{days:.0f}天没练了。",
-    "roster.cell_count_one": "这一行有 {cells} 格，表头有 {columns} 格",
-    "ui.sign_in_locked_one": (
-        "登录失败次数过多。请等待 {seconds} 秒后再试。（忘记密码可请老师重置。）"
-    ),
-    "ui.student_summary_one": "**{name}** · 目标：{goal} · 共 {n} 次作答，答对 {correct} 次",
-    "ui.placement_counts_one": "共答 {n} 题",
-    "ui.placement_when_one": "完成于 {when} · 共 {n} 题 · 已掌握 {known}/{total} 个知识点",
-    "ui.class_goal_confirm_one": "要把 **{kp}** 设为 {class_id} 全部 {n} 名学生的目标吗？"
-    "他们的学习路径会立即改变。当前目标：{now}。",
 }
 
-#: The Simplified Chinese catalog.
+#: The Simplified Chinese catalog. Chinese words a count the same for one as for many, so it
+#: has no singular forms (``Catalog.singular`` is empty; English has the ``…_one`` codes).
 ZH_HANS = Catalog("zh-Hans", _MESSAGES, _FORMATS)

@@ -117,11 +117,9 @@ ReasonCode = Literal[
     "policy.gap",  # gap
     "policy.gap_prerequisite",  # gap, target
     "policy.review",  # point, days
-    "policy.review_one",  # point, days: the same when days reads "1"
     "policy.confirm",  # point, days: a goal point confirmed before the goal counts as reached
     "policy.recheck",  # point, prerequisite
     "policy.ready",  # point, prerequisites (a list)
-    "policy.ready_one",  # point, prerequisites (a list of one): "its prerequisite X"
     "policy.ready_along",  # point, prerequisites, along (lists): some are learnt inside it
     "policy.start",  # point
     "policy.goal_reached",
@@ -316,9 +314,7 @@ def _review_choice(view: StudentView) -> Choice | None:
         return None
     _, kp = min(due)
     days = (view.now - view.mastery[kp].updated_at) / DAY
-    # English says "1 day", "2 days": the catalogs show the days rounded as round() does.
-    code: ReasonCode = "policy.review_one" if round(days) == 1 else "policy.review"
-    return _choice(view, "review", kp, code, point=_name(view, kp), days=days)
+    return _choice(view, "review", kp, "policy.review", point=_name(view, kp), days=days)
 
 
 def goal_points(view: StudentView) -> list[str]:
@@ -436,9 +432,10 @@ def _choose(view: StudentView) -> Choice:
                     prerequisites=names,
                     along=[_name(view, p) for p in along],
                 )
-            # One prerequisite is "its prerequisite X", not "its prerequisites X".
-            ready: ReasonCode = "policy.ready_one" if len(names) == 1 else "policy.ready"
-            return _choice(view, "frontier", kp, ready, point=_name(view, kp), prerequisites=names)
+            # One prerequisite reads "its prerequisite X": the catalog picks the singular.
+            return _choice(
+                view, "frontier", kp, "policy.ready", point=_name(view, kp), prerequisites=names
+            )
         return _choice(view, "frontier", kp, "policy.start", point=_name(view, kp))
     if view.answers_since_review < REVIEW_EVERY:
         # Nothing left to learn: a due review need not wait for its slot.

@@ -183,7 +183,7 @@ def _class_goal(api: TeacherAPI, class_id: str, report: ClassReport) -> None:
         return
     st.warning(
         t(
-            "class_goal_confirm_one" if len(report.goals) == 1 else "class_goal_confirm",
+            "class_goal_confirm",
             kp=state.kp_name(pending),
             n=len(report.goals),
             class_id=class_id,

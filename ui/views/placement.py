@@ -51,8 +51,7 @@ def _summary(result: Placement) -> None:
     st.title(t("placement_title"))
     st.progress(1.0, text=t("placement_finished"))
     st.success(result.summary_zh if state.zh() and result.summary_zh else result.summary)
-    n = result.items_used
-    st.caption(t("placement_counts_one" if n == 1 else "placement_counts", n=n))
+    st.caption(t("placement_counts", n=result.items_used))
     if st.button(t("placement_start_practice"), type="primary", key=state.USER_PREFIX + "go"):
         state.clear_user_state(RESULT, "next")
         st.rerun()

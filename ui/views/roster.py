@@ -110,10 +110,10 @@ def show_report(report: RosterReport) -> None:
 
     if report.ok:
         n = len(report.added)
-        st.success(t("roster_imported_one" if n == 1 else "roster_imported", n=n))
+        st.success(t("roster_imported", n=n))
         return
     bad = len({p.line for p in report.problems})
-    st.error(t("roster_rejected_one" if bad == 1 else "roster_rejected", n=bad))
+    st.error(t("roster_rejected", n=bad))
     rows = [
         {
             t("col_line"): p.line,
@@ -134,8 +134,7 @@ def render() -> None:
     if group is None:
         return
     students = api.students(group.id)
-    size = "roster_size_one" if len(students) == 1 else "roster_size"
-    st.caption(t(size, n=len(students), class_id=group.id))
+    st.caption(t("roster_size", n=len(students), class_id=group.id))
     if students:
         st.markdown(t("list", items=[f"{widgets.plain(s.name)} (`{s.id}`)" for s in students]))
     _add_student(api, group.id)

@@ -35,8 +35,7 @@ def render() -> None:
             state.sign_in(user_id, password)
         except SignInLocked as exc:
             # Says when to try again, never whether the id or the password was wrong.
-            seconds = int(exc.retry_after_s)
-            st.error(t("sign_in_locked_one" if seconds == 1 else "sign_in_locked", seconds=seconds))
+            st.error(t("sign_in_locked", seconds=int(exc.retry_after_s)))
         except AuthError:
             # One message for a wrong id and a wrong password: no hint which one it was.
             st.error(t("wrong_credentials"))

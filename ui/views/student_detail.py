@@ -159,8 +159,7 @@ def _placement(api: TeacherAPI, student: Student, answered: int) -> None:
         when = datetime.datetime.fromtimestamp(placed.finished_at).strftime("%Y-%m-%d %H:%M")
         total = len(placed.known) + len(placed.not_known)
         known, n = len(placed.known), placed.items_used
-        when_key = "placement_when_one" if n == 1 else "placement_when"
-        st.info(t(when_key, when=when, n=n, known=known, total=total))
+        st.info(t("placement_when", when=when, n=n, known=known, total=total))
         if placed.frontier:
             names = t("list", items=[state.kp_name(kp) for kp in placed.frontier])
             st.caption(t("placement_starts_at", names=names))
@@ -212,7 +211,7 @@ def render() -> None:
         return
     st.markdown(
         t(
-            "student_summary_one" if len(attempts) == 1 else "student_summary",
+            "student_summary",
             name=widgets.plain(student.name),
             goal=state.kp_name(student.goal) if student.goal else t("none"),
             n=len(attempts),
