@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutor.domain import Attempt, MasteryState
+from tutor.i18n import render
 from tutor.learner.mastery import MASTERED, Observation, effective_p, is_mastered, observe
 from tutor.policy.select import (
     CONFIRM_AFTER_DAYS,
@@ -102,17 +103,21 @@ def test_evidence_inferred_from_dependents_does_not_confirm_a_goal_point() -> No
     answered = {"a": 0.0, "b": 0.0, "c": 0.0, "g": now - DAY}
     picked = choose(view(mastery, now, path=path, prerequisites=prereqs, answered_at=answered))
     assert (picked.code, picked.kp, picked.params["days"]) == ("policy.confirm", "c", 40)
-    # Never answered itself at all: confirmed too.
+    # Never answered itself at all: confirmed too, without a "last seen" it never had.
     del answered["c"]
     picked = choose(view(mastery, now, path=path, prerequisites=prereqs, answered_at=answered))
-    assert (picked.code, picked.kp) == ("policy.confirm", "c")
+    assert (picked.code, picked.kp) == ("policy.confirm_new", "c")
+    assert "days" not in picked.params
 
 
 def test_a_goal_point_only_inferred_is_confirmed_even_when_fresh() -> None:
-    # Placed as known by the knowledge check (no answer of its own): asked once.
+    # Placed as known by the knowledge check (no answer of its own): asked once, and the
+    # reason does not say "last seen 0 days ago" of a point the student never answered.
     mastery = {**dict.fromkeys(PATH, PRACTISED), "g": M(0.97, 0, 0.0)}
     picked = choose(view(mastery, 0.0))
-    assert (picked.code, picked.kp) == ("policy.confirm", "g")
+    assert (picked.code, picked.kp) == ("policy.confirm_new", "g")
+    worded = picked.worded(render)
+    assert "last seen" not in worded.reason and "天前" not in worded.reason_zh
 
 
 STATES = st.builds(
@@ -134,7 +139,7 @@ def test_the_goal_is_never_reached_on_stale_evidence(
         assert all(is_mastered(s) for s in states.values())
         g = states["g"]
         assert g.attempts > 0 and now - g.updated_at < CONFIRM_AFTER_DAYS * DAY
-    if picked.code == "policy.confirm":
+    if picked.code in ("policy.confirm", "policy.confirm_new"):
         # Only once nothing is left to learn and no review is due.
         assert all(is_mastered(s) for s in states.values())
         assert all(effective_p(s, now) >= REVIEW_BELOW for s in states.values())
@@ -162,7 +167,8 @@ def test_the_engine_does_not_release_a_student_who_forgot_a_practised_goal_point
         room.clock.now = month
         turn = room.engine.next_item("s")
         assert turn.item is not None, "released with a month-old goal"
-        assert turn.choice.code == "policy.confirm"
+        # Points never answered themselves come first (only inferred from the others).
+        assert turn.choice.code in ("policy.confirm", "policy.confirm_new")
         forgotten = turn.item.kp
         assert forgotten in world.goal
         # The student forgot it: answers from no knowledge, never guessing right.

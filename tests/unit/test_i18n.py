@@ -273,6 +273,13 @@ def test_each_singular_says_one_where_its_plural_says_many() -> None:
         assert EN.messages[code] != EN.messages[many], code
         assert EN.singular[many] in {name for name, _ in placeholders(EN.messages[many])}, code
     assert ZH.singular == {}
+    # A goal with nothing before it: one topic on the way (a stored placement re-renders so).
+    assert render("placement.summary_done", {"total": 1}) == (
+        "You already know the 1 topic on the way to your goal; pick a new goal!"
+    )
+    assert render("placement.summary", {"known": 0, "total": 1, "start": ["A"]}).startswith(
+        "You already know 0 of 1 topic on the way"
+    )
     summary = {"name": "Ann", "goal": "G", "correct": 0}
     assert render("ui.student_summary", {**summary, "n": 1}).endswith("· 1 answer, 0 correct")
     assert render("ui.student_summary", {**summary, "n": 3}).endswith("· 3 answers, 0 correct")

@@ -173,6 +173,7 @@ _MESSAGES: dict[str, str] = {
     ),
     "policy.start": "{point} is a starting point on the way to your goal.",
     "policy.resume": "Let's finish this problem on {point}: you still have your second try.",
+    "policy.confirm_new": "Almost at your goal: a quick check that you know {point}.",
     "policy.goal_reached": ("You've mastered everything on the way to your goal. Pick a new goal!"),
     # -- the initial knowledge check (tutor/engine.py placement) -------------------------
     "placement.summary": (
@@ -181,6 +182,13 @@ _MESSAGES: dict[str, str] = {
     ),
     "placement.summary_done": (
         "You already know all {total} topics on the way to your goal; pick a new goal!"
+    ),
+    "placement.summary_one": (
+        "You already know {known} of {total} topic on the way to your goal; "
+        "we start with {start:and}."
+    ),
+    "placement.summary_done_one": (
+        "You already know the {total} topic on the way to your goal; pick a new goal!"
     ),
     "policy.no_goal": "You have no goal yet: your teacher can set one.",
     # -- a refused roster row or file (tutor/access.py parse_roster) ---------------------
@@ -458,6 +466,10 @@ _MESSAGES: dict[str, str] = {
         "{domain}: {n} points by grade — colour shows what each point still lacks, "
         "arrows run from a prerequisite to what needs it"
     ),
+    "ui.map_title_one": (
+        "{domain}: {n} point — colour shows what it still lacks, "
+        "arrows run from a prerequisite to what needs it"
+    ),
     "ui.map_grade": "Grade {grade}",
     "ui.map_hover": (
         "<b>{name}</b><br>{id} · grade {grade}<br>item families: {items}<br>"
@@ -581,6 +593,7 @@ _MESSAGES: dict[str, str] = {
     "answers it leans toward the class, and “right, then wrong” counts as one of each. Where "
     "the two disagree, read the student's answers in the drill-down.",
     "ui.class_goal_now": "Current goal: **{kp}** ({n} of {total} students).",
+    "ui.class_goal_now_one": "Current goal: **{kp}** ({n} of {total} student).",
     "ui.class_goal_none": "No class goal yet: the students have no goal.",
     "ui.class_goal_same": "{kp} is already every student's goal: nothing to change.",
     "ui.class_goal_confirm": "Set **{kp}** as the goal of all {n} students of {class_id}? Their "
@@ -627,6 +640,10 @@ _SINGULAR: dict[str, str] = {
     "ui.placement_counts": "n",
     "ui.placement_when": "n",
     "ui.class_goal_confirm": "n",
+    "placement.summary": "total",
+    "placement.summary_done": "total",
+    "ui.class_goal_now": "total",
+    "ui.map_title": "n",
 }
 
 EN = Catalog("en", _MESSAGES, _FORMATS, _SINGULAR)

@@ -146,6 +146,7 @@ _MESSAGES: dict[str, str] = {
     "policy.gap_prerequisite": "刚才的答题显示“{gap}”还没掌握；先练“{target}”，因为它是前提。",
     "policy.review": "该复习“{point}”了：你已经掌握过，但已经{days:.0f}天没练了。",
     "policy.confirm": "快到目标了：确认一下你还会“{point}”（上次练习是{days:.0f}天前）。",
+    "policy.confirm_new": "快到目标了：确认一下你会“{point}”。",
     "policy.recheck": "“{point}”有点难；先检查一下它需要的“{prerequisite}”。",
     "policy.ready": "你可以学“{point}”了：它的前提{prerequisites:and}你都已经掌握。",
     "policy.ready_along": (

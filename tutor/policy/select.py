@@ -118,6 +118,7 @@ ReasonCode = Literal[
     "policy.gap_prerequisite",  # gap, target
     "policy.review",  # point, days
     "policy.confirm",  # point, days: a goal point confirmed before the goal counts as reached
+    "policy.confirm_new",  # point: the same for a point never answered itself (placed, inferred)
     "policy.recheck",  # point, prerequisite
     "policy.ready",  # point, prerequisites (a list)
     "policy.ready_along",  # point, prerequisites, along (lists): some are learnt inside it
@@ -357,8 +358,9 @@ def _confirm_choice(view: StudentView) -> Choice | None:
     if not stale:
         return None
     at, kp = min(stale)
-    since = view.mastery[kp].updated_at if at < 0 else at
-    days = max(view.now - since, 0.0) / DAY
+    if at < 0:  # never answered itself: "last seen 0 days ago" would not be true
+        return _choice(view, "review", kp, "policy.confirm_new", point=_name(view, kp))
+    days = max(view.now - at, 0.0) / DAY
     return _choice(view, "review", kp, "policy.confirm", point=_name(view, kp), days=days)
 
 
