@@ -235,7 +235,7 @@ def test_one_prerequisite_is_named_in_the_singular() -> None:
     assert (choice.kp, choice.code) == ("b", "policy.ready")
     worded = choice.worded(render)
     assert worded.reason == "You're ready for Beta: you've mastered its prerequisite Alpha."
-    assert worded.reason_zh == "你可以学“乙”了：它的前提甲你都已经掌握。"
+    assert worded.reason_zh == "你可以学“乙”了：它的前提甲你已经掌握。"
 
 
 def test_difficulty_targets_the_success_band() -> None:

@@ -22,8 +22,8 @@ Grammatical number is the catalog's too: where a language words a count of one a
 ("1 question", "its prerequisite X"), its :attr:`Catalog.singular` names, for a message
 code, the parameter that counts, and the catalog holds the singular as ``<code>_one``.
 :func:`fill` picks it when that parameter counts one (a number that reads "1", a list of
-one), so callers always pass the plain code. Chinese words a count the same way for every
-number and names none.
+one), so callers always pass the plain code. Chinese words most counts the same way for
+every number; its map names only the few that change.
 """
 
 from __future__ import annotations

@@ -149,6 +149,7 @@ _MESSAGES: dict[str, str] = {
     "policy.confirm_new": "快到目标了：确认一下你会“{point}”。",
     "policy.recheck": "“{point}”有点难；先检查一下它需要的“{prerequisite}”。",
     "policy.ready": "你可以学“{point}”了：它的前提{prerequisites:and}你都已经掌握。",
+    "policy.ready_one": "你可以学“{point}”了：它的前提{prerequisites:and}你已经掌握。",
     "policy.ready_along": (
         "你可以学“{point}”了：{prerequisites:and}你都已经掌握，{along:and}会在练习它的时候一起学会。"
     ),
@@ -529,6 +530,9 @@ _MESSAGES: dict[str, str] = {
     "ui.placement_first_requested": "已安排入门测验：{name}下次练习时开始。",
 }
 
-#: The Simplified Chinese catalog. Chinese words a count the same for one as for many, so it
-#: has no singular forms (``Catalog.singular`` is empty; English has the ``…_one`` codes).
-ZH_HANS = Catalog("zh-Hans", _MESSAGES, _FORMATS)
+#: Chinese words a count the same for one as for many; only "都" (all of them) is dropped
+#: when a list names one prerequisite.
+_SINGULAR: dict[str, str] = {"policy.ready": "prerequisites"}
+
+#: The Simplified Chinese catalog.
+ZH_HANS = Catalog("zh-Hans", _MESSAGES, _FORMATS, _SINGULAR)
