@@ -61,12 +61,19 @@ def hard_coded_strings(source: str) -> list[tuple[int, str]]:
     return found
 
 
-#: The app's strings by language: key (without the ``ui.`` prefix) -> template.
+def _own_singulars(lang: str) -> set[str]:
+    """The singular forms (``…_one``) a language's catalog picks for a count of one
+    (tests/unit/test_i18n.py checks them): each language has its own, English more."""
+    return {code + "_one" for code in CATALOGS[lang].singular}
+
+
+#: The app's strings by language: key (without the ``ui.`` prefix) -> template, without the
+#: language's own singular forms.
 STRINGS = {
     lang: {
         code.removeprefix(PREFIX): template
         for code, template in CATALOGS[lang].messages.items()
-        if code.startswith(PREFIX)
+        if code.startswith(PREFIX) and code not in _own_singulars(lang)
     }
     for lang in ("en", "zh-Hans")
 }
