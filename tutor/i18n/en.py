@@ -626,7 +626,6 @@ _MESSAGES: dict[str, str] = {
     "Their learning path changes at once. Now: {now}.",
 }
 
-#: The English catalog (also what any other language falls back to).
 #: Messages with a singular form ``<code>_one``: the parameter whose count picks it.
 _SINGULAR: dict[str, str] = {
     "policy.ready": "prerequisites",
@@ -646,4 +645,5 @@ _SINGULAR: dict[str, str] = {
     "ui.map_title": "n",
 }
 
+#: The English catalog (also what any other language falls back to).
 EN = Catalog("en", _MESSAGES, _FORMATS, _SINGULAR)

@@ -277,15 +277,32 @@ class _KeptSums:
         return count
 
 
-def _successors(pk: Packing, n: int) -> tuple[IntArray, IntArray]:
-    """The packed positions that have a successor in their chain (all but the last of each
-    chain), and those successors' positions."""
-    next_pos = np.full(n, -1, dtype=np.int64)
-    for t in range(pk.n_steps - 1):
-        blk, nxt = pk.block(t), pk.block(t + 1)
-        next_pos[blk.start : blk.start + (nxt.stop - nxt.start)] = np.arange(nxt.start, nxt.stop)
-    src = np.flatnonzero(next_pos >= 0)
-    return src, next_pos[src]
+@dataclass(frozen=True)
+class _Work:
+    """The chains an E-step runs on, and what the M-step's counts need of their layout."""
+
+    chains: _Chains
+    in_work: npt.NDArray[np.bool_]  # the skills these chains hold
+    src: IntArray  # packed positions with a successor in their chain (all but the last)
+    dst: IntArray  # ... and their successors' positions
+    has_next: FloatArray  # 1.0 at the positions of src
+    at_first: FloatArray  # 1.0 at each chain's first position
+
+    @classmethod
+    def of(cls, ch: _Chains) -> _Work:
+        pk, n = ch.packing, len(ch.skill)
+        next_pos = np.full(n, -1, dtype=np.int64)
+        for t in range(pk.n_steps - 1):
+            blk, nxt = pk.block(t), pk.block(t + 1)
+            next_pos[blk.start : blk.start + (nxt.stop - nxt.start)] = np.arange(
+                nxt.start, nxt.stop
+            )
+        src = np.flatnonzero(next_pos >= 0)
+        has_next, at_first = np.zeros(n), np.zeros(n)
+        has_next[src] = 1.0
+        at_first[pk.block(0)] = 1.0
+        in_work = np.bincount(ch.skill, minlength=ch.n_skills) > 0
+        return cls(ch, in_work, src, next_pos[src], has_next, at_first)
 
 
 def _forward(model: BKTModel, ch: _Chains) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -528,23 +545,18 @@ def _em(
     # last E-step, and the E-step runs on the chains of the skills still being fitted
     # (packed anew when they hold at most half the responses in work). Most skills stop
     # early, so this is several times faster on ASSIST-sized logs; the result is the same.
-    work, in_work = ch, seen.copy()
-    src, dst = _successors(work.packing, n)
+    work = _Work.of(ch)
     skill_ll = np.zeros(n_skills)
     kept = _KeptSums(n_skills)
     for it in range(max_iter + 1):
-        if it > 0 and 2 * int(size[active].sum()) <= len(work.skill):
-            work = _only_skills(ch, active)
-            in_work = np.bincount(work.skill, minlength=n_skills) > 0
-            src, dst = _successors(work.packing, len(work.skill))
-        pk = work.packing
-        k, c = work.skill, work.correct
-        first = pk.block(0)
-        has_next = np.zeros(len(k))
-        has_next[src] = 1.0
-        count = kept.counter(k, in_work)
+        if it > 0 and 2 * int(size[active].sum()) <= len(work.chains.skill):
+            work = _Work.of(_only_skills(ch, active))
+        pk = work.chains.packing
+        k, c = work.chains.skill, work.chains.correct
+        src, dst, has_next, at_first = work.src, work.dst, work.has_next, work.at_first
+        count = kept.counter(k, work.in_work)
 
-        pred, filt, lik = _forward(model, work)
+        pred, filt, lik = _forward(model, work.chains)
         log_lik = np.log(lik)
         skill_ll = count(log_lik, "ll")
         mean_ll = float(skill_ll.sum()) / n
@@ -584,8 +596,6 @@ def _em(
         g_known = gamma
         g_unknown = 1.0 - gamma
         # Expected counts per skill: (events, chances) of each parameter's Bernoulli.
-        at_first = np.zeros(len(k))
-        at_first[first] = 1.0
         prior_n, prior_d = count(gamma * at_first, "prior_n"), count(at_first, "prior_d")
         learn_n, learn_d = count(xi_learn, "learn_n"), count(g_unknown * has_next, "learn_d")
         forget_n, forget_d = count(xi_forget, "forget_n"), count(g_known * has_next, "forget_d")
