@@ -289,6 +289,32 @@ def test_each_singular_says_one_where_its_plural_says_many() -> None:
     ).replace("3", "1")
 
 
+#: Counts that are never one where the message is used: limits and windows set in the code,
+#: and the days since a goal point was last answered (asked again after 7 days or more).
+_NEVER_ONE = {"limit", "window", "recent", "days"}
+
+
+def test_every_english_count_before_a_plural_noun_has_its_singular() -> None:
+    """A count reads "1 student", not "1 students", for one: an English message that puts a counted
+    parameter before a plural noun either has a ``_one`` form for that parameter, or counts
+    something that is never one. Messages that count two things say one of them as
+    "topics known: 1 of 1" (no noun after the number) so that no form reads "1 topics"."""
+    count_then_noun = re.compile(r"\{(\w+)(?::[^}]*)?\}\s+(?:more\s+|new\s+)?([a-z]+s)\b")
+    verbs = {"as", "is", "was", "has", "does", "comes", "appears", "contains", "runs", "practises"}
+    unpaired = []
+    for code, message in EN.messages.items():
+        if code.endswith("_one"):
+            continue
+        for name, noun in count_then_noun.findall(message):
+            if noun in verbs or name in _NEVER_ONE or EN.singular.get(code) == name:
+                continue
+            unpaired.append(f"{code}: {{{name}}} {noun}")
+    assert unpaired == []
+    assert render("ui.placement_when", {"when": "today", "n": 1, "known": 1, "total": 1}).endswith(
+        "· 1 question · topics known: 1 of 1"
+    )
+
+
 def test_a_nested_code_is_rendered_with_the_same_parameters() -> None:
     params = {"text": "3 +* 4", "hint": "answer.hint.two_signs", "first": "+", "second": "*"}
     assert render("answer.unreadable", params) == (

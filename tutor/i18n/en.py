@@ -413,7 +413,7 @@ _MESSAGES: dict[str, str] = {
     "ui.domain_statistics": "Statistics and probability",
     "ui.domain_whole_ops": "Whole-number operations",
     "ui.all": "all",
-    "ui.points_found": "{n} of {total} knowledge points · {problems} imported problems",
+    "ui.points_found": "Knowledge points: {n} of {total} · imported problems: {problems}",
     "ui.nothing_found": "No knowledge point matches. Try fewer words or another filter.",
     "ui.knowledge_point": "Knowledge point",
     "ui.kp_label": "{name} · grade {grade} · {id}",
@@ -515,7 +515,7 @@ _MESSAGES: dict[str, str] = {
     # -- the teacher's view of a student's placement (ui/views/student_detail.py) --------
     "ui.placement_teacher": "Knowledge check",
     "ui.placement_none": "No knowledge check yet: it starts the first time the student practises.",
-    "ui.placement_when": "Finished {when} · {n} questions · {known} of {total} topics known",
+    "ui.placement_when": "Finished {when} · {n} questions · topics known: {known} of {total}",
     "ui.placement_starts_at": "Practice starts at: {names}",
     "ui.placement_requested": "A re-check is waiting: it starts the next time {name} practises.",
     "ui.placement_recheck": "Ask for a re-check",
@@ -581,8 +581,8 @@ _MESSAGES: dict[str, str] = {
     "ui.cell_not_tried": "not tried: no answer on this point yet",
     "ui.heatmap_legend": "Colour: mastery from the student's answers (red not yet, green "
     "mastered). Grey dashed cells with a dash are not tried: the student has not answered "
-    "that point yet ({n} of {total} cells), which is not the same as weak. Hover a cell for "
-    "the numbers.",
+    "that point yet (cells not tried: {n} of {total}), which is not the same as weak. Hover "
+    "a cell for the numbers.",
     "ui.weakest_help": "Mean mastery over the students who answered each point (points nobody "
     "tried are not listed).",
     "ui.cdm_vs_mastery": "**Why this can differ from the mastery heatmap.** The mastery heatmap "
@@ -621,7 +621,7 @@ _MESSAGES: dict[str, str] = {
     ),
     "ui.student_summary_one": "**{name}** · goal: {goal} · {n} answer, {correct} correct",
     "ui.placement_counts_one": "{n} question answered",
-    "ui.placement_when_one": "Finished {when} · {n} question · {known} of {total} topics known",
+    "ui.placement_when_one": "Finished {when} · {n} question · topics known: {known} of {total}",
     "ui.class_goal_confirm_one": "Set **{kp}** as the goal of the {n} student of {class_id}? "
     "Their learning path changes at once. Now: {now}.",
 }
