@@ -165,3 +165,21 @@ def test_the_student_goal_selector_starts_on_each_students_own_goal(
     _drill_down(at, "s2")
     assert not at.exception
     assert goal_box() == other
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_the_path_reason_is_shown_as_what_the_student_is_told(
+    store_url: str, other_store: Engine, lang: str
+) -> None:
+    # The stored reason speaks to the student ("you're ready for …"); on the teacher's page
+    # it is introduced as what that student is told.
+    at = sign_in(start(lang), "t1", PASSWORDS["t1"], lang)
+    _drill_down(at, "s1")
+    assert not at.exception
+    stored = other_store.store.get_path("s1")
+    assert stored is not None and stored.kps
+    reason = stored.reason_zh if lang == "zh-Hans" and stored.reason_zh else stored.reason
+    label = text(lang, "path_reason_teacher", name="Ann")
+    captions = [c.value for c in at.caption]
+    infos = [i.value for i in at.info]
+    assert label in captions and reason in infos

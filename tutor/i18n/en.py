@@ -354,6 +354,7 @@ _MESSAGES: dict[str, str] = {
     "ui.none": "none",
     "ui.path": "Learning path",
     "ui.path_gap_teacher": "Diagnosed gap being repaired first: {kp}.",
+    "ui.path_reason_teacher": "What {name} is told about the next step:",
     "ui.attempts": "Answers",
     "ui.mastery": "Mastery",
     "ui.set_student_goal": "Set this goal for the student",

@@ -307,6 +307,7 @@ _MESSAGES: dict[str, str] = {
     "ui.none": "无",
     "ui.path": "学习路径",
     "ui.path_gap_teacher": "正在优先弥补诊断出的漏洞：{kp}。",
+    "ui.path_reason_teacher": "{name}看到的下一步说明：",
     "ui.attempts": "作答记录",
     "ui.mastery": "掌握程度",
     "ui.set_student_goal": "为这位学生设定这个目标",

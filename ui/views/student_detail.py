@@ -223,6 +223,8 @@ def render() -> None:
     if stored is None or not stored.kps:
         st.caption(t("path_empty"))
     else:
+        # The reason is worded for the student ("you"): say so on the teacher's page.
+        st.caption(t("path_reason_teacher", name=widgets.plain(student.name)))
         st.info(stored.reason_zh if state.zh() and stored.reason_zh else stored.reason)
         if stored.diagnosed_gap:
             st.warning(t("path_gap_teacher", kp=state.kp_name(stored.diagnosed_gap)))
