@@ -556,9 +556,9 @@ def report(res: dict[str, Any], command: str) -> str:
         "step named; its regularisation chosen by an inner cross-validation over the "
         "training folds only. Every figure below is a held-out prediction. The checks were "
         "written while reading dev records, so even these figures lean optimistic; the "
-        "held-out part of the dataset is the real test. No language model is used (the only "
-        "local one, SmolLM2-135M, was not tried: nothing suggests it could judge these "
-        f"steps). Steps answered null: {res['null_steps']}.",
+        "held-out part of the dataset is the real test. No language model is used: the only "
+        "local one, SmolLM2-135M, frozen or fine-tuned, scored below these step features on "
+        f"the same folds (next section). Steps answered null: {res['null_steps']}.",
         "",
         "| | first wrong step | per fold | category |",
         "|---|---|---|---|",
