@@ -1,9 +1,11 @@
 """Widgets more than one page uses: picking a class, a student, a knowledge point;
-:func:`plain`, which every page uses to echo what a person typed; and :func:`maths`, which
-shows the tutor's own text (items, steps, hints) with its maths typeset."""
+:func:`plain`, which every page uses to echo what a person typed (:func:`table_text` in a
+table's cell); and :func:`maths`, which shows the tutor's own text (items, steps, hints)
+with its maths typeset."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -95,3 +97,15 @@ def label_text(text: str) -> str:
     the page typesets it with :func:`maths` where the label opens. (A "$" of money would
     start a formula in a label: escaped.)"""
     return escape_markdown(text)
+
+
+#: ASCII punctuation: CommonMark lets a backslash escape any of it.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def table_text(text: str) -> str:
+    """Text for a cell of ``st.table``, which draws every cell as Markdown, shown as
+    written: each ASCII punctuation mark backslash-escaped (an answer "- 5" stays a minus,
+    not a bullet; "2*3*4" keeps its stars; "# 7" is no heading) and each run of white space
+    one space (four leading spaces would start a code block)."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(text.split()))

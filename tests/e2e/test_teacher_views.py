@@ -8,7 +8,8 @@ emulation), in English and Chinese:
   the steps fit the screen and the map scrolls sideways inside its own box;
 - the teacher sees the cells nobody tried counted apart, the class-goal selector on the
   class's goal, a confirmation before a change, the DINA profile's explanation, and the
-  drill-down with the question and the right words about the knowledge check.
+  drill-down with the question and the right words about the knowledge check, its answers
+  table's results and headers each on one line (Chinese was broken a character a line).
 
 Screenshots go to ``artifacts/e2e/teacher-views/``.
 """
@@ -38,6 +39,27 @@ INSIDE = "fractions.common_denominator"
 #: The smallest on-screen size (px) of the map's words at 1400 px (they were 6–7 px).
 MIN_MAP_PX = 13
 SIZES = {"desktop": (1400, 1000), "phone": (390, 844)}
+#: The most lines a cell of the answers table's column is drawn on (arguments: the column's
+#: header, which rows: "tr" for all of them, "thead tr" for the header alone).
+LINES_IN_COLUMN = """
+const rowsSeen = arguments[1];
+const table = document.querySelector('[data-testid="stTable"] table');
+const i = [...table.querySelectorAll('thead tr > *')].findIndex(
+    (c) => c.textContent.trim() === arguments[0]);
+if (i < 0) return -1;
+let most = 0;
+for (const row of table.querySelectorAll(rowsSeen)) {
+  const tops = new Set();
+  const walk = document.createTreeWalker(row.children[i], NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(walk.currentNode);
+    for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
+  }
+  most = Math.max(most, tops.size);
+}
+return most;
+"""
 
 
 @pytest.fixture(scope="module")
@@ -335,6 +357,11 @@ def test_the_teacher_reads_the_truth(
         body = page.wait_text(wording.replace("`", ""), question)
         assert text(lang, "placement_none") not in body
         page.shot("drill-down")
+        # The short columns keep their words on one line: the browser broke "正确" and its
+        # header "结果" into a character a line; headers keep their Chinese words whole
+        # (the answer column's "答案" was drawn "答" over "案").
+        assert driver.execute_script(LINES_IN_COLUMN, text(lang, "col_result"), "tr") == 1
+        assert driver.execute_script(LINES_IN_COLUMN, text(lang, "col_answer"), "thead tr") == 1
     finally:
         driver.quit()
 

@@ -1,12 +1,16 @@
-"""``ui.widgets.plain``: what a person typed is echoed as the characters typed, never as
-Markdown (checked with a CommonMark parser here; in Chromium by tests/e2e/test_sessions.py)."""
+"""``ui.widgets.plain`` and ``table_text``: what a person typed is echoed as the characters
+typed, never as Markdown (checked with a CommonMark parser here; in Chromium by
+tests/e2e/test_sessions.py)."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from ui.widgets import plain
+from tests.unit.test_app import drawn
+from ui.widgets import plain, table_text
 
 
 @pytest.mark.parametrize(
@@ -39,3 +43,17 @@ def test_text_without_ascii_punctuation_stays_as_it_is() -> None:
         assert plain(name) == name
         tokens = MarkdownIt("commonmark").parseInline(plain(name))
         assert [c.type for c in tokens[0].children or []] == ["text"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"))))
+def test_a_table_cell_shows_any_text_as_typed(typed: str) -> None:
+    # st.table draws each cell as Markdown; read as CommonMark, the cell is the text typed
+    # (white space runs as one space, as HTML shows them anyway).
+    assert drawn(table_text(typed)) == " ".join(typed.split())
+
+
+@pytest.mark.parametrize("typed", ["2*3*4", "- 5", "5.", "# 7", "_x_", "<b>x</b>", "&amp;"])
+def test_markdown_marks_in_a_table_cell_are_not_read(typed: str) -> None:
+    assert drawn(typed) != typed  # what the cell showed before
+    assert drawn(table_text(typed)) == typed

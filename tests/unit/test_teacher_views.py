@@ -2,8 +2,9 @@
 wording): a point a student never tried is drawn and counted apart from a weak one, point
 names are whole, the class-goal selector starts on the class's goal and a change needs a
 confirmation, the class model's difference from the mastery heatmap is explained, the
-drill-down shows whole questions, and a student with answers who never had a knowledge
-check is not told "it starts the first time they practise". AppTest on the seeded world of
+drill-down shows whole questions and answers as typed (not read as Markdown), and a
+student with answers who never had a knowledge check is not told "it starts the first time
+they practise". AppTest on the seeded world of
 ``tests/unit/test_app.py``."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.unit import test_app as app
-from tests.unit.test_app import GOAL, PASSWORDS, button, shown, sign_in, start
+from tests.unit.test_app import GOAL, PASSWORDS, button, column, shown, sign_in, start
 from tutor.engine import Engine
 from ui.i18n import text
 
@@ -183,3 +184,21 @@ def test_the_path_reason_is_shown_as_what_the_student_is_told(
     captions = [c.value for c in at.caption]
     infos = [i.value for i in at.info]
     assert label in captions and reason in infos
+
+
+def test_the_answers_table_shows_what_the_student_typed(
+    store_url: str, other_store: Engine
+) -> None:
+    # Streamlit draws every cell of the table as Markdown: "2*3*4" showed as 2, an italic 3,
+    # 4; "- 5" as a bullet and 5. (Text the checker cannot read as an answer, "# 7" say, is
+    # not recorded, so it never reaches the table.)
+    typed = ["2*3*4", "- 5", "+ 5", "1/2*3*4", "3 * 4 * 5", "5."]
+    for answer in typed:
+        item = other_store.next_item("s2").item
+        assert item is not None
+        other_store.submit("s2", item.item_id, answer)
+        assert other_store.store.attempts("s2")[-1].answer == answer  # recorded as typed
+    at = sign_in(start(), "t1", PASSWORDS["t1"])
+    _drill_down(at, "s2")
+    assert not at.exception
+    assert column(at, text("en", "col_answer"))[: len(typed)] == typed[::-1]  # newest first

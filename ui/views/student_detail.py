@@ -76,8 +76,36 @@ def _attempts_table(attempts: list[Attempt]) -> None:
         for a in attempts
     ]
     # A static table (not the canvas grid): a few dozen rows, readable, searchable with
-    # the browser's find; the whole log is in the class CSV export.
+    # the browser's find; the whole log is in the class CSV export. Streamlit draws each
+    # cell as Markdown: an answer typed "2*3*4" showed as 2, an italic 3, 4.
+    for row in rows:
+        for column, value in row.items():
+            if isinstance(value, str):
+                row[column] = widgets.table_text(value)
+    st.markdown(
+        _short_columns_css([c for c in rows[0] if c != t("col_seq")]), unsafe_allow_html=True
+    )
     st.table(pd.DataFrame(rows).set_index(t("col_seq")))
+
+
+def _short_columns_css(columns: list[str]) -> str:
+    """CSS keeping the short columns' words (time, result, hints, solution shown) on one
+    line, and every header's Chinese words whole: the browser may break Chinese between any
+    two characters, and squeezed "正确" and "答案" to one character a line. Cells are counted
+    from the row's end, so the rule holds whether or not the table draws its index
+    column."""
+    short = {t("col_when"), t("col_result"), t("col_hints"), t("col_solution")}
+    cells = ", ".join(
+        f'[data-testid="stTable"] tr > :nth-last-child({len(columns) - i}) p'
+        for i, column in enumerate(columns)
+        if column in short
+    )
+    # (!important: Streamlit's own rule for a paragraph in a table cell is more specific.)
+    headers = '[data-testid="stTable"] thead p'
+    return (
+        f"<style>{cells} {{white-space: nowrap !important}} "
+        f"{headers} {{word-break: keep-all !important}}</style>"
+    )
 
 
 def _mastery_chart(mastery: dict[str, float]) -> None:
