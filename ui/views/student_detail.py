@@ -95,7 +95,7 @@ def _short_columns_css(columns: list[str]) -> str:
     from the row's end, so the rule holds whether or not the table draws its index
     column."""
     short = {t("col_when"), t("col_result"), t("col_hints"), t("col_solution")}
-    cells = ", ".join(
+    cells = ",".join(
         f'[data-testid="stTable"] tr > :nth-last-child({len(columns) - i}) p'
         for i, column in enumerate(columns)
         if column in short
