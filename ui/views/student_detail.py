@@ -78,14 +78,10 @@ def _attempts_table(attempts: list[Attempt]) -> None:
     # A static table (not the canvas grid): a few dozen rows, readable, searchable with
     # the browser's find; the whole log is in the class CSV export. Streamlit draws each
     # cell as Markdown: an answer typed "2*3*4" showed as 2, an italic 3, 4.
-    for row in rows:
-        for column, value in row.items():
-            if isinstance(value, str):
-                row[column] = widgets.table_text(value)
-    st.markdown(
-        _short_columns_css([c for c in rows[0] if c != t("col_seq")]), unsafe_allow_html=True
-    )
-    st.table(pd.DataFrame(rows).set_index(t("col_seq")))
+    table = pd.DataFrame(rows).set_index(t("col_seq"))
+    table = table.map(lambda cell: widgets.table_text(cell) if isinstance(cell, str) else cell)
+    st.markdown(_short_columns_css(list(table.columns)), unsafe_allow_html=True)
+    st.table(table)
 
 
 def _short_columns_css(columns: list[str]) -> str:
