@@ -308,6 +308,11 @@ def accuracy(
 
 
 HEADING = "## The local language model on the same task (benchmarks/stepwise_lm.py)"
+#: What a run's JSON holds that the report reads.
+REPORT_KEYS = (
+    "model", "device", "torch", "records", "folds", "lora_settings", "probe_l2_grid",
+    "result_baseline", "probe", "probe+steps", "steps_only",
+)  # fmt: skip
 
 
 def pct(x: float) -> str:
@@ -395,7 +400,23 @@ def main() -> int:
         if not args.report.is_file():
             print(f"error: no run at {args.report}", file=sys.stderr)
             return 2
-        body = report(json.loads(args.report.read_text(encoding="utf-8")))
+        try:
+            res = json.loads(args.report.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            print(
+                f"error: {args.report} is not JSON ({exc}): pass a run's --json file",
+                file=sys.stderr,
+            )
+            return 2
+        missing = [k for k in REPORT_KEYS if not isinstance(res, dict) or k not in res]
+        if missing:
+            print(
+                f"error: {args.report} is not a stepwise_lm run (no {', '.join(missing)}): "
+                "pass the file a run wrote with --json",
+                file=sys.stderr,
+            )
+            return 2
+        body = report(res)
         if args.write:
             write_section(args.write, body, "stepwise_lm", HEADING)
         print(body)
